@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+/** The ten audit categories an InferenceWall-style firewall emits. */
+export const AUDIT_CATEGORIES = [
+  "auth",
+  "policy",
+  "config",
+  "signatures",
+  "engines",
+  "tls",
+  "admin",
+  "rate_limit",
+  "lifecycle",
+  "scan",
+] as const;
+
+const common = {
+  /** UUIDv7, stable across retries so receivers can de-duplicate. */
+  event_id: z.string().min(1),
+  /** ISO 8601, UTC. */
+  timestamp: z.iso.datetime({ offset: true }),
+  service: z.string().optional(),
+  host: z.string().optional(),
+  /** Marks a `[Test message]` event sent by `Dispatcher.test()`. */
+  test: z.boolean().optional(),
+};
+
+/** One signature that matched a scanned text. */
+export const MatchSchema = z.looseObject({
+  signature_id: z.string(),
+  matched_text: z.string(),
+  score: z.number(),
+  confidence: z.number(),
+  severity: z.number(),
+});
+
+/** One `scan_input` / `scan_output` decision, field for field as InferenceWall sends it. */
+export const ScanLogSchema = z.looseObject({
+  log_type: z.literal("scan"),
+  ...common,
+  direction: z.enum(["input", "output"]),
+  decision: z.enum(["allow", "flag", "block"]),
+  anomaly_score: z.number(),
+  threshold: z.number(),
+  policy: z.string(),
+  request_id: z.string(),
+  matches: z.array(MatchSchema),
+  signature_count: z.number().int().nonnegative(),
+});
+
+/** An audit event (auth, policy, config, …), field for field as InferenceWall sends it. */
+export const AuditEventSchema = z.looseObject({
+  log_type: z.literal("audit"),
+  ...common,
+  category: z.enum(AUDIT_CATEGORIES),
+  action: z.string().min(1),
+  details: z.record(z.string(), z.unknown()),
+  source_ip: z.string().nullable().optional(),
+  key_prefix: z.string().nullable().optional(),
+});
+
+/** Any event the dispatcher carries. */
+export const IwEventSchema = z.discriminatedUnion("log_type", [ScanLogSchema, AuditEventSchema]);

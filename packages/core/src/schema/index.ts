@@ -1,0 +1,1 @@
+export { ScanLogSchema, AuditEventSchema, IwEventSchema, MatchSchema, AUDIT_CATEGORIES } from "./events.js";

@@ -1,0 +1,49 @@
+/** Why an event was dropped: a closed set, reported per sink. */
+export type DropReason =
+  /** Its lane was full when it was emitted (the newest event is the one dropped). */
+  | "queue_full"
+  /** The collector refused it permanently (4xx other than 408/429/413, a `failure` result). */
+  | "rejected"
+  /** Alone in a batch and still refused as too large (413). */
+  | "too_large"
+  /** Retried `maxRetries` times without success. */
+  | "retries_exhausted"
+  /** The destination was disabled (410 Gone, credentials refused, or explicitly). */
+  | "disabled"
+  /** Still queued or in flight when `close()` gave up. */
+  | "closed"
+  /** The sink threw instead of returning a result, or the event could not be serialized. */
+  | "malformed";
+
+/** Every drop reason, in a stable order (for stats tables and metrics). */
+export const DROP_REASONS: readonly DropReason[] = [
+  "queue_full",
+  "rejected",
+  "too_large",
+  "retries_exhausted",
+  "disabled",
+  "closed",
+  "malformed",
+];
+
+/**
+ * One sink's counters. Invariant at every moment:
+ * `emitted == delivered + dropped.total + queued + inFlight`.
+ */
+export interface SinkStats {
+  readonly sink: string;
+  /** Events accepted by `emit` for this sink (after its filter), including ones then dropped. */
+  readonly emitted: number;
+  readonly delivered: number;
+  readonly dropped: Readonly<Record<DropReason, number>> & { readonly total: number };
+  /** Attempts that were retried (per batch attempt, not per event). */
+  readonly retried: number;
+  /** Events waiting in the lanes (both lanes). */
+  readonly queued: number;
+  /** Events in batches being sent or waiting for a retry. */
+  readonly inFlight: number;
+  /** `"active"`, `"backoff"` (paused after failures), or `"disabled"`. */
+  readonly state: "active" | "backoff" | "disabled";
+  readonly lastError: { readonly message: string; readonly code?: string; readonly at: string } | null;
+  readonly lastSuccessAt: string | null;
+}

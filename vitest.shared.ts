@@ -1,0 +1,20 @@
+import type { UserWorkspaceConfig } from "vitest/config";
+
+/**
+ * Shared vitest project settings. Tests resolve workspace packages through the
+ * `@iw/source` export condition, so they run against `src/` without a build.
+ */
+export function iwProject(name: string): UserWorkspaceConfig {
+  const conditions = ["@iw/source", "node", "import", "module", "default"];
+  return {
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: ["@iw/source"] } },
+    test: {
+      name,
+      include: ["test/**/*.test.ts"],
+      environment: "node",
+      testTimeout: 20_000,
+      hookTimeout: 20_000,
+    },
+  };
+}
