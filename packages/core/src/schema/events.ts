@@ -26,7 +26,7 @@ const common = {
 };
 
 /** One signature that matched a scanned text. */
-export const MatchSchema = z.looseObject({
+export const MatchSchema = z.object({
   signature_id: z.string(),
   matched_text: z.string(),
   score: z.number(),
@@ -35,7 +35,7 @@ export const MatchSchema = z.looseObject({
 });
 
 /** One `scan_input` / `scan_output` decision, field for field as InferenceWall sends it. */
-export const ScanLogSchema = z.looseObject({
+export const ScanLogSchema = z.object({
   log_type: z.literal("scan"),
   ...common,
   direction: z.enum(["input", "output"]),
@@ -49,7 +49,7 @@ export const ScanLogSchema = z.looseObject({
 });
 
 /** An audit event (auth, policy, config, …), field for field as InferenceWall sends it. */
-export const AuditEventSchema = z.looseObject({
+export const AuditEventSchema = z.object({
   log_type: z.literal("audit"),
   ...common,
   category: z.enum(AUDIT_CATEGORIES),
