@@ -1,0 +1,159 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { HEADER_LIST_FORM, parseHeaderList } from "../http/headers.js";
+
+/*
+ * Zod builders for environment variables. Every builder ends with `.describe(form)`: the
+ * expected form and default, shown in error messages and in the generated README tables.
+ * Values arrive as strings (or undefined when unset); unset means "use the default".
+ */
+
+const TRUE = new Set(["1", "true", "yes", "on"]);
+const FALSE = new Set(["0", "false", "no", "off"]);
+
+/** `true/false`, `1/0`, `yes/no`, `on/off` (any case). */
+export function envBool(defaultValue: boolean, what = "") {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return defaultValue;
+      const s = v.trim().toLowerCase();
+      if (TRUE.has(s)) return true;
+      if (FALSE.has(s)) return false;
+      ctx.addIssue({ code: "custom", message: "not a boolean" });
+      return z.NEVER;
+    })
+    .describe(`true or false${what ? ` (${what})` : ""}; default ${defaultValue}`);
+}
+
+/** A whole number in `[min, max]`. */
+export function envInt(defaultValue: number, min: number, max: number, unit = "") {
+  const u = unit ? ` ${unit}` : "";
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return defaultValue;
+      const s = v.trim();
+      const n = /^-?\d+$/.test(s) ? Number(s) : Number.NaN;
+      if (!Number.isSafeInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: "out of range or not a whole number" });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .describe(`a whole number from ${min} to ${max}${u}; default ${defaultValue}${u}`);
+}
+
+/** A duration in milliseconds. */
+export function envMs(defaultValue: number, min = 1, max = 3_600_000) {
+  return envInt(defaultValue, min, max, "ms");
+}
+
+/** One of a fixed set of words (case-insensitive). */
+export function envEnum<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx): T[number] => {
+      if (v === undefined || v.trim() === "") return defaultValue;
+      const s = v.trim().toLowerCase();
+      const hit = values.find((x) => x.toLowerCase() === s);
+      if (hit === undefined) {
+        ctx.addIssue({ code: "custom", message: "not one of the allowed values" });
+        return z.NEVER;
+      }
+      return hit;
+    })
+    .describe(`one of ${values.join(", ")}; default ${defaultValue}`);
+}
+
+/** An optional free string (no CR/LF). */
+export function envString(form: string, defaultValue?: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return defaultValue;
+      if (/[\r\n\0]/.test(v)) {
+        ctx.addIssue({ code: "custom", message: "contains CR, LF or NUL" });
+        return z.NEVER;
+      }
+      return v;
+    })
+    .describe(defaultValue === undefined ? `${form}; unset by default` : `${form}; default ${defaultValue}`);
+}
+
+/** One or more absolute URLs, comma-separated, with the allowed schemes. */
+export function envUrlList(protocols: readonly string[], form?: string) {
+  const allowed = protocols.map((p) => p.replace(/:$/, "") + ":");
+  return z
+    .string()
+    .transform((v, ctx) => {
+      const urls: URL[] = [];
+      for (const part of v.split(",")) {
+        const s = part.trim();
+        if (s === "") continue;
+        let url: URL;
+        try {
+          url = new URL(s);
+        } catch {
+          ctx.addIssue({ code: "custom", message: "not an absolute URL" });
+          return z.NEVER;
+        }
+        if (!allowed.includes(url.protocol)) {
+          ctx.addIssue({ code: "custom", message: `scheme ${url.protocol} is not supported` });
+          return z.NEVER;
+        }
+        urls.push(url);
+      }
+      if (urls.length === 0) {
+        ctx.addIssue({ code: "custom", message: "empty" });
+        return z.NEVER;
+      }
+      return urls;
+    })
+    .describe(form ?? `one or more ${allowed.map((p) => p + "//…").join(" or ")} URLs, comma-separated`);
+}
+
+/** A readable file; parses to its contents (read once, at activation). */
+export function envFile(form: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return undefined;
+      try {
+        return { path: v, contents: readFileSync(v) };
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? "unreadable";
+        ctx.addIssue({ code: "custom", message: `cannot read the file (${code})` });
+        return z.NEVER;
+      }
+    })
+    .describe(`${form}: path to a readable file; unset by default`);
+}
+
+/** Custom HTTP headers; CR/LF and invalid names refused. */
+export function envHeaders(variable: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return {};
+      try {
+        return parseHeaderList(v, variable);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .describe(`${HEADER_LIST_FORM}; none by default`);
+}
+
+/** The file contents parsed by `envFile`. */
+export interface EnvFile {
+  readonly path: string;
+  readonly contents: Buffer;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { parseHeaderList, IwConfigError } from "@iw/core";
+
+describe("parseHeaderList", () => {
+  it("reads the OpenTelemetry form with percent-decoded values", () => {
+    expect(parseHeaderList("X-Tenant=acme, Authorization=Bearer%20abc", "IW_ELK_HEADERS")).toEqual({
+      "X-Tenant": "acme",
+      Authorization: "Bearer abc",
+    });
+  });
+
+  it("reads a JSON object", () => {
+    expect(parseHeaderList('{"X-A":"1","X-B":"two"}', "IW_ELK_HEADERS")).toEqual({ "X-A": "1", "X-B": "two" });
+  });
+
+  it("refuses CR/LF in a value, also when percent-encoded, without printing the value", () => {
+    for (const text of ["X-A=ok%0D%0AX-Evil: 1", '{"X-A":"a\\r\\nX-Evil: 1"}']) {
+      let err: unknown;
+      try {
+        parseHeaderList(text, "IW_WEBHOOK_HEADERS");
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(IwConfigError);
+      expect((err as Error).message).toMatch(/^IW_WEBHOOK_HEADERS .*CR, LF/);
+      expect((err as Error).message).not.toContain("X-Evil");
+    }
+  });
+
+  it("refuses invalid header names and entries without '='", () => {
+    expect(() => parseHeaderList("Bad Name=1", "V")).toThrow(/not a valid header name/);
+    expect(() => parseHeaderList("novalue", "V")).toThrow(/without "name=value"/);
+    expect(() => parseHeaderList("[1]", "V")).toThrow(/expected/);
+  });
+
+  it("returns nothing for an empty value", () => {
+    expect(parseHeaderList("  ", "V")).toEqual({});
+  });
+});
