@@ -7,7 +7,7 @@ export function parseRetryAfter(
   value: string | readonly string[] | null | undefined,
   now: number = Date.now(),
 ): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
+  const raw: unknown = typeof value === "string" || value == null ? value : value[0];
   if (typeof raw !== "string") return undefined;
   const text = raw.trim();
   if (text === "") return undefined;
