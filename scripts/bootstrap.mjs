@@ -11,7 +11,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PNPM = "pnpm@10.34.9";
 
 function run(cmd, args) {
-  execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" } });
+  try {
+    execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" } });
+  } catch (err) {
+    console.error(`[bootstrap] \`${cmd} ${args.join(" ")}\` failed (exit ${err.status ?? err.code}); see the output above.`);
+    process.exit(1);
+  }
 }
 
 function hasPnpm() {
