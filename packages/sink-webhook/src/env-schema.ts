@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { envBool, envEnum, envFile, envHeaders, envMs, envString, envUrlList } from "@iw/core/schema";
+import { WEBHOOK_FORMATS } from "./formats.js";
+import type { WebhookSinkOptions } from "./options.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, WEBHOOK_METHODS } from "./options.js";
+import { SECRET_FORM, checkWebhookSecrets } from "./signing.js";
+
+const secretField = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === "") return undefined;
+    const result = checkWebhookSecrets(v);
+    if (typeof result === "string") {
+      ctx.addIssue({ code: "custom", message: result });
+      return z.NEVER;
+    }
+    // Keep the text: createWebhookSink parses it again into keys held in #private fields.
+    return v;
+  })
+  .describe(`${SECRET_FORM}; unset by default (requests are not signed)`);
+
+const urlField = envUrlList(["http", "https"], "one http:// or https:// URL (for several destinations use named instances: IW_WEBHOOK_<NAME>_URL)")
+  .refine((urls) => urls.length === 1, { message: "holds several URLs; give one, and use IW_WEBHOOK_<NAME>_URL for more destinations" })
+  .describe("one http:// or https:// URL (for several destinations use named instances: IW_WEBHOOK_<NAME>_URL)");
+
+const headersField = envHeaders("IW_WEBHOOK_HEADERS");
+
+/**
+ * The webhook sink's variables, over the environment object (base names: core maps
+ * `IW_WEBHOOK_<NAME>_*` onto them for named instances), transformed into
+ * {@link WebhookSinkOptions}. Queue tuning, filters and redaction variables are core's.
+ */
+export const webhookEnvSchema = z
+  .object({
+    IW_WEBHOOK_URL: urlField,
+    IW_WEBHOOK_METHOD: envEnum(WEBHOOK_METHODS, "POST"),
+    IW_WEBHOOK_HEADERS: headersField,
+    IW_WEBHOOK_SECRET: secretField,
+    IW_WEBHOOK_FORMAT: envEnum(WEBHOOK_FORMATS, "json"),
+    IW_WEBHOOK_CE_SOURCE: envString("the CloudEvents source attribute, a URI-reference such as urn:inferwall:gateway-1 (format cloudevents); urn:inferwall:<host name> when"),
+    IW_WEBHOOK_CA_FILE: envFile("PEM CA certificate(s) trusted for the server instead of the system store"),
+    IW_WEBHOOK_CERT_FILE: envFile("PEM client certificate for mutual TLS (with IW_WEBHOOK_KEY_FILE)"),
+    IW_WEBHOOK_KEY_FILE: envFile("PEM private key of IW_WEBHOOK_CERT_FILE"),
+    IW_WEBHOOK_TLS_VERIFY: envBool(true, "false disables certificate verification and logs a warning"),
+    IW_WEBHOOK_CONNECT_TIMEOUT_MS: envMs(DEFAULT_CONNECT_TIMEOUT_MS),
+  })
+  .superRefine((env, ctx) => {
+    if ((env.IW_WEBHOOK_CERT_FILE === undefined) !== (env.IW_WEBHOOK_KEY_FILE === undefined)) {
+      const missing = env.IW_WEBHOOK_CERT_FILE === undefined ? "IW_WEBHOOK_CERT_FILE" : "IW_WEBHOOK_KEY_FILE";
+      ctx.addIssue({ code: "custom", path: [missing], message: "is missing: a client certificate needs both IW_WEBHOOK_CERT_FILE and IW_WEBHOOK_KEY_FILE" });
+    }
+  })
+  .transform((env): WebhookSinkOptions => ({
+    url: env.IW_WEBHOOK_URL[0]!,
+    method: env.IW_WEBHOOK_METHOD,
+    headers: env.IW_WEBHOOK_HEADERS,
+    format: env.IW_WEBHOOK_FORMAT,
+    tlsVerify: env.IW_WEBHOOK_TLS_VERIFY,
+    connectTimeoutMs: env.IW_WEBHOOK_CONNECT_TIMEOUT_MS,
+    ...(env.IW_WEBHOOK_SECRET === undefined ? {} : { secret: env.IW_WEBHOOK_SECRET }),
+    ...(env.IW_WEBHOOK_CE_SOURCE === undefined ? {} : { cloudEventsSource: env.IW_WEBHOOK_CE_SOURCE }),
+    ...(env.IW_WEBHOOK_CA_FILE === undefined ? {} : { ca: env.IW_WEBHOOK_CA_FILE.contents }),
+    ...(env.IW_WEBHOOK_CERT_FILE === undefined ? {} : { cert: env.IW_WEBHOOK_CERT_FILE.contents }),
+    ...(env.IW_WEBHOOK_KEY_FILE === undefined ? {} : { key: env.IW_WEBHOOK_KEY_FILE.contents }),
+  }));

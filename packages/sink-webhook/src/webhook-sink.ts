@@ -1,0 +1,120 @@
+import { Pool } from "undici";
+import type { Dispatcher } from "undici";
+import { IwError, IwHttpError, classifyHttpStatus, classifyNetworkError, silentLogger } from "@iw/core";
+import type { IwEvent, Logger, SendContext, SendResult, Sink } from "@iw/core";
+import { encodeBatch } from "./formats.js";
+import type { ResolvedWebhookOptions, WebhookSinkOptions } from "./options.js";
+import { resolveWebhookOptions } from "./options.js";
+import { signatureHeader, webhookIdFor } from "./signing.js";
+
+const USER_AGENT = "iw-sink-webhook/0.1";
+const EXCERPT_BYTES = 512;
+
+/** Reads at most a short excerpt of an error body (for the message), then lets the rest go. */
+async function excerpt(body: Dispatcher.ResponseData["body"]): Promise<string> {
+  let text = "";
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      text += chunk.toString("utf8");
+      if (text.length >= EXCERPT_BYTES) break;
+    }
+  } catch {
+    // The status already tells the story; a broken error body adds nothing.
+  }
+  return text.replace(/\s+/g, " ").trim().slice(0, EXCERPT_BYTES);
+}
+
+/**
+ * Delivers batches to one HTTP(S) endpoint, signed per Standard Webhooks. Wire I/O and
+ * classification only: retries, deadlines and batching belong to the delivery queue, which
+ * passes the attempt deadline as `ctx.signal`. Redirects are never followed (they would carry
+ * the signature elsewhere). One keep-alive connection pool per sink.
+ */
+export class WebhookSink implements Sink {
+  readonly name: string;
+  readonly #options: ResolvedWebhookOptions;
+  readonly #pool: Pool;
+  readonly #path: string;
+  readonly #what: string;
+  readonly #logger: Logger;
+  #authWarned = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: WebhookSinkOptions, logger: Logger = silentLogger) {
+    const o = resolveWebhookOptions(options);
+    this.#options = o;
+    this.name = o.name;
+    this.#logger = logger;
+    this.#path = `${o.url.pathname}${o.url.search}`;
+    // Only the origin: webhook paths and queries often embed tokens (Slack, Teams).
+    this.#what = `${o.name} ${o.url.origin}`;
+    this.#pool = new Pool(o.url.origin, {
+      connect: {
+        timeout: o.connectTimeoutMs,
+        rejectUnauthorized: o.tls.verify,
+        ...(o.tls.ca === undefined ? {} : { ca: o.tls.ca }),
+        ...(o.tls.cert === undefined ? {} : { cert: o.tls.cert, key: o.tls.key }),
+      },
+    });
+    if (!o.tls.verify && o.url.protocol === "https:") {
+      logger.warn(`${this.#what}: TLS certificate verification is OFF (IW_WEBHOOK_TLS_VERIFY=false); anyone on the path can read and forge deliveries`, { sink: o.name });
+    }
+  }
+
+  /** Serializes, signs and sends one batch; classifies the answer. Never throws. */
+  async send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
+    if (this.#closing) return { status: "failure", error: new IwError("IW_CLOSED", `${this.#what}: sink is closed`) };
+    const o = this.#options;
+    let encoded;
+    try {
+      encoded = encodeBatch(batch, o.format, o.cloudEventsSource);
+    } catch (err) {
+      return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch as ${o.format}`, { cause: err }) };
+    }
+    const id = webhookIdFor(ctx.batchId);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = {
+      ...o.headers,
+      "user-agent": USER_AGENT,
+      "content-type": encoded.contentType,
+      "webhook-id": id,
+      "webhook-timestamp": String(timestamp),
+    };
+    if (o.keys.length > 0) headers["webhook-signature"] = signatureHeader(o.keys, id, timestamp, encoded.body);
+    try {
+      const res = await this.#pool.request({ path: this.#path, method: o.method, headers, body: encoded.body, signal: ctx.signal });
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        await res.body.dump();
+        this.#authWarned = false;
+        return { status: "success" };
+      }
+      return this.#classify(res.statusCode, res.headers, await excerpt(res.body));
+    } catch (err) {
+      return classifyNetworkError(err, ctx.signal, this.#what);
+    }
+  }
+
+  #classify(status: number, headers: Dispatcher.ResponseData["headers"], detail: string): SendResult {
+    if (status !== 401 && status !== 403) return classifyHttpStatus(status, headers, this.#what, detail);
+    const hint = this.#options.keys.length > 0
+      ? "check that IW_WEBHOOK_SECRET matches the receiver's signing secret, that this host's clock is right (receivers refuse timestamps more than 5 minutes off), and the credentials in IW_WEBHOOK_HEADERS"
+      : "the request is unsigned: set IW_WEBHOOK_SECRET to the receiver's whsec_ secret, or the credentials it expects in IW_WEBHOOK_HEADERS";
+    const error = new IwHttpError(status, `${this.#what} refused the delivery (${status}${detail ? `: ${detail.slice(0, 200)}` : ""}); ${hint}`);
+    if (!this.#authWarned) {
+      this.#authWarned = true;
+      this.#logger.error(error.message, { sink: this.name, status });
+    }
+    return { status: "failure", error };
+  }
+
+  /** Idempotent: destroys the pool's sockets (the queue has drained or given up by then). */
+  close(): Promise<void> {
+    this.#closing ??= this.#pool.destroy().catch(() => undefined);
+    return this.#closing;
+  }
+}
+
+/** Builds a webhook sink; throws {@link IwConfigError} for a bad option. */
+export function createWebhookSink(options: WebhookSinkOptions, logger?: Logger): WebhookSink {
+  return new WebhookSink(options, logger);
+}
