@@ -12,6 +12,7 @@ export type IwErrorCode =
   | "IW_PROTOCOL"
   | "IW_SERIALIZE"
   | "IW_SINK_THREW"
+  | "IW_SINK_DISABLED"
   | "IW_CLOSED";
 
 /** Base of every error the @iw packages create: a stable `code` and an optional `cause`. */

@@ -48,4 +48,19 @@ export interface QueueDeps {
   readonly sizeOf?: (event: IwEvent) => number;
   /** Source of randomness for backoff jitter (tests pin it). @default Math.random */
   readonly random?: () => number;
+  /**
+   * Called when the sink's state changes (`active` ⇄ `backoff`, `→ disabled`), e.g. to emit an
+   * integration lifecycle audit event. Must not throw (errors are caught and ignored); do not
+   * `emit` into the same sink synchronously from it.
+   */
+  readonly onStateChange?: (change: QueueStateChange) => void;
+}
+
+/** What `QueueDeps.onStateChange` receives. */
+export interface QueueStateChange {
+  readonly sink: string;
+  readonly from: "active" | "backoff" | "disabled";
+  readonly to: "active" | "backoff" | "disabled";
+  /** The error that caused it (absent when recovering). Its message is already masked. */
+  readonly error?: Error;
 }

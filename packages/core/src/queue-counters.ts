@@ -1,0 +1,75 @@
+import { DROP_REASONS } from "./stats.js";
+import type { DropReason, SinkStats } from "./stats.js";
+
+/** A sink's state as `stats()` reports it. */
+export type QueueState = SinkStats["state"];
+
+/**
+ * The mutable counters behind `DeliveryQueue.stats()`. Kept apart from the queue so that
+ * every transition that moves events between buckets is one method: the invariant
+ * `emitted == delivered + dropped + queued + inFlight` is easy to audit here.
+ */
+export class QueueCounters {
+  emitted = 0;
+  delivered = 0;
+  retried = 0;
+  /** Events in batches (being sent, waiting to be sent, or backing off). */
+  inFlight = 0;
+  state: QueueState = "active";
+  lastError: SinkStats["lastError"] = null;
+  lastSuccessAt: string | null = null;
+  readonly #dropped: Record<DropReason, number> = {
+    queue_full: 0,
+    rejected: 0,
+    too_large: 0,
+    retries_exhausted: 0,
+    disabled: 0,
+    closed: 0,
+    malformed: 0,
+  };
+  #droppedTotal = 0;
+
+  /** Counts `n` events dropped for `reason`. */
+  drop(reason: DropReason, n = 1): void {
+    this.#dropped[reason] += n;
+    this.#droppedTotal += n;
+  }
+
+  /** Dropped so far for `reason`. */
+  droppedFor(reason: DropReason): number {
+    return this.#dropped[reason];
+  }
+
+  /** Total dropped so far. */
+  get droppedTotal(): number {
+    return this.#droppedTotal;
+  }
+
+  /** Records the latest delivery problem. `error.message` comes from sinks, which mask secrets. */
+  recordError(error: Error): void {
+    const code = (error as { code?: unknown }).code;
+    this.lastError = {
+      message: error.message,
+      ...(typeof code === "string" ? { code } : {}),
+      at: new Date().toISOString(),
+    };
+  }
+
+  /** A frozen copy for callers. */
+  snapshot(sink: string, queued: number): SinkStats {
+    const dropped = { total: this.#droppedTotal } as Record<DropReason, number> & { total: number };
+    for (const reason of DROP_REASONS) dropped[reason] = this.#dropped[reason];
+    return {
+      sink,
+      emitted: this.emitted,
+      delivered: this.delivered,
+      dropped,
+      retried: this.retried,
+      queued,
+      inFlight: this.inFlight,
+      state: this.state,
+      lastError: this.lastError,
+      lastSuccessAt: this.lastSuccessAt,
+    };
+  }
+}
