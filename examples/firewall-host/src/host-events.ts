@@ -1,0 +1,69 @@
+import { hostname } from "node:os";
+import { auditEvent, scanLog } from "@iw/core";
+import type { AuditCategory, Dispatcher } from "@iw/core";
+import type { Direction } from "./signatures.js";
+import type { ScanResult } from "./scanner.js";
+
+/** Who did something, for audit events. */
+export interface Actor {
+  readonly sourceIp?: string | null;
+  readonly keyPrefix?: string | null;
+}
+
+/** Options of `HostEvents`. */
+export interface HostEventsOptions {
+  /** `service` field of every event. @default "firewall-host" — `IW_DEMO_SERVICE` */
+  readonly service?: string;
+  /** `host` field of every event. @default os.hostname() */
+  readonly host?: string;
+}
+
+/**
+ * Builds the host's scan logs and audit events and hands them to the dispatcher. When no sink
+ * is active (`dispatcher.enabled === false`) nothing is built at all.
+ */
+export class HostEvents {
+  readonly #dispatcher: Dispatcher;
+  readonly #service: string;
+  readonly #host: string;
+
+  constructor(dispatcher: Dispatcher, options: HostEventsOptions = {}) {
+    this.#dispatcher = dispatcher;
+    this.#service = options.service ?? "firewall-host";
+    this.#host = options.host ?? hostname();
+  }
+
+  /** One scan log per `scan_input` / `scan_output` call. */
+  scan(direction: Direction, result: ScanResult, requestId: string): void {
+    if (!this.#dispatcher.enabled) return;
+    this.#dispatcher.emit(
+      scanLog({
+        direction,
+        decision: result.decision,
+        anomaly_score: result.anomaly_score,
+        threshold: result.threshold,
+        policy: result.policy,
+        request_id: requestId,
+        matches: result.matches,
+        service: this.#service,
+        host: this.#host,
+      }),
+    );
+  }
+
+  /** One audit event. `details` must not hold secrets (key prefixes only). */
+  audit(category: AuditCategory, action: string, details: Record<string, unknown> = {}, actor: Actor = {}): void {
+    if (!this.#dispatcher.enabled) return;
+    this.#dispatcher.emit(
+      auditEvent({
+        category,
+        action,
+        details,
+        source_ip: actor.sourceIp ?? null,
+        key_prefix: actor.keyPrefix ?? null,
+        service: this.#service,
+        host: this.#host,
+      }),
+    );
+  }
+}

@@ -1,0 +1,59 @@
+import type { Dispatcher, IwEvent, SinkStats, SinkTestReport } from "@iw/core";
+import { DROP_REASONS } from "@iw/core";
+
+/**
+ * A Dispatcher that keeps every emitted event in memory and reports one sink's stats, so the
+ * server can be tested without core's delivery engine. `enabled: false` mimics no active sink.
+ */
+export class FakeDispatcher implements Dispatcher {
+  readonly enabled: boolean;
+  readonly sinks: readonly string[];
+  readonly events: IwEvent[] = [];
+  closed = false;
+  state: SinkStats["state"] = "active";
+  delivered = 0;
+  retried = 0;
+
+  constructor(options: { enabled?: boolean; sink?: string } = {}) {
+    this.enabled = options.enabled ?? true;
+    this.sinks = this.enabled ? [options.sink ?? "memory"] : [];
+  }
+
+  emit(event: IwEvent): void {
+    this.events.push(event);
+  }
+
+  test(): Promise<SinkTestReport[]> {
+    return Promise.resolve([]);
+  }
+
+  stats(): SinkStats[] {
+    return this.sinks.map((sink) => {
+      const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, r === "queue_full" ? 2 : 0])) as Record<
+        (typeof DROP_REASONS)[number],
+        number
+      >;
+      return {
+        sink,
+        emitted: this.events.length + 2,
+        delivered: this.delivered,
+        dropped: { ...dropped, total: 2 },
+        retried: this.retried,
+        queued: this.events.length - this.delivered,
+        inFlight: 0,
+        state: this.state,
+        lastError: null,
+        lastSuccessAt: null,
+      };
+    });
+  }
+
+  flush(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  close(): Promise<boolean> {
+    this.closed = true;
+    return Promise.resolve(true);
+  }
+}
