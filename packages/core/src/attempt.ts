@@ -74,7 +74,7 @@ function checkResult(name: string, result: unknown): AttemptOutcome {
   const r = result as SendResult;
   if (r.status !== "success" && !(r.error instanceof Error)) {
     // Keep the queue's bookkeeping sound even if a custom sink forgets the error.
-    return { ...r, error: new IwError("IW_PROTOCOL", `${name}: ${r.status} without an error`) } as SendResult;
+    return { ...r, error: new IwError("IW_PROTOCOL", `${name}: ${r.status} without an error`) };
   }
   return r;
 }

@@ -1,0 +1,149 @@
+import type { DeliveryQueue } from "./delivery-queue.js";
+import { DEFAULT_FLUSH_TIMEOUT_MS } from "./delivery-queue.js";
+import type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
+import { IwError } from "./errors.js";
+import type { IwEvent } from "./events.js";
+import type { Logger } from "./logger.js";
+import { silentLogger } from "./logger.js";
+import type { Sink } from "./sink.js";
+import type { SinkStats } from "./stats.js";
+import { selectTestEvents } from "./test-events.js";
+import { uuidv7 } from "./uuidv7.js";
+
+/** Deadline of `Dispatcher.test()` per sink when none is given. @default 10_000 */
+export const DEFAULT_TEST_TIMEOUT_MS = 10_000;
+
+/** One active sink: its queue, and the filter that selects which events it gets. */
+export interface Route {
+  readonly sink: Sink;
+  readonly queue: DeliveryQueue;
+  /** The sink's event filter (`IW_<PREFIX>_EVENTS`). Must not throw; if it does, the event is skipped. */
+  readonly accepts: (event: IwEvent) => boolean;
+}
+
+/** Options of `createDispatcher`. */
+export interface DispatcherOptions {
+  /** Where problems of the dispatcher itself are reported. @default silentLogger */
+  readonly logger?: Logger;
+}
+
+/** The dispatcher of a host with no active sink: every method is a no-op. */
+export const NOOP_DISPATCHER: Dispatcher = Object.freeze({
+  enabled: false,
+  sinks: Object.freeze([]),
+  emit(): void {},
+  test: (): Promise<SinkTestReport[]> => Promise.resolve([]),
+  stats: (): SinkStats[] => [],
+  flush: (): Promise<boolean> => Promise.resolve(true),
+  close: (): Promise<boolean> => Promise.resolve(true),
+});
+
+/**
+ * Fans each emitted event out, by reference, to the queue of every route whose filter accepts
+ * it. `emit` is synchronous and never throws: a malformed event (not an object, no
+ * `log_type`) is counted as dropped `malformed` on every sink. In development
+ * (`NODE_ENV=development`) emitted events are frozen, so a host that mutates an event after
+ * emitting it finds out at once.
+ */
+export function createDispatcher(routes: readonly Route[], options: DispatcherOptions = {}): Dispatcher {
+  if (routes.length === 0) return NOOP_DISPATCHER;
+  const logger = options.logger ?? silentLogger;
+  const list = [...routes];
+  const freeze = process.env["NODE_ENV"] === "development";
+  let warnedMalformed = false;
+  let closing: Promise<boolean> | undefined;
+  let flushing: Promise<boolean> | undefined;
+
+  const malformed = (why: string): void => {
+    for (const route of list) route.queue.recordDropped("malformed");
+    if (!warnedMalformed) {
+      warnedMalformed = true;
+      safeLog(logger, `[iw] emit() got a malformed event (${why}); it was dropped (further ones are only counted)`);
+    }
+  };
+
+  return {
+    enabled: true,
+    sinks: Object.freeze(list.map((r) => r.sink.name)),
+    emit(event: IwEvent): void {
+      try {
+        if (typeof event !== "object" || event === null) return malformed(`not an object: ${typeof event}`);
+        const type = (event as { log_type?: unknown }).log_type;
+        if (type !== "scan" && type !== "audit") return malformed(`log_type ${JSON.stringify(type) ?? "missing"}`);
+        if (freeze) Object.freeze(event);
+        for (let i = 0; i < list.length; i++) {
+          const route = list[i]!;
+          let accepted = false;
+          try {
+            accepted = route.accepts(event);
+          } catch {
+            accepted = false;
+          }
+          if (accepted) route.queue.push(event);
+        }
+      } catch {
+        // Never reach the host: the request path must not fail because of shipping.
+      }
+    },
+    test: (timeoutMs = DEFAULT_TEST_TIMEOUT_MS) => Promise.all(list.map((route) => testRoute(route, timeoutMs))),
+    stats: () => list.map((r) => r.queue.stats()),
+    flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
+      flushing ??= all(list.map((r) => r.queue.flush(timeoutMs))).finally(() => (flushing = undefined));
+      return flushing;
+    },
+    close(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
+      closing ??= all(list.map((r) => r.queue.close(timeoutMs)));
+      return closing;
+    },
+  };
+}
+
+/** Sends the route's `[Test message]` events straight to the sink (no queue, no retry). */
+async function testRoute(route: Route, timeoutMs: number): Promise<SinkTestReport> {
+  const sink = route.sink;
+  const started = performance.now();
+  const report = (ok: boolean, events: number, error?: string): SinkTestReport => ({
+    sink: sink.name,
+    ok,
+    ...(error === undefined ? {} : { error }),
+    latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    events,
+  });
+  const events = selectTestEvents(route.accepts);
+  if (events.length === 0) return report(false, 0, "this sink's event filter accepts no test event");
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<{ status: "timeout" }>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new IwError("IW_SEND_TIMEOUT", `${sink.name}: no answer within ${timeoutMs} ms`));
+      resolve({ status: "timeout" });
+    }, timeoutMs);
+    timer.unref?.();
+  });
+  try {
+    const result = await Promise.race([
+      sink.send(events, { signal: controller.signal, attempt: 1, batchId: uuidv7() }),
+      deadline,
+    ]);
+    if (result.status === "success") return report(true, events.length);
+    if (result.status === "timeout") return report(false, events.length, `no answer within ${timeoutMs} ms`);
+    return report(false, events.length, `${result.status}: ${result.error?.message ?? "no error given"}`);
+  } catch (err) {
+    return report(false, events.length, `send threw: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function all(promises: Promise<boolean>[]): Promise<boolean> {
+  const results = await Promise.all(promises.map((p) => p.catch(() => false)));
+  return results.every(Boolean);
+}
+
+function safeLog(logger: Logger, message: string): void {
+  try {
+    logger.warn(message);
+  } catch {
+    // ignore a broken logger
+  }
+}
