@@ -1,0 +1,92 @@
+import { Pool } from "undici";
+import { classifyHttpStatus, classifyNetworkError } from "@iw/core";
+import type { SendResult } from "@iw/core";
+import type { NodeHealth } from "./node-set.js";
+import type { NodeTarget, ResolvedOptions } from "./resolve-options.js";
+
+const SUCCESS: SendResult = { status: "success" };
+/** How much of an error response body ends up in the error message. */
+const DETAIL_BYTES = 512;
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+const CONTROL = /[\x00-\x1f\x7f]+/g;
+
+/** One Logstash node: its keep-alive connection pool and its health. */
+export class HttpNode implements NodeHealth {
+  readonly label: string;
+  inFlight = 0;
+  failures = 0;
+  downUntil = 0;
+  probing = false;
+  readonly #target: NodeTarget;
+  readonly #pool: Pool;
+  readonly #method: ResolvedOptions["method"];
+
+  constructor(target: NodeTarget, options: ResolvedOptions) {
+    this.label = target.label;
+    this.#target = target;
+    this.#method = options.method;
+    const connect = target.https
+      ? {
+          timeout: options.connectTimeoutMs,
+          rejectUnauthorized: options.tlsVerify,
+          ...(options.ca === undefined ? {} : { ca: options.ca }),
+          ...(options.cert === undefined ? {} : { cert: options.cert }),
+          ...(options.key === undefined ? {} : { key: options.key }),
+        }
+      : { timeout: options.connectTimeoutMs };
+    this.#pool = new Pool(target.origin, {
+      connect,
+      // Sockets are reused across batches; idle ones close before a typical server-side idle
+      // timeout would race a new request on them.
+      keepAliveTimeout: options.keepAliveTimeoutMs,
+      keepAliveMaxTimeout: Math.max(options.keepAliveTimeoutMs, 60_000),
+      pipelining: 1,
+    });
+  }
+
+  /**
+   * Sends one request body and classifies the answer. Never throws: network problems, TLS
+   * problems and aborts by `signal` come back as results.
+   */
+  async send(body: string | Buffer, signal: AbortSignal): Promise<SendResult> {
+    const what = `Logstash ${this.label}`;
+    try {
+      const res = await this.#pool.request({
+        method: this.#method,
+        path: this.#target.path,
+        headers: this.#target.headers,
+        body,
+        signal,
+      });
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        await res.body.dump();
+        return SUCCESS;
+      }
+      const detail = await readDetail(res.body);
+      return classifyHttpStatus(res.statusCode, res.headers, what, detail);
+    } catch (err) {
+      return classifyNetworkError(err, signal, what);
+    }
+  }
+
+  /** Closes every connection at once. */
+  async destroy(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}
+
+/** The start of an error body, printable, for the error message; the rest is discarded. */
+async function readDetail(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= DETAIL_BYTES) break;
+    }
+  } catch {
+    // The body is only decoration for the message.
+  }
+  return Buffer.concat(chunks).subarray(0, DETAIL_BYTES).toString("utf8").replace(CONTROL, " ").trim();
+}

@@ -1,0 +1,15 @@
+import { defineSinkPlugin } from "@iw/core";
+import { logstashEnvSchema } from "./env-schema.js";
+import { LogstashSink } from "./logstash-sink.js";
+
+/**
+ * The Logstash sink plugin: activated by `IW_ELK_URL`, configured by the other `IW_ELK_*`
+ * variables (see the README table, generated from `logstashEnvObject`).
+ */
+export const plugin = defineSinkPlugin({
+  name: "logstash",
+  env: "IW_ELK_URL",
+  options: logstashEnvSchema,
+  secrets: ["IW_ELK_PASSWORD"],
+  create: (options, deps) => new LogstashSink(options, { logger: deps.logger }),
+});
