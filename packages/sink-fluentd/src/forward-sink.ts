@@ -1,0 +1,121 @@
+import { hostname as osHostname } from "node:os";
+import { classifyNetworkError, IwError, silentLogger, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
+import { raceSignal } from "./abort.js";
+import { ForwardConnection } from "./forward-connection.js";
+import { ForwardEncoder } from "./forward-encoder.js";
+import type { HandshakeCredentials } from "./handshake.js";
+import { DEFAULT_AUTH_RETRY_MS, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
+import { ProblemLog } from "./problem-log.js";
+import { describeTarget, forwardTarget, type ForwardTarget } from "./target.js";
+
+const SUCCESS: SendResult = { status: "success" };
+
+/**
+ * Forward-protocol sink: PackedForward (or CompressedPackedForward) per tag, acked by default.
+ * Connections are opened on demand, one per concurrent send, kept for reuse and `unref()`ed
+ * while idle; any error discards the connection and the next send opens a fresh one, so the
+ * queue's backoff alone paces reconnects.
+ */
+export class ForwardSink implements Sink {
+  readonly name: string;
+  readonly #target: ForwardTarget;
+  readonly #what: string;
+  readonly #encoder: ForwardEncoder;
+  readonly #creds: HandshakeCredentials | undefined;
+  readonly #keepAliveMs: number;
+  readonly #authRetryMs: number;
+  readonly #problems: ProblemLog;
+  readonly #idle: ForwardConnection[] = [];
+  readonly #busy = new Set<ForwardConnection>();
+  #closed = false;
+
+  constructor(options: FluentdSinkOptions, logger: Logger = silentLogger) {
+    this.name = options.name ?? DEFAULT_SINK_NAME;
+    this.#target = forwardTarget(options.url, { verify: true, ...options.tls });
+    this.#what = describeTarget(this.#target);
+    this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack: options.ack ?? true, gzip: options.compression === "gzip" });
+    this.#creds = options.sharedKey === undefined
+      ? undefined
+      : { sharedKey: options.sharedKey, hostname: options.hostname ?? osHostname(), username: options.username, password: options.password };
+    this.#keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
+    this.#authRetryMs = options.authRetryMs ?? DEFAULT_AUTH_RETRY_MS;
+    this.#problems = new ProblemLog(logger, this.name);
+    if (this.#target.kind === "tls" && !this.#target.tls.verify) {
+      logger.warn("Fluentd TLS certificate verification is OFF (IW_FLUENTD_TLS_VERIFY=false): anyone on the path can read and alter events", { sink: this.name });
+    }
+  }
+
+  async send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
+    if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
+    if (batch.length === 0) return SUCCESS;
+    let messages;
+    try {
+      messages = this.#encoder.encode(batch, ctx.batchId);
+    } catch (err) {
+      return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot encode the batch as msgpack`, { cause: err }) };
+    }
+    const conn = this.#take();
+    try {
+      await raceSignal(conn.ready.then(() => conn.send(messages)), ctx.signal);
+    } catch (err) {
+      const stage = conn.stage;
+      this.#busy.delete(conn);
+      conn.destroy(err);
+      return this.#classify(err, ctx.signal, stage);
+    }
+    this.#release(conn);
+    this.#problems.recovered();
+    return SUCCESS;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const conn of [...this.#idle, ...this.#busy]) conn.destroy();
+    this.#idle.length = 0;
+    this.#busy.clear();
+  }
+
+  #take(): ForwardConnection {
+    let conn = this.#idle.pop();
+    while (conn !== undefined && conn.stage === "dead") conn = this.#idle.pop();
+    conn ??= new ForwardConnection(this.#target, this.#creds, this.#keepAliveMs);
+    conn.ref();
+    this.#busy.add(conn);
+    return conn;
+  }
+
+  #release(conn: ForwardConnection): void {
+    this.#busy.delete(conn);
+    if (this.#closed || !conn.reusable) {
+      conn.destroy();
+      return;
+    }
+    conn.unref();
+    this.#idle.push(conn);
+  }
+
+  #classify(err: unknown, signal: AbortSignal, stage: string): SendResult {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (!signal.aborted && (code === "IW_AUTH" || code === "IW_PROTOCOL")) {
+      const error = err as IwError;
+      this.#problems.report(error);
+      return { status: "retryable", error, retryAfterMs: this.#authRetryMs };
+    }
+    if (signal.aborted && (stage === "helo" || stage === "pong")) {
+      const error = new IwError(
+        "IW_SEND_TIMEOUT",
+        stage === "helo"
+          ? `${this.#what}: no HELO from the server in time; IW_FLUENTD_SHARED_KEY is set, is <security> configured on the server?`
+          : `${this.#what}: no PONG from the server in time`,
+        { cause: err },
+      );
+      return { status: "retryable", error };
+    }
+    const result = classifyNetworkError(err, signal, this.#what);
+    if (result.status === "retryable" && result.error instanceof IwError && result.error.code === "IW_TLS") {
+      this.#problems.report(result.error);
+      return { ...result, retryAfterMs: this.#authRetryMs };
+    }
+    return result;
+  }
+}

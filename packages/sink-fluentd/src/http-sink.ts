@@ -1,0 +1,120 @@
+import { promisify } from "node:util";
+import { gzip as gzipCb } from "node:zlib";
+import { Agent, request } from "undici";
+import { classifyHttpStatus, classifyNetworkError, IwError, silentLogger, stripCredentials, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
+import { DEFAULT_AUTH_RETRY_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
+import { ProblemLog } from "./problem-log.js";
+import { groupByTag, httpRecordJson } from "./records.js";
+
+const gzip = promisify(gzipCb);
+const SUCCESS: SendResult = { status: "success" };
+const DETAIL_BYTES = 512;
+
+/**
+ * in_http sink: one `POST /<tag>` per tag with a JSON array body (optionally gzip). Status codes
+ * are classified like every HTTP sink (core's `classifyHttpStatus`).
+ */
+export class HttpSink implements Sink {
+  readonly name: string;
+  readonly #base: string;
+  readonly #what: string;
+  readonly #tag: string;
+  readonly #gzip: boolean;
+  readonly #headers: Record<string, string>;
+  readonly #agent: Agent;
+  readonly #authRetryMs: number;
+  readonly #problems: ProblemLog;
+  #closed = false;
+
+  constructor(options: FluentdSinkOptions, logger: Logger = silentLogger) {
+    this.name = options.name ?? DEFAULT_SINK_NAME;
+    const url = new URL(options.url);
+    const auth = url.username === "" ? undefined : `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
+    url.username = "";
+    url.password = "";
+    this.#base = url.href.replace(/\/+$/, "");
+    this.#what = `Fluentd in_http ${stripCredentials(this.#base)}`;
+    this.#tag = options.tag ?? DEFAULT_TAG;
+    this.#gzip = options.compression === "gzip";
+    this.#headers = {
+      ...options.headers,
+      "content-type": "application/json",
+      ...(this.#gzip ? { "content-encoding": "gzip" } : {}),
+      ...(auth === undefined ? {} : { authorization: auth }),
+    };
+    const tls = options.tls;
+    this.#agent = new Agent({
+      connect: { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.verify ?? true },
+      keepAliveTimeout: 4_000,
+    });
+    this.#authRetryMs = options.authRetryMs ?? DEFAULT_AUTH_RETRY_MS;
+    this.#problems = new ProblemLog(logger, this.name);
+    if (url.protocol === "https:" && tls?.verify === false) {
+      logger.warn("Fluentd TLS certificate verification is OFF (IW_FLUENTD_TLS_VERIFY=false)", { sink: this.name });
+    }
+  }
+
+  async send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
+    if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
+    for (const [tag, events] of groupByTag(this.#tag, batch)) {
+      const result = await this.#post(tag, events, ctx.signal);
+      if (result.status !== "success") return result;
+    }
+    this.#problems.recovered();
+    return SUCCESS;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#agent.destroy();
+  }
+
+  async #post(tag: string, events: readonly IwEvent[], signal: AbortSignal): Promise<SendResult> {
+    let body: string | Buffer;
+    try {
+      body = `[${events.map(httpRecordJson).join(",")}]`;
+      if (this.#gzip) body = await gzip(body);
+    } catch (err) {
+      return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch as JSON`, { cause: err }) };
+    }
+    try {
+      const res = await request(`${this.#base}/${encodeURIComponent(tag)}`, {
+        method: "POST",
+        headers: this.#headers,
+        body,
+        signal,
+        dispatcher: this.#agent,
+      });
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      const detail = ok ? undefined : await readDetail(res.body);
+      if (ok) await res.body.dump();
+      const result = classifyHttpStatus(res.statusCode, res.headers, this.#what, detail);
+      if (result.status === "failure") this.#problems.report(result.error);
+      return result;
+    } catch (err) {
+      const result = classifyNetworkError(err, signal, this.#what);
+      if (result.status === "retryable" && result.error instanceof IwError && result.error.code === "IW_TLS") {
+        this.#problems.report(result.error);
+        return { ...result, retryAfterMs: this.#authRetryMs };
+      }
+      return result;
+    }
+  }
+}
+
+async function readDetail(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= DETAIL_BYTES) break;
+    }
+  } catch {
+    // The status is what matters; a body cut short changes nothing.
+  }
+  body.destroy();
+  return Buffer.concat(chunks).toString("utf8", 0, Math.min(size, DETAIL_BYTES)).trim();
+}

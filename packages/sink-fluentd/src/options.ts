@@ -1,0 +1,46 @@
+import type { FluentdTlsOptions } from "./target.js";
+
+/**
+ * Options of the Fluentd sink. `plugin` builds them from `IW_FLUENTD_*`; code may pass them to
+ * `createFluentdSink` directly.
+ */
+export interface FluentdSinkOptions {
+  /**
+   * `tcp://host:24224` or `tls://host:24224` (forward protocol), `unix:///path/to.sock`, or
+   * `http(s)://host:9880` (in_http). — `IW_FLUENTD_URL`
+   */
+  readonly url: URL;
+  /** Base tag; `.scan`, `.audit` (the event's `log_type`) are appended. @default "inferwall" — `IW_FLUENTD_TAG` */
+  readonly tag?: string;
+  /** Forward mode: send `chunk` and count a batch delivered only once acked. @default true — `IW_FLUENTD_ACK` */
+  readonly ack?: boolean;
+  /** `gzip`: CompressedPackedForward, or a gzip request body in in_http mode. @default "none" — `IW_FLUENTD_COMPRESSION` */
+  readonly compression?: "none" | "gzip";
+  /** Enables the `<security>` handshake. @default unset — `IW_FLUENTD_SHARED_KEY` */
+  readonly sharedKey?: string | undefined;
+  /** User of `<security><user>`. @default unset — `IW_FLUENTD_USERNAME` */
+  readonly username?: string | undefined;
+  /** Password of that user. @default unset — `IW_FLUENTD_PASSWORD` */
+  readonly password?: string | undefined;
+  /** Our hostname in the handshake. @default os.hostname() — `IW_FLUENTD_HOSTNAME` */
+  readonly hostname?: string;
+  /** TLS for `tls://` and `https://`. @default verification on, Node's CA roots */
+  readonly tls?: Partial<FluentdTlsOptions>;
+  /** Extra request headers in in_http mode. @default none — `IW_FLUENTD_HEADERS` */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** TCP keep-alive probe delay of forward connections. @default 30_000 */
+  readonly keepAliveMs?: number;
+  /**
+   * How long the queue waits before retrying after an authentication or TLS verification
+   * failure (events stay queued meanwhile). @default 30_000
+   */
+  readonly authRetryMs?: number;
+  /** Sink name in stats and logs. @default "fluentd" */
+  readonly name?: string;
+}
+
+/** Defaults of the options above. */
+export const DEFAULT_TAG = "inferwall";
+export const DEFAULT_KEEPALIVE_MS = 30_000;
+export const DEFAULT_AUTH_RETRY_MS = 30_000;
+export const DEFAULT_SINK_NAME = "fluentd";

@@ -1,0 +1,104 @@
+import { hostname as osHostname } from "node:os";
+import { z } from "zod";
+import { defineSinkPlugin } from "@iw/core";
+import { envBool, envEnum, envFile, envHeaders, envString } from "@iw/core/schema";
+import { createFluentdSink } from "./create.js";
+import { DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
+
+const SCHEMES = ["tcp:", "tls:", "unix:", "http:", "https:"];
+const TAG = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+const url = z
+  .string()
+  .transform((value, ctx) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(value.trim());
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not an absolute URL" });
+      return z.NEVER;
+    }
+    if (!SCHEMES.includes(parsed.protocol)) {
+      ctx.addIssue({ code: "custom", message: `scheme ${parsed.protocol} is not supported` });
+      return z.NEVER;
+    }
+    if (parsed.protocol === "unix:" ? parsed.pathname.length <= 1 : parsed.hostname === "") {
+      ctx.addIssue({ code: "custom", message: parsed.protocol === "unix:" ? "no socket path" : "no host" });
+      return z.NEVER;
+    }
+    return parsed;
+  })
+  .describe("tcp://host:24224 or tls://host:24224 (forward protocol), unix:///path/to.sock, or http(s)://host:9880 (in_http); required");
+
+const tag = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value.trim() === "") return DEFAULT_TAG;
+    if (!TAG.test(value.trim())) {
+      ctx.addIssue({ code: "custom", message: "not a dot-separated tag of letters, digits, _ and -" });
+      return z.NEVER;
+    }
+    return value.trim();
+  })
+  .describe(`dot-separated Fluentd tag; .scan / .audit are appended; default ${DEFAULT_TAG}`);
+
+/** `IW_FLUENTD_*` variables → `FluentdSinkOptions`. */
+export const fluentdEnvSchema = z
+  .object({
+    IW_FLUENTD_URL: url,
+    IW_FLUENTD_TAG: tag,
+    IW_FLUENTD_ACK: envBool(true, "forward mode: wait for Fluentd's ack of every batch"),
+    IW_FLUENTD_COMPRESSION: envEnum(["none", "gzip"], "none"),
+    IW_FLUENTD_SHARED_KEY: envString("the <security> shared_key of in_forward (secret)"),
+    IW_FLUENTD_USERNAME: envString("a <security><user> username; needs IW_FLUENTD_SHARED_KEY"),
+    IW_FLUENTD_PASSWORD: envString("that user's password (secret)"),
+    IW_FLUENTD_HOSTNAME: envString("our hostname in the handshake", "os.hostname()"),
+    IW_FLUENTD_CA_FILE: envFile("PEM CA certificate(s) that sign the server certificate (tls:// or https://)"),
+    IW_FLUENTD_CERT_FILE: envFile("PEM client certificate for mutual TLS; with IW_FLUENTD_KEY_FILE"),
+    IW_FLUENTD_KEY_FILE: envFile("PEM client key for mutual TLS; with IW_FLUENTD_CERT_FILE"),
+    IW_FLUENTD_TLS_VERIFY: envBool(true, "verify the server certificate"),
+    IW_FLUENTD_HEADERS: envHeaders("IW_FLUENTD_HEADERS"),
+  })
+  .superRefine((env, ctx) => {
+    const scheme = env.IW_FLUENTD_URL.protocol;
+    const forward = scheme === "tcp:" || scheme === "tls:" || scheme === "unix:";
+    const tls = scheme === "tls:" || scheme === "https:";
+    const issue = (variable: string, message: string): void => ctx.addIssue({ code: "custom", path: [variable], message });
+    if (env.IW_FLUENTD_USERNAME !== undefined && env.IW_FLUENTD_PASSWORD === undefined) issue("IW_FLUENTD_PASSWORD", "required with IW_FLUENTD_USERNAME");
+    if (env.IW_FLUENTD_PASSWORD !== undefined && env.IW_FLUENTD_USERNAME === undefined) issue("IW_FLUENTD_USERNAME", "required with IW_FLUENTD_PASSWORD");
+    if (env.IW_FLUENTD_USERNAME !== undefined && env.IW_FLUENTD_SHARED_KEY === undefined) issue("IW_FLUENTD_SHARED_KEY", "required with IW_FLUENTD_USERNAME (users are part of the <security> handshake)");
+    if (!forward && env.IW_FLUENTD_SHARED_KEY !== undefined) issue("IW_FLUENTD_SHARED_KEY", "only applies to tcp://, tls:// and unix:// (in_http has no handshake)");
+    if (!tls && (env.IW_FLUENTD_CA_FILE || env.IW_FLUENTD_CERT_FILE || env.IW_FLUENTD_KEY_FILE)) {
+      issue("IW_FLUENTD_URL", `is ${scheme}// but TLS files are set; use tls:// or https://`);
+    }
+    if ((env.IW_FLUENTD_CERT_FILE === undefined) !== (env.IW_FLUENTD_KEY_FILE === undefined)) {
+      issue(env.IW_FLUENTD_CERT_FILE === undefined ? "IW_FLUENTD_CERT_FILE" : "IW_FLUENTD_KEY_FILE", "client certificate and key go together");
+    }
+  })
+  .transform((env): FluentdSinkOptions => ({
+    url: env.IW_FLUENTD_URL,
+    tag: env.IW_FLUENTD_TAG,
+    ack: env.IW_FLUENTD_ACK,
+    compression: env.IW_FLUENTD_COMPRESSION,
+    sharedKey: env.IW_FLUENTD_SHARED_KEY,
+    username: env.IW_FLUENTD_USERNAME,
+    password: env.IW_FLUENTD_PASSWORD,
+    hostname: env.IW_FLUENTD_HOSTNAME === "os.hostname()" ? osHostname() : (env.IW_FLUENTD_HOSTNAME ?? osHostname()),
+    tls: {
+      ca: env.IW_FLUENTD_CA_FILE?.contents,
+      cert: env.IW_FLUENTD_CERT_FILE?.contents,
+      key: env.IW_FLUENTD_KEY_FILE?.contents,
+      verify: env.IW_FLUENTD_TLS_VERIFY,
+    },
+    headers: env.IW_FLUENTD_HEADERS,
+  }));
+
+/** The Fluentd sink plugin, activated by `IW_FLUENTD_URL`. */
+export const plugin = defineSinkPlugin<FluentdSinkOptions>({
+  name: "fluentd",
+  env: "IW_FLUENTD_URL",
+  options: fluentdEnvSchema,
+  secrets: ["IW_FLUENTD_SHARED_KEY", "IW_FLUENTD_PASSWORD"],
+  create: (options, deps) => createFluentdSink(options, deps),
+});

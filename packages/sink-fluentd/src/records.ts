@@ -1,0 +1,39 @@
+import type { IwEvent } from "@iw/core";
+import { epochSecondsFromIso } from "./event-time.js";
+
+/** The tag of an event: `<base>.<log_type>` (`inferwall.scan`, `inferwall.audit`, …). */
+export function tagOf(base: string, event: IwEvent): string {
+  return `${base}.${event.log_type}`;
+}
+
+/** Groups a batch by tag, keeping the order of events inside each group. */
+export function groupByTag(base: string, batch: readonly IwEvent[]): Map<string, IwEvent[]> {
+  const groups = new Map<string, IwEvent[]>();
+  for (const event of batch) {
+    const tag = tagOf(base, event);
+    const group = groups.get(tag);
+    if (group === undefined) groups.set(tag, [event]);
+    else group.push(event);
+  }
+  return groups;
+}
+
+/** Where a record's own top-level `time` goes in in_http mode. */
+export const RENAMED_TIME_FIELD = "time_";
+
+/**
+ * One in_http JSON record. in_http takes a top-level `time` as the event time and fails the
+ * whole request with 400 when it is not numeric, so the record's own `time` (if any) moves to
+ * `time_` and `time` carries the event's timestamp as float seconds: Fluentd's event time then
+ * matches forward mode.
+ */
+export function httpRecordJson(event: IwEvent): string {
+  const time = epochSecondsFromIso(event.timestamp);
+  let source: object = event;
+  if (Object.hasOwn(event, "time")) {
+    const { time: own, ...rest } = event as IwEvent & { time?: unknown };
+    source = { ...rest, [RENAMED_TIME_FIELD]: own };
+  }
+  const json = JSON.stringify(source);
+  return json.length <= 2 ? `{"time":${time}}` : `{"time":${time},${json.slice(1)}`;
+}
