@@ -26,25 +26,29 @@ const urlField = envUrlList(["http", "https"], "one http:// or https:// URL (for
 
 const headersField = envHeaders("IW_WEBHOOK_HEADERS");
 
+/** The webhook sink's variables, each described (the README table is generated from it). */
+export const webhookEnvFields = z.object({
+  IW_WEBHOOK_URL: urlField,
+  IW_WEBHOOK_METHOD: envEnum(WEBHOOK_METHODS, "POST"),
+  IW_WEBHOOK_HEADERS: headersField,
+  IW_WEBHOOK_SECRET: secretField,
+  IW_WEBHOOK_FORMAT: envEnum(WEBHOOK_FORMATS, "json"),
+  IW_WEBHOOK_CE_SOURCE: envString("CloudEvents source").describe(
+    "the CloudEvents source attribute (format cloudevents), a URI-reference such as urn:inferwall:gateway-1; default urn:inferwall:<host name>",
+  ),
+  IW_WEBHOOK_CA_FILE: envFile("PEM CA certificate(s) trusted for the server instead of the system store"),
+  IW_WEBHOOK_CERT_FILE: envFile("PEM client certificate for mutual TLS (with IW_WEBHOOK_KEY_FILE)"),
+  IW_WEBHOOK_KEY_FILE: envFile("PEM private key of IW_WEBHOOK_CERT_FILE"),
+  IW_WEBHOOK_TLS_VERIFY: envBool(true, "false disables certificate verification and logs a warning"),
+  IW_WEBHOOK_CONNECT_TIMEOUT_MS: envMs(DEFAULT_CONNECT_TIMEOUT_MS),
+});
+
 /**
  * The webhook sink's variables, over the environment object (base names: core maps
  * `IW_WEBHOOK_<NAME>_*` onto them for named instances), transformed into
  * {@link WebhookSinkOptions}. Queue tuning, filters and redaction variables are core's.
  */
-export const webhookEnvSchema = z
-  .object({
-    IW_WEBHOOK_URL: urlField,
-    IW_WEBHOOK_METHOD: envEnum(WEBHOOK_METHODS, "POST"),
-    IW_WEBHOOK_HEADERS: headersField,
-    IW_WEBHOOK_SECRET: secretField,
-    IW_WEBHOOK_FORMAT: envEnum(WEBHOOK_FORMATS, "json"),
-    IW_WEBHOOK_CE_SOURCE: envString("the CloudEvents source attribute, a URI-reference such as urn:inferwall:gateway-1 (format cloudevents); urn:inferwall:<host name> when"),
-    IW_WEBHOOK_CA_FILE: envFile("PEM CA certificate(s) trusted for the server instead of the system store"),
-    IW_WEBHOOK_CERT_FILE: envFile("PEM client certificate for mutual TLS (with IW_WEBHOOK_KEY_FILE)"),
-    IW_WEBHOOK_KEY_FILE: envFile("PEM private key of IW_WEBHOOK_CERT_FILE"),
-    IW_WEBHOOK_TLS_VERIFY: envBool(true, "false disables certificate verification and logs a warning"),
-    IW_WEBHOOK_CONNECT_TIMEOUT_MS: envMs(DEFAULT_CONNECT_TIMEOUT_MS),
-  })
+export const webhookEnvSchema = webhookEnvFields
   .superRefine((env, ctx) => {
     if ((env.IW_WEBHOOK_CERT_FILE === undefined) !== (env.IW_WEBHOOK_KEY_FILE === undefined)) {
       const missing = env.IW_WEBHOOK_CERT_FILE === undefined ? "IW_WEBHOOK_CERT_FILE" : "IW_WEBHOOK_KEY_FILE";

@@ -8,7 +8,7 @@ export {
   DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS,
 } from "./options.js";
 export type { WebhookSinkOptions, ResolvedWebhookOptions, WebhookMethod } from "./options.js";
-export { webhookEnvSchema } from "./env-schema.js";
+export { webhookEnvSchema, webhookEnvFields } from "./env-schema.js";
 export { encodeBatch, WEBHOOK_FORMATS, CONTENT_TYPES } from "./formats.js";
 export type { WebhookFormat, EncodedBatch } from "./formats.js";
 export { toCloudEvent, cloudEventType, defaultCloudEventsSource, CLOUDEVENTS_TYPE_PREFIX } from "./cloudevents.js";

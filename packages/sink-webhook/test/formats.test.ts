@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { auditEvent, scanLog } from "@iw/core";
+import { encodeBatch } from "../src/formats.js";
+import { summaryLine } from "../src/summary.js";
+import { blockedScan, failedLogin, mixedBatch } from "./fixtures.js";
+
+const SOURCE = "urn:inferwall:test-host";
+
+describe("encodeBatch", () => {
+  it("json: a JSON array of the events, byte for byte", () => {
+    const batch = mixedBatch(3);
+    const out = encodeBatch(batch, "json", SOURCE);
+    expect(out.contentType).toBe("application/json");
+    expect(out.body.toString()).toBe(JSON.stringify(batch));
+  });
+
+  it("ndjson: one event per line, newline-terminated", () => {
+    const batch = mixedBatch(3);
+    const out = encodeBatch(batch, "ndjson", SOURCE);
+    expect(out.contentType).toBe("application/x-ndjson");
+    const lines = out.body.toString().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe("");
+    expect(lines.slice(0, 3).map((l) => JSON.parse(l))).toEqual(batch);
+  });
+
+  it("cloudevents: structured mode for one event, with the required attributes", () => {
+    const event = blockedScan(7);
+    const out = encodeBatch([event], "cloudevents", SOURCE);
+    expect(out.contentType).toBe("application/cloudevents+json; charset=utf-8");
+    expect(JSON.parse(out.body.toString())).toEqual({
+      specversion: "1.0",
+      id: event.event_id,
+      source: SOURCE,
+      type: "com.inferwall.scan.block",
+      time: event.timestamp,
+      datacontenttype: "application/json",
+      subject: "req-7",
+      data: event,
+    });
+  });
+
+  it("cloudevents: batched mode for several events, typed per event", () => {
+    const out = encodeBatch([blockedScan(), failedLogin()], "cloudevents", SOURCE);
+    expect(out.contentType).toBe("application/cloudevents-batch+json; charset=utf-8");
+    const parsed = JSON.parse(out.body.toString()) as { type: string; specversion: string }[];
+    expect(parsed.map((e) => e.type)).toEqual(["com.inferwall.scan.block", "com.inferwall.audit.auth"]);
+    expect(parsed.every((e) => e.specversion === "1.0")).toBe(true);
+  });
+
+  it("summary: {summary, details} items", () => {
+    const batch = [blockedScan(), failedLogin()];
+    const parsed = JSON.parse(encodeBatch(batch, "summary", SOURCE).body.toString()) as unknown[];
+    expect(parsed).toEqual([
+      { summary: "[InferenceWall] Prompt injection blocked (INJ-D-002)", details: batch[0] },
+      { summary: "[InferenceWall] Audit auth: login_failed from 192.0.2.1", details: batch[1] },
+    ]);
+  });
+
+  it("throws for an event that cannot be serialized", () => {
+    const bad = auditEvent({ category: "config", action: "changed", details: { n: 1n } });
+    expect(() => encodeBatch([bad], "json", SOURCE)).toThrow(/BigInt/);
+  });
+});
+
+describe("summaryLine", () => {
+  it("names the threat, the decision and the signatures", () => {
+    const scan = scanLog({
+      direction: "output", decision: "flag", anomaly_score: 5, threshold: 10, policy: "p", request_id: "r",
+      matches: ["DL-P-001", "DL-P-004", "CS-X-1"].map((id) => ({ signature_id: id, matched_text: "x", score: 1, confidence: 1, severity: 1 })),
+    });
+    expect(summaryLine(scan)).toBe("[InferenceWall] Data leakage flagged (DL-P-001 +2 more)");
+  });
+
+  it("reports a clean scan with its score, and marks test messages", () => {
+    const scan = scanLog({ direction: "input", decision: "allow", anomaly_score: 0, threshold: 10, policy: "p", request_id: "r", matches: [], test: true });
+    expect(summaryLine(scan)).toBe("[InferenceWall] [Test message] Prompt allowed (score 0/10)");
+  });
+
+  it("omits the source address of an audit event that has none", () => {
+    expect(summaryLine(auditEvent({ category: "lifecycle", action: "started" }))).toBe("[InferenceWall] Audit lifecycle: started");
+  });
+});

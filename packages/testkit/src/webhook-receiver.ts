@@ -1,0 +1,263 @@
+import { createServer as createHttpServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import type { ReceivedWebhookEvent, WebhookPayloadFormat } from "./webhook-payload.js";
+import { WebhookPayloadError, parseWebhookPayload } from "./webhook-payload.js";
+import { verifyStandardWebhook } from "./webhook-verify.js";
+
+/**
+ * A failure mode of the webhook receiver. `times` (default: until cleared) limits a fault to
+ * the next N requests, after which the receiver answers normally again.
+ * - `blackhole`: reads the request, never answers.
+ * - `slow`: answers normally after `delayMs`.
+ * - `status`: answers `status` (with `Retry-After: retryAfter` when given); 410, 413, 429, 503…
+ * - `redirect`: answers a 3xx with `Location` pointing at {@link WebhookReceiver.redirectTargetUrl},
+ *   a path that would accept the delivery (a sink must not follow it).
+ * - `reset`: resets the connection mid-request, after part of the body arrived.
+ */
+export type WebhookFault =
+  | { readonly kind: "blackhole"; readonly times?: number }
+  | { readonly kind: "slow"; readonly delayMs: number; readonly times?: number }
+  | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string; readonly times?: number }
+  | { readonly kind: "redirect"; readonly status: 301 | 302 | 303 | 307 | 308; readonly times?: number }
+  | { readonly kind: "reset"; readonly times?: number };
+
+/** Options of {@link startWebhookReceiver}. */
+export interface WebhookReceiverOptions {
+  /** `whsec_…` secrets accepted; when set, every request must carry a valid signature. @default none (signatures recorded, not checked) */
+  readonly secrets?: readonly string[];
+  /** Replay window. @default 300 */
+  readonly toleranceSeconds?: number;
+  /** Serve HTTPS with this PEM key pair; `requestCert` + `ca` demand a client certificate. @default plain HTTP */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly ca?: string | Buffer; readonly requestCert?: boolean };
+  /** The path that accepts deliveries. @default "/hook" */
+  readonly path?: string;
+  /** Status of an accepted delivery. @default 200 */
+  readonly acceptStatus?: number;
+  /** Bodies above this many bytes get 413. @default 10 MiB */
+  readonly maxBodyBytes?: number;
+}
+
+/** One request as the receiver saw it. */
+export interface ReceivedWebhookRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The raw body (what was signed). */
+  body: Buffer;
+  /** The status answered; 0 when none was (blackhole, reset). */
+  status: number;
+  /** Why it was refused, when it was. */
+  reason?: string;
+  readonly webhookId: string | undefined;
+  readonly timestamp: string | undefined;
+  format?: WebhookPayloadFormat;
+  events: ReceivedWebhookEvent[];
+}
+
+/** A running receiver. Everything it saw stays inspectable until `close()`. */
+export interface WebhookReceiver {
+  /** The accepting URL, e.g. `http://127.0.0.1:40123/hook`. */
+  readonly url: string;
+  /** Where redirects point; it would accept a delivery. */
+  readonly redirectTargetUrl: string;
+  readonly port: number;
+  /** Every request in arrival order, refused ones included. */
+  readonly requests: readonly ReceivedWebhookRequest[];
+  /** Events of accepted deliveries, duplicates (retries) included. */
+  readonly events: readonly ReceivedWebhookEvent[];
+  /** Distinct accepted events, by `event_id` / CloudEvents `id` / `details.event_id`. */
+  readonly distinctEvents: number;
+  /** The `webhook-id` of every request that carried one, per attempt, in order. */
+  webhookIds(): string[];
+  /** Sets (or clears, with `null`) the failure mode. */
+  setFault(fault: WebhookFault | null): void;
+  /** Stops listening and drops connections: clients get ECONNREFUSED. */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
+  /** Resolves once `n` distinct events were accepted; rejects after `timeoutMs` (default 5000). */
+  waitForEvents(n: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once `n` requests arrived; rejects after `timeoutMs` (default 5000). */
+  waitForRequests(n: number, timeoutMs?: number): Promise<void>;
+  /** Destroys every socket and stops the server. Idempotent. */
+  close(): Promise<void>;
+}
+
+const REDIRECT_TARGET = "/redirected";
+
+/** Starts a strict Standard Webhooks receiver on 127.0.0.1, port 0. */
+export async function startWebhookReceiver(options: WebhookReceiverOptions = {}): Promise<WebhookReceiver> {
+  const path = options.path ?? "/hook";
+  const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const requests: ReceivedWebhookRequest[] = [];
+  const events: ReceivedWebhookEvent[] = [];
+  const ids = new Set<string>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const waiters = new Set<() => void>();
+  let fault: WebhookFault | null = null;
+  let faultLeft = Number.POSITIVE_INFINITY;
+  let closed: Promise<void> | undefined;
+
+  const changed = (): void => {
+    for (const w of [...waiters]) w();
+  };
+  const takeFault = (): WebhookFault | null => {
+    if (fault === null) return null;
+    const f = fault;
+    if (--faultLeft <= 0) fault = null;
+    return f;
+  };
+
+  const accept = (req: IncomingMessage, res: ServerResponse, rec: ReceivedWebhookRequest): void => {
+    const answer = (status: number, reason?: string): void => {
+      rec.status = status;
+      if (reason !== undefined) rec.reason = reason;
+      res.writeHead(status, { "content-type": "text/plain" }).end(reason ?? "ok");
+      changed();
+    };
+    if (rec.path !== path && rec.path !== REDIRECT_TARGET) return answer(404, "no such path");
+    if (req.method !== "POST" && req.method !== "PUT") return answer(405, "method not allowed");
+    if (rec.body.length > maxBody) return answer(413, "payload too large");
+    if (options.secrets !== undefined && options.secrets.length > 0) {
+      const v = verifyStandardWebhook({ headers: req.headers, body: rec.body, secrets: options.secrets, ...(options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds }) });
+      if (!v.ok) return answer(v.status, v.reason);
+    }
+    try {
+      const parsed = parseWebhookPayload(req.headers["content-type"], rec.body);
+      rec.format = parsed.format;
+      rec.events = parsed.events;
+    } catch (err) {
+      if (err instanceof WebhookPayloadError) return answer(err.status, err.message);
+      throw err;
+    }
+    for (const e of rec.events) {
+      events.push(e);
+      ids.add(e.id);
+    }
+    answer(options.acceptStatus ?? 200);
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const current = takeFault();
+    const one = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h);
+    const chunks: Buffer[] = [];
+    const rec: ReceivedWebhookRequest = {
+      method: req.method ?? "",
+      path: (req.url ?? "/").split("?")[0]!,
+      headers: req.headers,
+      body: Buffer.alloc(0),
+      status: 0,
+      webhookId: one(req.headers["webhook-id"]),
+      timestamp: one(req.headers["webhook-timestamp"]),
+      events: [],
+    };
+    requests.push(rec);
+    if (current?.kind === "reset") {
+      req.once("data", (c: Buffer) => {
+        rec.body = c;
+        const s = req.socket;
+        if (typeof s.resetAndDestroy === "function" && !("encrypted" in s)) s.resetAndDestroy();
+        else s.destroy();
+        changed();
+      });
+      return;
+    }
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      rec.body = Buffer.concat(chunks);
+      changed();
+      if (current === null) return accept(req, res, rec);
+      switch (current.kind) {
+        case "blackhole":
+          return;
+        case "slow": {
+          const t = setTimeout(() => {
+            timers.delete(t);
+            if (!res.destroyed) accept(req, res, rec);
+          }, current.delayMs);
+          timers.add(t);
+          return;
+        }
+        case "status":
+          rec.status = current.status;
+          res.writeHead(current.status, current.retryAfter === undefined ? {} : { "retry-after": current.retryAfter }).end(`fault ${current.status}`);
+          return changed();
+        case "redirect":
+          rec.status = current.status;
+          res.writeHead(current.status, { location: `${base}${REDIRECT_TARGET}` }).end();
+          return changed();
+      }
+    });
+  };
+
+  const server: Server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert, ...(options.tls.ca ? { ca: options.tls.ca } : {}), requestCert: options.tls.requestCert ?? false, rejectUnauthorized: options.tls.requestCert ?? false }, handle)
+    : createHttpServer(handle);
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.once("close", () => sockets.delete(s));
+  });
+  const listen = (port: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const s of sockets) s.destroy();
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
+
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const base = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
+
+  const waitFor = (done: () => boolean, what: string, timeoutMs: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (done()) return resolve();
+      const check = (): void => {
+        if (!done()) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`webhook receiver: timed out after ${timeoutMs} ms waiting for ${what} (${ids.size} distinct events, ${requests.length} requests)`));
+      }, timeoutMs);
+      waiters.add(check);
+    });
+
+  return {
+    url: `${base}${path}`,
+    redirectTargetUrl: `${base}${REDIRECT_TARGET}`,
+    port,
+    requests,
+    events,
+    get distinctEvents() {
+      return ids.size;
+    },
+    webhookIds: () => requests.flatMap((r) => (r.webhookId === undefined ? [] : [r.webhookId])),
+    setFault(next) {
+      fault = next;
+      faultLeft = next?.times ?? Number.POSITIVE_INFINITY;
+    },
+    down: stop,
+    up: () => listen(port),
+    waitForEvents: (n, timeoutMs = 5000) => waitFor(() => ids.size >= n, `${n} distinct events`, timeoutMs),
+    waitForRequests: (n, timeoutMs = 5000) => waitFor(() => requests.length >= n, `${n} requests`, timeoutMs),
+    close() {
+      closed ??= stop();
+      return closed;
+    },
+  };
+}
