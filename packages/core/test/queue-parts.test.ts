@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { backoffDelay } from "../src/backoff.js";
+import { Lane } from "../src/lane.js";
+import { estimateSize } from "../src/size-estimate.js";
+import { AUDIT_CATEGORY_NAMES } from "../src/audit-categories.js";
+import { AUDIT_CATEGORIES } from "../src/schema/events.js";
+import { audit, scan } from "./helpers/script-sink.js";
+import { auditEvent } from "../src/events.js";
+
+describe("Lane", () => {
+  it("is FIFO across wrap-around and growth, and refuses the newest item when full", () => {
+    const lane = new Lane<number>(100);
+    const out: number[] = [];
+    for (let i = 0; i < 70; i++) lane.push(i);
+    for (let i = 0; i < 50; i++) out.push(lane.shift()!);
+    for (let i = 70; i < 150; i++) lane.push(i); // 20 + 80 = 100 items, wraps
+    expect(lane.push(999)).toBe(false);
+    expect(lane.length).toBe(100);
+    while (lane.length > 0) out.push(lane.shift()!);
+    expect(out).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    expect(lane.shift()).toBeUndefined();
+  });
+
+  it("clear() returns how many items it dropped", () => {
+    const lane = new Lane<string>(3);
+    lane.push("a");
+    lane.push("b");
+    expect(lane.clear()).toBe(2);
+    expect(lane.length).toBe(0);
+  });
+});
+
+describe("backoffDelay", () => {
+  const base = { initialMs: 100, maxMs: 1000 };
+  it("grows exponentially with full jitter and caps at maxMs", () => {
+    const delays = [1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay({ ...base, attempt, random: 0.5 }));
+    expect(delays).toEqual([50, 100, 200, 400, 500, 500]);
+    expect(backoffDelay({ ...base, attempt: 3, random: 0 })).toBe(0);
+    expect(backoffDelay({ ...base, attempt: 3, random: 0.999 })).toBe(399);
+  });
+  it("honours Retry-After, capped by maxMs", () => {
+    expect(backoffDelay({ ...base, attempt: 1, random: 0.5, retryAfterMs: 700 })).toBe(700);
+    expect(backoffDelay({ ...base, attempt: 1, random: 0.5, retryAfterMs: 60_000 })).toBe(1000);
+  });
+  it("survives a huge attempt number", () => {
+    expect(backoffDelay({ ...base, attempt: 10_000, random: 0.5 })).toBe(500);
+  });
+});
+
+describe("estimateSize", () => {
+  it("stays within 30% of the JSON size for typical events", () => {
+    for (const e of [scan(), audit(), auditEvent({ category: "config", action: "reload", details: { a: [1, 2, { b: "xyz" }], c: null } })]) {
+      const json = JSON.stringify(e).length;
+      const est = estimateSize(e);
+      expect(est / json).toBeGreaterThan(0.7);
+      expect(est / json).toBeLessThan(1.3);
+    }
+  });
+});
+
+describe("AUDIT_CATEGORY_NAMES", () => {
+  it("lists the same categories as the schema", () => {
+    expect([...AUDIT_CATEGORY_NAMES].sort()).toEqual([...AUDIT_CATEGORIES].sort());
+  });
+});
