@@ -36,7 +36,7 @@ export class LogstashSink implements Sink {
   readonly #options: ResolvedOptions;
   readonly #nodes: NodeSet<HttpNode>;
   readonly #logger: Logger;
-  readonly #map: ((event: IwEvent) => unknown) | undefined;
+  readonly #mapperFor: ReturnType<typeof formatMapper>;
   readonly #reported = new Set<string>();
   #malformedTotal = 0;
   #malformedLoggedAt = Number.NEGATIVE_INFINITY;
@@ -46,7 +46,7 @@ export class LogstashSink implements Sink {
     this.#options = resolveOptions(options);
     this.#logger = deps.logger ?? silentLogger;
     this.name = this.#options.name;
-    this.#map = formatMapper(this.#options.format);
+    this.#mapperFor = formatMapper(this.#options.format);
     const nodes = this.#options.nodes.map((target) => new HttpNode(target, this.#options));
     this.#nodes = new NodeSet(nodes, {
       initialMs: this.#options.nodeRetryInitialMs,
@@ -64,7 +64,7 @@ export class LogstashSink implements Sink {
   async send(batch: readonly IwEvent[], ctx: SendContext): Promise<LogstashSendResult> {
     if (this.#closing !== undefined) return { status: "failure", error: new IwError("IW_CLOSED", `${this.name}: the sink is closed`) };
     if (batch.length === 0) return { status: "success" };
-    const serialized = serializeBatch(batch, this.#map);
+    const serialized = serializeBatch(batch, this.#mapperFor(batch));
     if (serialized.malformed > 0) this.#reportMalformed(serialized);
     if (serialized.count === 0) {
       return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.name}: no event of the batch could be serialized as JSON`, { cause: serialized.firstError }) };
