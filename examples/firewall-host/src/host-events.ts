@@ -1,4 +1,3 @@
-import { hostname } from "node:os";
 import { auditEvent, scanLog } from "@iw/core";
 import type { AuditCategory, Dispatcher } from "@iw/core";
 import type { Direction } from "./signatures.js";
@@ -14,7 +13,10 @@ export interface Actor {
 export interface HostEventsOptions {
   /** `service` field of every event. @default "firewall-host" — `IW_DEMO_SERVICE` */
   readonly service?: string;
-  /** `host` field of every event. @default os.hostname() */
+  /**
+   * `host` field of every event. @default none — a string `host` breaks Logstash 8's http input
+   * in its default ECS mode (it sets `[host][ip]` and fails the whole request), so it is opt-in.
+   */
   readonly host?: string;
 }
 
@@ -24,13 +26,12 @@ export interface HostEventsOptions {
  */
 export class HostEvents {
   readonly #dispatcher: Dispatcher;
-  readonly #service: string;
-  readonly #host: string;
+  readonly #origin: { service: string; host?: string };
 
   constructor(dispatcher: Dispatcher, options: HostEventsOptions = {}) {
     this.#dispatcher = dispatcher;
-    this.#service = options.service ?? "firewall-host";
-    this.#host = options.host ?? hostname();
+    const service = options.service ?? "firewall-host";
+    this.#origin = options.host === undefined ? { service } : { service, host: options.host };
   }
 
   /** One scan log per `scan_input` / `scan_output` call. */
@@ -45,8 +46,7 @@ export class HostEvents {
         policy: result.policy,
         request_id: requestId,
         matches: result.matches,
-        service: this.#service,
-        host: this.#host,
+        ...this.#origin,
       }),
     );
   }
@@ -61,8 +61,7 @@ export class HostEvents {
         details,
         source_ip: actor.sourceIp ?? null,
         key_prefix: actor.keyPrefix ?? null,
-        service: this.#service,
-        host: this.#host,
+        ...this.#origin,
       }),
     );
   }
