@@ -20,6 +20,8 @@ export interface HostConfig {
   readonly shutdownMs: number;
   /** `IW_DEMO_SERVICE`: `service` field of every event. @default "firewall-host" */
   readonly service: string;
+  /** `IW_DEMO_EVENT_HOST`: `host` field of every event; empty leaves it out. @default os.hostname() */
+  readonly eventHost: string | undefined;
   /** `IW_DEMO_LOG_LEVEL`: `debug` | `info` | `warn` | `error`. @default "info" */
   readonly logLevel: "debug" | "info" | "warn" | "error";
 }
@@ -59,6 +61,7 @@ export function loadConfig(env: Env): HostConfig {
     rateLimitPerSec: int(env, "IW_DEMO_RATE_LIMIT", 50, 0, 1_000_000),
     shutdownMs: int(env, "IW_DEMO_SHUTDOWN_MS", 5000, 0, 600_000),
     service: env.IW_DEMO_SERVICE?.trim() || "firewall-host",
+    eventHost: env.IW_DEMO_EVENT_HOST?.trim(),
     logLevel: oneOf(env, "IW_DEMO_LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
   };
 }

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { auditEvent, scanLog } from "@iw/core";
 import type { AuditCategory, Dispatcher } from "@iw/core";
 import type { Direction } from "./signatures.js";
@@ -14,10 +15,10 @@ export interface HostEventsOptions {
   /** `service` field of every event. @default "firewall-host" — `IW_DEMO_SERVICE` */
   readonly service?: string;
   /**
-   * `host` field of every event. @default none — a string `host` breaks Logstash 8's http input
-   * in its default ECS mode (it sets `[host][ip]` and fails the whole request), so it is opt-in.
+   * `host` field of every event; `null` leaves it out. @default os.hostname() — `IW_DEMO_EVENT_HOST`
+   * (the Logstash sink sends it as `host.name`, since Logstash 8's ECS mode owns `[host][ip]`).
    */
-  readonly host?: string;
+  readonly host?: string | null;
 }
 
 /**
@@ -31,7 +32,8 @@ export class HostEvents {
   constructor(dispatcher: Dispatcher, options: HostEventsOptions = {}) {
     this.#dispatcher = dispatcher;
     const service = options.service ?? "firewall-host";
-    this.#origin = options.host === undefined ? { service } : { service, host: options.host };
+    const host = options.host === undefined ? hostname() : options.host;
+    this.#origin = host === null || host === "" ? { service } : { service, host };
   }
 
   /** One scan log per `scan_input` / `scan_output` call. */
