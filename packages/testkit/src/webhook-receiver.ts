@@ -7,21 +7,30 @@ import { WebhookPayloadError, parseWebhookPayload } from "./webhook-payload.js";
 import { verifyStandardWebhook } from "./webhook-verify.js";
 
 /**
- * A failure mode of the webhook receiver. `times` (default: until cleared) limits a fault to
+ * A failure mode of the webhook receiver (same shape as the Logstash receiver's faults),
+ * switchable at any time with `setFault`. `count` (default: until changed) limits a fault to
  * the next N requests, after which the receiver answers normally again.
+ * - `none`: a healthy receiver.
+ * - `down`: the listener is closed and connections destroyed (ECONNREFUSED); switching to
+ *   another mode listens on the same port again.
  * - `blackhole`: reads the request, never answers.
- * - `slow`: answers normally after `delayMs`.
+ * - `slow`: answers normally after `delayMs` (the events are recorded even if the client gave
+ *   up, as a real receiver that finished processing would).
  * - `status`: answers `status` (with `Retry-After: retryAfter` when given); 410, 413, 429, 503…
+ *   Nothing is recorded.
  * - `redirect`: answers a 3xx with `Location` pointing at {@link WebhookReceiver.redirectTargetUrl},
  *   a path that would accept the delivery (a sink must not follow it).
- * - `reset`: resets the connection mid-request, after part of the body arrived.
+ * - `reset`: after `afterBytes` body bytes (default: the first chunk), resets the connection
+ *   (TCP RST) without answering.
  */
 export type WebhookFault =
-  | { readonly kind: "blackhole"; readonly times?: number }
-  | { readonly kind: "slow"; readonly delayMs: number; readonly times?: number }
-  | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string; readonly times?: number }
-  | { readonly kind: "redirect"; readonly status: 301 | 302 | 303 | 307 | 308; readonly times?: number }
-  | { readonly kind: "reset"; readonly times?: number };
+  | { readonly mode: "none" }
+  | { readonly mode: "down" }
+  | { readonly mode: "blackhole"; readonly count?: number }
+  | { readonly mode: "slow"; readonly delayMs: number; readonly count?: number }
+  | { readonly mode: "status"; readonly status: number; readonly retryAfter?: string | number; readonly count?: number }
+  | { readonly mode: "redirect"; readonly status: 301 | 302 | 303 | 307 | 308; readonly count?: number }
+  | { readonly mode: "reset"; readonly afterBytes?: number; readonly count?: number };
 
 /** Options of {@link startWebhookReceiver}. */
 export interface WebhookReceiverOptions {
@@ -37,6 +46,8 @@ export interface WebhookReceiverOptions {
   readonly acceptStatus?: number;
   /** Bodies above this many bytes get 413. @default 10 MiB */
   readonly maxBodyBytes?: number;
+  /** The receiver's clock in Unix seconds, for replay tests. @default the system clock */
+  readonly nowSeconds?: () => number;
 }
 
 /** One request as the receiver saw it. */
@@ -52,6 +63,8 @@ export interface ReceivedWebhookRequest {
   reason?: string;
   readonly webhookId: string | undefined;
   readonly timestamp: string | undefined;
+  /** The client's port: equal ports on two requests mean a reused keep-alive connection. */
+  readonly remotePort: number | undefined;
   format?: WebhookPayloadFormat;
   events: ReceivedWebhookEvent[];
 }
@@ -71,12 +84,8 @@ export interface WebhookReceiver {
   readonly distinctEvents: number;
   /** The `webhook-id` of every request that carried one, per attempt, in order. */
   webhookIds(): string[];
-  /** Sets (or clears, with `null`) the failure mode. */
-  setFault(fault: WebhookFault | null): void;
-  /** Stops listening and drops connections: clients get ECONNREFUSED. */
-  down(): Promise<void>;
-  /** Listens again on the same port. */
-  up(): Promise<void>;
+  /** Switches the failure mode; resolves once the listener is closed (`down`) or open again. */
+  setFault(fault: WebhookFault): Promise<void>;
   /** Resolves once `n` distinct events were accepted; rejects after `timeoutMs` (default 5000). */
   waitForEvents(n: number, timeoutMs?: number): Promise<void>;
   /** Resolves once `n` requests arrived; rejects after `timeoutMs` (default 5000). */
@@ -97,14 +106,14 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Set<() => void>();
-  let fault: WebhookFault | null = null;
+  let fault: Exclude<WebhookFault, { mode: "none" | "down" }> | null = null;
   let faultLeft = Number.POSITIVE_INFINITY;
   let closed: Promise<void> | undefined;
 
   const changed = (): void => {
     for (const w of [...waiters]) w();
   };
-  const takeFault = (): WebhookFault | null => {
+  const takeFault = (): typeof fault => {
     if (fault === null) return null;
     const f = fault;
     if (--faultLeft <= 0) fault = null;
@@ -122,7 +131,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     if (req.method !== "POST" && req.method !== "PUT") return answer(405, "method not allowed");
     if (rec.body.length > maxBody) return answer(413, "payload too large");
     if (options.secrets !== undefined && options.secrets.length > 0) {
-      const v = verifyStandardWebhook({ headers: req.headers, body: rec.body, secrets: options.secrets, ...(options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds }) });
+      const v = verifyStandardWebhook({ headers: req.headers, body: rec.body, secrets: options.secrets, ...(options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds }), ...(options.nowSeconds ? { nowSeconds: options.nowSeconds() } : {}) });
       if (!v.ok) return answer(v.status, v.reason);
     }
     try {
@@ -152,17 +161,29 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
       status: 0,
       webhookId: one(req.headers["webhook-id"]),
       timestamp: one(req.headers["webhook-timestamp"]),
+      remotePort: req.socket.remotePort,
       events: [],
     };
     requests.push(rec);
-    if (current?.kind === "reset") {
-      req.once("data", (c: Buffer) => {
-        rec.body = c;
+    if (current?.mode === "reset") {
+      const limit = current.afterBytes ?? 1;
+      let got = 0;
+      const reset = (): void => {
+        if (req.socket.destroyed) return;
+        rec.body = Buffer.concat(chunks);
         const s = req.socket;
         if (typeof s.resetAndDestroy === "function" && !("encrypted" in s)) s.resetAndDestroy();
         else s.destroy();
         changed();
+      };
+      req.on("data", (c: Buffer) => {
+        chunks.push(c);
+        got += c.length;
+        if (got < limit || req.socket.destroyed) return;
+        reset();
       });
+      // A body shorter than afterBytes: reset once it is all in, still without answering.
+      req.on("end", reset);
       return;
     }
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -170,7 +191,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
       rec.body = Buffer.concat(chunks);
       changed();
       if (current === null) return accept(req, res, rec);
-      switch (current.kind) {
+      switch (current.mode) {
         case "blackhole":
           return;
         case "slow": {
@@ -183,7 +204,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
         }
         case "status":
           rec.status = current.status;
-          res.writeHead(current.status, current.retryAfter === undefined ? {} : { "retry-after": current.retryAfter }).end(`fault ${current.status}`);
+          res.writeHead(current.status, current.retryAfter === undefined ? {} : { "retry-after": String(current.retryAfter) }).end(`fault ${current.status}`);
           return changed();
         case "redirect":
           rec.status = current.status;
@@ -247,12 +268,15 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
       return ids.size;
     },
     webhookIds: () => requests.flatMap((r) => (r.webhookId === undefined ? [] : [r.webhookId])),
-    setFault(next) {
-      fault = next;
-      faultLeft = next?.times ?? Number.POSITIVE_INFINITY;
+    async setFault(next) {
+      if (next.mode === "down") {
+        fault = null;
+        return stop();
+      }
+      fault = next.mode === "none" ? null : next;
+      faultLeft = next.mode === "none" ? 0 : (next.count ?? Number.POSITIVE_INFINITY);
+      if (!server.listening && closed === undefined) await listen(port);
     },
-    down: stop,
-    up: () => listen(port),
     waitForEvents: (n, timeoutMs = 5000) => waitFor(() => ids.size >= n, `${n} distinct events`, timeoutMs),
     waitForRequests: (n, timeoutMs = 5000) => waitFor(() => requests.length >= n, `${n} requests`, timeoutMs),
     close() {
