@@ -197,7 +197,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
         case "slow": {
           const t = setTimeout(() => {
             timers.delete(t);
-            if (!res.destroyed) accept(req, res, rec);
+            // Processed even when the client gave up meanwhile: its retry then duplicates.
+            accept(req, res, rec);
           }, current.delayMs);
           timers.add(t);
           return;
