@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeliveryQueue } from "../src/delivery-queue.js";
 import type { QueueOptions } from "../src/queue-options.js";
+import type { IwEvent } from "../src/events.js";
 import { ScriptSink, audit, expectInvariant, scan } from "./helpers/script-sink.js";
 
 const opts = (o: Partial<QueueOptions> = {}): Partial<QueueOptions> => ({ flushIntervalMs: 1000, ...o });
@@ -48,7 +49,7 @@ describe("push", () => {
 
   it("does not call the sink, the transform or the size estimator synchronously", () => {
     const sink = new ScriptSink();
-    const transform = vi.fn((e) => e);
+    const transform = vi.fn((e: IwEvent) => e);
     const sizeOf = vi.fn(() => 10);
     const q = new DeliveryQueue(sink, opts({ maxBatchSize: 1 }), { transform, sizeOf });
     q.push(scan());

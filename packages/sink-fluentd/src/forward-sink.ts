@@ -54,14 +54,26 @@ export class ForwardSink implements Sink {
     } catch (err) {
       return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot encode the batch as msgpack`, { cause: err }) };
     }
-    const conn = this.#take();
-    try {
-      await raceSignal(conn.ready.then(() => conn.send(messages)), ctx.signal);
-    } catch (err) {
-      const stage = conn.stage;
-      this.#busy.delete(conn);
-      conn.destroy(err);
-      return this.#classify(err, ctx.signal, stage);
+    let reused = this.#idle.some((c) => c.stage !== "dead");
+    let conn = this.#take();
+    for (;;) {
+      try {
+        await raceSignal(conn.ready.then(() => conn.send(messages)), ctx.signal);
+        break;
+      } catch (err) {
+        const stage = conn.stage;
+        this.#busy.delete(conn);
+        conn.destroy(err);
+        // Fluentd resets connections it closes (linger 0), sometimes just after an ack: an idle
+        // connection can be dead before we notice. One fresh connection, under the same chunk
+        // ids, is not a retry of the batch but what every keep-alive client does.
+        if (reused && !ctx.signal.aborted && isStale(err)) {
+          reused = false;
+          conn = this.#take();
+          continue;
+        }
+        return this.#classify(err, ctx.signal, stage);
+      }
     }
     this.#release(conn);
     this.#problems.recovered();
@@ -118,4 +130,11 @@ export class ForwardSink implements Sink {
     }
     return result;
   }
+}
+
+const STALE = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
+
+function isStale(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (typeof code === "string" && STALE.has(code)) || (err instanceof IwError && err.code === "IW_NETWORK");
 }

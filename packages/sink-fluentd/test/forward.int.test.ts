@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Sink } from "@iw/core";
+import { createFluentdSink } from "../src/index.js";
+import { ctx, events, recordingLogger, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
+
+let receiver: FluentdReceiver | undefined;
+let sink: Sink | undefined;
+afterEach(async () => {
+  await sink?.close();
+  await receiver?.close();
+  sink = receiver = undefined;
+});
+
+describe("ForwardSink over TCP", () => {
+  it("delivers a mixed batch as one acked PackedForward message per tag with EventTime nanoseconds", async () => {
+    receiver = await startFluentdReceiver();
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    const batch = events(10);
+    expect(await sink.send(batch, ctx())).toEqual({ status: "success" });
+    expect(receiver.messages.map((m) => [m.tag, m.mode, m.entries, m.outcome])).toEqual([
+      ["inferwall.scan", "packed_forward", 5, "acked"],
+      ["inferwall.audit", "packed_forward", 5, "acked"],
+    ]);
+    expect(receiver.messages.map((m) => m.option["size"])).toEqual([5, 5]);
+    expect(receiver.distinctEvents).toBe(10);
+    const first = receiver.records.find((r) => r.record["event_id"] === batch[0]?.event_id);
+    expect(first?.time).toEqual({ seconds: Date.parse("2026-04-06T12:00:00Z") / 1000, nanoseconds: 123_456_789 });
+    expect(first?.record).toEqual(batch[0]);
+  });
+
+  it("sends the same chunk id on every retry of a batch and a distinct one per tag", async () => {
+    receiver = await startFluentdReceiver();
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    const batch = events(4);
+    await sink.send(batch, ctx(3000, "same-batch"));
+    await sink.send(batch, ctx(3000, "same-batch", 2));
+    const chunks = receiver.messages.map((m) => m.option["chunk"]);
+    expect(chunks[0]).toBe(chunks[2]);
+    expect(chunks[1]).toBe(chunks[3]);
+    expect(chunks[0]).not.toBe(chunks[1]);
+    expect(Buffer.from(String(chunks[0]), "base64")).toHaveLength(16);
+  });
+
+  it("without acks sends no chunk and succeeds once written", async () => {
+    receiver = await startFluentdReceiver();
+    sink = createFluentdSink({ url: new URL(receiver.url), ack: false });
+    expect((await sink.send(events(6), ctx())).status).toBe("success");
+    await receiver.waitForEvents(6);
+    expect(receiver.messages.every((m) => m.option["chunk"] === undefined && m.outcome === "stored")).toBe(true);
+  });
+
+  it("gzip sends CompressedPackedForward with compressed: gzip", async () => {
+    receiver = await startFluentdReceiver();
+    sink = createFluentdSink({ url: new URL(receiver.url), compression: "gzip", tag: "fw.iw" });
+    expect((await sink.send(events(20), ctx())).status).toBe("success");
+    expect(receiver.messages.map((m) => [m.tag, m.mode, m.option["compressed"]])).toEqual([
+      ["fw.iw.scan", "compressed_packed_forward", "gzip"],
+      ["fw.iw.audit", "compressed_packed_forward", "gzip"],
+    ]);
+    expect(receiver.distinctTagCounts()).toEqual({ "fw.iw.scan": 10, "fw.iw.audit": 10 });
+  });
+
+  it("reuses one connection across sends", async () => {
+    receiver = await startFluentdReceiver();
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    for (let i = 0; i < 5; i++) expect((await sink.send(events(2), ctx())).status).toBe("success");
+    expect(receiver.connections).toBe(1);
+  });
+
+  it("a collector that is down is retryable (IW_NETWORK, ECONNREFUSED)", async () => {
+    receiver = await startFluentdReceiver();
+    await receiver.down();
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    const result = await sink.send(events(2), ctx());
+    expect(result.status).toBe("retryable");
+    expect(result.status === "retryable" && result.error.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it("a blackholed collector times out at the deadline as retryable", async () => {
+    receiver = await startFluentdReceiver();
+    receiver.setFault({ kind: "blackhole" });
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    const started = Date.now();
+    const result = await sink.send(events(2), ctx(300));
+    expect(result.status).toBe("retryable");
+    expect(result.status === "retryable" && (result.error as { code?: string }).code).toBe("IW_SEND_TIMEOUT");
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("no ack within the deadline is retryable, and the retry (same chunk) is delivered", async () => {
+    receiver = await startFluentdReceiver();
+    receiver.setFault({ kind: "no_ack", times: 2 });
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    const batch = events(4);
+    expect((await sink.send(batch, ctx(300, "b-noack"))).status).toBe("retryable");
+    expect((await sink.send(batch, ctx(3000, "b-noack", 2))).status).toBe("success");
+    expect(new Set(receiver.messages.map((m) => m.option["chunk"])).size).toBe(2);
+    expect(receiver.distinctEvents).toBe(4);
+  });
+
+  it("an ECONNRESET after the ack does not fail the acked batch", async () => {
+    receiver = await startFluentdReceiver();
+    receiver.setFault({ kind: "reset_after_ack", times: 1 });
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    expect((await sink.send(events(1, "scan"), ctx())).status).toBe("success");
+    // the reset connection is discarded: the next send opens a new one
+    expect((await sink.send(events(1, "scan"), ctx())).status).toBe("success");
+    expect(receiver.connections).toBe(2);
+  });
+
+  it("a reset before the ack is retryable; the retry under the same chunk loses nothing", async () => {
+    receiver = await startFluentdReceiver();
+    receiver.setFault({ kind: "reset_before_ack", times: 1 });
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    const batch = events(3, "audit");
+    const first = await sink.send(batch, ctx(3000, "b-reset"));
+    expect(first.status).toBe("retryable");
+    expect((await sink.send(batch, ctx(3000, "b-reset", 2))).status).toBe("success");
+    expect(receiver.messages.map((m) => m.outcome)).toEqual(["dropped", "acked"]);
+    expect(receiver.messages[0]?.option["chunk"]).toBe(receiver.messages[1]?.option["chunk"]);
+    expect(receiver.distinctEvents).toBe(3);
+  });
+
+  it("close() releases the connection and later sends are refused", async () => {
+    receiver = await startFluentdReceiver();
+    const { logger } = recordingLogger();
+    sink = createFluentdSink({ url: new URL(receiver.url) }, { logger });
+    await sink.send(events(1), ctx());
+    await sink.close();
+    await sink.close();
+    expect((await sink.send(events(1), ctx())).status).toBe("retryable");
+  });
+});
+
+describe("ForwardSink over a unix socket", () => {
+  it("delivers with acks", async () => {
+    receiver = await startFluentdReceiver({ transport: "unix" });
+    expect(receiver.url).toMatch(/^unix:\/\//);
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    expect((await sink.send(events(5), ctx())).status).toBe("success");
+    expect(receiver.distinctEvents).toBe(5);
+  });
+});

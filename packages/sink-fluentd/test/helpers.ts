@@ -1,0 +1,41 @@
+import type { IwEvent, SendContext } from "@iw/core";
+import { auditEvent, scanLog } from "@iw/core";
+
+export { startFluentdReceiver } from "../../testkit/src/fluentd-receiver.js";
+export type { FluentdReceiver } from "../../testkit/src/fluentd-receiver.js";
+
+let batchSeq = 0;
+
+/** A send context with a deadline, as the queue builds it. */
+export function ctx(timeoutMs = 3000, batchId = `batch-${++batchSeq}`, attempt = 1): SendContext {
+  return { signal: AbortSignal.timeout(timeoutMs), attempt, batchId };
+}
+
+/** `n` events alternating scan logs and audit events, with distinct ids and fixed timestamps. */
+export function events(n: number, kind: "mixed" | "scan" | "audit" = "mixed"): IwEvent[] {
+  const out: IwEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const timestamp = `2026-04-06T12:00:${String(i % 60).padStart(2, "0")}.123456789Z`;
+    const audit = kind === "audit" || (kind === "mixed" && i % 2 === 1);
+    out.push(
+      audit
+        ? auditEvent({ category: "auth", action: "login_attempt", details: { i }, source_ip: "192.168.1.100", key_prefix: "iwk_scan_", timestamp })
+        : scanLog({
+            direction: "input", decision: "block", anomaly_score: 12.8, threshold: 10, policy: "default", request_id: `req-${i}`,
+            matches: [{ signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 }],
+            timestamp,
+          }),
+    );
+  }
+  return out;
+}
+
+/** A logger that records every line. */
+export function recordingLogger(): { lines: { level: string; message: string }[]; logger: import("@iw/core").Logger } {
+  const lines: { level: string; message: string }[] = [];
+  const at = (level: string) => (message: string) => void lines.push({ level, message });
+  return { lines, logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } };
+}
+
+export { generateTestCertificates } from "../../testkit/src/certificates.js";
+export type { TestCertificates } from "../../testkit/src/certificates.js";
