@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { DeliveryQueue } from "../../core/src/delivery-queue.js";
+import { WebhookSink } from "../src/index.js";
+import { DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS } from "../src/index.js";
+import { mixedBatch, SECRET_A } from "./fixtures.js";
+import { startWebhookReceiver } from "./testkit.js";
+import type { WebhookReceiver } from "./testkit.js";
+
+let receiver: WebhookReceiver | undefined;
+let queue: DeliveryQueue | undefined;
+
+afterEach(async () => {
+  await queue?.close(1000);
+  await receiver?.close();
+  queue = receiver = undefined;
+});
+
+const FAST = { flushIntervalMs: 10, retryInitialMs: 20, retryMaxMs: 200, attemptTimeoutMs: DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS, maxBatchSize: 5 };
+
+async function start(fault?: Parameters<WebhookReceiver["setFault"]>[0]) {
+  receiver = await startWebhookReceiver({ secrets: [SECRET_A] });
+  if (fault) await receiver.setFault(fault);
+  queue = new DeliveryQueue(new WebhookSink({ url: receiver.url, secret: SECRET_A }), FAST);
+  return { receiver, queue };
+}
+
+describe("WebhookSink behind core's DeliveryQueue", () => {
+  it("delivers every event once through 503s with Retry-After, reusing each batch's webhook-id", async () => {
+    const { receiver, queue } = await start({ mode: "status", status: 503, retryAfter: "0", count: 2 });
+    for (const e of mixedBatch(5)) queue.push(e);
+    expect(await queue.flush(5000)).toBe(true);
+    expect(receiver.distinctEvents).toBe(5);
+    const ids = receiver.webhookIds();
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(1);
+    const s = queue.stats();
+    expect(s).toMatchObject({ emitted: 5, delivered: 5, queued: 0, inFlight: 0 });
+    expect(s.dropped.total).toBe(0);
+  });
+
+  it("410 Gone disables the destination for good: later events are dropped as disabled", async () => {
+    const { receiver, queue } = await start({ mode: "status", status: 410 });
+    for (const e of mixedBatch(5)) queue.push(e);
+    await queue.flush(5000);
+    await receiver.setFault({ mode: "none" });
+    for (const e of mixedBatch(3)) queue.push(e);
+    await queue.flush(2000);
+    const s = queue.stats();
+    expect(s.state).toBe("disabled");
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.distinctEvents).toBe(0);
+    expect(s.delivered).toBe(0);
+    expect(s.dropped.total).toBe(8);
+    expect(s.dropped.disabled).toBeGreaterThanOrEqual(3);
+    expect(s.emitted).toBe(s.delivered + s.dropped.total + s.queued + s.inFlight);
+  });
+
+  it("413 makes the queue split the batch until the halves fit", async () => {
+    receiver = await startWebhookReceiver({ maxBodyBytes: 1500 });
+    queue = new DeliveryQueue(new WebhookSink({ url: receiver.url }), { ...FAST, maxBatchSize: 8 });
+    for (const e of mixedBatch(8)) queue.push(e);
+    expect(await queue.flush(5000)).toBe(true);
+    expect(receiver.distinctEvents).toBe(8);
+    expect(receiver.requests.some((r) => r.status === 413)).toBe(true);
+  });
+
+  it("a redirect is a permanent failure: the batch is dropped as rejected, the target never reached", async () => {
+    const { receiver, queue } = await start({ mode: "redirect", status: 307 });
+    for (const e of mixedBatch(5)) queue.push(e);
+    await queue.flush(5000);
+    const s = queue.stats();
+    expect(s.dropped.rejected).toBe(5);
+    expect(s.lastError?.message).toContain("redirect");
+    expect(receiver.requests.every((r) => r.path === "/hook")).toBe(true);
+  });
+});
