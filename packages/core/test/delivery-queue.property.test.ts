@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DeliveryQueue } from "../src/delivery-queue.js";
-import type { SendResult } from "../src/sink.js";
 import { ScriptSink, audit, expectInvariant, failure, retryable, scan, tooLarge } from "./helpers/script-sink.js";
 import type { Step } from "./helpers/script-sink.js";
 
@@ -87,5 +86,5 @@ describe("DeliveryQueue (property)", () => {
 });
 
 function isSuccess(step: Step): boolean {
-  return typeof step === "object" && (step).status === "success";
+  return typeof step === "object" && step.status === "success";
 }
