@@ -9,7 +9,7 @@ export type { Sink, SendContext, SendResult, SinkDeps, SinkPlugin } from "./sink
 export { DROP_REASONS } from "./stats.js";
 export type { DropReason, SinkStats } from "./stats.js";
 export { DEFAULT_QUEUE_OPTIONS } from "./queue-options.js";
-export type { QueueOptions, QueueDeps } from "./queue-options.js";
+export type { QueueOptions, QueueDeps, QueueStateChange } from "./queue-options.js";
 export type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
 export { uuidv7 } from "./uuidv7.js";
 export { classifyHttpStatus, stripCredentials } from "./http/status.js";
@@ -17,3 +17,9 @@ export type { HeaderBag } from "./http/status.js";
 export { parseRetryAfter } from "./http/retry-after.js";
 export { parseHeaderList, assertHeaderValue, HEADER_LIST_FORM } from "./http/headers.js";
 export { classifyNetworkError, errorCode } from "./http/network-error.js";
+export { DeliveryQueue, DEFAULT_FLUSH_TIMEOUT_MS } from "./delivery-queue.js";
+export { backoffDelay } from "./backoff.js";
+export type { BackoffInput } from "./backoff.js";
+export { createDispatcher, NOOP_DISPATCHER, DEFAULT_TEST_TIMEOUT_MS } from "./dispatcher.js";
+export type { Route, DispatcherOptions } from "./dispatcher.js";
+export { testEventCandidates, selectTestEvents, TEST_MESSAGE } from "./test-events.js";
