@@ -23,3 +23,26 @@ export type { BackoffInput } from "./backoff.js";
 export { createDispatcher, NOOP_DISPATCHER, DEFAULT_TEST_TIMEOUT_MS } from "./dispatcher.js";
 export type { Route, DispatcherOptions } from "./dispatcher.js";
 export { testEventCandidates, selectTestEvents, TEST_MESSAGE } from "./test-events.js";
+export { activate, activateWithReport } from "./activate.js";
+export type { ActivateOptions, ActivationReport } from "./activate.js";
+export { BUILTIN_SINKS, IwPluginError } from "./plugins.js";
+export type { BuiltinSink } from "./plugins.js";
+export { GENERIC_SUFFIXES, findInstances, instanceSinkName, looksActivated } from "./env-instances.js";
+export type { Env, EnvInstance } from "./env-instances.js";
+export { compileEventFilter, EVENT_FILTER_FORM } from "./filter.js";
+export type { EventFilter } from "./filter.js";
+export {
+  createRedactor,
+  parseRedactFields,
+  parseRedactMode,
+  DEFAULT_REDACT_FIELDS,
+  REDACT_MODES,
+  REDACT_MODE_FORM,
+  REDACT_FIELDS_FORM,
+} from "./redact.js";
+export type { RedactMode, RedactOptions } from "./redact.js";
+export { toEcs, ECS_VERSION } from "./ecs.js";
+export type { EcsDocument, EcsOptions } from "./ecs.js";
+export { createConsoleLogger, consoleLoggerFromEnv } from "./console-logger.js";
+export type { ConsoleLoggerOptions, LogLevel } from "./console-logger.js";
+export { maskSecrets, maskFields, isSecretName, showValue, MASK } from "./env-mask.js";

@@ -1,0 +1,154 @@
+import { consoleLoggerFromEnv } from "./console-logger.js";
+import { DeliveryQueue } from "./delivery-queue.js";
+import { NOOP_DISPATCHER, createDispatcher } from "./dispatcher.js";
+import type { Dispatcher } from "./dispatcher-types.js";
+import type { Env } from "./env-instances.js";
+import { isSet, looksActivated } from "./env-instances.js";
+import { IwConfigError, IwError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { BUILTIN_SINKS, IwPluginError, ModuleMissingError, loadModule, pluginOf, pluginProblem, resolutionBases } from "./plugins.js";
+import { buildRoutes } from "./config-routes.js";
+import type { SinkPlugin } from "./sink.js";
+
+/** Options of {@link activate}. */
+export interface ActivateOptions {
+  /** Where the `IW_*` variables are read. @default process.env */
+  readonly env?: Env;
+  /**
+   * Custom sink plugins, activated like the built-ins (by their `env` variable). A plugin with the
+   * name or variable of a built-in replaces it. More can be named in `IW_SINK_PLUGINS`. @default []
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly plugins?: readonly SinkPlugin<any>[];
+  /** Diagnostics. @default a console logger on stderr (`IW_LOG_LEVEL`, `IW_LOG_FORMAT`) */
+  readonly logger?: Logger;
+  /**
+   * Where sink packages and `IW_SINK_PLUGINS` modules are resolved from: a file, a directory or a
+   * file URL of the application. @default the main module (`process.argv[1]`), then `process.cwd()`
+   */
+  readonly resolveFrom?: string | URL;
+  /** Reject with every configuration error instead of leaving bad sinks off. @default false — `IW_SINKS_STRICT` */
+  readonly strict?: boolean;
+}
+
+/** What {@link activateWithReport} returns: the dispatcher and every problem found. */
+export interface ActivationReport {
+  readonly dispatcher: Dispatcher;
+  /** Configuration and loading errors, each already logged once. */
+  readonly errors: readonly IwError[];
+}
+
+const STRICT_TRUE = new Set(["1", "true", "yes", "on"]);
+const STRICT_FALSE = new Set(["", "0", "false", "no", "off"]);
+
+/**
+ * Builds the host's dispatcher from the environment. Each built-in sink whose variable is set
+ * (`IW_ELK_URL`, `IW_FLUENTD_URL`, `IW_WEBHOOK_URL`, or a named instance `IW_<SINK>_<NAME>_URL`)
+ * is imported from the application's dependencies; custom plugins come from `plugins` and
+ * `IW_SINK_PLUGINS`. A bad value leaves that sink off with one clear error line, and the host keeps
+ * running; strict mode rejects with all errors instead. With nothing set, resolves to a no-op
+ * dispatcher without loading zod or any sink package, and without opening a socket or timer.
+ *
+ * @throws IwConfigError (rejection) in strict mode only, listing every error.
+ */
+export async function activate(options: ActivateOptions = {}): Promise<Dispatcher> {
+  return (await activateWithReport(options)).dispatcher;
+}
+
+/** {@link activate}, also returning the errors found (for `doctor`-style tools and tests). */
+export async function activateWithReport(options: ActivateOptions = {}): Promise<ActivationReport> {
+  const env: Env = options.env ?? process.env;
+  const logger = options.logger ?? consoleLoggerFromEnv(env);
+  const errors: IwError[] = [];
+  const report = (err: IwError): void => {
+    errors.push(err);
+    safeLog(logger, "error", err.message, { code: err.code, variable: (err as { variable?: string }).variable });
+  };
+  const strict = options.strict ?? strictFromEnv(env, report);
+  const plugins = await collectPlugins(env, options, logger, report);
+  const active = plugins.filter((p) => looksActivated(env, p.env));
+  const failed = () => strict && errors.length > 0;
+  const routes = active.length === 0 ? [] : await buildRoutes(active, env, logger, report, () => !failed());
+  if (failed()) {
+    // Sinks whose create() succeeded after another failed: release them before rejecting.
+    await Promise.all(routes.map((r) => r.queue.close(1000)));
+    throw strictError(errors);
+  }
+  return { dispatcher: routes.length === 0 ? NOOP_DISPATCHER : createDispatcher(routes, { logger }), errors };
+}
+
+function strictError(errors: readonly IwError[]): IwConfigError {
+  const lines = errors.map((e) => `  - ${e.message}`).join("\n");
+  return new IwConfigError(`${errors.length} sink configuration error${errors.length === 1 ? "" : "s"} (IW_SINKS_STRICT):\n${lines}`, {
+    cause: new AggregateError(errors),
+    variable: (errors[0] as { variable?: string }).variable,
+  });
+}
+
+function strictFromEnv(env: Env, report: (e: IwError) => void): boolean {
+  const raw = env["IW_SINKS_STRICT"];
+  const v = raw?.trim().toLowerCase() ?? "";
+  if (STRICT_TRUE.has(v)) return true;
+  if (!STRICT_FALSE.has(v)) {
+    report(new IwConfigError(`IW_SINKS_STRICT=${JSON.stringify(raw)} is invalid; expected true or false; default false`, { variable: "IW_SINKS_STRICT" }));
+  }
+  return false;
+}
+
+/** In-code plugins, then `IW_SINK_PLUGINS`, then the built-ins that are set and not replaced. */
+async function collectPlugins(env: Env, options: ActivateOptions, logger: Logger, report: (e: IwError) => void): Promise<SinkPlugin<unknown>[]> {
+  const out: SinkPlugin<unknown>[] = [];
+  const taken = (p: { name: string; env: string }) => out.some((q) => q.name === p.name || q.env === p.env);
+  const add = (p: SinkPlugin<unknown>, from: string) => {
+    if (!taken(p)) out.push(p);
+    else safeLog(logger, "warn", `${from}: a sink named ${p.name} or activated by ${p.env} is already registered; this one is ignored`);
+  };
+  for (const p of options.plugins ?? []) {
+    const problem = pluginProblem(p);
+    if (problem === undefined) add(p as SinkPlugin<unknown>, `plugin ${(p as { name: string }).name}`);
+    else report(new IwPluginError("IW_PLUGIN_INVALID", `activate(): a plugin passed in code is invalid: ${problem}`, undefined));
+  }
+  let bases: string[] | undefined;
+  const specifiers = (env["IW_SINK_PLUGINS"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  for (const specifier of specifiers) {
+    bases ??= resolutionBases(options.resolveFrom);
+    try {
+      add(pluginOf(await loadModule(specifier, bases), specifier), `IW_SINK_PLUGINS (${specifier})`);
+    } catch (err) {
+      report(loadError("IW_SINK_PLUGINS", specifier, err));
+    }
+  }
+  for (const builtin of BUILTIN_SINKS) {
+    if (taken(builtin) || !looksActivated(env, builtin.env)) continue;
+    bases ??= resolutionBases(options.resolveFrom);
+    const variable = isSet(env[builtin.env]) ? builtin.env : `${builtin.env} (or a named instance)`;
+    try {
+      add(pluginOf(await loadModule(builtin.module, bases), builtin.module), builtin.module);
+    } catch (err) {
+      report(loadError(variable, builtin.module, err));
+    }
+  }
+  return out;
+}
+
+function loadError(variable: string, specifier: string, err: unknown): IwError {
+  const name = variable.split(" ")[0]!;
+  if (err instanceof ModuleMissingError) {
+    const hint = specifier.startsWith("@") || /^[a-z]/.test(specifier) ? `: pnpm add ${specifier}` : "";
+    return new IwPluginError("IW_PLUGIN_MISSING", `${variable} is set but ${specifier} is not installed${hint}`, name, err);
+  }
+  if (err instanceof IwError && err.code === "IW_PLUGIN_INVALID") {
+    return new IwPluginError("IW_PLUGIN_INVALID", `${variable}: ${err.message}`, name, err);
+  }
+  const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+  return new IwPluginError("IW_PLUGIN_INVALID", `${variable} is set but ${specifier} failed to load: ${why}`, name, err);
+}
+
+/** Logs without ever throwing into activation. */
+export function safeLog(logger: Logger, level: keyof Logger, message: string, fields?: Record<string, unknown>): void {
+  try {
+    logger[level](message, fields);
+  } catch {
+    // A broken logger must not break the host.
+  }
+}

@@ -1,0 +1,97 @@
+import { DeliveryQueue } from "./delivery-queue.js";
+import type { Route } from "./dispatcher.js";
+import type { Env } from "./env-instances.js";
+import { findInstances, instanceSinkName } from "./env-instances.js";
+import { maskSecrets } from "./env-mask.js";
+import type { IwError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { IwPluginError } from "./plugins.js";
+import { createRedactor, needsProcessKey } from "./redact.js";
+import type { Sink, SinkPlugin } from "./sink.js";
+
+/**
+ * Parses every instance of every activated plugin (loading zod), then, unless `create()` says
+ * no (strict mode with errors), builds each valid one's sink and queue. A sink whose variables
+ * are bad stays off; so does every sink when a global redaction variable is bad (fail closed:
+ * never ship unredacted by accident).
+ */
+export async function buildRoutes(
+  plugins: readonly SinkPlugin<unknown>[],
+  env: Env,
+  logger: Logger,
+  report: (e: IwError) => void,
+  create: () => boolean,
+): Promise<Route[]> {
+  const cfg = await import("./config-parse.js");
+  const global = cfg.parseGlobal(env);
+  for (const e of global.errors) report(e);
+  const valid = [];
+  for (const plugin of plugins) {
+    const { instances, ignored } = findInstances(env, plugin.env, cfg.pluginVariables(plugin));
+    for (const v of ignored) {
+      log(logger, "warn", `${v} is not read as a named instance of ${plugin.name}: its name is the first word of one of the sink's option names; choose another name`);
+    }
+    for (const inst of instances) {
+      const name = instanceSinkName(plugin.name, inst.instance);
+      const parsed = await cfg.parseInstance(plugin, inst);
+      if (!parsed.ok) {
+        for (const e of parsed.errors) report(e);
+        log(logger, "warn", `sink ${name} stays off: its configuration is invalid`, { sink: name });
+      } else if (global.config === undefined) {
+        log(logger, "warn", `sink ${name} stays off: the global redaction settings are invalid`, { sink: name });
+      } else {
+        valid.push({ plugin, inst, name, parsed, global: global.config });
+      }
+    }
+  }
+  if (!create()) return [];
+  const routes: Route[] = [];
+  let warnedKey = false;
+  for (const { plugin, inst, name, parsed, global: g } of valid) {
+    const sinkLogger = withFields(logger, { sink: name });
+    const redact = { mode: parsed.generic.redact ?? g.redact, fields: parsed.generic.redactFields ?? g.redactFields, ...(g.redactKey === undefined ? {} : { key: g.redactKey }) };
+    let sink: Sink;
+    let queue: DeliveryQueue;
+    try {
+      sink = renamed(plugin.create(parsed.options, { logger: sinkLogger, env: inst.env }), name);
+      const transform = createRedactor(redact);
+      queue = new DeliveryQueue(sink, parsed.generic.queue, { logger, ...(transform === undefined ? {} : { transform }) });
+    } catch (err) {
+      const why = maskSecrets(err instanceof Error ? err.message : String(err));
+      report(new IwPluginError("IW_PLUGIN_INVALID", `${inst.activating}: the ${plugin.name} sink could not be created: ${why}`, inst.activating, err));
+      continue;
+    }
+    if (needsProcessKey(redact) && !warnedKey) {
+      warnedKey = true;
+      log(logger, "warn", "IW_REDACT_KEY is not set: hash redaction uses a random per-process key, so hashes correlate within this process only");
+    }
+    routes.push({ sink, queue, accepts: parsed.generic.filter.accepts });
+    log(logger, "info", `sink ${name} active (events: ${parsed.generic.filter.text}, redact: ${redact.mode})`, { sink: name });
+  }
+  return routes;
+}
+
+/** A sink under another name (a named instance), delegating so `#private` fields keep working. */
+function renamed(sink: Sink, name: string): Sink {
+  if (sink.name === name) return sink;
+  return { name, send: (batch, ctx) => sink.send(batch, ctx), close: () => sink.close() };
+}
+
+/** A logger that adds `fields` to every line. */
+export function withFields(logger: Logger, fields: Record<string, unknown>): Logger {
+  const merge = (f?: Record<string, unknown>) => (f === undefined ? fields : { ...fields, ...f });
+  return {
+    debug: (m, f) => logger.debug(m, merge(f)),
+    info: (m, f) => logger.info(m, merge(f)),
+    warn: (m, f) => logger.warn(m, merge(f)),
+    error: (m, f) => logger.error(m, merge(f)),
+  };
+}
+
+function log(logger: Logger, level: keyof Logger, message: string, fields?: Record<string, unknown>): void {
+  try {
+    logger[level](message, fields);
+  } catch {
+    // A broken logger must not break activation.
+  }
+}

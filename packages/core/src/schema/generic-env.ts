@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { EVENT_FILTER_FORM, compileEventFilter } from "../filter.js";
+import type { EventFilter } from "../filter.js";
+import { DEFAULT_QUEUE_OPTIONS } from "../queue-options.js";
+import type { QueueOptions } from "../queue-options.js";
+import { REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMode } from "../redact.js";
+import type { RedactMode } from "../redact.js";
+import { envInt, envMs } from "./env-fields.js";
+
+const d = DEFAULT_QUEUE_OPTIONS;
+
+/** Wraps a parser that throws `Error(reason)` into a described zod field. */
+function parsed<T>(parse: (text: string | undefined) => T, form: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx): T => {
+      try {
+        return parse(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .describe(form);
+}
+
+function maxRetries(v: string | undefined): number {
+  if (v === undefined || v.trim() === "") return d.maxRetries;
+  const s = v.trim().toLowerCase();
+  if (s === "infinite" || s === "infinity" || s === "inf") return Number.POSITIVE_INFINITY;
+  if (!/^\d+$/.test(s) || Number(s) > 1_000_000) throw new Error("not a whole number from 0 to 1000000 nor infinite");
+  return Number(s);
+}
+
+/**
+ * The variables core reads for every sink, over the environment object, keyed by
+ * `<prefix>_<SUFFIX>` (`IW_ELK_BATCH_SIZE`, …): queue tuning, the event filter and redaction.
+ * Unset redaction variables parse to `undefined` (the global `IW_REDACT*` applies).
+ *
+ * @param prefix the sink's prefix, e.g. `"IW_ELK"`; `"IW_<PREFIX>"` for documentation.
+ */
+export function genericEnvSchema(prefix: string) {
+  const shape = {
+    [`${prefix}_BATCH_SIZE`]: envInt(d.maxBatchSize, 1, 100_000, "events"),
+    [`${prefix}_BATCH_BYTES`]: envInt(d.maxBatchBytes, 1024, 256 * 1024 * 1024, "bytes"),
+    [`${prefix}_FLUSH_MS`]: envMs(d.flushIntervalMs, 0, 600_000),
+    [`${prefix}_QUEUE_SIZE`]: envInt(d.maxQueueSize, 1, 10_000_000, "scan logs"),
+    [`${prefix}_AUDIT_QUEUE_SIZE`]: envInt(d.maxAuditQueueSize, 1, 10_000_000, "audit events"),
+    [`${prefix}_CONCURRENCY`]: envInt(d.maxConcurrency, 1, 64, "batches"),
+    [`${prefix}_TIMEOUT_MS`]: envMs(d.attemptTimeoutMs, 100, 600_000),
+    [`${prefix}_RETRY_INITIAL_MS`]: envMs(d.retryInitialMs, 1, 600_000),
+    [`${prefix}_RETRY_MAX_MS`]: envMs(d.retryMaxMs, 1, 3_600_000),
+    [`${prefix}_MAX_RETRIES`]: parsed(maxRetries, "a whole number from 0 to 1000000, or infinite (retry until close); default infinite"),
+    [`${prefix}_EVENTS`]: parsed(compileEventFilter, EVENT_FILTER_FORM),
+    [`${prefix}_REDACT`]: parsed(parseRedactMode, `${REDACT_MODE_FORM.replace(/; default off$/, "")}; default IW_REDACT`),
+    [`${prefix}_REDACT_FIELDS`]: parsed((v) => (v === undefined || v.trim() === "" ? undefined : parseRedactFields(v)), `${REDACT_FIELDS_FORM.replace(/; default .*$/, "")}; default IW_REDACT_FIELDS`),
+  };
+  return z.object(shape);
+}
+
+/** What {@link genericEnvSchema} yields for one sink, in typed form. */
+export interface GenericSinkConfig {
+  readonly queue: QueueOptions;
+  readonly filter: EventFilter;
+  /** `undefined` = use the global setting. */
+  readonly redact: RedactMode | undefined;
+  readonly redactFields: readonly string[] | undefined;
+}
+
+/** Converts a parsed {@link genericEnvSchema} object (keyed by `prefix`) to typed options. */
+export function toGenericConfig(prefix: string, v: Record<string, unknown>): GenericSinkConfig {
+  const get = <T>(suffix: string) => v[`${prefix}_${suffix}`] as T;
+  return {
+    queue: {
+      maxBatchSize: get("BATCH_SIZE"),
+      maxBatchBytes: get("BATCH_BYTES"),
+      flushIntervalMs: get("FLUSH_MS"),
+      maxQueueSize: get("QUEUE_SIZE"),
+      maxAuditQueueSize: get("AUDIT_QUEUE_SIZE"),
+      maxConcurrency: get("CONCURRENCY"),
+      attemptTimeoutMs: get("TIMEOUT_MS"),
+      retryInitialMs: get("RETRY_INITIAL_MS"),
+      retryMaxMs: get("RETRY_MAX_MS"),
+      maxRetries: get("MAX_RETRIES"),
+    },
+    filter: get("EVENTS"),
+    redact: get("REDACT"),
+    redactFields: get("REDACT_FIELDS"),
+  };
+}
+
+/**
+ * The process-wide variables: global redaction, custom plugins, strict mode, the default
+ * logger. Documentation only (activation reads them without zod where it can).
+ */
+export const globalEnvSchema = z.object({
+  IW_REDACT: parsed(parseRedactMode, REDACT_MODE_FORM),
+  IW_REDACT_FIELDS: parsed(parseRedactFields, REDACT_FIELDS_FORM),
+  IW_REDACT_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === "" || Buffer.byteLength(v) >= 16, { message: "is shorter than 16 bytes" })
+    .describe("the HMAC key of hash redaction, at least 16 bytes; a random per-process key when unset (hashes then correlate within one process only)"),
+  IW_SINK_PLUGINS: z.string().optional().describe("comma-separated module specifiers of custom sink plugins, resolved from the application; none by default"),
+  IW_SINKS_STRICT: z.string().optional().describe("true or false: a bad sink configuration rejects activate() instead of leaving that sink off; default false"),
+  IW_LOG_LEVEL: z.string().optional().describe("debug, info, warn, error or off (default logger); default info"),
+  IW_LOG_FORMAT: z.string().optional().describe("json or logfmt (default logger); default json"),
+});

@@ -1,0 +1,42 @@
+/*
+ * Reading a plugin's zod schema without depending on the zod copy that built it (a sink may
+ * bring its own): only the stable `_zod.def` structure and `.description` are used.
+ */
+
+/** A schema, seen structurally. */
+export interface SchemaLike {
+  readonly description?: string | undefined;
+  readonly _zod?: { readonly def: Record<string, unknown> };
+}
+
+const WRAPPERS = ["innerType", "in", "schema"] as const;
+
+/**
+ * The fields of the object at the heart of a schema (unwrapping `.transform()`, `.pipe()`,
+ * `.optional()`, `.default()`, …), or `undefined` if there is none.
+ */
+export function objectShape(schema: unknown): Record<string, SchemaLike> | undefined {
+  let s = schema as SchemaLike | undefined;
+  for (let depth = 0; s?._zod !== undefined && depth < 10; depth++) {
+    const def = s._zod.def;
+    if (def["type"] === "object") {
+      const shape = def["shape"];
+      return shape !== null && typeof shape === "object" ? (shape as Record<string, SchemaLike>) : undefined;
+    }
+    const inner = WRAPPERS.map((k) => def[k]).find((v) => v !== undefined && v !== null);
+    s = inner as SchemaLike | undefined;
+  }
+  return undefined;
+}
+
+/** A field's `.describe()` text, looking through wrappers when the outer one has none. */
+export function describeField(field: SchemaLike | undefined): string | undefined {
+  let s = field;
+  for (let depth = 0; s !== undefined && depth < 10; depth++) {
+    if (typeof s.description === "string" && s.description !== "") return s.description;
+    const def = s._zod?.def;
+    if (def === undefined) return undefined;
+    s = WRAPPERS.map((k) => def[k]).find((v) => v !== undefined && v !== null) as SchemaLike | undefined;
+  }
+  return undefined;
+}
