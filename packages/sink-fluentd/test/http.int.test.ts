@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { IwEvent, Sink } from "@iw/core";
+import { createFluentdSink } from "../src/index.js";
+import { ctx, events, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
+
+let receiver: FluentdReceiver | undefined;
+let sink: Sink | undefined;
+afterEach(async () => {
+  await sink?.close();
+  await receiver?.close();
+  sink = receiver = undefined;
+});
+
+async function start(flavour: "fluentd" | "fluent-bit" = "fluentd"): Promise<FluentdReceiver> {
+  receiver = await startFluentdReceiver({ http: true, flavour });
+  return receiver;
+}
+
+describe("HttpSink (in_http)", () => {
+  it.each(["fluentd", "fluent-bit"] as const)("POSTs one JSON array per tag with the event time as numeric time (%s)", async (flavour) => {
+    const r = await start(flavour);
+    sink = createFluentdSink({ url: new URL(r.httpUrl!) });
+    const batch = events(6);
+    expect(await sink.send(batch, ctx())).toEqual({ status: "success" });
+    expect(r.httpRequests.map((q) => [q.path, q.tag, q.contentType, q.records])).toEqual([
+      ["/inferwall.scan", "inferwall.scan", "application/json", 3],
+      ["/inferwall.audit", "inferwall.audit", "application/json", 3],
+    ]);
+    const rec = r.records.find((x) => x.record["event_id"] === batch[1]?.event_id);
+    expect(rec?.time).toBe(Date.parse("2026-04-06T12:00:01.123Z") / 1000);
+    expect(rec?.record).toEqual(batch[1]);
+  });
+
+  it("gzips the body with IW_FLUENTD_COMPRESSION=gzip", async () => {
+    const r = await start();
+    sink = createFluentdSink({ url: new URL(r.httpUrl!), compression: "gzip" });
+    expect((await sink.send(events(10), ctx())).status).toBe("success");
+    expect(r.httpRequests.every((q) => q.contentEncoding === "gzip" && q.status === 200)).toBe(true);
+    expect(r.distinctEvents).toBe(10);
+  });
+
+  it("a record's own non-numeric `time` cannot make in_http refuse the batch: it travels as time_", async () => {
+    const r = await start();
+    sink = createFluentdSink({ url: new URL(r.httpUrl!) });
+    const odd = { ...events(1, "audit")[0], time: "yesterday" } as unknown as IwEvent;
+    expect((await sink.send([odd, ...events(2, "audit")], ctx())).status).toBe("success");
+    expect(r.httpRequests[0]?.status).toBe(200);
+    const rec = r.records.find((x) => x.record["event_id"] === odd.event_id);
+    expect(rec?.record["time_"]).toBe("yesterday");
+    expect(rec?.record["time"]).toBeUndefined();
+  });
+
+  it("the receiver itself refuses a non-numeric top-level time with 400 (so the test above can fail)", async () => {
+    const r = await start();
+    const res = await fetch(`${r.httpUrl}/x.y`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([{ a: 1 }, { time: "nope" }]) });
+    expect(res.status).toBe(400);
+    expect(r.records).toHaveLength(0);
+  });
+
+  it.each([
+    [503, "retryable"],
+    [429, "retryable"],
+    [400, "failure"],
+    [413, "too_large"],
+  ] as const)("classifies %i as %s", async (status, expected) => {
+    const r = await start();
+    r.setFault({ kind: "http_status", status, retryAfter: status === 429 ? "2" : undefined });
+    sink = createFluentdSink({ url: new URL(r.httpUrl!) });
+    const result = await sink.send(events(1), ctx());
+    expect(result.status).toBe(expected);
+    if (status === 429) expect(result.status === "retryable" && result.retryAfterMs).toBe(2000);
+  });
+
+  it("a down collector is retryable, a blackholed one times out", async () => {
+    const r = await start();
+    sink = createFluentdSink({ url: new URL(r.httpUrl!) });
+    r.setFault({ kind: "blackhole" });
+    const timedOut = await sink.send(events(1), ctx(300));
+    expect(timedOut.status === "retryable" && (timedOut.error as { code?: string }).code).toBe("IW_SEND_TIMEOUT");
+    r.setFault(null);
+    await r.down();
+    expect((await sink.send(events(1), ctx())).status).toBe("retryable");
+  });
+});
