@@ -145,7 +145,7 @@ function setField(event: LogstashEvent, path: readonly string[], value: unknown)
     } else {
       const field = path[path.length - 1] ?? "";
       throw new Error(
-        `Could not set field '${field}' on object '${String(next)}' to value '${String(value)}'. This is probably due to trying to set a field like [foo][bar] = someValue when [foo] is not either a map or a string`,
+        `Could not set field '${field}' on object '${JSON.stringify(next)}' to value '${JSON.stringify(value)}'. This is probably due to trying to set a field like [foo][bar] = someValue when [foo] is not either a map or a string`,
       );
     }
   }

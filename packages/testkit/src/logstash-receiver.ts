@@ -71,7 +71,7 @@ export interface ReceiverState {
   readonly sleepers: Set<(elapsed: boolean) => void>;
   takeFault(): LogstashFault;
   rawSocket(socket: Socket): Socket;
-  readonly closed: boolean;
+  isClosed(): boolean;
 }
 
 class LoopbackLogstash implements LogstashReceiver {
@@ -88,7 +88,6 @@ class LoopbackLogstash implements LogstashReceiver {
 
   constructor(options: LogstashReceiverOptions) {
     const d = DEFAULT_LOGSTASH_RECEIVER_OPTIONS;
-    const self = this;
     this.#state = {
       options: {
         responseCode: options.responseCode ?? d.responseCode,
@@ -105,9 +104,7 @@ class LoopbackLogstash implements LogstashReceiver {
       sleepers: new Set(),
       takeFault: () => this.#takeFault(),
       rawSocket: (socket) => this.#sockets.get(socket.remotePort ?? -1) ?? socket,
-      get closed() {
-        return self.#closed;
-      },
+      isClosed: () => this.#closed,
     };
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       const record = handleLogstashRequest(req, res, this.#state);

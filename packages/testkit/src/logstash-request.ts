@@ -147,7 +147,7 @@ function answer(
 /** Waits `ms` unless the receiver closes first (false then: nothing is recorded). */
 function sleep(ms: number, state: ReceiverState): Promise<boolean> {
   return new Promise((resolve) => {
-    if (state.closed) return resolve(false);
+    if (state.isClosed()) return resolve(false);
     const wake = (elapsed: boolean): void => {
       clearTimeout(timer);
       state.sleepers.delete(wake);

@@ -163,6 +163,8 @@ export class ScriptedSink implements Sink {
         return { status: "too_large", error: new IwError("IW_HTTP_STATUS", step.message ?? what) };
       case "throw":
       case "throw_sync":
+        // A scripted misbehaving sink may reject with anything, errors or not.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
         throw step.error ?? new Error(`${what} threw`);
     }
   }
