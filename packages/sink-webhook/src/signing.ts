@@ -11,7 +11,7 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** The expected form of `IW_WEBHOOK_SECRET`, shown in errors and in the README table. */
 export const SECRET_FORM =
-  "one or more Standard Webhooks secrets (whsec_ followed by base64 of 24 to 64 random bytes), separated by spaces or commas; the first signs, all are sent during a rotation";
+  "one or more Standard Webhooks secrets (whsec_ followed by base64 of 24 to 64 random bytes), separated by spaces or commas; each signs every request (rotation: list the new and the old one)";
 
 /**
  * A parsed signing key. The raw bytes live in a `#private` field so that logging, inspecting or

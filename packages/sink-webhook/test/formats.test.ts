@@ -21,7 +21,7 @@ describe("encodeBatch", () => {
     const lines = out.body.toString().split("\n");
     expect(lines).toHaveLength(4);
     expect(lines[3]).toBe("");
-    expect(lines.slice(0, 3).map((l) => JSON.parse(l))).toEqual(batch);
+    expect(lines.slice(0, 3).map((l) => JSON.parse(l) as unknown)).toEqual(batch);
   });
 
   it("cloudevents: structured mode for one event, with the required attributes", () => {

@@ -1,0 +1,52 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { plugin, webhookEnvFields, parseWebhookSecrets, signatureHeader } from "../src/index.js";
+
+const README = new URL("../README.md", import.meta.url);
+const START = "<!-- env-table:start -->";
+const END = "<!-- env-table:end -->";
+
+/** Same layout as core's renderEnvTable (variable, expected form; default, secret). */
+function renderTable(): string {
+  const cell = (s: string) => s.replace(/\|/g, "\\|");
+  const rows = Object.entries(webhookEnvFields.shape).map(([name, field]) => {
+    const label = name === plugin.env ? `\`${name}\` (activates)` : `\`${name}\``;
+    return `| ${label} | ${cell(field.description ?? "")} | ${plugin.secrets?.includes(name) ? "yes" : ""} |`;
+  });
+  return ["| Variable | Expected form; default | Secret |", "|---|---|---|", ...rows].join("\n");
+}
+
+describe("README", () => {
+  const text = readFileSync(README, "utf8");
+
+  it("has the environment table generated from the schema", () => {
+    const start = text.indexOf(START);
+    const end = text.indexOf(END);
+    expect(start).toBeGreaterThan(-1);
+    expect(end).toBeGreaterThan(start);
+    const expected = `${START}\n${renderTable()}\n${END}`;
+    const actual = text.slice(start, end + END.length);
+    if (actual !== expected && process.env["IW_UPDATE_README"] === "1") {
+      writeFileSync(README, text.slice(0, start) + expected + text.slice(end + END.length));
+      return;
+    }
+    expect(actual, "stale: rerun with IW_UPDATE_README=1").toBe(expected);
+  });
+
+  it("has a verification snippet that accepts what the sink signs and refuses a tampered body", async () => {
+    const code = /```js\n([\s\S]*?)```/.exec(text)?.[1];
+    expect(code).toBeDefined();
+    const body = code!.replace(/^import .*$/m, "").replace("export function", "return function");
+    const verify = new Function("createHmac", "timingSafeEqual", body)(createHmac, timingSafeEqual) as (h: Record<string, string>, b: Buffer, s: string) => number;
+    const secret = `whsec_${Buffer.alloc(32, 3).toString("base64")}`;
+    const raw = Buffer.from('[{"event_id":"e1"}]');
+    const ts = Math.floor(Date.now() / 1000);
+    const headers = { "webhook-id": "msg_1", "webhook-timestamp": String(ts), "webhook-signature": signatureHeader(parseWebhookSecrets(secret), "msg_1", ts, raw) };
+    expect(verify(headers, raw, secret)).toBe(200);
+    expect(verify(headers, Buffer.from('[{"event_id":"e2"}]'), secret)).toBe(401);
+    expect(verify({ ...headers, "webhook-timestamp": String(ts - 301) }, raw, secret)).toBe(401);
+    expect(verify({ "webhook-id": "msg_1" }, raw, secret)).toBe(400);
+    await Promise.resolve();
+  });
+});
