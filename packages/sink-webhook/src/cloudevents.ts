@@ -26,14 +26,15 @@ export function defaultCloudEventsSource(): string {
 
 /** The CloudEvents `type` of an event. */
 export function cloudEventType(event: IwEvent): string {
-  return event.log_type === "scan"
-    ? `${CLOUDEVENTS_TYPE_PREFIX}.scan.${event.decision}`
-    : `${CLOUDEVENTS_TYPE_PREFIX}.audit.${event.category}`;
+  if (event.log_type === "scan") return `${CLOUDEVENTS_TYPE_PREFIX}.scan.${event.decision}`;
+  if (event.log_type === "audit") return `${CLOUDEVENTS_TYPE_PREFIX}.audit.${event.category}`;
+  // A log type newer than this package.
+  return `${CLOUDEVENTS_TYPE_PREFIX}.${String((event as { log_type?: unknown }).log_type)}`;
 }
 
 /** Wraps an event as a CloudEvent (JSON format, `data` as a JSON value). */
 export function toCloudEvent(event: IwEvent, source: string): IwCloudEvent {
-  const subject = event.log_type === "scan" ? event.request_id : event.action;
+  const subject = event.log_type === "scan" ? event.request_id : event.log_type === "audit" ? event.action : undefined;
   return {
     specversion: "1.0",
     id: event.event_id,

@@ -38,8 +38,12 @@ function scanLine(scan: ScanLog): string {
 export function summaryLine(event: IwEvent, product = "InferenceWall"): string {
   const test = event.test === true ? "[Test message] " : "";
   if (event.log_type === "scan") return `[${product}] ${test}${scanLine(event)}`;
-  const from = event.source_ip ? ` from ${event.source_ip}` : "";
-  return `[${product}] ${test}Audit ${event.category}: ${event.action}${from}`;
+  if (event.log_type === "audit") {
+    const from = event.source_ip ? ` from ${event.source_ip}` : "";
+    return `[${product}] ${test}Audit ${event.category}: ${event.action}${from}`;
+  }
+  // A log type newer than this package: still a readable line.
+  return `[${product}] ${test}${String((event as { log_type?: unknown }).log_type)} event`;
 }
 
 /** The `summary` format of one event. */

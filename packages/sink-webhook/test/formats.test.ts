@@ -81,3 +81,14 @@ describe("summaryLine", () => {
     expect(summaryLine(auditEvent({ category: "lifecycle", action: "started" }))).toBe("[InferenceWall] Audit lifecycle: started");
   });
 });
+
+describe("log types newer than this package", () => {
+  const future = { log_type: "summary", event_id: "e-9", timestamp: "2026-04-06T12:00:00Z", scans: 10 } as unknown as Parameters<typeof summaryLine>[0];
+
+  it("still get a readable summary line and a CloudEvents type", () => {
+    expect(summaryLine(future)).toBe("[InferenceWall] summary event");
+    const ce = JSON.parse(encodeBatch([future], "cloudevents", SOURCE).body.toString()) as { type: string; subject?: string };
+    expect(ce.type).toBe("com.inferwall.summary");
+    expect(ce.subject).toBeUndefined();
+  });
+});
