@@ -1,4 +1,4 @@
-import * as core from "@iw/core";
+import { toEcs } from "@iw/core";
 import type { IwEvent } from "@iw/core";
 import type { LogstashFormat } from "./options.js";
 
@@ -14,18 +14,14 @@ function hostAsObject(event: IwEvent): unknown {
   return typeof event.host === "string" ? { ...event, host: { name: event.host } } : event;
 }
 
+const ecs: Mapper = (event) => toEcs(event);
+
 /**
  * The wire shape of the events of one batch: `iw` sends each event object as it is
  * (InferenceWall's fields plus `event_id`), `ecs` maps it with core's `toEcs()`. Undefined means
  * "as it is", which keeps the single-`JSON.stringify` fast path.
  */
 export function formatMapper(format: LogstashFormat): (batch: readonly IwEvent[]) => Mapper | undefined {
-  if (format === "iw") return (batch) => (batch.some((e) => typeof e.host === "string") ? hostAsObject : undefined);
-  // TODO(sink-logstash): a direct `import { toEcs }` once core-activation exports it.
-  const toEcs = (core as unknown as Record<string, unknown>)["toEcs"];
-  if (typeof toEcs !== "function") {
-    throw new core.IwConfigError("IW_ELK_FORMAT=ecs needs a version of @iw/core that exports toEcs()", { variable: "IW_ELK_FORMAT" });
-  }
-  const map = (event: IwEvent): unknown => (toEcs as (e: IwEvent) => unknown)(event);
-  return () => map;
+  if (format === "ecs") return () => ecs;
+  return (batch) => (batch.some((e) => typeof e.host === "string") ? hostAsObject : undefined);
 }

@@ -1,33 +1,30 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { logstashEnvObject } from "../src/index.js";
+import { renderEnvTable, renderGenericEnvTable } from "@iw/core/schema";
+import { logstashEnvObject, plugin } from "../src/index.js";
 
 const README = new URL("../README.md", import.meta.url);
-const START = "<!-- env-table:start -->";
-const END = "<!-- env-table:end -->";
 
-/** The README's environment table, rendered from the zod schema (the single source of truth). */
-function renderTable(): string {
-  const rows = Object.entries(logstashEnvObject.shape).map(([name, field]) => {
-    const text = (field.description ?? "").replace(/\|/g, "\\|");
-    return `| \`${name}\` | ${text} |`;
-  });
-  return ["| variable | expected form; default |", "|---|---|", ...rows].join("\n");
+/** Replaces what is between `<!-- name:start -->` and `<!-- name:end -->`; fails when stale. */
+function checkSection(text: string, name: string, body: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  expect(i, `${start} in the README`).toBeGreaterThan(-1);
+  expect(j).toBeGreaterThan(i);
+  const expected = `${start}\n${body.trimEnd()}\n${end}`;
+  const actual = text.slice(i, j + end.length);
+  if (actual !== expected && process.env["IW_UPDATE_README"] === "1") return text.slice(0, i) + expected + text.slice(j + end.length);
+  expect(actual, `${name} is stale: rerun with IW_UPDATE_README=1`).toBe(expected);
+  return text;
 }
 
 describe("README", () => {
-  it("has the environment table generated from the schema", () => {
-    const text = readFileSync(README, "utf8");
-    const start = text.indexOf(START);
-    const end = text.indexOf(END);
-    expect(start).toBeGreaterThan(-1);
-    expect(end).toBeGreaterThan(start);
-    const expected = `${START}\n${renderTable()}\n${END}`;
-    const actual = text.slice(start, end + END.length);
-    if (actual !== expected && process.env["IW_UPDATE_README"] === "1") {
-      writeFileSync(README, text.slice(0, start) + expected + text.slice(end + END.length));
-      return;
-    }
-    expect(actual, "stale: rerun with IW_UPDATE_README=1").toBe(expected);
+  it("has the environment tables generated from the schemas", () => {
+    const before = readFileSync(README, "utf8");
+    let text = checkSection(before, "env-table", renderEnvTable(logstashEnvObject, { secrets: plugin.secrets ?? [], activating: plugin.env }));
+    text = checkSection(text, "generic-env-table", renderGenericEnvTable("IW_ELK"));
+    if (text !== before) writeFileSync(README, text);
   });
 });

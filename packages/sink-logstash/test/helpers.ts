@@ -1,0 +1,31 @@
+import type { IwEvent, Logger, SendContext } from "@iw/core";
+import { plugin } from "../src/index.js";
+import type { LogstashSink } from "../src/index.js";
+
+/** A logger that keeps every line, for assertions on what an operator would read. */
+export function recordingLogger(): Logger & { readonly lines: string[]; text(): string } {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push(`${level} ${message}${fields === undefined ? "" : ` ${JSON.stringify(fields)}`}`);
+  };
+  return { lines, text: () => lines.join("\n"), debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
+}
+
+let batchCounter = 0;
+
+/** A send context whose signal fires after `timeoutMs` (a `TimeoutError`, as the queue's deadline). */
+export function ctx(timeoutMs = 5000, attempt = 1): SendContext {
+  return { signal: AbortSignal.timeout(timeoutMs), attempt, batchId: `batch-${++batchCounter}` };
+}
+
+/** Builds the sink the way activation does: env → plugin.options → plugin.create. */
+export function sinkFromEnv(env: Record<string, string>, logger: Logger = recordingLogger()): LogstashSink {
+  const parsed = plugin.options.safeParse(env);
+  if (!parsed.success) throw new Error(JSON.stringify(parsed.error.issues));
+  return plugin.create(parsed.data, { logger, env }) as LogstashSink;
+}
+
+/** The `event_id`s of a list of events. */
+export function ids(events: readonly (IwEvent | Record<string, unknown>)[]): string[] {
+  return events.map((e) => (e as { event_id: string }).event_id);
+}
