@@ -44,3 +44,9 @@ export type {
 } from "./contract-types.js";
 export { defaultEventIdOf } from "./contract-helpers.js";
 export { describeSinkContract } from "./contract-suite.js";
+export { startWebhookReceiver } from "./webhook-receiver.js";
+export type { WebhookReceiver, WebhookReceiverOptions, WebhookFault, ReceivedWebhookRequest } from "./webhook-receiver.js";
+export { verifyStandardWebhook, computeWebhookSignature, webhookSecretKey, WEBHOOK_TOLERANCE_SECONDS } from "./webhook-verify.js";
+export type { WebhookVerification } from "./webhook-verify.js";
+export { parseWebhookPayload, WebhookPayloadError } from "./webhook-payload.js";
+export type { ReceivedWebhookEvent, WebhookPayloadFormat } from "./webhook-payload.js";

@@ -53,7 +53,8 @@ function cloudEvent(item: unknown): ReceivedWebhookEvent {
     if (typeof item[attr] !== "string" || item[attr] === "") throw new WebhookPayloadError(`a CloudEvent has no ${attr}`);
   }
   if (item["specversion"] !== "1.0") throw new WebhookPayloadError("a CloudEvent's specversion is not \"1.0\"");
-  if (item["time"] !== undefined && Number.isNaN(Date.parse(String(item["time"])))) throw new WebhookPayloadError("a CloudEvent's time is not RFC 3339");
+  const time = item["time"];
+  if (time !== undefined && (typeof time !== "string" || Number.isNaN(Date.parse(time)))) throw new WebhookPayloadError("a CloudEvent's time is not RFC 3339");
   const data = item["data"];
   return { id: item["id"] as string, event: isObject(data) ? data : {}, envelope: item };
 }
