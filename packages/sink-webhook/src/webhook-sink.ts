@@ -64,6 +64,8 @@ export class WebhookSink implements Sink {
   /** Serializes, signs and sends one batch; classifies the answer. Never throws. */
   async send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
     if (this.#closing) return { status: "failure", error: new IwError("IW_CLOSED", `${this.#what}: sink is closed`) };
+    // Nothing to deliver: no point waking the receiver (or tripping its "no events" checks).
+    if (batch.length === 0) return { status: "success" };
     const o = this.#options;
     let encoded;
     try {

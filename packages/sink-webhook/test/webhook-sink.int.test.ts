@@ -84,3 +84,11 @@ describe("WebhookSink.send", () => {
     expect(logger.lines).toEqual([{ level: "warn", message: expect.stringContaining("TLS certificate verification is OFF") as string }]);
   });
 });
+
+describe("WebhookSink.send with an empty batch", () => {
+  it("succeeds without a request", async () => {
+    const { receiver, sink } = await setup();
+    expect(await sink.send([], ctx())).toEqual({ status: "success" });
+    expect(receiver.requests).toHaveLength(0);
+  });
+});
