@@ -119,7 +119,8 @@ class LoopbackLogstash implements LogstashReceiver {
         handler,
       );
       // `optional` verifies a certificate when one is presented, and refuses a bad one.
-      server.on("secureConnection", (socket: TLSSocket) => {
+      // Prepended, so a refused connection never reaches the HTTP parser.
+      server.prependListener("secureConnection", (socket: TLSSocket) => {
         if (auth === "optional" && !socket.authorized && Object.keys(socket.getPeerCertificate()).length > 0) socket.destroy();
       });
       server.on("tlsClientError", () => {});
