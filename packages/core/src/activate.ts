@@ -113,7 +113,7 @@ async function collectPlugins(env: Env, options: ActivateOptions, logger: Logger
   for (const specifier of specifiers) {
     bases ??= resolutionBases(options.resolveFrom);
     try {
-      add(pluginOf(await loadModule(specifier, bases), specifier), `IW_SINK_PLUGINS (${specifier})`);
+      add(pluginOf(await loadModule(specifier, bases, options.resolveFrom === undefined), specifier), `IW_SINK_PLUGINS (${specifier})`);
     } catch (err) {
       report(loadError("IW_SINK_PLUGINS", specifier, err));
     }
@@ -123,7 +123,7 @@ async function collectPlugins(env: Env, options: ActivateOptions, logger: Logger
     bases ??= resolutionBases(options.resolveFrom);
     const variable = isSet(env[builtin.env]) ? builtin.env : `${builtin.env} (or a named instance)`;
     try {
-      add(pluginOf(await loadModule(builtin.module, bases), builtin.module), builtin.module);
+      add(pluginOf(await loadModule(builtin.module, bases, options.resolveFrom === undefined), builtin.module), builtin.module);
     } catch (err) {
       report(loadError(variable, builtin.module, err));
     }

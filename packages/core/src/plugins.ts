@@ -68,11 +68,12 @@ export class IwPluginError extends IwError {
 /**
  * Resolves `specifier` from the first base that can (CommonJS-style resolution, so packages
  * need a `default` or `import`-free export condition, as every @iw package has) and imports the
- * file URL. As a last resort a plain `import()` from core's own location (monorepos, bundlers).
+ * file URL. Unless `fallback` is false (an explicit `resolveFrom`), a plain `import()` from core's
+ * own location is the last resort (monorepos, bundlers).
  *
  * @throws ModuleMissingError when nobody can resolve it; the import's own error otherwise.
  */
-export async function loadModule(specifier: string, bases: readonly string[]): Promise<Record<string, unknown>> {
+export async function loadModule(specifier: string, bases: readonly string[], fallback = true): Promise<Record<string, unknown>> {
   let url: string | undefined;
   for (const base of bases) {
     try {
@@ -83,6 +84,7 @@ export async function loadModule(specifier: string, bases: readonly string[]): P
     }
   }
   if (url !== undefined) return (await import(url)) as Record<string, unknown>;
+  if (!fallback) throw new ModuleMissingError(specifier, undefined);
   try {
     return (await import(specifier)) as Record<string, unknown>;
   } catch (err) {

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { defineSinkPlugin } from "@iw/core";
+import type { IwEvent, Logger, SendResult, Sink } from "@iw/core";
+import { envInt, envUrlList } from "@iw/core/schema";
+
+/** What a memory sink was created with and what it received. */
+export interface MemoryRecord {
+  readonly name: string;
+  readonly options: MemoryOptions;
+  readonly batches: IwEvent[][];
+  closed: boolean;
+}
+
+/** The parsed options of the memory plugin. */
+export interface MemoryOptions {
+  readonly url: string;
+  readonly token: string | undefined;
+  readonly level: number;
+}
+
+/**
+ * A tiny local plugin for activation tests: `IW_<P>_URL` (mem:// or http:// URL) activates it;
+ * `IW_<P>_TOKEN` is a secret of at least 8 characters; `IW_<P>_LEVEL` a number from 1 to 5.
+ * Every sink it creates is recorded in `records`, and every batch it receives.
+ */
+export function memoryPlugin(prefix = "IW_MEM", name = "mem", opts: { throwOnCreate?: boolean } = {}) {
+  const records: MemoryRecord[] = [];
+  const options = z
+    .object({
+      [`${prefix}_URL`]: envUrlList(["mem", "http"]),
+      [`${prefix}_TOKEN`]: z.string().min(8, "is shorter than 8 characters").optional().describe("an access token, at least 8 characters; unset by default"),
+      [`${prefix}_LEVEL`]: envInt(3, 1, 5),
+    })
+    .transform((env): MemoryOptions => ({
+      url: String((env[`${prefix}_URL`] as URL[])[0]),
+      token: env[`${prefix}_TOKEN`] as string | undefined,
+      level: env[`${prefix}_LEVEL`] as number,
+    }));
+  const plugin = defineSinkPlugin<MemoryOptions>({
+    name,
+    env: `${prefix}_URL`,
+    options,
+    secrets: [`${prefix}_TOKEN`],
+    create(o, deps: { logger: Logger }): Sink {
+      if (opts.throwOnCreate) throw new Error("cannot create: password=hunter22 refused");
+      const record: MemoryRecord = { name, options: o, batches: [], closed: false };
+      records.push(record);
+      deps.logger.debug("memory sink created");
+      return {
+        name,
+        send(batch: readonly IwEvent[]): Promise<SendResult> {
+          record.batches.push([...batch]);
+          return Promise.resolve({ status: "success" });
+        },
+        close(): Promise<void> {
+          record.closed = true;
+          return Promise.resolve();
+        },
+      };
+    },
+  });
+  return { plugin, records };
+}
+
+/** A logger that keeps every line. */
+export function recordingLogger() {
+  const lines: { level: string; message: string; fields: Record<string, unknown> | undefined }[] = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  const logger: Logger = { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+  return { logger, lines, errors: () => lines.filter((l) => l.level === "error") };
+}
