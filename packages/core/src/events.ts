@@ -4,6 +4,7 @@ import type {
   IwEventSchema,
   MatchSchema,
   ScanLogSchema,
+  SummaryEventSchema,
   AUDIT_CATEGORIES,
 } from "./schema/events.js";
 import { uuidv7 } from "./uuidv7.js";
@@ -14,6 +15,8 @@ export type Match = z.infer<typeof MatchSchema>;
 export type ScanLog = z.infer<typeof ScanLogSchema>;
 /** An audit event (`log_type: "audit"`). */
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
+/** A periodic traffic summary (`log_type: "summary"`). */
+export type SummaryEvent = z.infer<typeof SummaryEventSchema>;
 /** Every event the dispatcher carries. */
 export type IwEvent = z.infer<typeof IwEventSchema>;
 /** One of the ten audit categories. */

@@ -59,5 +59,20 @@ export const AuditEventSchema = z.object({
   key_prefix: z.string().nullable().optional(),
 });
 
+const decisionCounts = z.object({ allow: z.number().int(), flag: z.number().int(), block: z.number().int() });
+
+/**
+ * A periodic traffic summary (`IW_SUMMARY_INTERVAL_S`): the scans of one interval by direction
+ * and decision, and the signatures that matched most.
+ */
+export const SummaryEventSchema = z.object({
+  log_type: z.literal("summary"),
+  ...common,
+  interval_start: z.iso.datetime({ offset: true }),
+  interval_end: z.iso.datetime({ offset: true }),
+  scans: z.object({ total: z.number().int(), input: decisionCounts, output: decisionCounts }),
+  top_signatures: z.array(z.object({ signature_id: z.string(), count: z.number().int() })),
+});
+
 /** Any event the dispatcher carries. */
 export const IwEventSchema = z.discriminatedUnion("log_type", [ScanLogSchema, AuditEventSchema]);
