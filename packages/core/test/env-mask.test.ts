@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { isSecretName, maskSecrets, showValue } from "@iw/core";
+
+describe("isSecretName", () => {
+  it("treats passwords, secrets, tokens, keys and header lists as secrets, but not key files or prefixes", () => {
+    for (const n of ["IW_ELK_PASSWORD", "IW_WEBHOOK_SECRET", "IW_X_TOKEN", "IW_REDACT_KEY", "IW_FLUENTD_SHARED_KEY", "IW_ELK_HEADERS", "apiKey"]) {
+      expect(isSecretName(n), n).toBe(true);
+    }
+    for (const n of ["IW_ELK_KEY_FILE", "key_prefix", "IW_ELK_URL", "IW_ELK_USER"]) expect(isSecretName(n), n).toBe(false);
+    expect(isSecretName("IW_X_PASSPHRASE", ["IW_X_PASSPHRASE"])).toBe(true);
+  });
+});
+
+describe("maskSecrets / showValue", () => {
+  it("masks URL credentials, secret pairs and literal values", () => {
+    expect(maskSecrets("to http://u:p@h:1/x and tcp://tok@h2")).toBe("to http://***@h:1/x and tcp://***@h2");
+    expect(maskSecrets('{"password":"x1","user":"bob"} secret=abc; api_key: zzz')).toBe('{"password":****,"user":"bob"} secret=****; api_key: ****');
+    expect(maskSecrets("the key is k3y-k3y-k3y", ["k3y-k3y-k3y"])).toBe("the key is ****");
+  });
+
+  it("shows values quoted, secrets as ****, URL credentials masked, long values cut", () => {
+    expect(showValue("IW_ELK_URL", "https://a:b@h")).toBe('"https://***@h"');
+    expect(showValue("IW_ELK_PASSWORD", "hunter2")).toBe("****");
+    expect(showValue("IW_X_LEVEL", "a\nb")).toBe('"a\\nb"');
+    expect(showValue("IW_X", "y".repeat(500))).toHaveLength(123);
+  });
+});
