@@ -11,7 +11,8 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise
       },
       (err: unknown) => {
         signal.removeEventListener("abort", onAbort);
-        reject(err as Error);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed through as received
+        reject(err);
       },
     );
   });

@@ -91,7 +91,7 @@ export class ForwardConnection {
         for (let i = 0; i < messages.length - 1; i++) this.#socket.write((messages[i] as ForwardMessage).bytes);
         const last = messages[messages.length - 1];
         if (last === undefined) return resolve();
-        this.#socket.write(last.bytes, (err) => (err ? reject(this.#failure ?? err) : resolve()));
+        this.#socket.write(last.bytes, (err) => (err ? reject(err) : resolve()));
       }),
     );
     await Promise.all(waits);

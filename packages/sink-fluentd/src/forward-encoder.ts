@@ -3,7 +3,7 @@ import { Encoder } from "@msgpack/msgpack";
 import type { IwEvent } from "@iw/core";
 import { chunkIdFor } from "./chunk-id.js";
 import { createEventTimeCodec, eventTimeFromIso } from "./event-time.js";
-import { groupByTag } from "./records.js";
+import { groupByTag, recordMapper, type FluentdFormat } from "./records.js";
 
 /** One forward-protocol message ready for the socket. */
 export interface ForwardMessage {
@@ -22,6 +22,8 @@ export interface ForwardEncoderOptions {
   readonly ack: boolean;
   /** CompressedPackedForward (`compressed: "gzip"`). */
   readonly gzip: boolean;
+  /** Record layout. @default "iw" */
+  readonly format?: FluentdFormat;
 }
 
 /**
@@ -35,8 +37,11 @@ export class ForwardEncoder {
   readonly #entries = new Encoder({ extensionCodec: createEventTimeCodec(), ignoreUndefined: true });
   readonly #outer = new Encoder();
 
+  readonly #record: (event: IwEvent) => object;
+
   constructor(options: ForwardEncoderOptions) {
     this.#options = options;
+    this.#record = recordMapper(options.format);
   }
 
   encode(batch: readonly IwEvent[], batchId: string): ForwardMessage[] {
@@ -45,7 +50,7 @@ export class ForwardEncoder {
       const entries = new Array<unknown>(events.length);
       for (let i = 0; i < events.length; i++) {
         const event = events[i] as IwEvent;
-        entries[i] = [eventTimeFromIso(event.timestamp), event];
+        entries[i] = [eventTimeFromIso(event.timestamp), this.#record(event)];
       }
       // Encoding the entries as one array and dropping the array header yields exactly the
       // msgpack stream of entries PackedForward wants, in one pass of the encoder.

@@ -33,7 +33,7 @@ export class ForwardSink implements Sink {
     this.name = options.name ?? DEFAULT_SINK_NAME;
     this.#target = forwardTarget(options.url, { verify: true, ...options.tls });
     this.#what = describeTarget(this.#target);
-    this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack: options.ack ?? true, gzip: options.compression === "gzip" });
+    this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack: options.ack ?? true, gzip: options.compression === "gzip", format: options.format });
     this.#creds = options.sharedKey === undefined
       ? undefined
       : { sharedKey: options.sharedKey, hostname: options.hostname ?? osHostname(), username: options.username, password: options.password };
@@ -80,11 +80,12 @@ export class ForwardSink implements Sink {
     return SUCCESS;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#closed = true;
     for (const conn of [...this.#idle, ...this.#busy]) conn.destroy();
     this.#idle.length = 0;
     this.#busy.clear();
+    return Promise.resolve();
   }
 
   #take(): ForwardConnection {

@@ -4,7 +4,7 @@ import { Agent, request } from "undici";
 import { classifyHttpStatus, classifyNetworkError, IwError, silentLogger, stripCredentials, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
 import { DEFAULT_AUTH_RETRY_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
-import { groupByTag, httpRecordJson } from "./records.js";
+import { groupByTag, httpRecordJson, recordMapper } from "./records.js";
 
 const gzip = promisify(gzipCb);
 const SUCCESS: SendResult = { status: "success" };
@@ -20,6 +20,7 @@ export class HttpSink implements Sink {
   readonly #what: string;
   readonly #tag: string;
   readonly #gzip: boolean;
+  readonly #record: (event: IwEvent) => object;
   readonly #headers: Record<string, string>;
   readonly #agent: Agent;
   readonly #authRetryMs: number;
@@ -36,6 +37,7 @@ export class HttpSink implements Sink {
     this.#what = `Fluentd in_http ${stripCredentials(this.#base)}`;
     this.#tag = options.tag ?? DEFAULT_TAG;
     this.#gzip = options.compression === "gzip";
+    this.#record = recordMapper(options.format);
     this.#headers = {
       ...options.headers,
       "content-type": "application/json",
@@ -73,7 +75,7 @@ export class HttpSink implements Sink {
   async #post(tag: string, events: readonly IwEvent[], signal: AbortSignal): Promise<SendResult> {
     let body: string | Buffer;
     try {
-      body = `[${events.map(httpRecordJson).join(",")}]`;
+      body = `[${events.map((e) => httpRecordJson(e, this.#record(e))).join(",")}]`;
       if (this.#gzip) body = await gzip(body);
     } catch (err) {
       return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch as JSON`, { cause: err }) };

@@ -16,6 +16,8 @@ export interface FluentdSinkOptions {
   readonly ack?: boolean;
   /** `gzip`: CompressedPackedForward, or a gzip request body in in_http mode. @default "none" — `IW_FLUENTD_COMPRESSION` */
   readonly compression?: "none" | "gzip";
+  /** `iw`: InferenceWall's fields as they are; `ecs`: Elastic Common Schema via core's `toEcs()`. @default "iw" — `IW_FLUENTD_FORMAT` */
+  readonly format?: "iw" | "ecs";
   /** Enables the `<security>` handshake. @default unset — `IW_FLUENTD_SHARED_KEY` */
   readonly sharedKey?: string | undefined;
   /** User of `<security><user>`. @default unset — `IW_FLUENTD_USERNAME` */

@@ -1,4 +1,4 @@
-import type { IwEvent } from "@iw/core";
+import { toEcs, type IwEvent } from "@iw/core";
 import { epochSecondsFromIso } from "./event-time.js";
 
 /** The tag of an event: `<base>.<log_type>` (`inferwall.scan`, `inferwall.audit`, …). */
@@ -18,6 +18,14 @@ export function groupByTag(base: string, batch: readonly IwEvent[]): Map<string,
   return groups;
 }
 
+/** Record layout: InferenceWall's fields as they are, or Elastic Common Schema. */
+export type FluentdFormat = "iw" | "ecs";
+
+/** Maps an event to the record sent for it. */
+export function recordMapper(format: FluentdFormat | undefined): (event: IwEvent) => object {
+  return format === "ecs" ? (event) => toEcs(event) : (event) => event;
+}
+
 /** Where a record's own top-level `time` goes in in_http mode. */
 export const RENAMED_TIME_FIELD = "time_";
 
@@ -27,11 +35,11 @@ export const RENAMED_TIME_FIELD = "time_";
  * `time_` and `time` carries the event's timestamp as float seconds: Fluentd's event time then
  * matches forward mode.
  */
-export function httpRecordJson(event: IwEvent): string {
+export function httpRecordJson(event: IwEvent, record: object = event): string {
   const time = epochSecondsFromIso(event.timestamp);
-  let source: object = event;
-  if (Object.hasOwn(event, "time")) {
-    const { time: own, ...rest } = event as IwEvent & { time?: unknown };
+  let source: object = record;
+  if (Object.hasOwn(record, "time")) {
+    const { time: own, ...rest } = record as { time?: unknown };
     source = { ...rest, [RENAMED_TIME_FIELD]: own };
   }
   const json = JSON.stringify(source);

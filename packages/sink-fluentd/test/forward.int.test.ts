@@ -60,6 +60,17 @@ describe("ForwardSink over TCP", () => {
     expect(receiver.distinctTagCounts()).toEqual({ "fw.iw.scan": 10, "fw.iw.audit": 10 });
   });
 
+  it("IW_FLUENTD_FORMAT=ecs sends ECS records, still timed and tagged by the event", async () => {
+    receiver = await startFluentdReceiver();
+    sink = createFluentdSink({ url: new URL(receiver.url), format: "ecs" });
+    const batch = events(2);
+    expect((await sink.send(batch, ctx())).status).toBe("success");
+    const scan = receiver.records.find((r) => r.tag === "inferwall.scan");
+    expect(scan?.record["@timestamp"]).toBe(batch[0]?.timestamp);
+    expect((scan?.record["event"] as Record<string, unknown>)["id"]).toBe(batch[0]?.event_id);
+    expect(scan?.time).toEqual({ seconds: 1775476800, nanoseconds: 123_456_789 });
+  });
+
   it("reuses one connection across sends", async () => {
     receiver = await startFluentdReceiver();
     sink = createFluentdSink({ url: new URL(receiver.url) });

@@ -1,4 +1,4 @@
-import type { IwEvent, SendContext } from "@iw/core";
+import type { IwEvent, Logger, SendContext } from "@iw/core";
 import { auditEvent, scanLog } from "@iw/core";
 
 export { startFluentdReceiver } from "../../testkit/src/fluentd-receiver.js";
@@ -31,7 +31,7 @@ export function events(n: number, kind: "mixed" | "scan" | "audit" = "mixed"): I
 }
 
 /** A logger that records every line. */
-export function recordingLogger(): { lines: { level: string; message: string }[]; logger: import("@iw/core").Logger } {
+export function recordingLogger(): { lines: { level: string; message: string }[]; logger: Logger } {
   const lines: { level: string; message: string }[] = [];
   const at = (level: string) => (message: string) => void lines.push({ level, message });
   return { lines, logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } };

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { unlink } from "node:fs/promises";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createTlsServer } from "node:tls";
@@ -195,7 +195,7 @@ function listenOn(server: Server | HttpServer, where: { port: number; host: stri
     server.listen(where, () => {
       server.off("error", reject);
       const address = server.address();
-      resolve(typeof address === "object" && address !== null ? (address as AddressInfo).port : 0);
+      resolve(typeof address === "object" && address !== null ? address.port : 0);
     });
   });
 }

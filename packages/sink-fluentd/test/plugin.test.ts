@@ -1,0 +1,84 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { activateWithReport, silentLogger } from "@iw/core";
+import defaultPlugin, { fluentdEnvSchema, plugin } from "../src/index.js";
+
+let dir: string;
+let caFile: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "iw-fluentd-plugin-"));
+  caFile = join(dir, "ca.pem");
+  await writeFile(caFile, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const issues = (env: Record<string, string>) => {
+  const result = fluentdEnvSchema.safeParse(env);
+  return result.success ? [] : result.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+};
+
+describe("plugin", () => {
+  it("follows the convention: name, activating variable, secrets, default export", () => {
+    expect(defaultPlugin).toBe(plugin);
+    expect([plugin.name, plugin.env]).toEqual(["fluentd", "IW_FLUENTD_URL"]);
+    expect(plugin.secrets).toEqual(["IW_FLUENTD_SHARED_KEY", "IW_FLUENTD_PASSWORD"]);
+  });
+
+  it("applies the defaults from a lone IW_FLUENTD_URL", () => {
+    const options = fluentdEnvSchema.parse({ IW_FLUENTD_URL: "tcp://fluentd:24224" });
+    expect(options).toMatchObject({ tag: "inferwall", ack: true, compression: "none", format: "iw", hostname: hostname(), tls: { verify: true } });
+    expect(options.url.href).toBe("tcp://fluentd:24224");
+  });
+
+  it("reads every forward option", () => {
+    const options = fluentdEnvSchema.parse({
+      IW_FLUENTD_URL: "tls://fluentd.example:24224",
+      IW_FLUENTD_TAG: "fw.prod",
+      IW_FLUENTD_ACK: "false",
+      IW_FLUENTD_COMPRESSION: "gzip",
+      IW_FLUENTD_FORMAT: "ecs",
+      IW_FLUENTD_SHARED_KEY: "k",
+      IW_FLUENTD_USERNAME: "u",
+      IW_FLUENTD_PASSWORD: "p",
+      IW_FLUENTD_HOSTNAME: "fw-1",
+      IW_FLUENTD_CA_FILE: caFile,
+      IW_FLUENTD_TLS_VERIFY: "false",
+    });
+    expect(options).toMatchObject({ tag: "fw.prod", ack: false, compression: "gzip", format: "ecs", sharedKey: "k", username: "u", password: "p", hostname: "fw-1" });
+    expect(options.tls?.verify).toBe(false);
+    expect(options.tls?.ca?.toString()).toMatch(/BEGIN CERTIFICATE/);
+  });
+
+  it.each([
+    [{ IW_FLUENTD_URL: "ftp://x" }, /IW_FLUENTD_URL: scheme ftp: is not supported/],
+    [{ IW_FLUENTD_URL: "fluentd:24224x" }, /IW_FLUENTD_URL: /],
+    [{ IW_FLUENTD_URL: "unix://" }, /IW_FLUENTD_URL: no socket path/],
+    [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_TAG: "bad tag!" }, /IW_FLUENTD_TAG: not a dot-separated tag/],
+    [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_ACK: "maybe" }, /IW_FLUENTD_ACK: not a boolean/],
+    [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_USERNAME: "u", IW_FLUENTD_PASSWORD: "p" }, /IW_FLUENTD_SHARED_KEY: required with IW_FLUENTD_USERNAME/],
+    [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_SHARED_KEY: "k", IW_FLUENTD_USERNAME: "u" }, /IW_FLUENTD_PASSWORD: required with IW_FLUENTD_USERNAME/],
+    [{ IW_FLUENTD_URL: "http://x:9880", IW_FLUENTD_SHARED_KEY: "k" }, /IW_FLUENTD_SHARED_KEY: only applies to tcp/],
+    [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_CA_FILE: "CA" }, /IW_FLUENTD_URL: is tcp:\/\/ but TLS files are set/],
+    [{ IW_FLUENTD_URL: "tls://x", IW_FLUENTD_CA_FILE: "/nonexistent/ca.pem" }, /IW_FLUENTD_CA_FILE: cannot read the file \(ENOENT\)/],
+  ] as [Record<string, string>, RegExp][])("refuses %o", (env, expected) => {
+    const env2 = { ...env, ...(env["IW_FLUENTD_CA_FILE"] === "CA" ? { IW_FLUENTD_CA_FILE: caFile } : {}) };
+    expect(issues(env2).join("\n")).toMatch(expected);
+  });
+
+  it("through activation: one clear error naming the variable and its expected form, the shared key masked", async () => {
+    const { dispatcher, errors } = await activateWithReport({
+      env: { IW_FLUENTD_URL: "tcp://127.0.0.1:1", IW_FLUENTD_SHARED_KEY: "sup3r-secret-key", IW_FLUENTD_USERNAME: "iw", IW_FLUENTD_COMPRESSION: "zip" },
+      plugins: [plugin],
+      logger: silentLogger,
+    });
+    await dispatcher.close(100);
+    const text = errors.map((e) => e.message).join("\n");
+    expect(text).toMatch(/IW_FLUENTD_COMPRESSION=.*zip.* is invalid: .*expected one of none, gzip/);
+    expect(text).not.toContain("sup3r-secret-key");
+    expect(dispatcher.sinks).toEqual([]);
+  });
+});
