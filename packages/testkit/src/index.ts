@@ -50,3 +50,17 @@ export { verifyStandardWebhook, computeWebhookSignature, webhookSecretKey, WEBHO
 export type { WebhookVerification } from "./webhook-verify.js";
 export { parseWebhookPayload, WebhookPayloadError } from "./webhook-payload.js";
 export type { ReceivedWebhookEvent, WebhookPayloadFormat } from "./webhook-payload.js";
+export { startFluentdReceiver } from "./fluentd-receiver.js";
+export type { FluentdReceiver } from "./fluentd-receiver.js";
+export type {
+  FluentdFault,
+  FluentdFlavour,
+  FluentdMode,
+  FluentdReceiverOptions,
+  FluentdSecurity,
+  ReceivedEventTime,
+  ReceivedFluentdRecord,
+  ReceivedForwardMessage,
+  ReceivedHandshake,
+  ReceivedHttpRequest,
+} from "./fluentd-types.js";
