@@ -103,7 +103,9 @@ export class DeliveryQueue {
 
   /**
    * Sends everything queued now (partial batches included) and resolves to whether the queue
-   * became empty within `timeoutMs`. Never rejects; concurrent calls share one promise.
+   * became empty within `timeoutMs`. Never rejects; concurrent calls share one promise. While
+   * it is pending, its deadline timer keeps the process alive (at most `timeoutMs`), so that
+   * a host awaiting it at shutdown really gets the retries it is waiting for.
    */
   flush(timeoutMs: number = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
     this.#flushPromise ??= this.#waitIdle(timeoutMs).finally(() => (this.#flushPromise = undefined));
@@ -152,8 +154,10 @@ export class DeliveryQueue {
         this.#flushing--;
         resolve(drained);
       };
+      // Deliberately ref'd: a caller awaiting flush/close asked for up to `timeoutMs` of
+      // draining (retries included), so the process stays up that long and no longer. Every
+      // other timer of the queue is unref'd.
       const timer = setTimeout(() => done(false), Math.max(0, timeoutMs));
-      timer.unref?.();
       this.#idleWaiters.add(done);
     });
   }
@@ -291,11 +295,10 @@ export class DeliveryQueue {
       this.#retrying++;
     }
     this.#setState("backoff", error);
-    this.#diag.report("retry", "warn", `delivery failed, retrying in ${delay} ms: ${error.message}`, {
-      attempt: batch.attempt,
-      events: batch.events.length,
-      code: (error as { code?: unknown }).code,
-    });
+    this.#diag.report("retry", "warn", () => [
+      `delivery failed, retrying in ${delay} ms: ${error.message}`,
+      { attempt: batch.attempt, events: batch.events.length, code: (error as { code?: unknown }).code },
+    ]);
     this.#backingOff.add(batch);
     batch.retryTimer = setTimeout(() => {
       batch.retryTimer = undefined;
@@ -316,7 +319,7 @@ export class DeliveryQueue {
       (events): Batch => ({ id: uuidv7(), events, attempt: 0, retrying: false, settled: false }),
     );
     this.#ready.unshift(...halves);
-    this.#diag.report("split", "info", `collector refused a batch of ${n} events as too large; splitting it`);
+    this.#diag.report("split", "info", () => [`collector refused a batch of ${n} events as too large; splitting it`]);
   }
 
   /** Marks a batch as done without changing counts (its events move elsewhere). */
@@ -341,10 +344,12 @@ export class DeliveryQueue {
 
   #dropped(reason: DropReason, n: number, error?: unknown): void {
     this.#counters.drop(reason, n);
-    const detail = error instanceof Error ? `: ${error.message}` : "";
-    this.#diag.report(`drop:${reason}`, reason === "closed" ? "info" : "warn", `dropped ${n} events (${reason})${detail}`, {
+    const suppressed = this.#diag.gate(reason); // a full lane drops on the emit path: no allocation
+    if (suppressed === undefined) return;
+    this.#diag.always(reason === "closed" ? "info" : "warn", `dropped ${n} events (${reason})${error instanceof Error ? `: ${error.message}` : ""}`, {
       reason,
       droppedForReason: this.#counters.droppedFor(reason),
+      ...(suppressed > 0 ? { suppressed } : {}),
     });
   }
 
@@ -386,8 +391,8 @@ export class DeliveryQueue {
     const from = this.#counters.state;
     if (from === to) return;
     this.#counters.state = to;
-    if (to === "backoff") this.#diag.report("state:backoff", "warn", "collector failing: pausing and backing off", { from });
-    if (to === "active") this.#diag.report("state:active", "info", "collector answering again: delivery resumed", { from });
+    if (to === "backoff") this.#diag.report("state:backoff", "warn", () => ["collector failing: pausing and backing off", { from }]);
+    if (to === "active") this.#diag.report("state:active", "info", () => ["collector answering again: delivery resumed", { from }]);
     try {
       this.#deps.onStateChange?.({ sink: this.name, from, to, ...(error ? { error } : {}) });
     } catch {
@@ -418,12 +423,11 @@ function resolveOptions(sink: string, options: Partial<QueueOptions>): QueueOpti
   return resolved;
 }
 
-/** Waits for `promise` at most `ms`; never rejects. */
+/** Waits for `promise` at most `ms` (a ref'd, bounded wait the caller asked for); never rejects. */
 async function withDeadline(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms);
-    timer.unref?.();
   });
   try {
     await Promise.race([Promise.resolve(promise).catch(() => undefined), deadline]);

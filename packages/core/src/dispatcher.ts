@@ -117,8 +117,7 @@ async function testRoute(route: Route, timeoutMs: number): Promise<SinkTestRepor
     timer = setTimeout(() => {
       controller.abort(new IwError("IW_SEND_TIMEOUT", `${sink.name}: no answer within ${timeoutMs} ms`));
       resolve({ status: "timeout" });
-    }, timeoutMs);
-    timer.unref?.();
+    }, timeoutMs); // ref'd: the caller is awaiting this bounded test
   });
   try {
     const result = await Promise.race([

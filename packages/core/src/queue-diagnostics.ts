@@ -22,20 +22,40 @@ export class QueueDiagnostics {
     this.#logger = logger ?? silentLogger;
   }
 
-  /** Logs unless a line with the same `key` went out less than the interval ago. */
-  report(key: string, level: Level, message: string, fields: Record<string, unknown> = {}): void {
-    const now = Date.now();
-    const entry = this.#last.get(key);
-    if (entry && now - entry.at < DIAGNOSTIC_INTERVAL_MS) {
-      entry.suppressed++;
-      return;
-    }
-    const suppressed = entry?.suppressed ?? 0;
-    this.#last.set(key, { at: now, suppressed: 0 });
+  /**
+   * Logs unless a line with the same `key` went out less than the interval ago. The line is
+   * built by `build` only when it is written.
+   */
+  report(key: string, level: Level, build: () => [message: string, fields?: Record<string, unknown>]): void {
+    const suppressed = this.gate(key);
+    if (suppressed === undefined) return;
+    const [message, fields = {}] = build();
     this.#write(level, message, suppressed > 0 ? { ...fields, suppressed } : fields);
   }
 
-  /** Logs unconditionally (rare events: disable, close). */
+  /**
+   * The rate limit alone, for hot paths that must not even allocate a closure: `undefined`
+   * when a line with this `key` is suppressed now, else how many were suppressed since the
+   * last one (pass it on as the `suppressed` field).
+   */
+  gate(key: string): number | undefined {
+    const now = Date.now();
+    const entry = this.#last.get(key);
+    if (entry === undefined) {
+      this.#last.set(key, { at: now, suppressed: 0 });
+      return 0;
+    }
+    if (now - entry.at < DIAGNOSTIC_INTERVAL_MS) {
+      entry.suppressed++;
+      return undefined;
+    }
+    const suppressed = entry.suppressed;
+    entry.at = now;
+    entry.suppressed = 0;
+    return suppressed;
+  }
+
+  /** Logs unconditionally (rare events: disable, close; or after `gate`). */
   always(level: Level, message: string, fields: Record<string, unknown> = {}): void {
     this.#write(level, message, fields);
   }

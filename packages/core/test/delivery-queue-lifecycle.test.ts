@@ -159,7 +159,7 @@ describe("options", () => {
 });
 
 describe("process lifetime (real timers)", () => {
-  it("holds no ref'd timer while events wait, retry or hang", async () => {
+  it("holds no ref'd timer while events wait, retry or hang; only an awaited flush's deadline is ref'd", async () => {
     vi.useRealTimers();
     const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     const before = timeouts();
@@ -170,9 +170,11 @@ describe("process lifetime (real timers)", () => {
     q.push(scan());
     await new Promise((r) => setTimeout(r, 20));
     expect(sink.calls.length).toBe(2);
-    const pendingFlush = q.flush(60_000);
     expect(timeouts()).toBe(before);
+    const pendingFlush = q.flush(60_000);
+    expect(timeouts()).toBe(before + 1);
     await q.close(10);
     expect(await pendingFlush).toBe(false);
+    expect(timeouts()).toBe(before);
   });
 });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { DIAGNOSTIC_INTERVAL_MS, QueueDiagnostics } from "../src/queue-diagnostics.js";
 import { backoffDelay } from "../src/backoff.js";
 import { Lane } from "../src/lane.js";
 import { estimateSize } from "../src/size-estimate.js";
@@ -61,5 +62,24 @@ describe("estimateSize", () => {
 describe("AUDIT_CATEGORY_NAMES", () => {
   it("lists the same categories as the schema", () => {
     expect([...AUDIT_CATEGORY_NAMES].sort()).toEqual([...AUDIT_CATEGORIES].sort());
+  });
+});
+
+describe("QueueDiagnostics", () => {
+  it("writes one line per key per interval and reports how many it suppressed", () => {
+    vi.useFakeTimers();
+    try {
+      const lines: [string, Record<string, unknown> | undefined][] = [];
+      const log = (m: string, f?: Record<string, unknown>): void => void lines.push([m, f]);
+      const diag = new QueueDiagnostics("elk", { debug: log, info: log, warn: log, error: log });
+      for (let i = 0; i < 100; i++) diag.report("retry", "warn", () => [`failure ${i}`]);
+      diag.report("other", "warn", () => ["other"]);
+      vi.advanceTimersByTime(DIAGNOSTIC_INTERVAL_MS);
+      diag.report("retry", "warn", () => ["again"]);
+      expect(lines.map(([m]) => m)).toEqual(["[iw:elk] failure 0", "[iw:elk] other", "[iw:elk] again"]);
+      expect(lines[2]![1]).toMatchObject({ sink: "elk", suppressed: 99 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
