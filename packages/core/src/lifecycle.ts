@@ -1,0 +1,36 @@
+import { auditEvent } from "./events.js";
+import type { AuditEvent } from "./events.js";
+import type { QueueStateChange } from "./queue-options.js";
+
+/**
+ * Integration lifecycle audit events (`category: "lifecycle"`), as Wallarm emits for its
+ * integrations: a destination was activated, disabled for good (410 Gone, or explicitly), or
+ * recovered after an outage. They go to the *other* active destinations, so an operator hears
+ * about a dead destination through a live one.
+ */
+export function sinkActivatedEvent(sink: string, details: Record<string, unknown> = {}): AuditEvent {
+  return auditEvent({ category: "lifecycle", action: "sink_activated", details: { sink, ...details } });
+}
+
+/**
+ * The lifecycle event for a queue state change, or `undefined` when the change is not one an
+ * operator needs to hear about (entering backoff is visible in stats and logs; only the way out
+ * of it is reported, once per outage).
+ */
+export function lifecycleEventFor(change: QueueStateChange, outageStartedAt: number | undefined, now: number = Date.now()): AuditEvent | undefined {
+  if (change.to === "disabled") {
+    return auditEvent({
+      category: "lifecycle",
+      action: "sink_disabled",
+      details: { sink: change.sink, reason: change.error?.message ?? "disabled explicitly" },
+    });
+  }
+  if (change.from === "backoff" && change.to === "active") {
+    return auditEvent({
+      category: "lifecycle",
+      action: "sink_recovered",
+      details: { sink: change.sink, ...(outageStartedAt === undefined ? {} : { outage_ms: Math.max(0, now - outageStartedAt) }) },
+    });
+  }
+  return undefined;
+}
