@@ -1,5 +1,5 @@
 import { Pool } from "undici";
-import { classifyHttpStatus, classifyNetworkError } from "@iw/core";
+import { IwError, classifyHttpStatus, classifyNetworkError, errorCode } from "@iw/core";
 import type { SendResult } from "@iw/core";
 import type { NodeHealth } from "./node-set.js";
 import type { NodeTarget, ResolvedOptions } from "./resolve-options.js";
@@ -20,11 +20,13 @@ export class HttpNode implements NodeHealth {
   readonly #target: NodeTarget;
   readonly #pool: Pool;
   readonly #method: ResolvedOptions["method"];
+  readonly #mtlsHint: boolean;
 
   constructor(target: NodeTarget, options: ResolvedOptions) {
     this.label = target.label;
     this.#target = target;
     this.#method = options.method;
+    this.#mtlsHint = target.https && options.cert === undefined;
     const connect = target.https
       ? {
           timeout: options.connectTimeoutMs,
@@ -65,7 +67,8 @@ export class HttpNode implements NodeHealth {
       const detail = await readDetail(res.body);
       return classifyHttpStatus(res.statusCode, res.headers, what, detail);
     } catch (err) {
-      return classifyNetworkError(err, signal, what);
+      const result = classifyNetworkError(err, signal, what);
+      return this.#mtlsHint && result.status === "retryable" && isClosedByPeer(err, result.error) ? withMtlsHint(result.error) : result;
     }
   }
 
@@ -73,6 +76,20 @@ export class HttpNode implements NodeHealth {
   async destroy(): Promise<void> {
     await this.#pool.destroy();
   }
+}
+
+function isClosedByPeer(err: unknown, error: Error): boolean {
+  const code = errorCode(err);
+  return (error as IwError).code === "IW_NETWORK" && (code === "UND_ERR_SOCKET" || code === "ECONNRESET");
+}
+
+/**
+ * With TLS 1.3 a server that requires a client certificate completes the handshake and then
+ * closes the connection, so the client sees only "other side closed": say what it may mean.
+ */
+function withMtlsHint(error: Error): SendResult {
+  const hint = "; if Logstash requires client certificates (ssl_client_authentication), set IW_ELK_CERT_FILE and IW_ELK_KEY_FILE";
+  return { status: "retryable", error: new IwError("IW_NETWORK", `${error.message}${hint}`, { cause: error }) };
 }
 
 /** The start of an error body, printable, for the error message; the rest is discarded. */

@@ -27,8 +27,9 @@ export interface NodeStatus {
  * Health and selection of several Logstash nodes, the way Beats' `loadbalance` does it: batches go
  * to the healthy node with the fewest requests in flight (round-robin among equals); a node that
  * fails is taken out for a doubling pause, then probed with one real batch and put back when that
- * batch is delivered. When every node is out, the one due back first is still tried, so a send
- * always makes a real attempt and the queue's own backoff paces a total outage.
+ * batch is delivered. When every node is out, they are still tried, the one due back first
+ * first, so a send always makes a real attempt, finds a node that recovered early, and the
+ * queue's own backoff paces a total outage.
  */
 export class NodeSet<N extends NodeHealth> {
   readonly #nodes: readonly N[];
@@ -51,8 +52,9 @@ export class NodeSet<N extends NodeHealth> {
   }
 
   /**
-   * The node for the next attempt, skipping `tried`. Undefined when a failover has no other
-   * node worth trying (every untried node is still paused).
+   * The node for the next attempt, skipping `tried`: a paused node that is due for a probe, else
+   * the healthy node with the fewest requests in flight, else the paused node due back first.
+   * Undefined once every node was tried.
    */
   pick(tried: ReadonlySet<N>): N | undefined {
     const now = this.#now();
@@ -75,9 +77,10 @@ export class NodeSet<N extends NodeHealth> {
       this.#next = (this.#nodes.indexOf(best) + 1) % count;
       return best;
     }
-    if (tried.size > 0) return undefined;
     let soonest: N | undefined;
-    for (const node of this.#nodes) if (soonest === undefined || node.downUntil < soonest.downUntil) soonest = node;
+    for (const node of this.#nodes) {
+      if (!tried.has(node) && (soonest === undefined || node.downUntil < soonest.downUntil)) soonest = node;
+    }
     return soonest;
   }
 

@@ -1,0 +1,111 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { SendResult } from "@iw/core";
+import { generateTestCertificates, makeTestEvents, startLogstashReceiver, writeTestCertificates } from "@iw/testkit";
+import type { LogstashReceiver, TestCertificateFiles, TestCertificates } from "@iw/testkit";
+import type { LogstashSink } from "../src/index.js";
+import { ctx, recordingLogger, sinkFromEnv } from "./helpers.js";
+
+let certs: TestCertificates;
+let files: TestCertificateFiles;
+let receiver: LogstashReceiver | undefined;
+let sink: LogstashSink | undefined;
+
+beforeAll(async () => {
+  certs = await generateTestCertificates();
+  files = await writeTestCertificates(certs);
+});
+afterAll(async () => {
+  await files.cleanup();
+});
+afterEach(async () => {
+  await sink?.close();
+  await receiver?.close();
+  sink = undefined;
+  receiver = undefined;
+});
+
+function errorOf(result: SendResult): { code?: string; message: string } {
+  expect(result.status).not.toBe("success");
+  return result.status === "success" ? { message: "" } : (result.error as Error & { code?: string });
+}
+
+describe("LogstashSink over TLS", () => {
+  it("delivers when IW_ELK_CA_FILE holds the server's CA", async () => {
+    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
+    expect(receiver.url).toMatch(/^https:/);
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.caFile });
+    expect(await sink.send(makeTestEvents(3), ctx())).toEqual({ status: "success" });
+    expect(receiver.events).toHaveLength(3);
+  });
+
+  it("verifies by default: a private CA is not trusted without IW_ELK_CA_FILE", async () => {
+    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url });
+    const error = errorOf(await sink.send(makeTestEvents(1), ctx()));
+    expect(error.code).toBe("IW_TLS");
+    expect(receiver.events).toHaveLength(0);
+  });
+
+  it("fails with a clear TLS error, logged once, when the CA is the wrong one", async () => {
+    const logger = recordingLogger();
+    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.otherCaFile }, logger);
+    const first = await sink.send(makeTestEvents(1), ctx());
+    expect(first.status).toBe("retryable");
+    const error = errorOf(first);
+    expect(error.code).toBe("IW_TLS");
+    expect(error.message).toMatch(/TLS verification failed/);
+    expect(error.message).toMatch(/CA file/);
+    await sink.send(makeTestEvents(1), ctx());
+    expect(logger.lines.filter((l) => l.includes("TLS verification failed"))).toHaveLength(1);
+  });
+
+  it("fails with a TLS error naming the host-name mismatch", async () => {
+    receiver = await startLogstashReceiver({ tls: { cert: certs.serverWrongHost.cert, key: certs.serverWrongHost.key } });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.caFile });
+    const error = errorOf(await sink.send(makeTestEvents(1), ctx()));
+    expect(error.code).toBe("IW_TLS");
+    expect(error.message).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID/);
+  });
+
+  it("fails on an expired server certificate", async () => {
+    receiver = await startLogstashReceiver({ tls: { cert: certs.serverExpired.cert, key: certs.serverExpired.key } });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.caFile });
+    const error = errorOf(await sink.send(makeTestEvents(1), ctx()));
+    expect(error.code).toBe("IW_TLS");
+    expect(error.message).toMatch(/CERT_HAS_EXPIRED/);
+  });
+
+  it("presents the client certificate when Logstash requires mutual TLS", async () => {
+    receiver = await startLogstashReceiver({
+      tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, clientAuthentication: "required" },
+    });
+    sink = sinkFromEnv({
+      IW_ELK_URL: receiver.url,
+      IW_ELK_CA_FILE: files.caFile,
+      IW_ELK_CERT_FILE: files.clientCertFile,
+      IW_ELK_KEY_FILE: files.clientKeyFile,
+    });
+    expect(await sink.send(makeTestEvents(2), ctx())).toEqual({ status: "success" });
+    expect(receiver.events).toHaveLength(2);
+  });
+
+  it("is refused without a client certificate when Logstash requires one", async () => {
+    receiver = await startLogstashReceiver({
+      tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, clientAuthentication: "required" },
+    });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.caFile });
+    const result = await sink.send(makeTestEvents(1), ctx());
+    expect(result.status).toBe("retryable");
+    expect(errorOf(result).message).toMatch(/IW_ELK_CERT_FILE and IW_ELK_KEY_FILE/);
+    expect(receiver.events).toHaveLength(0);
+  });
+
+  it("skips verification with IW_ELK_TLS_VERIFY=false, with a warning", async () => {
+    const logger = recordingLogger();
+    receiver = await startLogstashReceiver({ tls: { cert: certs.serverWrongHost.cert, key: certs.serverWrongHost.key } });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_TLS_VERIFY: "false" }, logger);
+    expect(logger.lines.some((l) => l.startsWith("warn IW_ELK_TLS_VERIFY=false"))).toBe(true);
+    expect(await sink.send(makeTestEvents(1), ctx())).toEqual({ status: "success" });
+  });
+});
