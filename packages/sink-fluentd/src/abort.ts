@@ -1,6 +1,12 @@
-/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it aborts. The losing
+ * `promise` is still observed, so its later rejection is never unhandled.
+ */
 export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason as Error);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason as Error);
     signal.addEventListener("abort", onAbort, { once: true });

@@ -48,6 +48,7 @@ export class ForwardSink implements Sink {
   async send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
     if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
     if (batch.length === 0) return SUCCESS;
+    if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
     let messages;
     try {
       messages = this.#encoder.encode(batch, ctx.batchId);

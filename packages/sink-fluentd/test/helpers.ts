@@ -1,8 +1,8 @@
 import type { IwEvent, Logger, SendContext } from "@iw/core";
 import { auditEvent, scanLog } from "@iw/core";
 
-export { startFluentdReceiver } from "../../testkit/src/fluentd-receiver.js";
-export type { FluentdReceiver } from "../../testkit/src/fluentd-receiver.js";
+export { startFluentdReceiver, generateTestCertificates } from "@iw/testkit";
+export type { FluentdReceiver, TestCertificates } from "@iw/testkit";
 
 let batchSeq = 0;
 
@@ -36,6 +36,3 @@ export function recordingLogger(): { lines: { level: string; message: string }[]
   const at = (level: string) => (message: string) => void lines.push({ level, message });
   return { lines, logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } };
 }
-
-export { generateTestCertificates } from "../../testkit/src/certificates.js";
-export type { TestCertificates } from "../../testkit/src/certificates.js";

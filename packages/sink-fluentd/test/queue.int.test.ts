@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { QueueOptions } from "@iw/core";
-import { DeliveryQueue } from "../../core/src/delivery-queue.js";
+import { DeliveryQueue, type QueueOptions } from "@iw/core";
 import { createFluentdSink } from "../src/index.js";
 import { events, recordingLogger, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
 
