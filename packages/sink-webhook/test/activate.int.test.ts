@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { activateWithReport, silentLogger } from "@iw/core";
+import type { Dispatcher } from "@iw/core";
+import { plugin } from "../src/index.js";
+import { blockedScan, failedLogin, SECRET_A, SECRET_B } from "./fixtures.js";
+import { startWebhookReceiver } from "./testkit.js";
+import type { WebhookReceiver } from "./testkit.js";
+
+let receivers: WebhookReceiver[] = [];
+let dispatcher: Dispatcher | undefined;
+
+afterEach(async () => {
+  await dispatcher?.close(2000);
+  await Promise.all(receivers.map((r) => r.close()));
+  receivers = [];
+  dispatcher = undefined;
+});
+
+describe("activation from the environment", () => {
+  it("runs the base sink and a named instance, each with its own secret, format and filter", async () => {
+    const main = await startWebhookReceiver({ secrets: [SECRET_A] });
+    const soc = await startWebhookReceiver({ secrets: [SECRET_B] });
+    receivers.push(main, soc);
+    const report = await activateWithReport({
+      plugins: [plugin],
+      logger: silentLogger,
+      env: {
+        IW_WEBHOOK_URL: main.url,
+        IW_WEBHOOK_SECRET: SECRET_A,
+        IW_WEBHOOK_FORMAT: "cloudevents",
+        IW_WEBHOOK_FLUSH_MS: "20",
+        IW_WEBHOOK_SOC_URL: soc.url,
+        IW_WEBHOOK_SOC_SECRET: SECRET_B,
+        IW_WEBHOOK_SOC_FORMAT: "summary",
+        IW_WEBHOOK_SOC_EVENTS: "audit",
+        IW_WEBHOOK_SOC_FLUSH_MS: "20",
+      },
+    });
+    dispatcher = report.dispatcher;
+    expect(report.errors).toEqual([]);
+    expect([...dispatcher.sinks].sort()).toEqual(["webhook", "webhook:soc"]);
+    dispatcher.emit(blockedScan());
+    dispatcher.emit(failedLogin());
+    expect(await dispatcher.flush(5000)).toBe(true);
+    expect(main.distinctEvents).toBe(2);
+    expect(main.requests.every((r) => r.format?.startsWith("cloudevents"))).toBe(true);
+    expect(soc.distinctEvents).toBe(1);
+    expect(soc.requests[0]!.events[0]!.envelope["summary"]).toBe("[InferenceWall] Audit auth: login_failed from 192.0.2.1");
+  });
+
+  it("leaves a sink with a malformed secret off, with an error naming the variable and hiding the value", async () => {
+    const main = await startWebhookReceiver();
+    receivers.push(main);
+    const bad = "whsec_dG9vLXNob3J0";
+    const report = await activateWithReport({ plugins: [plugin], logger: silentLogger, env: { IW_WEBHOOK_URL: main.url, IW_WEBHOOK_SECRET: bad } });
+    dispatcher = report.dispatcher;
+    expect(dispatcher.sinks).toEqual([]);
+    const text = report.errors.map((e) => e.message).join("\n");
+    expect(text).toContain("IW_WEBHOOK_SECRET");
+    expect(text).not.toContain("dG9vLXNob3J0");
+  });
+
+  it("refuses CR/LF in IW_WEBHOOK_HEADERS", async () => {
+    const main = await startWebhookReceiver();
+    receivers.push(main);
+    const report = await activateWithReport({ plugins: [plugin], logger: silentLogger, env: { IW_WEBHOOK_URL: main.url, IW_WEBHOOK_HEADERS: "X-A=1%0D%0AX-B:%202" } });
+    dispatcher = report.dispatcher;
+    expect(dispatcher.sinks).toEqual([]);
+    expect(report.errors.map((e) => e.message).join("\n")).toMatch(/IW_WEBHOOK_HEADERS.*header injection/);
+  });
+});
