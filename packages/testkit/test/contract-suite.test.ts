@@ -1,0 +1,32 @@
+import { InMemorySink, ScriptedSink, describeSinkContract, startLogstashReceiver } from "../src/index.js";
+import { TinyHttpSink } from "./tiny-http-sink.js";
+
+describeSinkContract("InMemorySink", () => {
+  let unresponsive = false;
+  const sink = new InMemorySink({ latencyMs: () => (unresponsive ? 60_000 : 1) });
+  return {
+    sink,
+    received: () => Promise.resolve(sink.events),
+    cleanup: () => {},
+    makeUnresponsive: () => {
+      unresponsive = true;
+    },
+  };
+});
+
+describeSinkContract("ScriptedSink (always success)", () => {
+  const sink = new ScriptedSink({ then: { status: "success", delayMs: 1 } });
+  return { sink, received: () => Promise.resolve(sink.delivered), cleanup: () => {} };
+});
+
+describeSinkContract("a tiny HTTP sink against the Logstash receiver", async () => {
+  const receiver = await startLogstashReceiver();
+  return {
+    sink: new TinyHttpSink(receiver.url),
+    received: () => Promise.resolve(receiver.events),
+    cleanup: () => receiver.close(),
+    makeUnavailable: () => receiver.setFault("down"),
+    makeAvailable: () => receiver.setFault("none"),
+    makeUnresponsive: () => receiver.setFault("blackhole"),
+  };
+});
