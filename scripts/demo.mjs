@@ -38,7 +38,7 @@ function fail(message) {
 setTimeout(() => fail(`did not finish within ${WATCHDOG_MS / 1000} s`), WATCHDOG_MS).unref();
 
 /** Starts `node <script>`, echoes its output with a label, resolves once a line matches `ready`. */
-function start(label, script, env, ready) {
+function start(label, script, env, ready, onLine = () => {}) {
   const child = spawn(process.execPath, [script], { cwd: hostDir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => { children.delete(child); resolve({ code, signal }); }));
@@ -46,6 +46,7 @@ function start(label, script, env, ready) {
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
         say(`  ${dim(label.padEnd(9))} ${dim("│")} ${line}`);
+        onLine(line);
         const m = ready.exec(line);
         if (m) resolve(m[1]);
       });
@@ -67,7 +68,10 @@ const started = performance.now();
 say(bold("InferenceWall sinks demo: an LLM firewall shipping its security events to Logstash"));
 
 step(1, "Starting a local Logstash-compatible collector (Logstash http input behaviour, JSON arrays)");
-const collector = start("collector", "dist/collector.js", { PORT: "0", IW_COLLECTOR_JSONL: received }, /listening on (http:\/\/\S+)/);
+let printedByCollector = 0;
+const collector = start("collector", "dist/collector.js", { IW_COLLECTOR_JSONL: received }, /listening on (http:\/\/\S+)/, (line) => {
+  if (/^(scan|audit) /.test(line)) printedByCollector++;
+});
 const collectorUrl = await collector.ready.catch((err) => fail(err.message));
 
 step(2, `Starting the firewall host with IW_ELK_URL=${collectorUrl}`);
@@ -117,6 +121,9 @@ for (let i = 0; i < 50; i++) {
   if (health.sinks.every((s) => s.queued + s.in_flight === 0 && s.delivered === s.emitted)) break;
   await new Promise((r) => setTimeout(r, 100));
 }
+// …and let the collector print them (it polls its receiver every 50 ms) before going on.
+const delivered = health.sinks.reduce((n, s) => n + s.delivered, 0);
+for (let i = 0; i < 40 && printedByCollector < delivered; i++) await new Promise((r) => setTimeout(r, 50));
 const metrics = await (await fetch(`${hostUrl}/metrics`)).text();
 const series = {};
 for (const m of metrics.matchAll(/^iw_sink_(\w+)\{sink="([^"]+)"(?:,reason="(\w+)")?\} (\S+)$/gm)) {

@@ -76,11 +76,15 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   clearTimeout(cut);
   events.audit("lifecycle", "stop", { signal, uptime_s: Math.round((Date.now() - startedAt) / 1000) });
   const drained = await dispatcher.close(Math.max(0, deadline - Date.now()));
+  let dropped = 0;
   for (const s of dispatcher.stats()) {
+    dropped += s.dropped.total;
     log.info(`sink ${s.sink}: emitted ${s.emitted}, delivered ${s.delivered}, dropped ${s.dropped.total}, still queued ${s.queued + s.inFlight}`);
   }
-  if (drained) log.info("stopped: every event was delivered or accounted for");
-  else log.warn(`stopped: the sinks did not drain within ${config.shutdownMs} ms`);
+  if (!dispatcher.enabled) log.info("stopped (no sink was active)");
+  else if (!drained) log.warn(`stopped: the sinks did not drain within ${config.shutdownMs} ms`);
+  else if (dropped > 0) log.warn(`stopped: drained, but ${dropped} event(s) were dropped (reasons on /metrics while running)`);
+  else log.info("stopped: every event was delivered");
   process.exit(0);
 }
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
