@@ -39,7 +39,9 @@ setTimeout(() => fail(`did not finish within ${WATCHDOG_MS / 1000} s`), WATCHDOG
 
 /** Starts `node <script>`, echoes its output with a label, resolves once a line matches `ready`. */
 function start(label, script, env, ready, onLine = () => {}) {
-  const child = spawn(process.execPath, [script], { cwd: hostDir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // IW_* variables of this shell (another sink, a log level) would change what the demo checks.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("IW_")));
+  const child = spawn(process.execPath, [script], { cwd: hostDir, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => { children.delete(child); resolve({ code, signal }); }));
   const readyLine = new Promise((resolve, reject) => {
