@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DeliveryQueue } from "../../core/src/delivery-queue.js";
+import { DeliveryQueue } from "@iw/core";
 import { WebhookSink } from "../src/index.js";
 import { DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS } from "../src/index.js";
 import { mixedBatch, SECRET_A } from "./fixtures.js";

@@ -3,20 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { renderEnvTable } from "@iw/core/schema";
 import { plugin, webhookEnvFields, parseWebhookSecrets, signatureHeader } from "../src/index.js";
 
 const README = new URL("../README.md", import.meta.url);
 const START = "<!-- env-table:start -->";
 const END = "<!-- env-table:end -->";
 
-/** Same layout as core's renderEnvTable (variable, expected form; default, secret). */
+/** Core's renderer over the schema: the same table layout as every sink's README. */
 function renderTable(): string {
-  const cell = (s: string) => s.replace(/\|/g, "\\|");
-  const rows = Object.entries(webhookEnvFields.shape).map(([name, field]) => {
-    const label = name === plugin.env ? `\`${name}\` (activates)` : `\`${name}\``;
-    return `| ${label} | ${cell(field.description ?? "")} | ${plugin.secrets?.includes(name) ? "yes" : ""} |`;
-  });
-  return ["| Variable | Expected form; default | Secret |", "|---|---|---|", ...rows].join("\n");
+  return renderEnvTable(webhookEnvFields, { activating: plugin.env, secrets: plugin.secrets ?? [] }).trimEnd();
 }
 
 describe("README", () => {
