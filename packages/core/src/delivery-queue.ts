@@ -1,13 +1,14 @@
 import { startAttempt } from "./attempt.js";
 import type { Attempt, AttemptOutcome } from "./attempt.js";
 import { backoffDelay } from "./backoff.js";
-import { IwConfigError, IwError } from "./errors.js";
+import { withDeadline } from "./deadline.js";
+import { IwError } from "./errors.js";
 import type { IwEvent } from "./events.js";
 import { Lane } from "./lane.js";
 import { QueueCounters } from "./queue-counters.js";
 import type { QueueState } from "./queue-counters.js";
 import { QueueDiagnostics } from "./queue-diagnostics.js";
-import { DEFAULT_QUEUE_OPTIONS } from "./queue-options.js";
+import { resolveOptions } from "./resolve-queue-options.js";
 import type { QueueDeps, QueueOptions } from "./queue-options.js";
 import { estimateSize } from "./size-estimate.js";
 import type { Sink } from "./sink.js";
@@ -398,40 +399,5 @@ export class DeliveryQueue {
     } catch {
       // A listener's bug must not break delivery.
     }
-  }
-}
-
-function resolveOptions(sink: string, options: Partial<QueueOptions>): QueueOptions {
-  const resolved: QueueOptions = {
-    maxBatchSize: options.maxBatchSize ?? DEFAULT_QUEUE_OPTIONS.maxBatchSize,
-    maxBatchBytes: options.maxBatchBytes ?? DEFAULT_QUEUE_OPTIONS.maxBatchBytes,
-    flushIntervalMs: options.flushIntervalMs ?? DEFAULT_QUEUE_OPTIONS.flushIntervalMs,
-    maxQueueSize: options.maxQueueSize ?? DEFAULT_QUEUE_OPTIONS.maxQueueSize,
-    maxAuditQueueSize: options.maxAuditQueueSize ?? DEFAULT_QUEUE_OPTIONS.maxAuditQueueSize,
-    maxConcurrency: options.maxConcurrency ?? DEFAULT_QUEUE_OPTIONS.maxConcurrency,
-    attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_QUEUE_OPTIONS.attemptTimeoutMs,
-    retryInitialMs: options.retryInitialMs ?? DEFAULT_QUEUE_OPTIONS.retryInitialMs,
-    retryMaxMs: options.retryMaxMs ?? DEFAULT_QUEUE_OPTIONS.retryMaxMs,
-    maxRetries: options.maxRetries ?? DEFAULT_QUEUE_OPTIONS.maxRetries,
-  };
-  for (const [key, value] of Object.entries(resolved) as [keyof QueueOptions, number][]) {
-    const min = key === "maxRetries" || key === "retryInitialMs" || key === "flushIntervalMs" ? 0 : 1;
-    if (typeof value !== "number" || Number.isNaN(value) || value < min) {
-      throw new IwConfigError(`${sink}: queue option ${key} is ${String(value)}; expected a number >= ${min}`);
-    }
-  }
-  return resolved;
-}
-
-/** Waits for `promise` at most `ms` (a ref'd, bounded wait the caller asked for); never rejects. */
-async function withDeadline(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([Promise.resolve(promise).catch(() => undefined), deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }
