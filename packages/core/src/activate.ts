@@ -1,5 +1,4 @@
 import { consoleLoggerFromEnv } from "./console-logger.js";
-import { DeliveryQueue } from "./delivery-queue.js";
 import { NOOP_DISPATCHER, createDispatcher } from "./dispatcher.js";
 import type { Dispatcher } from "./dispatcher-types.js";
 import type { Env } from "./env-instances.js";

@@ -23,8 +23,7 @@ export function objectShape(schema: unknown): Record<string, SchemaLike> | undef
       const shape = def["shape"];
       return shape !== null && typeof shape === "object" ? (shape as Record<string, SchemaLike>) : undefined;
     }
-    const inner = WRAPPERS.map((k) => def[k]).find((v) => v !== undefined && v !== null);
-    s = inner as SchemaLike | undefined;
+    s = innerOf(def);
   }
   return undefined;
 }
@@ -36,7 +35,16 @@ export function describeField(field: SchemaLike | undefined): string | undefined
     if (typeof s.description === "string" && s.description !== "") return s.description;
     const def = s._zod?.def;
     if (def === undefined) return undefined;
-    s = WRAPPERS.map((k) => def[k]).find((v) => v !== undefined && v !== null) as SchemaLike | undefined;
+    s = innerOf(def);
+  }
+  return undefined;
+}
+
+/** The schema a wrapper (pipe, optional, default, …) wraps. */
+function innerOf(def: Record<string, unknown>): SchemaLike | undefined {
+  for (const key of WRAPPERS) {
+    const v = def[key];
+    if (v !== null && typeof v === "object") return v;
   }
   return undefined;
 }
