@@ -77,7 +77,9 @@ export interface ReceiverState {
 class LoopbackLogstash implements LogstashReceiver {
   readonly #net: NetServer;
   readonly #inner: HttpServer;
-  readonly #sockets = new Map<number, Socket>();
+  readonly #sockets = new Set<Socket>();
+  /** Raw sockets by client port, to reset the TCP connection under a TLS socket. */
+  readonly #byPort = new Map<number, Socket>();
   readonly #requests: ReceivedRequest[] = [];
   readonly #scheme: "http" | "https";
   readonly #state: ReceiverState;
@@ -103,7 +105,7 @@ class LoopbackLogstash implements LogstashReceiver {
       processing: new Set(),
       sleepers: new Set(),
       takeFault: () => this.#takeFault(),
-      rawSocket: (socket) => this.#sockets.get(socket.remotePort ?? -1) ?? socket,
+      rawSocket: (socket) => this.#byPort.get(socket.remotePort ?? -1) ?? socket,
       isClosed: () => this.#closed,
     };
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -231,8 +233,9 @@ class LoopbackLogstash implements LogstashReceiver {
       if (!this.#net.listening) return resolve();
       this.#net.close(() => resolve());
     });
-    for (const socket of this.#sockets.values()) socket.destroy();
+    for (const socket of this.#sockets) socket.destroy();
     this.#sockets.clear();
+    this.#byPort.clear();
     return closed;
   }
 
@@ -242,9 +245,11 @@ class LoopbackLogstash implements LogstashReceiver {
       return;
     }
     const key = socket.remotePort ?? -1;
-    this.#sockets.set(key, socket);
+    this.#sockets.add(socket);
+    this.#byPort.set(key, socket);
     socket.once("close", () => {
-      if (this.#sockets.get(key) === socket) this.#sockets.delete(key);
+      this.#sockets.delete(socket);
+      if (this.#byPort.get(key) === socket) this.#byPort.delete(key);
     });
     socket.on("error", () => {});
     if (this.#fault.mode === "blackhole") {
