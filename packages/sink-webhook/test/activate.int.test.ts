@@ -48,6 +48,22 @@ describe("activation from the environment", () => {
     expect(soc.requests[0]!.events[0]!.envelope["summary"]).toBe("[InferenceWall] Audit auth: login_failed from 192.0.2.1");
   });
 
+  it("answers dispatcher.test() with one signed [Test message] per selected event type", async () => {
+    const main = await startWebhookReceiver({ secrets: [SECRET_A] });
+    receivers.push(main);
+    const report = await activateWithReport({
+      plugins: [plugin],
+      logger: silentLogger,
+      env: { IW_WEBHOOK_URL: main.url, IW_WEBHOOK_SECRET: SECRET_A, IW_WEBHOOK_FORMAT: "summary", IW_WEBHOOK_EVENTS: "scan:block,audit:auth" },
+    });
+    dispatcher = report.dispatcher;
+    const results = await dispatcher.test(5000);
+    expect(results).toMatchObject([{ sink: "webhook", ok: true, events: 2 }]);
+    const lines = main.events.map((e) => e.envelope["summary"]);
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => typeof l === "string" && l.startsWith("[InferenceWall] [Test message] "))).toBe(true);
+  });
+
   it("leaves a sink with a malformed secret off, with an error naming the variable and hiding the value", async () => {
     const main = await startWebhookReceiver();
     receivers.push(main);
