@@ -10,7 +10,9 @@ export interface EnvTableOptions {
   readonly activating?: string;
 }
 
-const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+// Markdown table cell: pipes escaped, angle brackets as entities (renderers drop unknown tags).
+const cell = (s: string) =>
+  s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r?\n/g, " ");
 
 /**
  * A Markdown table of a schema over the environment: one row per variable with its expected
