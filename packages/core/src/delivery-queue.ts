@@ -298,7 +298,13 @@ export class DeliveryQueue {
     this.#setState("backoff", error);
     this.#diag.report("retry", "warn", () => [
       `delivery failed, retrying in ${delay} ms: ${error.message}`,
-      { attempt: batch.attempt, events: batch.events.length, code: (error as { code?: unknown }).code },
+      {
+        attempt: batch.attempt,
+        events: batch.events.length,
+        code: (error as { code?: unknown }).code,
+        queued: this.#scan.length + this.#audit.length,
+        dropped: this.#counters.droppedTotal,
+      },
     ]);
     this.#backingOff.add(batch);
     batch.retryTimer = setTimeout(() => {

@@ -50,8 +50,9 @@ export interface QueueDeps {
   readonly random?: () => number;
   /**
    * Called when the sink's state changes (`active` ⇄ `backoff`, `→ disabled`), e.g. to emit an
-   * integration lifecycle audit event. Must not throw (errors are caught and ignored); do not
-   * `emit` into the same sink synchronously from it.
+   * integration lifecycle audit event. Errors it throws are caught and ignored. It may `emit`
+   * synchronously (`push` is re-entrant); an event emitted while this sink is being disabled is
+   * dropped `disabled` by this sink and still reaches the others.
    */
   readonly onStateChange?: (change: QueueStateChange) => void;
 }

@@ -206,3 +206,25 @@ describe("diagnostics", () => {
     expect(lines.join("\n")).toContain("503");
   });
 });
+
+describe("onStateChange", () => {
+  it("may emit into the queue from the listener (lifecycle audit events) without breaking accounting", async () => {
+    const sink = new ScriptSink().script(retryable(), { status: "success" }, failure(true));
+    const q: DeliveryQueue = new DeliveryQueue(sink, opts({ maxBatchSize: 1, maxConcurrency: 1 }), {
+      random: () => 0,
+      onStateChange: (c) => {
+        q.push(audit(`lifecycle-${c.to}`));
+        throw new Error("listener bug"); // ignored
+      },
+    });
+    q.push(scan("s"));
+    await vi.advanceTimersByTimeAsync(50);
+    const s = q.stats();
+    expect(s.state).toBe("disabled");
+    expect(sink.ids()).toEqual(["s", "s", "lifecycle-backoff"]);
+    expect(s.delivered).toBe(1);
+    expect(s.dropped.rejected).toBe(1); // lifecycle-backoff, refused with disable
+    expect(s.dropped.disabled).toBe(2); // lifecycle-active (queued) and lifecycle-disabled (pushed while disabling)
+    expectInvariant(s);
+  });
+});
