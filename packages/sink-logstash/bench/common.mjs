@@ -1,0 +1,40 @@
+// Shared pieces of the benchmarks.
+import { scanLog } from "@iw/core";
+
+/** A logger that counts lines (and keeps the first few) instead of printing them. */
+export function countingLogger() {
+  const lines = [];
+  let count = 0;
+  const push = (level) => (message) => {
+    count++;
+    if (lines.length < 20) lines.push(`${level} ${message}`);
+  };
+  return { lines, get count() { return count; }, debug: () => {}, info: push("info"), warn: push("warn"), error: push("error") };
+}
+
+/** Spins for `us` microseconds: the host's own work per request. */
+export function busy(us) {
+  const end = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
+  while (process.hrtime.bigint() < end);
+}
+
+/** The scan log a firewall builds per request. */
+export function requestScanLog(i) {
+  return scanLog({
+    direction: "input",
+    decision: i % 10 === 0 ? "block" : "allow",
+    anomaly_score: i % 10 === 0 ? 12.8 : 0.4,
+    threshold: 10,
+    policy: "default",
+    request_id: `req-${i}`,
+    matches: i % 10 === 0 ? [{ signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 }] : [],
+  });
+}
+
+export const yieldToIo = () => new Promise((r) => setImmediate(r));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function percentile(values, p) {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}

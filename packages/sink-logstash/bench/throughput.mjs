@@ -1,0 +1,89 @@
+// (a) Distinct events/s delivered: the sink behind core's DeliveryQueue (activate()) vs a ceiling
+// (pre-serialized 500-event JSON arrays over keep-alive, 2 in flight, as the queue does) vs the
+// replaced approach (InferenceWall's plugin: one POST per event, awaited).
+import { Pool } from "undici";
+import { activate } from "@iw/core";
+import { makeTestEvents } from "@iw/testkit";
+import { plugin } from "../dist/index.js";
+import { countingLogger } from "./common.mjs";
+
+const BATCH = 500;
+const CONCURRENCY = 2;
+
+async function viaSink(rx, events) {
+  const r = await rx.start();
+  const n = String(events.length);
+  const iw = await activate({ env: { IW_ELK_URL: r.url, IW_ELK_QUEUE_SIZE: n, IW_ELK_AUDIT_QUEUE_SIZE: n }, plugins: [plugin], logger: countingLogger() });
+  const t0 = performance.now();
+  for (const e of events) iw.emit(e);
+  const drained = await iw.flush(120_000);
+  const ms = performance.now() - t0;
+  await iw.close(1000);
+  const st = await r.stats();
+  await r.close();
+  return { ms, delivered: st.distinct, duplicates: st.duplicates, drained };
+}
+
+async function ceiling(rx, events) {
+  const r = await rx.start();
+  const bodies = [];
+  for (let i = 0; i < events.length; i += BATCH) bodies.push(JSON.stringify(events.slice(i, i + BATCH)));
+  const pool = new Pool(new URL(r.url).origin, { keepAliveTimeout: 4000 });
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        const res = await pool.request({ method: "POST", path: "/", body, headers: { "content-type": "application/json" } });
+        await res.body.dump();
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  await pool.destroy();
+  const st = await r.stats();
+  await r.close();
+  return { ms, delivered: st.distinct, duplicates: st.duplicates };
+}
+
+/**
+ * One POST per event, awaited. `keepAlive: false` opens a connection per event, as a plain
+ * `requests.post()` does; with keep-alive it is flattered (the harder baseline to beat 20×).
+ */
+async function replaced(rx, events, keepAlive) {
+  const r = await rx.start();
+  const pool = new Pool(new URL(r.url).origin, { keepAliveTimeout: 4000 });
+  const t0 = performance.now();
+  for (const e of events) {
+    const res = await pool.request({ method: "POST", path: "/", body: JSON.stringify(e), headers: { "content-type": "application/json" }, reset: !keepAlive });
+    await res.body.dump();
+  }
+  const ms = performance.now() - t0;
+  await pool.destroy();
+  const st = await r.stats();
+  await r.close();
+  return { ms, delivered: st.distinct, duplicates: st.duplicates };
+}
+
+export async function runThroughput(rx, scale) {
+  const n = 100_000 * scale;
+  const nReplaced = 3_000 * scale;
+  // Warm-up of every path (JIT, sockets), not measured.
+  await viaSink(rx, makeTestEvents(5_000));
+  await ceiling(rx, makeTestEvents(5_000));
+  await replaced(rx, makeTestEvents(300), true);
+  const sink = await viaSink(rx, makeTestEvents(n));
+  const ceil = await ceiling(rx, makeTestEvents(n));
+  const old = await replaced(rx, makeTestEvents(nReplaced), true);
+  const oldNoKa = await replaced(rx, makeTestEvents(nReplaced), false);
+  const rate = (x, count) => (count / x.ms) * 1000;
+  return {
+    n,
+    nReplaced,
+    sink: { ...sink, rate: rate(sink, sink.delivered) },
+    ceiling: { ...ceil, rate: rate(ceil, ceil.delivered) },
+    replaced: { ...old, rate: rate(old, old.delivered) },
+    replacedNoKeepAlive: { ...oldNoKa, rate: rate(oldNoKa, oldNoKa.delivered) },
+  };
+}
