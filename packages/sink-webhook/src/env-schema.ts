@@ -2,7 +2,7 @@ import { z } from "zod";
 import { envBool, envEnum, envFile, envHeaders, envMs, envString, envUrlList } from "@iw/core/schema";
 import { WEBHOOK_FORMATS } from "./formats.js";
 import type { WebhookSinkOptions } from "./options.js";
-import { DEFAULT_CONNECT_TIMEOUT_MS, WEBHOOK_METHODS } from "./options.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, WEBHOOK_METHODS, reservedHeaderProblem } from "./options.js";
 import { SECRET_FORM, checkWebhookSecrets } from "./signing.js";
 
 const secretField = z
@@ -24,7 +24,13 @@ const urlField = envUrlList(["http", "https"], "one http:// or https:// URL (for
   .refine((urls) => urls.length === 1, { message: "holds several URLs; give one, and use IW_WEBHOOK_<NAME>_URL for more destinations" })
   .describe("one http:// or https:// URL (for several destinations use named instances: IW_WEBHOOK_<NAME>_URL)");
 
-const headersField = envHeaders("IW_WEBHOOK_HEADERS");
+const baseHeaders = envHeaders("IW_WEBHOOK_HEADERS");
+const headersField = baseHeaders
+  .superRefine((headers, ctx) => {
+    const problem = reservedHeaderProblem(headers);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .describe(baseHeaders.description ?? "");
 
 /** The webhook sink's variables, each described (the README table is generated from it). */
 export const webhookEnvFields = z.object({

@@ -22,6 +22,12 @@ export const DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS = 15_000;
 /** Headers the sink sets itself; a custom header may not replace them. */
 const RESERVED = new Set(["webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host", "transfer-encoding", "connection"]);
 
+/** Why a custom header list is refused (it replaces one the sink sets), or `undefined`. */
+export function reservedHeaderProblem(headers: Readonly<Record<string, string>>): string | undefined {
+  const name = Object.keys(headers).find((n) => RESERVED.has(n.toLowerCase()));
+  return name === undefined ? undefined : `sets ${name}, which the sink sets itself`;
+}
+
 /** Options of {@link createWebhookSink}. Every one but `url` has a default. */
 export interface WebhookSinkOptions {
   /** Destination, `http(s)://`. Credentials in it become a Basic `authorization` header. — `IW_WEBHOOK_URL` */
@@ -81,11 +87,11 @@ export function resolveWebhookOptions(options: WebhookSinkOptions): ResolvedWebh
   const format = options.format ?? "json";
   if (!WEBHOOK_FORMATS.includes(format)) fail("IW_WEBHOOK_FORMAT", `is ${String(format)}; expected one of ${WEBHOOK_FORMATS.join(", ")}`);
   const headers: Record<string, string> = {};
+  const reserved = reservedHeaderProblem(options.headers ?? {});
+  if (reserved !== undefined) fail("IW_WEBHOOK_HEADERS", reserved);
   for (const [name, value] of Object.entries(options.headers ?? {})) {
-    const lower = name.toLowerCase();
-    if (RESERVED.has(lower)) fail("IW_WEBHOOK_HEADERS", `sets ${name}, which the sink sets itself`);
     assertHeaderValue(name, value, "IW_WEBHOOK_HEADERS");
-    headers[lower] = value;
+    headers[name.toLowerCase()] = value;
   }
   if ((url.username || url.password) && headers["authorization"] === undefined) {
     const user = decodeURIComponent(url.username);

@@ -76,6 +76,7 @@ describe("plugin.options", () => {
     [{ IW_WEBHOOK_URL: "ftp://h.example/x" }, "IW_WEBHOOK_URL"],
     [{ IW_WEBHOOK_URL: "https://a.example/x,https://b.example/y" }, "IW_WEBHOOK_<NAME>_URL"],
     [{ IW_WEBHOOK_URL: "https://h.example/x", IW_WEBHOOK_METHOD: "GET" }, "IW_WEBHOOK_METHOD"],
+    [{ IW_WEBHOOK_URL: "https://h.example/x", IW_WEBHOOK_HEADERS: "Webhook-Signature=v1%2Cx" }, "which the sink sets itself"],
     [{ IW_WEBHOOK_URL: "https://h.example/x", IW_WEBHOOK_FORMAT: "xml" }, "IW_WEBHOOK_FORMAT"],
     [{ IW_WEBHOOK_URL: "https://h.example/x", IW_WEBHOOK_CONNECT_TIMEOUT_MS: "soon" }, "IW_WEBHOOK_CONNECT_TIMEOUT_MS"],
     [{ IW_WEBHOOK_URL: "https://h.example/x", IW_WEBHOOK_CA_FILE: "/nonexistent/ca.pem" }, "IW_WEBHOOK_CA_FILE"],
