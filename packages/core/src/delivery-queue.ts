@@ -115,8 +115,9 @@ export class DeliveryQueue {
 
   /**
    * Stops accepting events, flushes what it can within `timeoutMs`, then aborts in-flight
-   * requests, counts what is left as dropped `closed` and closes the sink (once). Resolves to
-   * whether everything drained. Idempotent, never rejects.
+   * requests, counts what is left as dropped `closed` and closes the sink (once, waiting for it
+   * at most the time left or 1 s, whichever is longer). Resolves to whether everything drained.
+   * Idempotent (every call returns the first call's promise), never rejects.
    */
   close(timeoutMs: number = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
     this.#closePromise ??= this.#close(timeoutMs);
