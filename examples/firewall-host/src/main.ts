@@ -54,7 +54,7 @@ server.listen(config.port, config.host, () => {
   const { address, port } = server.address() as AddressInfo;
   const shown = address.includes(":") ? `[${address}]` : address;
   log.info(`listening on http://${shown}:${port}`, { sinks: dispatcher.sinks, policy: config.policy.name });
-  if (dispatcher.sinks.length === 0) log.info("no sink active: set IW_ELK_URL (or IW_FLUENTD_URL, IW_WEBHOOK_URL) to ship events");
+  if (dispatcher.sinks.length === 0) log.info("no sink active, so no event is built (a valid IW_ELK_URL, IW_FLUENTD_URL or IW_WEBHOOK_URL ships them)");
   if (config.generatedKey !== undefined) log.info(`demo API key (set IW_DEMO_API_KEYS to choose your own): ${config.generatedKey}`);
   events.audit("lifecycle", "start", { port, address, pid: process.pid, node: process.version });
 });

@@ -106,4 +106,28 @@ describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
     expect(host.lines.join("\n")).toMatch(/did not drain within 1500 ms/);
     expect(receiver.events).toHaveLength(0);
   });
+
+  it("runs without any sink when IW_ELK_URL is unset, and exits 0 on SIGINT", async () => {
+    host = await startHost({ IW_DEMO_API_KEYS: KEY });
+    expect((await scanRequest(host.url, "input", "hello")).status).toBe(200);
+    expect(await (await fetch(`${host.url}/healthz`)).json()).toMatchObject({ sinks_enabled: false, sinks: [] });
+    host.child.kill("SIGINT");
+    expect((await host.exited).code).toBe(0);
+    expect(host.lines.join("\n")).toContain("stopped (no sink was active)");
+  });
+
+  it("keeps serving with the sink off when IW_ELK_URL is invalid, naming the variable", async () => {
+    host = await startHost({ IW_ELK_URL: "logstash:8080", IW_DEMO_API_KEYS: KEY });
+    expect((await scanRequest(host.url, "input", "hello")).status).toBe(200);
+    expect(host.lines.join("\n")).toMatch(/IW_ELK_URL/);
+    expect(await (await fetch(`${host.url}/healthz`)).json()).toMatchObject({ sinks_enabled: false });
+  });
+});
+
+describe("start-up configuration", () => {
+  it("exits 2 with a message naming the variable when IW_DEMO_API_KEYS is malformed", async () => {
+    const started = startHost({ IW_DEMO_API_KEYS: "sk_live_secretvalue123" });
+    await expect(started).rejects.toThrow(/exited \(2\)[\s\S]*IW_DEMO_API_KEYS holds an invalid key "sk_live_s…"/);
+    await expect(started).rejects.not.toThrow(/secretvalue/);
+  });
 });
