@@ -72,7 +72,7 @@ const server = createServer((req, res) => {
 });
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const url = `http://127.0.0.1:${server.address().port}/hook`;
-const batches = 40 * SCALE;
+const batches = 160 * SCALE;
 const CONCURRENCY = 2;
 
 async function drive(send) {
