@@ -12,10 +12,28 @@ export function countingLogger() {
   return { lines, get count() { return count; }, debug: () => {}, info: push("info"), warn: push("warn"), error: push("error") };
 }
 
-/** Spins for `us` microseconds: the host's own work per request. */
-export function busy(us) {
-  const end = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
-  while (process.hrtime.bigint() < end);
+let blackhole = 0;
+function work(iterations) {
+  let x = blackhole | 1;
+  for (let i = 0; i < iterations; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
+  blackhole ^= x;
+}
+
+/**
+ * Returns a function doing a FIXED amount of CPU work that takes about `us` microseconds on an
+ * idle core (the fastest of many calibration runs). Fixed work, not "spin until the clock says
+ * so": on a shared machine a preempted spin would burn less CPU and flatter whatever runs next.
+ */
+export function calibratedWork(us) {
+  const probe = 200_000;
+  let best = Infinity;
+  for (let i = 0; i < 30; i++) {
+    const t0 = process.hrtime.bigint();
+    work(probe);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / probe);
+  }
+  const iterations = Math.max(1, Math.round((us * 1000) / best));
+  return () => work(iterations);
 }
 
 /** The scan log a firewall builds per request. */

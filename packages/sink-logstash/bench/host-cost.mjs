@@ -1,19 +1,19 @@
-// (b) What shipping costs the host: a request loop doing ~20 µs of work, then building and
+// (b) What shipping costs the host: a request loop doing ~20 µs of (fixed) work, then building and
 // emitting its scan log; sink off (no IW_ELK_URL) / on (healthy collector) / collector blackholed.
 // The loop yields to I/O every 50 requests, as a server does between requests.
 import { activate } from "@iw/core";
 import { plugin } from "../dist/index.js";
-import { busy, countingLogger, percentile, requestScanLog, yieldToIo } from "./common.mjs";
+import { calibratedWork, countingLogger, percentile, requestScanLog, yieldToIo } from "./common.mjs";
 
 const WORK_US = 20;
 
-async function loop(iw, requests, offset) {
+async function loop(iw, requests, offset, busy) {
   const lat = new Float64Array(requests);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < requests; i++) {
     const s = process.hrtime.bigint();
-    busy(WORK_US);
+    busy();
     iw.emit(requestScanLog(offset + i));
     lat[i] = Number(process.hrtime.bigint() - s) / 1000;
     if (i % 50 === 49) await yieldToIo();
@@ -29,6 +29,7 @@ export async function runHostCost(rx, scale) {
   const healthy = await rx.start();
   const hole = await rx.start();
   await hole.setFault("blackhole");
+  const busy = calibratedWork(WORK_US);
   const results = { off: [], on: [], blackholed: [] };
   let delivered = 0;
   let emittedOn = 0;
@@ -37,7 +38,7 @@ export async function runHostCost(rx, scale) {
     for (const mode of ["off", "on", "blackholed"]) {
       const env = mode === "off" ? {} : { IW_ELK_URL: mode === "on" ? healthy.url : hole.url };
       const iw = await activate({ env, plugins: [plugin], logger: countingLogger() });
-      const r = await loop(iw, requests, offset);
+      const r = await loop(iw, requests, offset, busy);
       offset += requests;
       if (mode === "on") {
         await iw.flush(30_000);

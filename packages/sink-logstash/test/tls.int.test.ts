@@ -109,3 +109,30 @@ describe("LogstashSink over TLS", () => {
     expect(await sink.send(makeTestEvents(1), ctx())).toEqual({ status: "success" });
   });
 });
+
+describe("IW_ELK_CONNECT_TIMEOUT_MS", () => {
+  it("gives up on a TLS handshake that never completes, well before the attempt deadline", async () => {
+    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
+    await receiver.setFault("blackhole");
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.caFile, IW_ELK_CONNECT_TIMEOUT_MS: "200" });
+    const started = Date.now();
+    const error = errorOf(await sink.send(makeTestEvents(1), ctx(10_000)));
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(error.code).toBe("IW_NETWORK");
+    expect(error.message).toMatch(/CONNECT_TIMEOUT|timeout/i);
+  });
+
+  it("leaves time to fail over to another node within the same send", async () => {
+    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
+    const healthy = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
+    try {
+      await receiver.setFault("blackhole");
+      sink = sinkFromEnv({ IW_ELK_URL: `${receiver.url},${healthy.url}`, IW_ELK_CA_FILE: files.caFile, IW_ELK_CONNECT_TIMEOUT_MS: "200" });
+      for (let i = 0; i < 3; i++) expect(await sink.send(makeTestEvents(2), ctx(5000))).toEqual({ status: "success" });
+      expect(healthy.events).toHaveLength(6);
+    } finally {
+      await sink?.close();
+      await healthy.close();
+    }
+  });
+});
