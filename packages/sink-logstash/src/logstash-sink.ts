@@ -56,6 +56,10 @@ export class LogstashSink implements Sink {
     if (!this.#options.tlsVerify && this.#options.nodes.some((n) => n.https)) {
       this.#logger.warn("IW_ELK_TLS_VERIFY=false: Logstash's TLS certificate is not verified; anyone on the path can read and alter the events");
     }
+    const tlsFiles = this.#options.ca !== undefined || this.#options.cert !== undefined;
+    if (tlsFiles && !this.#options.nodes.some((n) => n.https)) {
+      this.#logger.warn("IW_ELK_CA_FILE / IW_ELK_CERT_FILE are set but no IW_ELK_URL is https://, so they are not used");
+    }
     if (this.#options.cleartextAuth.length > 0) {
       this.#logger.warn(`Basic auth is sent over plain http to ${this.#options.cleartextAuth.join(", ")}; use https:// to keep the password private`);
     }

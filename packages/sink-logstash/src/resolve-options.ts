@@ -10,7 +10,7 @@ import type { LogstashCompression, LogstashFormat, LogstashMethod, LogstashSinkO
 
 /** One Logstash node, ready for requests. */
 export interface NodeTarget {
-  /** Printable address: no credentials, ever. */
+  /** Printable address: no credentials and no query, ever. */
   readonly label: string;
   readonly origin: string;
   /** Path and query sent in the request line. */
@@ -109,7 +109,8 @@ export function resolveOptions(options: LogstashSinkOptions): ResolvedOptions {
     }
     url.username = "";
     url.password = "";
-    const label = url.href;
+    // Not the query either: some proxies take a token there.
+    const label = `${url.origin}${url.pathname}`;
     if (headers["authorization"] !== undefined && url.protocol === "http:") cleartextAuth.push(label);
     return { label, origin: url.origin, path: `${url.pathname}${url.search}`, https: url.protocol === "https:", headers };
   });

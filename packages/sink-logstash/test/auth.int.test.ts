@@ -47,6 +47,7 @@ describe("basic auth", () => {
     expect(await sink.send(makeTestEvents(2), ctx())).toEqual({ status: "success" });
     expect(receiver.requests[0]!.url).toBe("/");
     expect(leaks(JSON.stringify(sink.nodes()))).toBe(false);
+    expect(sink.nodes()[0]!.url).toBe(receiver.url);
   });
 
   it("never prints the password: not in errors, log lines or node status", async () => {
