@@ -1,0 +1,64 @@
+// A lean in_forward for the benchmark, in a worker thread so that its decoding does not share
+// the client's event loop: decodes every carrier (all four modes), counts records and distinct
+// event_ids, acks chunks.
+import { createServer } from "node:net";
+import { gunzipSync } from "node:zlib";
+import { parentPort } from "node:worker_threads";
+import { Decoder, ExtensionCodec, decodeMulti, encode } from "@msgpack/msgpack";
+
+const codec = new ExtensionCodec();
+codec.register({ type: 0, encode: () => null, decode: (d) => d });
+const ids = new Set();
+let records = 0;
+const sockets = new Set();
+const text = (v) => (v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : v);
+
+function count(record) {
+  records++;
+  const id = record?.event_id;
+  if (id !== undefined) ids.add(text(id));
+}
+
+const server = createServer((socket) => {
+  sockets.add(socket);
+  socket.on("close", () => sockets.delete(socket));
+  socket.on("error", () => {});
+  void (async () => {
+    try {
+      for await (const msg of new Decoder({ rawStrings: true, extensionCodec: codec }).decodeStream(socket)) {
+        if (!Array.isArray(msg)) continue;
+        const second = msg[1];
+        let option;
+        if (second instanceof Uint8Array) {
+          option = msg[2] ?? {};
+          const stream = text(option.compressed) === "gzip" ? gunzipSync(second) : second;
+          for (const [, record] of decodeMulti(stream, { extensionCodec: codec })) count(record);
+        } else if (Array.isArray(second)) {
+          option = msg[2] ?? {};
+          for (const [, record] of second) count(record);
+        } else {
+          option = msg[3] ?? {};
+          count(msg[2]);
+        }
+        if (option.chunk !== undefined) socket.write(encode({ ack: text(option.chunk) }));
+      }
+    } catch {
+      socket.destroy();
+    }
+  })();
+});
+
+server.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on("message", (cmd) => {
+  if (cmd === "count") parentPort.postMessage({ distinct: ids.size, records });
+  if (cmd === "reset") {
+    ids.clear();
+    records = 0;
+    for (const s of sockets) s.destroy();
+    parentPort.postMessage({ reset: true });
+  }
+  if (cmd === "close") {
+    for (const s of sockets) s.destroy();
+    server.close(() => process.exit(0));
+  }
+});

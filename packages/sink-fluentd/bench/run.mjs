@@ -1,0 +1,135 @@
+// Fluentd sink benchmark: events/s delivered to a loopback in_forward (in a worker thread), our
+// sink behind core's queue vs @fluent-org/logger, with and without acks, in the same run; then
+// the host cost of shipping (a request loop with ~20 µs of work + emit) on vs off.
+// Build first: (cd ../core && npx tsc -p tsconfig.build.json) && npx tsc -p tsconfig.build.json
+import { Worker } from "node:worker_threads";
+import { FluentClient } from "@fluent-org/logger";
+import { activate, auditEvent, scanLog, silentLogger } from "@iw/core";
+import { plugin } from "../dist/index.js";
+
+const N = Number(process.env.BENCH_EVENTS ?? 50_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const HOST_REQUESTS = Number(process.env.BENCH_HOST_REQUESTS ?? 20_000);
+const BUSY_US = 20;
+
+const worker = new Worker(new URL("./receiver-worker.mjs", import.meta.url));
+const ask = (cmd) => new Promise((resolve) => { worker.once("message", resolve); worker.postMessage(cmd); });
+const { port } = await new Promise((resolve) => worker.once("message", resolve));
+const url = `tcp://127.0.0.1:${port}`;
+
+const yieldToIo = () => new Promise((r) => setImmediate(r));
+const busy = (us) => { const end = process.hrtime.bigint() + BigInt(us * 1000); while (process.hrtime.bigint() < end); };
+
+function makeEvents(n) {
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = i % 5 === 4
+      ? auditEvent({ category: "auth", action: "login_attempt", details: { key_prefix: "iwk_scan_" }, source_ip: "192.168.1.100", key_prefix: "iwk_scan_" })
+      : scanLog({ direction: "input", decision: "block", anomaly_score: 12.8, threshold: 10, policy: "default", request_id: `req-${i}`,
+          matches: [{ signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 }] });
+  }
+  return out;
+}
+
+/** Waits until the receiver holds `n` distinct events, or nothing arrived for a second. */
+async function waitDelivered(n) {
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    const { distinct } = await ask("count");
+    if (distinct !== last) [last, lastChange] = [distinct, Date.now()];
+    if (distinct >= n || Date.now() - lastChange > 1000) return distinct;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/**
+ * Ours: activation from the environment, exactly as a host would, with the lanes sized to hold
+ * the whole run (the baseline's queue is unbounded; ours drops beyond IW_FLUENTD_QUEUE_SIZE).
+ */
+async function runOurs(ack, events) {
+  const env = { IW_FLUENTD_URL: url, IW_FLUENTD_ACK: String(ack), IW_FLUENTD_QUEUE_SIZE: String(events.length), IW_FLUENTD_AUDIT_QUEUE_SIZE: String(events.length) };
+  const dispatcher = await activate({ env, plugins: [plugin], logger: silentLogger });
+  const started = performance.now();
+  for (let i = 0; i < events.length; i++) {
+    dispatcher.emit(events[i]);
+    if (i % 1000 === 999) await yieldToIo();
+  }
+  await dispatcher.flush(60_000);
+  const delivered = await waitDelivered(events.length);
+  const ms = performance.now() - started;
+  await dispatcher.close(1000);
+  return { ms, delivered };
+}
+
+/** Baseline: the official client, PackedForward, with or without requireAckResponse-style acks. */
+async function runLogger(ack, events) {
+  const client = new FluentClient("inferwall", { socket: { host: "127.0.0.1", port }, eventMode: "PackedForward", ...(ack ? { ack: {} } : {}) });
+  const started = performance.now();
+  const pending = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    pending.push(client.emit(e.log_type, e, new Date(e.timestamp)));
+    if (i % 1000 === 999) await yieldToIo();
+  }
+  await Promise.allSettled(pending);
+  const delivered = await waitDelivered(events.length);
+  const ms = performance.now() - started;
+  await client.disconnect();
+  return { ms, delivered };
+}
+
+async function hostLoop(dispatcher) {
+  const started = performance.now();
+  for (let i = 0; i < HOST_REQUESTS; i++) {
+    busy(BUSY_US);
+    dispatcher.emit(scanLog({ direction: "input", decision: "allow", anomaly_score: 0.4, threshold: 10, policy: "default", request_id: `r-${i}`, matches: [] }));
+    if (i % 50 === 49) await yieldToIo();
+  }
+  return performance.now() - started;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const results = {};
+const record = (name, r) => (results[name] ??= []).push(r);
+
+const events = makeEvents(N);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const ack of [false, true]) {
+    await ask("reset");
+    record(`ours-${ack}`, await runOurs(ack, events));
+    await ask("reset");
+    record(`logger-${ack}`, await runLogger(ack, events));
+  }
+}
+
+const hostOff = [];
+const hostOn = [];
+for (let round = 0; round < 3; round++) {
+  const off = await activate({ env: {}, logger: silentLogger });
+  hostOff.push(await hostLoop(off));
+  await ask("reset");
+  const on = await activate({ env: { IW_FLUENTD_URL: url }, plugins: [plugin], logger: silentLogger });
+  hostOn.push(await hostLoop(on));
+  await on.close(5000);
+}
+worker.postMessage("close");
+await new Promise((r) => worker.once("exit", r));
+
+const rate = (name) => (N * 1000) / median(results[name].map((r) => r.ms));
+const pct = (name) => `${((100 * Math.min(...results[name].map((r) => r.delivered))) / N).toFixed(1)}%`;
+const fmt = (x) => Math.round(x).toLocaleString("en-US");
+const lines = [
+  `Fluentd sink benchmark: ${N.toLocaleString("en-US")} events per run, median of ${ROUNDS}, PackedForward to a loopback in_forward (worker thread), Node ${process.version}`,
+  "",
+  "| scenario | @iw/sink-fluentd (events/s) | @fluent-org/logger (events/s) | ratio | delivered (ours / logger) |",
+  "|---|---|---|---|---|",
+];
+for (const ack of [false, true]) {
+  const ours = rate(`ours-${ack}`);
+  const base = rate(`logger-${ack}`);
+  lines.push(`| ${ack ? "with acks" : "without acks"} | ${fmt(ours)} | ${fmt(base)} | ${(ours / base).toFixed(2)}× | ${pct(`ours-${ack}`)} / ${pct(`logger-${ack}`)} |`);
+}
+lines.push("", "| host cost (request loop, 20 µs work + emit) | median ms |", "|---|---|");
+lines.push(`| sinks off | ${median(hostOff).toFixed(1)} |`, `| Fluentd sink on (acks) | ${median(hostOn).toFixed(1)} |`, `| on/off ratio | ${(median(hostOn) / median(hostOff)).toFixed(3)} |`);
+process.stdout.write(`${lines.join("\n")}\n`);
