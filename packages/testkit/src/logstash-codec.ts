@@ -63,8 +63,8 @@ function fromJson(text: string): LogstashEvent[] {
   } catch {
     return [parseFailure(text)];
   }
-  if (isObject(parsed)) return [finish({ ...parsed })];
-  if (Array.isArray(parsed) && parsed.every(isObject)) return parsed.map((item: Record<string, unknown>) => finish({ ...item }));
+  if (isObject(parsed)) return [finish(parsed)];
+  if (Array.isArray(parsed) && parsed.every(isObject)) return parsed.map((item: Record<string, unknown>) => finish(item));
   return [parseFailure(text)];
 }
 
@@ -88,6 +88,8 @@ function finish(event: LogstashEvent): LogstashEvent {
 
 interface RequestMetadata {
   readonly formatted: Record<string, string>;
+  /** ECS fields to write on each event, computed once per request. */
+  readonly ecsFields: readonly (readonly [path: readonly string[], value: unknown])[];
 }
 
 /** The input's `formatHeaders`: lower-case, `-` → `_`, plus request line fields; no Authorization. */
@@ -105,36 +107,46 @@ function requestMetadata(input: DecodeInput): RequestMetadata {
   formatted["request_method"] = input.method;
   formatted["request_path"] = input.url;
   formatted["http_version"] = `HTTP/${input.httpVersion}`;
-  return { formatted };
+  return { formatted, ecsFields: input.ecs ? ecsFields(formatted, input.remoteAddress) : [] };
 }
 
-function addRequestFields(event: LogstashEvent, meta: RequestMetadata, input: DecodeInput): void {
-  const h = meta.formatted;
-  if (!input.ecs) {
-    event["headers"] = { ...h };
-    event["host"] = input.remoteAddress;
-    return;
-  }
-  setField(event, ["http", "version"], h["http_version"]);
-  setField(event, ["user_agent", "original"], h["http_user_agent"]);
+/** The input's `add_ecs_fields`, then the remote host target `[host][ip]`, in its order. */
+function ecsFields(h: Record<string, string>, remoteAddress: string): [string[], unknown][] {
+  const fields: [string[], unknown][] = [];
+  const add = (path: string[], value: unknown): void => {
+    if (value !== undefined) fields.push([path, value]);
+  };
+  add(["http", "version"], h["http_version"]);
+  add(["user_agent", "original"], h["http_user_agent"]);
   const hostHeader = h["http_host"];
   if (hostHeader !== undefined) {
     const match = /^(?:([^:]+)|\[(.*)\]):(\d+)$/.exec(hostHeader);
-    setField(event, ["url", "domain"], match ? (match[1] ?? match[2]) : hostHeader);
-    if (match?.[3] !== undefined) setField(event, ["url", "port"], Number(match[3]));
+    add(["url", "domain"], match ? (match[1] ?? match[2]) : hostHeader);
+    if (match?.[3] !== undefined) add(["url", "port"], Number(match[3]));
   }
-  setField(event, ["http", "method"], h["request_method"]);
-  setField(event, ["url", "path"], h["request_path"]);
-  setField(event, ["http", "request", "body", "bytes"], h["content_length"]);
-  setField(event, ["http", "request", "mime_type"], h["content_type"]);
-  setField(event, ["host", "ip"], input.remoteAddress);
+  add(["http", "method"], h["request_method"]);
+  add(["url", "path"], h["request_path"]);
+  add(["http", "request", "body", "bytes"], h["content_length"]);
+  add(["http", "request", "mime_type"], h["content_type"]);
+  add(["host", "ip"], remoteAddress);
+  return fields;
+}
+
+function addRequestFields(event: LogstashEvent, meta: RequestMetadata, input: DecodeInput): void {
+  if (!input.ecs) {
+    event["headers"] = { ...meta.formatted };
+    event["host"] = input.remoteAddress;
+    return;
+  }
+  for (const [path, value] of meta.ecsFields) setField(event, path, value);
 }
 
 /** `event.set("[a][b]", v)`: creates missing objects; a scalar or array on the path throws. */
 function setField(event: LogstashEvent, path: readonly string[], value: unknown): void {
-  if (value === undefined) return;
   let target: Record<string, unknown> = event;
-  for (const key of path.slice(0, -1)) {
+  const last = path.length - 1;
+  for (let i = 0; i < last; i++) {
+    const key = path[i]!;
     const next = target[key];
     if (next === undefined || next === null) {
       const created: Record<string, unknown> = {};
@@ -143,13 +155,13 @@ function setField(event: LogstashEvent, path: readonly string[], value: unknown)
     } else if (isObject(next)) {
       target = next;
     } else {
-      const field = path[path.length - 1] ?? "";
+      const field = path[last] ?? "";
       throw new Error(
         `Could not set field '${field}' on object '${JSON.stringify(next)}' to value '${JSON.stringify(value)}'. This is probably due to trying to set a field like [foo][bar] = someValue when [foo] is not either a map or a string`,
       );
     }
   }
-  target[path[path.length - 1] ?? ""] = value;
+  target[path[last]!] = value;
 }
 
 function decodeText(body: Buffer, contentType: string | undefined): string {
