@@ -51,7 +51,32 @@ export function toEcs(event: IwEvent, options: EcsOptions = {}): EcsDocument {
   if (event.service !== undefined) doc["service"] = { name: event.service };
   if (event.host !== undefined) doc["host"] = { name: event.host };
   if (event.test === true) doc["tags"] = ["test"];
-  return event.log_type === "scan" ? scanToEcs(event, doc) : auditToEcs(event, doc);
+  if (event.log_type === "scan") return scanToEcs(event, doc);
+  if (event.log_type === "audit") return auditToEcs(event, doc);
+  return otherToEcs(event, doc);
+}
+
+/**
+ * Summary events (`log_type: "summary"`) and any later type: a `metric` event with the whole
+ * payload under `inferwall.*`, so a newer core never produces an invalid document.
+ */
+function otherToEcs(event: IwEvent, doc: EcsDocument): EcsDocument {
+  const e = event as unknown as { log_type: string; event_id: string; interval_start?: unknown; interval_end?: unknown };
+  doc["event"] = {
+    kind: e.log_type === "summary" ? "metric" : "event",
+    category: ["intrusion_detection"],
+    type: ["info"],
+    action: e.log_type,
+    id: e.event_id,
+    dataset: `inferwall.${e.log_type}`,
+    module: "inferwall",
+    ...(typeof e.interval_start === "string" ? { start: e.interval_start } : {}),
+    ...(typeof e.interval_end === "string" ? { end: e.interval_end } : {}),
+  };
+  doc["message"] = `${e.log_type} event`;
+  const { timestamp: _t, event_id: _i, service: _s, host: _h, ...rest } = e as Record<string, unknown>;
+  doc["inferwall"] = rest;
+  return doc;
 }
 
 function scanToEcs(e: ScanLog, doc: EcsDocument): EcsDocument {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, createSecretKey, randomBytes } from "node:crypto";
 import type { IwEvent } from "./events.js";
 
 /** How a redacted field is rewritten. */
@@ -78,7 +78,9 @@ export function createRedactor(options: RedactOptions): ((event: IwEvent) => IwE
   const paths = (options.fields ?? DEFAULT_REDACT_FIELDS).map((p) => p.split("."));
   let replace: (value: unknown) => string;
   if (options.mode === "hash") {
-    const key = needsProcessKey(options) ? (processKey ??= randomBytes(32)) : options.key!;
+    // A KeyObject once, instead of importing the raw key on every createHmac.
+    const raw = needsProcessKey(options) ? (processKey ??= randomBytes(32)) : options.key!;
+    const key = createSecretKey(typeof raw === "string" ? Buffer.from(raw, "utf8") : raw);
     replace = (value) =>
       `hmac-sha256:${createHmac("sha256", key).update(typeof value === "string" ? value : JSON.stringify(value)).digest("hex")}`;
   } else if (options.mode === "mask-length") {

@@ -115,6 +115,29 @@ describe("activate()", () => {
   });
 });
 
+describe("global variables and invalid plugins", () => {
+  it("masks a too-short IW_REDACT_KEY and keeps sinks off", async () => {
+    const { plugin } = memoryPlugin();
+    const { dispatcher, errors } = await activateWithReport({ env: { IW_REDACT: "hash", IW_REDACT_KEY: "short-k", IW_MEM_URL: "mem://a" }, plugins: [plugin], logger: recordingLogger().logger });
+    expect(dispatcher).toBe(NOOP_DISPATCHER);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^IW_REDACT_KEY=\*\*\*\* is invalid: is shorter than 16 bytes; expected the HMAC key/)]);
+    expect(errors[0]!.message).not.toContain("short-k");
+  });
+
+  it("reports a bad IW_SINKS_STRICT value and carries on, not strict", async () => {
+    const { plugin } = memoryPlugin();
+    const { dispatcher, errors } = await activateWithReport({ env: { IW_SINKS_STRICT: "maybe", IW_MEM_URL: "mem://a" }, plugins: [plugin], logger: recordingLogger().logger });
+    keep(dispatcher);
+    expect(dispatcher.sinks).toEqual(["mem"]);
+    expect(errors.map((e) => e.message)).toEqual(['IW_SINKS_STRICT="maybe" is invalid; expected true or false; default false']);
+  });
+
+  it("refuses a plugin passed in code that is not a plugin", async () => {
+    const { errors } = await activateWithReport({ env: { IW_MEM_URL: "mem://a" }, plugins: [{ name: "x", env: "lower_case" } as never], logger: recordingLogger().logger });
+    expect(errors.map((e) => e.message)).toEqual(["activate(): a plugin passed in code is invalid: env must be a variable such as IW_SPLUNK_URL"]);
+  });
+});
+
 describe("named instances", () => {
   it("creates one sink per instance with its own variables, filter and name", async () => {
     const { logger } = recordingLogger();

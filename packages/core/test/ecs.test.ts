@@ -77,6 +77,23 @@ describe("toEcs", () => {
     }
   });
 
+  it("maps a summary event to an ECS metric event, payload under inferwall.*", () => {
+    const summary = {
+      log_type: "summary",
+      timestamp: "2026-04-06T12:01:00Z",
+      event_id: "01960000-0000-7000-8000-000000000000",
+      interval_start: "2026-04-06T12:00:00Z",
+      interval_end: "2026-04-06T12:01:00Z",
+      scans: { total: 3, input: { allow: 1, flag: 1, block: 1 }, output: { allow: 0, flag: 0, block: 0 } },
+      top_signatures: [{ signature_id: "INJ-D-002", count: 2 }],
+    };
+    expect(toEcs(summary as unknown as Parameters<typeof toEcs>[0])).toMatchObject({
+      "@timestamp": "2026-04-06T12:01:00Z",
+      event: { kind: "metric", dataset: "inferwall.summary", start: "2026-04-06T12:00:00Z", end: "2026-04-06T12:01:00Z", id: summary.event_id },
+      inferwall: { log_type: "summary", scans: summary.scans, top_signatures: summary.top_signatures },
+    });
+  });
+
   it("does not modify the event", () => {
     const e = Object.freeze(scan(true));
     expect(() => toEcs(e)).not.toThrow();
