@@ -15,5 +15,12 @@ export function describeEvent(event: LogstashEvent): string {
     const who = [event.key_prefix ? `key_prefix=${str(event.key_prefix)}` : "", event.source_ip ? `source_ip=${str(event.source_ip)}` : ""];
     return `audit ${`${str(event.category)}/${str(event.action)}`.padEnd(23)} ${who.filter(Boolean).join(" ")}${who.some(Boolean) ? "  " : ""}event_id=${id}`;
   }
+  if (event.log_type === "summary") {
+    const scans = (event.scans ?? {}) as { total?: unknown; input?: Record<string, unknown>; output?: Record<string, unknown> };
+    const abf = (d: Record<string, unknown> | undefined): string => `${str(d?.allow)}/${str(d?.flag)}/${str(d?.block)}`;
+    const top = Array.isArray(event.top_signatures) ? (event.top_signatures as { signature_id?: unknown; count?: unknown }[]) : [];
+    const tops = top.slice(0, 3).map((t) => `${str(t.signature_id)}×${str(t.count)}`).join(",") || "-";
+    return `summary ${str(scans.total)} scans (allow/flag/block in ${abf(scans.input)}, out ${abf(scans.output)}) top ${tops}  event_id=${id}`;
+  }
   return `other ${JSON.stringify(event).slice(0, 160)}`;
 }

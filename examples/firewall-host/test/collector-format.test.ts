@@ -16,6 +16,16 @@ describe("describeEvent", () => {
     expect(describeEvent(start)).toBe(`audit lifecycle/start${" ".repeat(9)}event_id=${start.event_id}`);
   });
 
+  it("prints a traffic summary as counts and top signatures", () => {
+    const event = {
+      log_type: "summary",
+      event_id: "e1",
+      scans: { total: 5, input: { allow: 2, flag: 1, block: 1 }, output: { allow: 1, flag: 0, block: 0 } },
+      top_signatures: [{ signature_id: "INJ-D-001", count: 1 }],
+    };
+    expect(describeEvent(event)).toBe("summary 5 scans (allow/flag/block in 2/1/1, out 1/0/0) top INJ-D-001×1  event_id=e1");
+  });
+
   it("prints anything else as truncated JSON", () => {
     expect(describeEvent({ message: "x".repeat(300) })).toMatch(/^other \{"message":"x+$/);
   });
