@@ -103,6 +103,9 @@ export function resolveWebhookOptions(options: WebhookSinkOptions): ResolvedWebh
   if ((options.cert === undefined) !== (options.key === undefined)) {
     fail(options.cert === undefined ? "IW_WEBHOOK_CERT_FILE" : "IW_WEBHOOK_KEY_FILE", "is missing: a client certificate needs both IW_WEBHOOK_CERT_FILE and IW_WEBHOOK_KEY_FILE");
   }
+  if (options.cloudEventsSource !== undefined && !/^\S+$/.test(options.cloudEventsSource)) {
+    fail("IW_WEBHOOK_CE_SOURCE", "must be a non-empty URI-reference without spaces, e.g. urn:inferwall:gateway-1");
+  }
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) fail("IW_WEBHOOK_CONNECT_TIMEOUT_MS", "must be a positive number of milliseconds");
   return {

@@ -31,6 +31,22 @@ function scanLine(scan: ScanLog): string {
   return `${threatOf(scan)} ${VERBS[scan.decision] ?? scan.decision} (${shown})`;
 }
 
+/** The periodic traffic summary (`log_type: "summary"`), read structurally and defensively. */
+interface TrafficSummaryLike {
+  readonly log_type?: unknown;
+  readonly scans?: { readonly total?: number; readonly input?: Partial<Record<"block" | "flag", number>>; readonly output?: Partial<Record<"block" | "flag", number>> };
+  readonly top_signatures?: readonly { readonly signature_id?: string; readonly count?: number }[];
+}
+
+function trafficLine(e: TrafficSummaryLike): string {
+  const s = e.scans;
+  if (typeof s !== "object" || s === null || typeof s.total !== "number") return "Traffic summary";
+  const sum = (k: "block" | "flag") => (s.input?.[k] ?? 0) + (s.output?.[k] ?? 0);
+  const top = e.top_signatures?.[0];
+  const topText = top?.signature_id ? ` (top: ${top.signature_id} ×${top.count ?? 0})` : "";
+  return `Traffic summary: ${s.total} scans, ${sum("block")} blocked, ${sum("flag")} flagged${topText}`;
+}
+
 /**
  * A human-readable line for chat and incident tools, in the spirit of Wallarm's
  * `[Wallarm] New hit detected`. Test events say `[Test message]`.
@@ -42,8 +58,10 @@ export function summaryLine(event: IwEvent, product = "InferenceWall"): string {
     const from = event.source_ip ? ` from ${event.source_ip}` : "";
     return `[${product}] ${test}Audit ${event.category}: ${event.action}${from}`;
   }
+  const other = event as unknown as TrafficSummaryLike;
+  if (other.log_type === "summary") return `[${product}] ${test}${trafficLine(other)}`;
   // A log type newer than this package: still a readable line.
-  return `[${product}] ${test}${String((event as { log_type?: unknown }).log_type)} event`;
+  return `[${product}] ${test}${String(other.log_type)} event`;
 }
 
 /** The `summary` format of one event. */

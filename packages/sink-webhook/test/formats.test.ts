@@ -82,13 +82,24 @@ describe("summaryLine", () => {
   });
 });
 
-describe("log types newer than this package", () => {
-  const future = { log_type: "summary", event_id: "e-9", timestamp: "2026-04-06T12:00:00Z", scans: 10 } as unknown as Parameters<typeof summaryLine>[0];
+describe("log types beyond scan and audit", () => {
+  const summary = {
+    log_type: "summary", event_id: "e-8", timestamp: "2026-04-06T12:05:00Z",
+    interval_start: "2026-04-06T12:00:00Z", interval_end: "2026-04-06T12:05:00Z",
+    scans: { total: 120, input: { allow: 100, flag: 5, block: 3 }, output: { allow: 10, flag: 1, block: 1 } },
+    top_signatures: [{ signature_id: "INJ-D-002", count: 4 }],
+  } as unknown as Parameters<typeof summaryLine>[0];
+  const future = { log_type: "metrics", event_id: "e-9", timestamp: "2026-04-06T12:00:00Z", scans: 10 } as unknown as Parameters<typeof summaryLine>[0];
 
-  it("still get a readable summary line and a CloudEvents type", () => {
-    expect(summaryLine(future)).toBe("[InferenceWall] summary event");
+  it("summarises a periodic traffic summary", () => {
+    expect(summaryLine(summary)).toBe("[InferenceWall] Traffic summary: 120 scans, 4 blocked, 6 flagged (top: INJ-D-002 ×4)");
+    expect(JSON.parse(encodeBatch([summary], "cloudevents", SOURCE).body.toString())).toMatchObject({ type: "com.inferwall.summary", id: "e-8" });
+  });
+
+  it("still gives an unknown log type a readable line and a CloudEvents type", () => {
+    expect(summaryLine(future)).toBe("[InferenceWall] metrics event");
     const ce = JSON.parse(encodeBatch([future], "cloudevents", SOURCE).body.toString()) as { type: string; subject?: string };
-    expect(ce.type).toBe("com.inferwall.summary");
+    expect(ce.type).toBe("com.inferwall.metrics");
     expect(ce.subject).toBeUndefined();
   });
 });

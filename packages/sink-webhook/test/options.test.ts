@@ -47,6 +47,7 @@ describe("resolveWebhookOptions", () => {
     [{ url: "https://h.example/x", format: "xml" as "json" }, "IW_WEBHOOK_FORMAT"],
     [{ url: "https://h.example/x", cert: "CERT" }, "IW_WEBHOOK_KEY_FILE"],
     [{ url: "https://h.example/x", connectTimeoutMs: 0 }, "IW_WEBHOOK_CONNECT_TIMEOUT_MS"],
+    [{ url: "https://h.example/x", cloudEventsSource: "my gateway" }, "IW_WEBHOOK_CE_SOURCE"],
   ])("refuses %j naming %s", (options, variable) => {
     expect(configError(() => resolveWebhookOptions(options)).variable).toBe(variable);
   });
