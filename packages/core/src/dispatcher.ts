@@ -9,6 +9,9 @@ import type { Sink } from "./sink.js";
 import type { SinkStats } from "./stats.js";
 import { selectTestEvents } from "./test-events.js";
 import { uuidv7 } from "./uuidv7.js";
+import { lifecycleEventFor, sinkActivatedEvent } from "./lifecycle.js";
+import type { QueueStateChange } from "./queue-options.js";
+import { TrafficSummary } from "./summary.js";
 
 /** Deadline of `Dispatcher.test()` per sink when none is given. @default 10_000 */
 export const DEFAULT_TEST_TIMEOUT_MS = 10_000;
@@ -25,6 +28,35 @@ export interface Route {
 export interface DispatcherOptions {
   /** Where problems of the dispatcher itself are reported. @default silentLogger */
   readonly logger?: Logger;
+  /**
+   * Emit a traffic summary (`log_type: "summary"`) this often; 0 turns it off. The last partial
+   * interval is summarised on `close()` when it saw any scan. @default 0 — `IW_SUMMARY_INTERVAL_S`
+   * (activate's default: one hour)
+   */
+  readonly summaryIntervalMs?: number;
+  /** `service` / `host` set on the events the dispatcher makes itself (summary, lifecycle). */
+  readonly eventFields?: { readonly service?: string; readonly host?: string };
+  /**
+   * Queue state changes arrive through this relay and become lifecycle audit events
+   * (`sink_disabled`, `sink_recovered`) sent to the *other* destinations; with it, each sink's
+   * `sink_activated` event is sent to every destination at creation. @default none: no
+   * lifecycle events
+   */
+  readonly lifecycle?: LifecycleRelay;
+}
+
+/**
+ * Carries queue state changes to the dispatcher, which does not exist yet when the queues are
+ * built: pass `relay.onStateChange` as `QueueDeps.onStateChange`, then the relay to
+ * `createDispatcher`.
+ */
+export class LifecycleRelay {
+  #target: ((change: QueueStateChange) => void) | undefined;
+  readonly onStateChange = (change: QueueStateChange): void => this.#target?.(change);
+  /** @internal Called by `createDispatcher`. */
+  attach(target: (change: QueueStateChange) => void): void {
+    this.#target = target;
+  }
 }
 
 /** The dispatcher of a host with no active sink: every method is a no-op. */
@@ -50,6 +82,8 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
   const logger = options.logger ?? silentLogger;
   const list = [...routes];
   const freeze = process.env["NODE_ENV"] === "development";
+  const fields = options.eventFields ?? {};
+  const withFields = <T extends IwEvent>(e: T): T => ({ ...e, ...fields });
   let warnedMalformed = false;
   let closing: Promise<boolean> | undefined;
   let flushing: Promise<boolean> | undefined;
@@ -62,6 +96,44 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
     }
   };
 
+  /** Pushes to every route that accepts the event, except the sink named `except`. */
+  const fanOut = (event: IwEvent, except?: string): void => {
+    for (let i = 0; i < list.length; i++) {
+      const route = list[i]!;
+      if (route.sink.name === except) continue;
+      let accepted = false;
+      try {
+        accepted = route.accepts(event);
+      } catch {
+        accepted = false;
+      }
+      if (accepted) route.queue.push(event);
+    }
+  };
+
+  const summaryMs = options.summaryIntervalMs ?? 0;
+  const summary = summaryMs > 0 ? new TrafficSummary() : undefined;
+  const emitSummary = (): void => {
+    try {
+      if (summary) fanOut(summary.take(Date.now(), fields));
+    } catch {
+      // A summary is a convenience; never let it disturb the host.
+    }
+  };
+  const summaryTimer = summary ? setInterval(emitSummary, summaryMs) : undefined;
+  summaryTimer?.unref();
+
+  if (options.lifecycle) {
+    const outages = new Map<string, number>();
+    options.lifecycle.attach((change) => {
+      if (change.to === "backoff" && !outages.has(change.sink)) outages.set(change.sink, Date.now());
+      const event = lifecycleEventFor(change, outages.get(change.sink));
+      if (change.to !== "backoff") outages.delete(change.sink);
+      if (event) fanOut(withFields(event), change.sink);
+    });
+    for (const route of list) fanOut(withFields(sinkActivatedEvent(route.sink.name)));
+  }
+
   return {
     enabled: true,
     sinks: Object.freeze(list.map((r) => r.sink.name)),
@@ -69,18 +141,10 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
       try {
         if (typeof event !== "object" || event === null) return malformed(`not an object: ${typeof event}`);
         const type = (event as { log_type?: unknown }).log_type;
-        if (type !== "scan" && type !== "audit") return malformed(`log_type ${JSON.stringify(type) ?? "missing"}`);
+        if (type !== "scan" && type !== "audit" && type !== "summary") return malformed(`log_type ${JSON.stringify(type) ?? "missing"}`);
         if (freeze) Object.freeze(event);
-        for (let i = 0; i < list.length; i++) {
-          const route = list[i]!;
-          let accepted = false;
-          try {
-            accepted = route.accepts(event);
-          } catch {
-            accepted = false;
-          }
-          if (accepted) route.queue.push(event);
-        }
+        if (summary !== undefined && type === "scan") summary.observe(event);
+        fanOut(event);
       } catch {
         // Never reach the host: the request path must not fail because of shipping.
       }
@@ -92,7 +156,11 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
       return flushing;
     },
     close(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
-      closing ??= all(list.map((r) => r.queue.close(timeoutMs)));
+      if (closing === undefined) {
+        if (summaryTimer !== undefined) clearInterval(summaryTimer);
+        if (summary?.pending()) emitSummary();
+        closing = all(list.map((r) => r.queue.close(timeoutMs)));
+      }
       return closing;
     },
   };

@@ -38,6 +38,11 @@ export class TrafficSummary {
     }
   }
 
+  /** Whether the current interval has seen any scan. */
+  pending(): boolean {
+    return this.#counts.some((n) => n > 0);
+  }
+
   /** Builds the summary of the interval that ends `now` and starts the next one. */
   take(now: number = Date.now(), fields: { service?: string; host?: string } = {}): SummaryEvent {
     const c = this.#counts;

@@ -119,7 +119,7 @@ describe("test()", () => {
     const allowAndAuth = new ScriptSink("allow-auth");
     const d = createDispatcher([
       route(all),
-      route(allowAndAuth, (e) => (e.log_type === "scan" ? e.decision === "allow" : e.category === "auth")),
+      route(allowAndAuth, (e) => (e.log_type === "scan" ? e.decision === "allow" : e.log_type === "audit" && e.category === "auth")),
     ]);
     const reports = await d.test(1000);
     expect(reports.map((r) => [r.sink, r.ok, r.events])).toEqual([["all", true, 2], ["allow-auth", true, 2]]);
@@ -132,7 +132,7 @@ describe("test()", () => {
       expect(IwEventSchema.safeParse(e).success).toBe(true);
     }
     const picked = allowAndAuth.calls[0]!.batch;
-    expect(picked.map((e) => (e.log_type === "scan" ? e.decision : e.category))).toEqual(["allow", "auth"]);
+    expect(picked.map((e) => (e.log_type === "scan" ? e.decision : e.log_type === "audit" ? e.category : e.log_type))).toEqual(["allow", "auth"]);
     expect(d.stats().every((s) => s.emitted === 0)).toBe(true); // bypasses the queue
   });
 

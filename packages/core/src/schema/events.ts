@@ -75,4 +75,4 @@ export const SummaryEventSchema = z.object({
 });
 
 /** Any event the dispatcher carries. */
-export const IwEventSchema = z.discriminatedUnion("log_type", [ScanLogSchema, AuditEventSchema]);
+export const IwEventSchema = z.discriminatedUnion("log_type", [ScanLogSchema, AuditEventSchema, SummaryEventSchema]);

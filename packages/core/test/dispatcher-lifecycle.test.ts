@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { DeliveryQueue } from "../src/delivery-queue.js";
+import { LifecycleRelay, createDispatcher } from "../src/dispatcher.js";
+import type { IwEvent } from "../src/events.js";
+import { IwError } from "../src/errors.js";
+import { SummaryEventSchema } from "../src/schema/events.js";
+import { ScriptSink, expectInvariant, scan } from "./helpers/script-sink.js";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const lifecycle = (sink: ScriptSink): { action: unknown; details: unknown }[] =>
+  sink.calls
+    .flatMap((c) => c.batch)
+    .filter((e): e is Extract<IwEvent, { log_type: "audit" }> => e.log_type === "audit" && e.category === "lifecycle")
+    .map((e) => ({ action: e.action, details: e.details }));
+
+describe("lifecycle events", () => {
+  it("announces each sink's activation and tells the others when one is disabled or recovers", async () => {
+    vi.useFakeTimers();
+    const relay = new LifecycleRelay();
+    const a = new ScriptSink("a");
+    const b = new ScriptSink("b");
+    const options = { flushIntervalMs: 100, retryInitialMs: 100, retryMaxMs: 100 };
+    const qa = new DeliveryQueue(a, options, { onStateChange: relay.onStateChange, random: () => 1 });
+    const qb = new DeliveryQueue(b, options, { onStateChange: relay.onStateChange, random: () => 1 });
+    const d = createDispatcher(
+      [
+        { sink: a, queue: qa, accepts: () => true },
+        { sink: b, queue: qb, accepts: () => true },
+      ],
+      { lifecycle: relay, eventFields: { service: "fw" } },
+    );
+    await vi.advanceTimersByTimeAsync(150);
+    expect(lifecycle(a)).toEqual([
+      { action: "sink_activated", details: { sink: "a" } },
+      { action: "sink_activated", details: { sink: "b" } },
+    ]);
+
+    // b has an outage of one retry, then recovers: a hears about the recovery, b does not.
+    b.script({ status: "retryable", error: new IwError("IW_NETWORK", "down") });
+    d.emit(scan());
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(lifecycle(a).slice(2)).toEqual([{ action: "sink_recovered", details: { sink: "b", outage_ms: expect.any(Number) } }]);
+    expect(lifecycle(b).map((e) => e.action)).toEqual(["sink_activated", "sink_activated"]);
+
+    // a is gone for good (410): b is told, with the reason.
+    a.script({ status: "failure", disable: true, error: new IwError("IW_HTTP_STATUS", "a answered 410 Gone") });
+    d.emit(scan());
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(lifecycle(b).slice(2)).toEqual([{ action: "sink_disabled", details: { sink: "a", reason: "a answered 410 Gone" } }]);
+    const disabledEvent = b.calls.flatMap((c) => c.batch).find((e) => e.log_type === "audit" && e.action === "sink_disabled");
+    expect(disabledEvent?.service).toBe("fw");
+    for (const s of d.stats()) expectInvariant(s);
+    await d.close(1000);
+  });
+
+  it("emits nothing of the kind without a relay", async () => {
+    const a = new ScriptSink("a");
+    const d = createDispatcher([{ sink: a, queue: new DeliveryQueue(a, { flushIntervalMs: 10 }), accepts: () => true }]);
+    expect(await d.flush(1000)).toBe(true);
+    expect(a.calls).toHaveLength(0);
+    await d.close(1000);
+  });
+});
+
+describe("traffic summary", () => {
+  it("sends a summary of the scans every interval, to the sinks whose filter selects it", async () => {
+    vi.useFakeTimers();
+    const all = new ScriptSink("all");
+    const scansOnly = new ScriptSink("scans-only");
+    const d = createDispatcher(
+      [
+        { sink: all, queue: new DeliveryQueue(all, { flushIntervalMs: 10 }), accepts: () => true },
+        { sink: scansOnly, queue: new DeliveryQueue(scansOnly, { flushIntervalMs: 10 }), accepts: (e) => e.log_type === "scan" },
+      ],
+      { summaryIntervalMs: 60_000, eventFields: { host: "h1" } },
+    );
+    d.emit(scan({ decision: "block" }));
+    d.emit(scan({ decision: "allow" }));
+    await vi.advanceTimersByTimeAsync(60_050);
+    const summaries = all.calls.flatMap((c) => c.batch).filter((e) => e.log_type === "summary");
+    expect(summaries).toHaveLength(1);
+    const s = SummaryEventSchema.parse(summaries[0]);
+    expect(s.scans.total).toBe(2);
+    expect(s.host).toBe("h1");
+    expect(scansOnly.calls.flatMap((c) => c.batch).some((e) => e.log_type === "summary")).toBe(false);
+
+    d.emit(scan());
+    expect(await d.close(1000)).toBe(true); // the partial interval is summarised on close
+    const last = all.calls.flatMap((c) => c.batch).filter((e) => e.log_type === "summary");
+    expect(last).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
