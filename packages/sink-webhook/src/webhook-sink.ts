@@ -76,8 +76,8 @@ export class WebhookSink implements Sink {
     const id = webhookIdFor(ctx.batchId);
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
-      ...o.headers,
       "user-agent": USER_AGENT,
+      ...o.headers,
       "content-type": encoded.contentType,
       "webhook-id": id,
       "webhook-timestamp": String(timestamp),
@@ -86,7 +86,8 @@ export class WebhookSink implements Sink {
     try {
       const res = await this.#pool.request({ path: this.#path, method: o.method, headers, body: encoded.body, signal: ctx.signal });
       if (res.statusCode >= 200 && res.statusCode < 300) {
-        await res.body.dump();
+        // The status is the receipt: a hiccup while draining the body must not cause a resend.
+        await res.body.dump().catch(() => undefined);
         this.#authWarned = false;
         return { status: "success" };
       }
