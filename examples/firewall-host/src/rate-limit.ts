@@ -7,6 +7,7 @@ export class RateLimiter {
   readonly #burst: number;
   readonly #now: () => number;
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  readonly #reports = new Map<string, { at: number; unreported: number }>();
 
   /**
    * @param ratePerSec Requests per second per key. `IW_DEMO_RATE_LIMIT`; 0 disables.
@@ -37,6 +38,26 @@ export class RateLimiter {
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
     return true;
+  }
+
+  /**
+   * Called on each rejection of `key`. Returns how many rejections an audit event should report
+   * now (this one and those held back), or `undefined` while one was reported less than a second
+   * ago: a flood of 429s must not flood the audit lane too.
+   */
+  reportRejection(key: string): number | undefined {
+    const now = this.#now();
+    const report = this.#reports.get(key);
+    if (report === undefined) {
+      this.#reports.set(key, { at: now, unreported: 0 });
+      return 1;
+    }
+    report.unreported += 1;
+    if (now - report.at < 1000) return undefined;
+    const count = report.unreported;
+    report.at = now;
+    report.unreported = 0;
+    return count;
   }
 
   /** Seconds until `key` has a token again (for `Retry-After`), at least 1. */

@@ -66,7 +66,10 @@ export function createFirewallServer(options: FirewallServerOptions): Server {
     const prefix = keyPrefix(key);
     if (!limiter.take(key)) {
       metrics.countRejected("rate_limit");
-      events.audit("rate_limit", "rate_limited", { limit_per_sec: limiter.ratePerSec, path: req.url }, { sourceIp, keyPrefix: prefix });
+      const rejected = limiter.reportRejection(key);
+      if (rejected !== undefined) {
+        events.audit("rate_limit", "rate_limited", { limit_per_sec: limiter.ratePerSec, rejected, path: req.url }, { sourceIp, keyPrefix: prefix });
+      }
       sendJson(res, 429, { error: "rate_limited", message: `more than ${limiter.ratePerSec} requests per second` }, { "retry-after": String(limiter.retryAfterSec(key)) });
       return;
     }

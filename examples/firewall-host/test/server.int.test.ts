@@ -125,9 +125,23 @@ describe("POST /v1/scan/input", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await post(`${url}/v1/scan/input`, '{"text":"hi"}')).status);
     expect(statuses).toEqual([200, 200, 429]);
-    expect(iw.events.at(-1)).toMatchObject({ category: "rate_limit", action: "rate_limited", key_prefix: "iwk_scan_", details: { limit_per_sec: 2 } });
+    expect(iw.events.at(-1)).toMatchObject({ category: "rate_limit", action: "rate_limited", key_prefix: "iwk_scan_", details: { limit_per_sec: 2, rejected: 1 } });
     now = 500; // one token back
     expect((await post(`${url}/v1/scan/input`, '{"text":"hi"}')).status).toBe(200);
+  });
+
+  it("reports a flood of 429s as one rate_limit event a second per key, with the count", async () => {
+    let now = 0;
+    const { url, iw } = await start({ rateLimitPerSec: 1, now: () => now });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await post(`${url}/v1/scan/input`, '{"text":"hi"}')).status);
+    expect(statuses).toEqual([200, 429, 429, 429, 429, 429]);
+    const limited = () => iw.events.filter((e) => e.log_type === "audit" && e.category === "rate_limit");
+    expect(limited()).toHaveLength(1);
+    now = 1000; // a token back, and a second since the last report
+    await post(`${url}/v1/scan/input`, '{"text":"hi"}');
+    expect((await post(`${url}/v1/scan/input`, '{"text":"hi"}')).status).toBe(429);
+    expect(limited().map((e) => e.log_type === "audit" && e.details.rejected)).toEqual([1, 5]);
   });
 
   it("builds no event at all when no sink is active", async () => {
