@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildCorePackage, CORE_DIR } from "./helpers/build-dist.js";
+import { buildCorePackage, buildSinkPackage, CORE_DIR } from "./helpers/build-dist.js";
 
 /*
- * The packages as users get them: `pnpm pack` of @iw/core and of a sink package (the fixture in
- * test/fixtures/sink-logstash-fixture, packaged exactly like @iw/sink-logstash), installed into a
- * fresh application with pnpm's isolated layout, run with IW_ELK_URL set against a loopback
- * Logstash-like receiver. The virtual store lives outside the application (as with pnpm's global
+ * The packages as users get them: `pnpm pack` of @iw/core, of the real @iw/sink-logstash (built
+ * from its sources) and of a custom sink package (test/fixtures/sink-echo), installed into a
+ * fresh application with pnpm's isolated layout, run with IW_ELK_URL and IW_SINK_PLUGINS +
+ * IW_ECHO_URL set against a loopback Logstash-like receiver. The virtual store lives outside the application (as with pnpm's global
  * virtual store) and `hoist=false`, so @iw/core really cannot see the sink from its own location:
  * only resolving from the application finds it.
  */
@@ -31,7 +31,7 @@ if (!hasPnpm) console.warn("tarball test skipped: pnpm is not on PATH");
 
 let work: string;
 let server: Server | undefined;
-const received: { contentType: string | undefined; body: unknown }[] = [];
+const received: { path: string | undefined; contentType: string | undefined; body: unknown }[] = [];
 
 function pack(dir: string, dest: string): string {
   execFileSync("pnpm", ["pack", "--pack-destination", dest], { cwd: dir, stdio: "pipe" });
@@ -49,10 +49,13 @@ beforeAll(async () => {
   cpSync(join(built, "dist"), join(core, "dist"), { recursive: true });
   mkdirSync(join(work, "core-tgz"));
   const coreTgz = pack(core, join(work, "core-tgz"));
-  const sink = join(work, "sink");
-  cpSync(join(CORE_DIR, "test", "fixtures", "sink-logstash-fixture"), sink, { recursive: true });
-  mkdirSync(join(work, "sink-tgz"));
-  const sinkTgz = pack(sink, join(work, "sink-tgz"));
+  const echo = join(work, "echo");
+  cpSync(join(CORE_DIR, "test", "fixtures", "sink-echo"), echo, { recursive: true });
+  mkdirSync(join(work, "echo-tgz"));
+  const echoTgz = pack(echo, join(work, "echo-tgz"));
+  const logstash = buildSinkPackage("sink-logstash", join(work, "logstash"));
+  mkdirSync(join(work, "logstash-tgz"));
+  const logstashTgz = pack(logstash, join(work, "logstash-tgz"));
   const app = join(work, "app");
   mkdirSync(app);
   writeFileSync(
@@ -61,7 +64,7 @@ beforeAll(async () => {
       name: "iw-tarball-host",
       private: true,
       type: "module",
-      dependencies: { "@iw/core": `file:${coreTgz}`, "@iw/sink-logstash": `file:${sinkTgz}` },
+      dependencies: { "@iw/core": `file:${coreTgz}`, "@iw/sink-logstash": `file:${logstashTgz}`, "@iw-fixture/sink-echo": `file:${echoTgz}` },
       pnpm: { overrides: { "@iw/core": `file:${coreTgz}` } },
     }),
   );
@@ -82,7 +85,7 @@ beforeAll(async () => {
         res.writeHead(400).end("bad json");
         return;
       }
-      received.push({ contentType: req.headers["content-type"], body });
+      received.push({ path: req.url, contentType: req.headers["content-type"], body });
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
     });
   });
@@ -95,20 +98,32 @@ afterAll(async () => {
 });
 
 describe.skipIf(!hasPnpm)("packed @iw/core + sink installed with pnpm (isolated layout)", () => {
-  it("activates the sink from IW_ELK_URL and delivers to a loopback Logstash", async () => {
+  it("activates the built-in and the custom sink from the environment and both deliver", async () => {
     const port = (server!.address() as AddressInfo).port;
     const { stdout } = await run(process.execPath, ["app.mjs"], {
       cwd: join(work, "app"),
-      env: { PATH: process.env["PATH"] ?? "", IW_ELK_URL: `http://127.0.0.1:${port}/`, IW_ELK_FLUSH_MS: "10", IW_LOG_LEVEL: "warn" },
+      env: {
+        PATH: process.env["PATH"] ?? "",
+        IW_ELK_URL: `http://127.0.0.1:${port}/elk`,
+        IW_ELK_FLUSH_MS: "10",
+        IW_SINK_PLUGINS: "@iw-fixture/sink-echo",
+        IW_ECHO_URL: `http://127.0.0.1:${port}/echo`,
+        IW_ECHO_FLUSH_MS: "10",
+        IW_LOG_LEVEL: "warn",
+      },
       timeout: 30_000,
     });
-    const report = JSON.parse(stdout.trim()) as { coreSeesSink: boolean; sinks: string[]; drained: boolean; stats: { delivered: number; emitted: number }[]; ids: string[] };
+    const report = JSON.parse(stdout.trim()) as { coreSeesSink: boolean; sinks: string[]; drained: boolean; stats: { sink: string; delivered: number; emitted: number }[]; ids: string[] };
     expect(report.coreSeesSink).toBe(false); // so resolving from the application is what made it work
-    expect(report.sinks).toEqual(["logstash"]);
+    expect(report.sinks).toEqual(["echo", "logstash"]);
     expect(report.drained).toBe(true);
-    expect(report.stats[0]).toMatchObject({ emitted: 2, delivered: 2 });
-    const events = received.flatMap((r) => r.body as { event_id: string }[]);
-    expect(received.every((r) => r.contentType === "application/json")).toBe(true);
-    expect(events.map((e) => e.event_id).sort()).toEqual([...report.ids].sort());
+    expect(report.stats).toEqual([expect.objectContaining({ sink: "echo", emitted: 2, delivered: 2 }), expect.objectContaining({ sink: "logstash", emitted: 2, delivered: 2 })]);
+    for (const path of ["/elk", "/echo"]) {
+      const mine = received.filter((r) => r.path === path);
+      expect(mine.length, path).toBeGreaterThan(0);
+      expect(mine.every((r) => r.contentType?.startsWith("application/json")), path).toBe(true);
+      const ids = mine.flatMap((r) => (r.body as { event_id: string }[]).map((e) => e.event_id));
+      expect(ids.sort(), path).toEqual([...report.ids].sort());
+    }
   }, 60_000);
 });

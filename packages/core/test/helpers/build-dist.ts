@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,4 +47,29 @@ export function buildCorePackage(): string {
     rmSync(work, { recursive: true, force: true }); // another worker won the race
   }
   return dir;
+}
+
+/**
+ * Builds a workspace sink package (`packages/<dir>`) into a private directory ready for
+ * `pnpm pack`: `dist/` from `tsc -p tsconfig.build.json`, and its package.json with
+ * `workspace:` dependencies replaced by the version range users get and devDependencies dropped.
+ */
+export function buildSinkPackage(dir: string, out: string): string {
+  const src = join(ROOT, "packages", dir);
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  mkdirSync(out, { recursive: true });
+  try {
+    execFileSync(process.execPath, [tsc, "-p", join(src, "tsconfig.build.json"), "--outDir", join(out, "dist"), "--declaration", "false", "--declarationMap", "false", "--sourceMap", "false"], { stdio: "pipe" });
+  } catch (err) {
+    if (!existsSync(join(out, "dist", "index.js"))) throw new Error(`tsc failed for ${dir}: ${String((err as { stdout?: Buffer }).stdout ?? err)}`);
+  }
+  const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8")) as Record<string, unknown> & { dependencies?: Record<string, string> };
+  const coreVersion = (JSON.parse(readFileSync(join(CORE_DIR, "package.json"), "utf8")) as { version: string }).version;
+  for (const [name, range] of Object.entries(pkg.dependencies ?? {})) {
+    if (range.startsWith("workspace:")) pkg.dependencies![name] = name === "@iw/core" ? `^${coreVersion}` : range.replace("workspace:", "");
+  }
+  delete pkg["devDependencies"];
+  delete pkg["scripts"];
+  writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2));
+  return out;
 }
