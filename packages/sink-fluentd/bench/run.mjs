@@ -11,6 +11,8 @@ const N = Number(process.env.BENCH_EVENTS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const HOST_REQUESTS = Number(process.env.BENCH_HOST_REQUESTS ?? 20_000);
 const BUSY_US = 20;
+/** Extra IW_FLUENTD_* variables for our runs, as JSON (e.g. '{"IW_FLUENTD_BATCH_SIZE":"1000"}'). */
+const EXTRA_ENV = JSON.parse(process.env.BENCH_ENV ?? "{}");
 
 const worker = new Worker(new URL("./receiver-worker.mjs", import.meta.url));
 const ask = (cmd) => new Promise((resolve) => { worker.once("message", resolve); worker.postMessage(cmd); });
@@ -48,7 +50,7 @@ async function waitDelivered(n) {
  * the whole run (the baseline's queue is unbounded; ours drops beyond IW_FLUENTD_QUEUE_SIZE).
  */
 async function runOurs(ack, events) {
-  const env = { IW_FLUENTD_URL: url, IW_FLUENTD_ACK: String(ack), IW_FLUENTD_QUEUE_SIZE: String(events.length), IW_FLUENTD_AUDIT_QUEUE_SIZE: String(events.length) };
+  const env = { IW_FLUENTD_URL: url, IW_FLUENTD_ACK: String(ack), IW_FLUENTD_QUEUE_SIZE: String(events.length), IW_FLUENTD_AUDIT_QUEUE_SIZE: String(events.length), ...EXTRA_ENV };
   const dispatcher = await activate({ env, plugins: [plugin], logger: silentLogger });
   const started = performance.now();
   for (let i = 0; i < events.length; i++) {
@@ -105,7 +107,12 @@ for (let round = 0; round < ROUNDS; round++) {
 
 const hostOff = [];
 const hostOn = [];
+const hostLogger = [];
 for (let round = 0; round < 3; round++) {
+  await ask("reset");
+  const client = new FluentClient("inferwall", { socket: { host: "127.0.0.1", port }, eventMode: "PackedForward", ack: {} });
+  hostLogger.push(await hostLoop({ emit: (e) => void client.emit(e.log_type, e, new Date(e.timestamp)).catch(() => {}) }));
+  await client.disconnect();
   const off = await activate({ env: {}, logger: silentLogger });
   hostOff.push(await hostLoop(off));
   await ask("reset");
@@ -130,6 +137,10 @@ for (const ack of [false, true]) {
   const base = rate(`logger-${ack}`);
   lines.push(`| ${ack ? "with acks" : "without acks"} | ${fmt(ours)} | ${fmt(base)} | ${(ours / base).toFixed(2)}× | ${pct(`ours-${ack}`)} / ${pct(`logger-${ack}`)} |`);
 }
-lines.push("", "| host cost (request loop, 20 µs work + emit) | median ms |", "|---|---|");
-lines.push(`| sinks off | ${median(hostOff).toFixed(1)} |`, `| Fluentd sink on (acks) | ${median(hostOn).toFixed(1)} |`, `| on/off ratio | ${(median(hostOn) / median(hostOff)).toFixed(3)} |`);
+lines.push("", `| host cost (${HOST_REQUESTS.toLocaleString("en-US")} requests, 20 µs work + emit each) | median ms of 3 |`, "|---|---|");
+lines.push(
+  `| sinks off | ${median(hostOff).toFixed(1)} |`,
+  `| @iw/sink-fluentd on (acks) | ${median(hostOn).toFixed(1)} (on/off ${(median(hostOn) / median(hostOff)).toFixed(3)}) |`,
+  `| @fluent-org/logger on (acks) | ${median(hostLogger).toFixed(1)} (on/off ${(median(hostLogger) / median(hostOff)).toFixed(3)}) |`,
+);
 process.stdout.write(`${lines.join("\n")}\n`);

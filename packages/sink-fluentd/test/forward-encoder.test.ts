@@ -14,6 +14,20 @@ describe("eventTimeFromIso", () => {
     expect(eventTimeFromIso("2026-04-06T14:00:00.5+02:00")).toEqual(new EventTime(1775476800, 500_000_000));
     expect(eventTimeFromIso("2026-04-06T12:00:00Z")).toEqual(new EventTime(1775476800, 0));
   });
+  it("the cached fast path agrees with Date.parse across seconds, fractions and odd forms", () => {
+    const base = Date.parse("2026-04-06T12:00:00Z");
+    for (let i = 0; i < 3000; i++) {
+      const ms = base + i * 397;
+      const iso = new Date(ms).toISOString();
+      const digits = String(i % 1_000_000_000).padStart(9, "0").slice(0, 1 + (i % 9));
+      const withNs = iso.replace(/\.\d{3}Z$/, i % 7 === 0 ? "Z" : `.${digits}Z`);
+      const expected = new EventTime(Math.floor(ms / 1000), i % 7 === 0 ? 0 : Number(digits.padEnd(9, "0")));
+      expect(eventTimeFromIso(withNs)).toEqual(expected);
+    }
+    expect(eventTimeFromIso("2026-04-06T12:00:00.1234567891Z")).toEqual(new EventTime(1775476800, 123_456_789));
+    expect(eventTimeFromIso("2026-04-06T12:00:0x.1Z", () => 5000)).toEqual(new EventTime(5, 0));
+  });
+
   it("falls back to now for an unparsable timestamp", () => {
     expect(eventTimeFromIso("garbage", () => 1_000_250)).toEqual(new EventTime(1000, 250_000_000));
   });
