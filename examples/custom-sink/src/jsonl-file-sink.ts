@@ -32,6 +32,7 @@ export class JsonlFileSink implements Sink {
   // Batches may be sent concurrently; appends and rotation must not interleave.
   #tail: Promise<unknown> = Promise.resolve();
   #size: number | undefined;
+  #closed = false;
 
   constructor(options: JsonlFileSinkOptions) {
     this.#path = options.path;
@@ -40,6 +41,9 @@ export class JsonlFileSink implements Sink {
   }
 
   send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
+    if (this.#closed) {
+      return Promise.resolve({ status: "failure", error: new IwError("IW_CLOSED", "jsonl-file: the sink is closed") });
+    }
     const result = this.#tail.then(() => this.#write(batch, ctx));
     this.#tail = result;
     return result;
@@ -76,6 +80,7 @@ export class JsonlFileSink implements Sink {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#tail.catch(() => undefined);
   }
 }
