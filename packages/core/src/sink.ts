@@ -1,6 +1,7 @@
 import type { ZodType } from "zod";
 import type { IwEvent } from "./events.js";
 import type { Logger } from "./logger.js";
+import type { QueueOptions } from "./queue-options.js";
 
 /** Passed to every `Sink.send` call. */
 export interface SendContext {
@@ -42,6 +43,10 @@ export interface SinkDeps {
   readonly logger: Logger;
   /** The environment the plugin was activated from. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The sink's name as users see it: `"webhook"`, or `"webhook:soc"` for a named instance. */
+  readonly sinkName?: string;
+  /** The real variable prefix of this instance (`IW_WEBHOOK_SOC`), for error messages. */
+  readonly envPrefix?: string;
 }
 
 /** A sink package's entry point: how `activate()` finds, configures and builds the sink. */
@@ -58,6 +63,11 @@ export interface SinkPlugin<Options = unknown> {
   readonly options: ZodType<Options>;
   /** Variable names whose values are secrets: masked in every error and log line. */
   readonly secrets?: readonly string[];
+  /**
+   * Queue defaults that suit this destination (e.g. a webhook's 15 s attempt timeout); the
+   * `IW_<PREFIX>_*` tuning variables still override them. @default core's DEFAULT_QUEUE_OPTIONS
+   */
+  readonly queueDefaults?: Partial<QueueOptions>;
   create(options: Options, deps: SinkDeps): Sink;
 }
 
