@@ -77,8 +77,8 @@ describe("traffic summary", () => {
       ],
       { summaryIntervalMs: 60_000, eventFields: { host: "h1" } },
     );
-    d.emit(scan({ decision: "block" }));
-    d.emit(scan({ decision: "allow" }));
+    d.emit(scan());
+    d.emit(scan());
     await vi.advanceTimersByTimeAsync(60_050);
     const summaries = all.calls.flatMap((c) => c.batch).filter((e) => e.log_type === "summary");
     expect(summaries).toHaveLength(1);
