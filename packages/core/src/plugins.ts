@@ -1,6 +1,6 @@
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { isAbsolute, join, resolve as resolvePath } from "node:path";
+import { dirname, isAbsolute, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { IwError } from "./errors.js";
 import type { SinkPlugin } from "./sink.js";
@@ -79,8 +79,14 @@ export async function loadModule(specifier: string, bases: readonly string[], fa
     try {
       url = pathToFileURL(createRequire(base).resolve(specifier.startsWith("file:") ? fileURLToPath(specifier) : specifier)).href;
       break;
-    } catch {
-      // Try the next base.
+    } catch (err) {
+      // An ESM-only package (`exports` with an `import` condition only) is installed but not
+      // resolvable the CommonJS way: read its exports map.
+      const esm = (err as { code?: string }).code === "ERR_PACKAGE_PATH_NOT_EXPORTED" ? resolveImportExport(specifier, base) : undefined;
+      if (esm !== undefined) {
+        url = pathToFileURL(esm).href;
+        break;
+      }
     }
   }
   if (url !== undefined) return (await import(url)) as Record<string, unknown>;
@@ -93,6 +99,43 @@ export async function loadModule(specifier: string, bases: readonly string[], fa
     if (notFound && (err as Error).message.includes(specifier)) throw new ModuleMissingError(specifier, err);
     throw err;
   }
+}
+
+/**
+ * Finds `node_modules/<package>` above `base` and picks the target of `specifier`'s subpath in its
+ * `exports` map under the `node`, `import` or `default` condition (nested conditions followed).
+ */
+export function resolveImportExport(specifier: string, base: string): string | undefined {
+  const m = /^((?:@[^/]+\/)?[^/@.][^/]*)(\/.*)?$/.exec(specifier);
+  if (m === null) return undefined;
+  const name = m[1]!;
+  const key = m[2] === undefined ? "." : `.${m[2]}`;
+  for (let dir = dirname(base); ; dir = dirname(dir)) {
+    const pkgDir = join(dir, "node_modules", name);
+    let exportsField: unknown;
+    try {
+      exportsField = (JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { exports?: unknown }).exports;
+    } catch {
+      exportsField = undefined;
+    }
+    const target = exportsField === undefined ? undefined : exportTarget(exportsField, key);
+    if (target !== undefined) return join(pkgDir, target);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function exportTarget(exportsField: unknown, key: string): string | undefined {
+  let e = exportsField;
+  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (isMap(e) && Object.keys(e).some((k) => k.startsWith("."))) e = e[key];
+  else if (key !== ".") return undefined;
+  for (let depth = 0; depth < 5 && isMap(e); depth++) {
+    const map: Record<string, unknown> = e;
+    const condition = ["node", "import", "default"].find((c) => c in map);
+    if (condition === undefined) return undefined;
+    e = map[condition];
+  }
+  return typeof e === "string" && e.startsWith("./") ? e : undefined;
 }
 
 /** A module's plugin: its `plugin` export, else its default export. */

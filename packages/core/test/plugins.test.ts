@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { BUILTIN_SINKS } from "@iw/core";
-import { loadModule, ModuleMissingError, pluginOf, pluginProblem, resolutionBases } from "../src/plugins.js";
+import { loadModule, ModuleMissingError, pluginOf, pluginProblem, resolutionBases, resolveImportExport } from "../src/plugins.js";
 import { memoryPlugin } from "./helpers/memory-plugin.js";
 
 const dirs: string[] = [];
@@ -45,6 +45,17 @@ describe("loadModule", () => {
     writeFileSync(join(dir, "p.mjs"), "export default 42;\n");
     expect((await loadModule("./p.mjs", [join(dir, "noop.js")], false))["default"]).toBe(42);
     await expect(loadModule("./absent.mjs", [join(dir, "noop.js")], false)).rejects.toBeInstanceOf(ModuleMissingError);
+  });
+
+  it("finds an installed ESM-only package (exports with an import condition only)", async () => {
+    const dir = tempDir();
+    const pkg = join(dir, "node_modules", "@acme", "esm-sink");
+    mkdirSync(join(pkg, "lib"), { recursive: true });
+    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "@acme/esm-sink", type: "module", exports: { ".": { import: { node: "./lib/index.js" } } } }));
+    writeFileSync(join(pkg, "lib", "index.js"), "export const plugin = 'esm-only';\n");
+    mkdirSync(join(dir, "app", "src"), { recursive: true });
+    expect((await loadModule("@acme/esm-sink", [join(dir, "app", "src", "main.js")], false))["plugin"]).toBe("esm-only");
+    expect(resolveImportExport("@acme/esm-sink/other", join(dir, "noop.js"))).toBeUndefined();
   });
 
   it("surfaces a module that fails to load as its own error, not as missing", async () => {
