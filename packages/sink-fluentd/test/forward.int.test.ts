@@ -132,6 +132,20 @@ describe("ForwardSink over TCP", () => {
     expect(receiver.distinctEvents).toBe(3);
   });
 
+  it("an idle connection does not keep the process alive (only the receiver's side stays ref'd)", async () => {
+    receiver = await startFluentdReceiver();
+    const tcp = () => process.getActiveResourcesInfo().filter((t) => t === "TCPSocketWrap").length;
+    // Sockets of earlier tests may still be closing.
+    for (let i = 0; i < 50 && tcp() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const before = tcp();
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    expect((await sink.send(events(2), ctx())).status).toBe("success");
+    expect(tcp()).toBe(before + 1);
+    await receiver.down();
+    expect((await sink.send(events(2), ctx())).status).toBe("retryable");
+    expect(tcp()).toBe(before);
+  });
+
   it("close() releases the connection and later sends are refused", async () => {
     receiver = await startFluentdReceiver();
     const { logger } = recordingLogger();
