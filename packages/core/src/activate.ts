@@ -1,6 +1,8 @@
 import { consoleLoggerFromEnv } from "./console-logger.js";
 import { NOOP_DISPATCHER, createDispatcher } from "./dispatcher.js";
+import type { Route } from "./dispatcher.js";
 import type { Dispatcher } from "./dispatcher-types.js";
+import { maskSecrets } from "./env-mask.js";
 import type { Env } from "./env-instances.js";
 import { isSet, looksActivated } from "./env-instances.js";
 import { IwConfigError, IwError } from "./errors.js";
@@ -67,7 +69,14 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
   const plugins = await collectPlugins(env, options, logger, report);
   const active = plugins.filter((p) => looksActivated(env, p.env));
   const failed = () => strict && errors.length > 0;
-  const routes = active.length === 0 ? [] : await buildRoutes(active, env, logger, report, () => !failed());
+  let routes: Route[] = [];
+  try {
+    if (active.length > 0) routes = await buildRoutes(active, env, logger, report, () => !failed());
+  } catch (err) {
+    // Not a configuration problem (a bug, a broken install): still never take the host down.
+    const why = maskSecrets(err instanceof Error ? err.message : String(err));
+    report(new IwPluginError("IW_PLUGIN_INVALID", `activation failed unexpectedly, no sink is active: ${why}`, undefined, err));
+  }
   if (failed()) {
     // Sinks whose create() succeeded after another failed: release them before rejecting.
     await Promise.all(routes.map((r) => r.queue.close(1000)));
@@ -133,13 +142,16 @@ async function collectPlugins(env: Env, options: ActivateOptions, logger: Logger
 function loadError(variable: string, specifier: string, err: unknown): IwError {
   const name = variable.split(" ")[0]!;
   if (err instanceof ModuleMissingError) {
-    const hint = specifier.startsWith("@") || /^[a-z]/.test(specifier) ? `: pnpm add ${specifier}` : "";
-    return new IwPluginError("IW_PLUGIN_MISSING", `${variable} is set but ${specifier} is not installed${hint}`, name, err);
+    const bare = specifier.startsWith("@") || /^[a-z0-9]/i.test(specifier);
+    const message = bare
+      ? `${variable} is set but ${specifier} is not installed: pnpm add ${specifier}`
+      : `${variable} names ${specifier}, which cannot be found (paths are relative to the application: resolveFrom, the main module or the working directory)`;
+    return new IwPluginError("IW_PLUGIN_MISSING", message, name, err);
   }
   if (err instanceof IwError && err.code === "IW_PLUGIN_INVALID") {
     return new IwPluginError("IW_PLUGIN_INVALID", `${variable}: ${err.message}`, name, err);
   }
-  const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+  const why = maskSecrets(err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err));
   return new IwPluginError("IW_PLUGIN_INVALID", `${variable} is set but ${specifier} failed to load: ${why}`, name, err);
 }
 

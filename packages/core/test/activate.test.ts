@@ -132,6 +132,33 @@ describe("global variables and invalid plugins", () => {
     expect(errors.map((e) => e.message)).toEqual(['IW_SINKS_STRICT="maybe" is invalid; expected true or false; default false']);
   });
 
+  it("never rejects when not strict, even if a plugin breaks activation itself", async () => {
+    const evil = {
+      name: "evil",
+      env: "IW_EVIL_URL",
+      options: {
+        safeParseAsync: () => Promise.resolve({ success: true, data: {} }),
+        get _zod(): never {
+          throw new Error("internal boom token=abc123");
+        },
+      },
+      create: () => ({ name: "evil", send: () => Promise.resolve({ status: "success" as const }), close: () => Promise.resolve() }),
+    };
+    const { dispatcher, errors } = await activateWithReport({ env: { IW_EVIL_URL: "x" }, plugins: [evil as never], logger: recordingLogger().logger });
+    expect(dispatcher).toBe(NOOP_DISPATCHER);
+    expect(errors.map((e) => e.message)).toEqual(["activation failed unexpectedly, no sink is active: internal boom token=****"]);
+  });
+
+  it("says a plugin path cannot be found, and masks secrets in a load failure", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "throws.mjs"), 'throw new Error("cannot connect to https://admin:pa55@db");\n');
+    const { errors } = await activateWithReport({ env: { IW_SINK_PLUGINS: "./missing.mjs,./throws.mjs" }, logger: recordingLogger().logger, resolveFrom: dir });
+    expect(errors.map((e) => e.message)).toEqual([
+      "IW_SINK_PLUGINS names ./missing.mjs, which cannot be found (paths are relative to the application: resolveFrom, the main module or the working directory)",
+      "IW_SINK_PLUGINS is set but ./throws.mjs failed to load: cannot connect to https://***@db",
+    ]);
+  });
+
   it("refuses a plugin passed in code that is not a plugin", async () => {
     const { errors } = await activateWithReport({ env: { IW_MEM_URL: "mem://a" }, plugins: [{ name: "x", env: "lower_case" } as never], logger: recordingLogger().logger });
     expect(errors.map((e) => e.message)).toEqual(["activate(): a plugin passed in code is invalid: env must be a variable such as IW_SPLUNK_URL"]);
