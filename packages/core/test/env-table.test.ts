@@ -31,6 +31,9 @@ describe("renderEnvTable", () => {
     expect(generic).toContain("| `IW_ELK_MAX_RETRIES` | a whole number from 0 to 1000000, or infinite (retry until close); default infinite |  |");
     expect(generic).toMatch(/\| `IW_ELK_EVENTS` \| comma-separated terms: all, scan/);
     expect(renderGenericEnvTable()).toContain("`IW_<PREFIX>_TIMEOUT_MS`");
+    const webhook = renderGenericEnvTable("IW_WEBHOOK", { attemptTimeoutMs: 15_000, maxRetries: 8 });
+    expect(webhook).toContain("| `IW_WEBHOOK_TIMEOUT_MS` | a whole number from 100 to 600000 ms; default 15000 ms |  |");
+    expect(webhook).toContain("or infinite (retry until close); default 8 |");
     expect(renderGlobalEnvTable()).toMatch(/\| `IW_REDACT_KEY` \| the HMAC key .* \| yes \|/);
   });
 

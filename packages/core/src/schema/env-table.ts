@@ -1,4 +1,5 @@
 import { isSecretName } from "../env-mask.js";
+import type { QueueOptions } from "../queue-options.js";
 import { genericEnvSchema, globalEnvSchema } from "./generic-env.js";
 import { describeField, objectShape } from "./inspect.js";
 
@@ -33,10 +34,11 @@ export function renderEnvTable(schema: unknown, options: EnvTableOptions = {}): 
 
 /**
  * The table of the variables core reads for every sink (queue tuning, `_EVENTS`, `_REDACT`),
- * written with `prefix` (a sink's, e.g. `IW_ELK`, or the placeholder `IW_<PREFIX>`).
+ * written with `prefix` (a sink's, e.g. `IW_ELK`, or the placeholder `IW_<PREFIX>`) and the
+ * sink's own queue defaults, if it has any.
  */
-export function renderGenericEnvTable(prefix = "IW_<PREFIX>"): string {
-  return renderEnvTable(genericEnvSchema(prefix));
+export function renderGenericEnvTable(prefix = "IW_<PREFIX>", defaults: Partial<QueueOptions> = {}): string {
+  return renderEnvTable(genericEnvSchema(prefix, defaults));
 }
 
 /** The table of the process-wide variables (`IW_REDACT*`, `IW_SINK_PLUGINS`, `IW_SINKS_STRICT`, `IW_LOG_*`). */

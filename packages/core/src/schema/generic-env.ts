@@ -7,8 +7,6 @@ import { REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMod
 import type { RedactMode } from "../redact.js";
 import { envInt, envMs } from "./env-fields.js";
 
-const d = DEFAULT_QUEUE_OPTIONS;
-
 /** Wraps a parser that throws `Error(reason)` into a described zod field. */
 function parsed<T>(parse: (text: string | undefined) => T, form: string) {
   return z
@@ -25,8 +23,8 @@ function parsed<T>(parse: (text: string | undefined) => T, form: string) {
     .describe(form);
 }
 
-function maxRetries(v: string | undefined): number {
-  if (v === undefined || v.trim() === "") return d.maxRetries;
+function maxRetries(v: string | undefined, defaultValue: number): number {
+  if (v === undefined || v.trim() === "") return defaultValue;
   const s = v.trim().toLowerCase();
   if (s === "infinite" || s === "infinity" || s === "inf") return Number.POSITIVE_INFINITY;
   if (!/^\d+$/.test(s) || Number(s) > 1_000_000) throw new Error("not a whole number from 0 to 1000000 nor infinite");
@@ -39,8 +37,12 @@ function maxRetries(v: string | undefined): number {
  * Unset redaction variables parse to `undefined` (the global `IW_REDACT*` applies).
  *
  * @param prefix the sink's prefix, e.g. `"IW_ELK"`; `"IW_<PREFIX>"` for documentation.
+ * @param defaults queue defaults of this sink, over {@link DEFAULT_QUEUE_OPTIONS} (e.g. a webhook's
+ *   15 s attempt deadline); they show in errors and generated tables too.
  */
-export function genericEnvSchema(prefix: string) {
+export function genericEnvSchema(prefix: string, defaults: Partial<QueueOptions> = {}) {
+  const d: QueueOptions = { ...DEFAULT_QUEUE_OPTIONS, ...defaults };
+  const retries = d.maxRetries === Number.POSITIVE_INFINITY ? "infinite" : String(d.maxRetries);
   const shape = {
     [`${prefix}_BATCH_SIZE`]: envInt(d.maxBatchSize, 1, 100_000, "events"),
     [`${prefix}_BATCH_BYTES`]: envInt(d.maxBatchBytes, 1024, 256 * 1024 * 1024, "bytes"),
@@ -51,7 +53,7 @@ export function genericEnvSchema(prefix: string) {
     [`${prefix}_TIMEOUT_MS`]: envMs(d.attemptTimeoutMs, 100, 600_000),
     [`${prefix}_RETRY_INITIAL_MS`]: envMs(d.retryInitialMs, 1, 600_000),
     [`${prefix}_RETRY_MAX_MS`]: envMs(d.retryMaxMs, 1, 3_600_000),
-    [`${prefix}_MAX_RETRIES`]: parsed(maxRetries, "a whole number from 0 to 1000000, or infinite (retry until close); default infinite"),
+    [`${prefix}_MAX_RETRIES`]: parsed((v) => maxRetries(v, d.maxRetries), `a whole number from 0 to 1000000, or infinite (retry until close); default ${retries}`),
     [`${prefix}_EVENTS`]: parsed(compileEventFilter, EVENT_FILTER_FORM),
     [`${prefix}_REDACT`]: parsed(parseRedactMode, `${REDACT_MODE_FORM.replace(/; default off$/, "")}; default IW_REDACT`),
     [`${prefix}_REDACT_FIELDS`]: parsed((v) => (v === undefined || v.trim() === "" ? undefined : parseRedactFields(v)), `${REDACT_FIELDS_FORM.replace(/; default .*$/, "")}; default IW_REDACT_FIELDS`),
