@@ -27,12 +27,12 @@ try {
   if (ONLY.has("a")) {
     const t = await runThroughput(rx, SCALE);
     log();
-    log(`### (a) Throughput to the loopback Logstash receiver`);
+    log(`### (a) Throughput to the loopback Logstash receiver (best of ${t.rounds} interleaved rounds)`);
     log();
     log("| path | events | events/s delivered | vs ceiling | vs replaced | all delivered, none twice |");
     log("|---|---:|---:|---:|---:|---|");
     const row = (name, x, count) =>
-      log(`| ${name} | ${f0(count)} | ${f0(x.rate)} | ${f2(x.rate / t.ceiling.rate)} | ${f2(x.rate / t.replaced.rate)} | ${verdict(x.delivered === count && x.duplicates === 0)} |`);
+      log(`| ${name} | ${f0(count)} | ${f0(x.rate)} | ${f2(x.rate / t.ceiling.rate)} | ${f2(x.rate / t.replaced.rate)} | ${verdict(x.ok)} |`);
     row("sink via DeliveryQueue (activate, defaults: 500/batch, 2 in flight)", t.sink, t.n);
     row("ceiling: pre-serialized 500-event arrays, keep-alive, 2 in flight", t.ceiling, t.n);
     row("replaced: one POST per event, awaited, keep-alive", t.replaced, t.nReplaced);

@@ -43,3 +43,44 @@ function slowPath(batch: readonly IwEvent[], map: ((event: IwEvent) => unknown) 
   }
   return { body: `[${parts.join(",")}]`, count: parts.length, malformed: batch.length - parts.length, firstError };
 }
+
+/** A batch serialized, ready to send. */
+export interface SerializedBody {
+  /** One JSON array. A string: the socket encodes it to UTF-8 as it writes, with no extra copy. */
+  readonly body: string;
+  readonly count: number;
+  readonly malformed: number;
+  readonly firstError: Error | undefined;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * {@link serializeBatch} in slices of `sliceSize` events, yielding to the event loop between
+ * slices, so a large batch never blocks the host for the whole serialization (a 500-event batch
+ * is ~1 ms of `JSON.stringify` in one go; in slices of 100 a request waits at most a fifth of
+ * that). A batch of at most `sliceSize` events is serialized at once, without yielding.
+ */
+export async function serializeInSlices(
+  batch: readonly IwEvent[],
+  mapFor: (slice: readonly IwEvent[]) => ((event: IwEvent) => unknown) | undefined,
+  sliceSize: number,
+): Promise<SerializedBody> {
+  if (batch.length <= sliceSize) return serializeBatch(batch, mapFor(batch));
+  const parts: string[] = [];
+  let count = 0;
+  let malformed = 0;
+  let firstError: Error | undefined;
+  for (let start = 0; start < batch.length; start += sliceSize) {
+    if (start > 0) await nextTurn();
+    const slice = batch.slice(start, start + sliceSize);
+    const part = serializeBatch(slice, mapFor(slice));
+    malformed += part.malformed;
+    firstError ??= part.firstError;
+    if (part.count === 0) continue;
+    // Without the slice's own brackets: V8 makes that substring without copying.
+    parts.push(part.body.slice(1, -1));
+    count += part.count;
+  }
+  return { body: `[${parts.join(",")}]`, count, malformed, firstError };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scanLog } from "@iw/core";
 import type { IwEvent } from "@iw/core";
-import { serializeBatch } from "../src/serialize.js";
+import { serializeBatch, serializeInSlices } from "../src/serialize.js";
 
 function event(i: number): IwEvent {
   return scanLog({ direction: "input", decision: "allow", anomaly_score: 0, threshold: 10, policy: "default", request_id: `r${i}`, matches: [] });
@@ -45,5 +45,43 @@ describe("serializeBatch", () => {
   it("produces an empty array when nothing can be serialized", () => {
     const out = serializeBatch([{ n: 1n } as unknown as IwEvent]);
     expect(out).toMatchObject({ body: "[]", count: 0, malformed: 1 });
+  });
+});
+
+describe("serializeInSlices", () => {
+  it("produces the same JSON array as one stringify, across slices", async () => {
+    const batch = Array.from({ length: 250 }, (_, i) => event(i));
+    const out = await serializeInSlices(batch, () => undefined, 100);
+    expect(out.count).toBe(250);
+    expect(out.body).toBe(JSON.stringify(batch));
+  });
+
+  it("leaves out bad events in any slice and keeps valid JSON", async () => {
+    const batch = Array.from({ length: 7 }, (_, i) => event(i));
+    (batch[0] as unknown as { n: bigint }).n = 1n;
+    (batch[6] as unknown as { n: bigint }).n = 1n;
+    const out = await serializeInSlices(batch, () => undefined, 3);
+    expect(out).toMatchObject({ count: 5, malformed: 2 });
+    expect((JSON.parse(out.body) as { request_id: string }[]).map((e) => e.request_id)).toEqual(["r1", "r2", "r3", "r4", "r5"]);
+  });
+
+  it("yields to the event loop between slices", async () => {
+    const batch = Array.from({ length: 300 }, (_, i) => event(i));
+    let ran = 0;
+    let stop = false;
+    const other = (): void => {
+      ran++;
+      if (!stop) setImmediate(other);
+    };
+    setImmediate(other);
+    await serializeInSlices(batch, () => undefined, 100);
+    stop = true;
+    // Three slices: other work ran between them.
+    expect(ran).toBeGreaterThanOrEqual(2);
+  });
+
+  it("writes an empty array when every event is bad", async () => {
+    const out = await serializeInSlices([{ n: 1n } as unknown as IwEvent], () => undefined, 100);
+    expect(out.body).toBe("[]");
   });
 });
