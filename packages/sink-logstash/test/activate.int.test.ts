@@ -73,6 +73,25 @@ describe("activate() with IW_ELK_URL", () => {
     expect(stats!.lastError?.code).toBe("IW_AUTH");
     expect(logger.lines.filter((l) => l.includes("refused the credentials") && l.startsWith("error"))).toHaveLength(1);
     expect(logger.text()).not.toContain("wrong-secret");
+    expect(JSON.stringify(iw.stats())).not.toContain("wrong-secret");
+  });
+
+  it("keeps URL credentials out of the stats and the logs while Logstash is down", async () => {
+    receiver = await startLogstashReceiver({ user: "shipper", password: "url-secret" });
+    await receiver.setFault("down");
+    const logger = recordingLogger();
+    const url = receiver.url.replace("http://", "http://shipper:url-secret@");
+    iw = await activate({ env: { IW_ELK_URL: url, ...FAST }, plugins: [plugin], logger });
+    for (const e of makeTestEvents(5)) iw.emit(e);
+    await new Promise((r) => setTimeout(r, 200));
+    const [stats] = iw.stats();
+    expect(stats!.lastError?.code).toBe("IW_NETWORK");
+    expect(JSON.stringify(stats)).not.toContain("url-secret");
+    expect(logger.text()).not.toContain("url-secret");
+    expect(logger.text()).not.toContain(Buffer.from("shipper:url-secret").toString("base64"));
+    await receiver.setFault("none");
+    expect(await iw.flush(5000)).toBe(true);
+    expect(receiver.events).toHaveLength(5);
   });
 
   it("leaves the sink off with one clear line for a bad value, and the host keeps running", async () => {
