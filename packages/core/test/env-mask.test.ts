@@ -25,3 +25,13 @@ describe("maskSecrets / showValue", () => {
     expect(showValue("IW_X", "y".repeat(500))).toHaveLength(123);
   });
 });
+
+describe("maskSecrets cost", () => {
+  it("stays linear on long tokens (no catastrophic backtracking)", () => {
+    for (const text of ["a".repeat(200_000), "x.".repeat(100_000), `${"p".repeat(100_000)}password=1`]) {
+      const started = performance.now();
+      maskSecrets(text);
+      expect(performance.now() - started).toBeLessThan(500);
+    }
+  });
+});
