@@ -33,17 +33,20 @@ function makeEvents(n) {
   return out;
 }
 
-/** Waits until the receiver holds `n` distinct events, or nothing arrived for a second. */
-async function waitDelivered(n) {
+/** Waits until the receiver counted `n` records (or nothing arrived for a second); returns when. */
+async function waitReceived(n) {
   let last = -1;
-  let lastChange = Date.now();
+  let lastChange = performance.now();
   for (;;) {
-    const { distinct } = await ask("count");
-    if (distinct !== last) [last, lastChange] = [distinct, Date.now()];
-    if (distinct >= n || Date.now() - lastChange > 1000) return distinct;
-    await new Promise((r) => setTimeout(r, 2));
+    const { records } = await ask("count");
+    if (records !== last) [last, lastChange] = [records, performance.now()];
+    if (records >= n || performance.now() - lastChange > 1000) return lastChange;
+    await new Promise((r) => setTimeout(r, 1));
   }
 }
+
+/** Distinct event_ids the receiver got (decoded after the timed part). */
+const verify = async () => (await ask("verify")).distinct;
 
 /**
  * Ours: activation from the environment, exactly as a host would, with the lanes sized to hold
@@ -58,10 +61,9 @@ async function runOurs(ack, events) {
     if (i % 1000 === 999) await yieldToIo();
   }
   await dispatcher.flush(60_000);
-  const delivered = await waitDelivered(events.length);
-  const ms = performance.now() - started;
+  const ms = (await waitReceived(events.length)) - started;
   await dispatcher.close(1000);
-  return { ms, delivered };
+  return { ms, delivered: await verify() };
 }
 
 /** Baseline: the official client, PackedForward, with or without requireAckResponse-style acks. */
@@ -75,10 +77,9 @@ async function runLogger(ack, events) {
     if (i % 1000 === 999) await yieldToIo();
   }
   await Promise.allSettled(pending);
-  const delivered = await waitDelivered(events.length);
-  const ms = performance.now() - started;
+  const ms = (await waitReceived(events.length)) - started;
   await client.disconnect();
-  return { ms, delivered };
+  return { ms, delivered: await verify() };
 }
 
 async function hostLoop(dispatcher) {
@@ -120,6 +121,34 @@ for (let round = 0; round < 3; round++) {
   hostOn.push(await hostLoop(on));
   await on.close(5000);
 }
+// Collector down: every event of the run emitted at a port nobody listens on. What is held
+// after half a second: ours is bounded (and counted), the baseline's queue is not.
+const deadPort = await new Promise((resolve) => {
+  import("node:net").then(({ createServer }) => {
+    const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+});
+const heapMb = async () => {
+  for (let i = 0; i < 3; i++) { globalThis.gc?.(); await new Promise((r) => setTimeout(r, 20)); }
+  return process.memoryUsage().heapUsed / 1048576;
+};
+const dead = await activate({ env: { IW_FLUENTD_URL: `tcp://127.0.0.1:${deadPort}` }, plugins: [plugin], logger: silentLogger });
+for (let i = 0; i < events.length; i++) { dead.emit(events[i]); if (i % 1000 === 999) await yieldToIo(); }
+await new Promise((r) => setTimeout(r, 500));
+const [deadStats] = dead.stats();
+await dead.close(100);
+const deadClient = new FluentClient("inferwall", { socket: { host: "127.0.0.1", port: deadPort }, eventMode: "PackedForward" });
+const heapBefore = await heapMb();
+let settled = 0;
+for (let i = 0; i < events.length; i++) {
+  deadClient.emit(events[i].log_type, events[i], new Date(events[i].timestamp)).then(() => settled++, () => settled++);
+  if (i % 1000 === 999) await yieldToIo();
+}
+await new Promise((r) => setTimeout(r, 500));
+const loggerHeldMb = (await heapMb()) - heapBefore;
+const loggerPending = events.length - settled;
+await deadClient.disconnect().catch(() => {});
+
 worker.postMessage("close");
 await new Promise((r) => worker.once("exit", r));
 
@@ -142,5 +171,12 @@ lines.push(
   `| sinks off | ${median(hostOff).toFixed(1)} |`,
   `| @iw/sink-fluentd on (acks) | ${median(hostOn).toFixed(1)} (on/off ${(median(hostOn) / median(hostOff)).toFixed(3)}) |`,
   `| @fluent-org/logger on (acks) | ${median(hostLogger).toFixed(1)} (on/off ${(median(hostLogger) / median(hostOff)).toFixed(3)}) |`,
+);
+lines.push(
+  "",
+  `| collector down, ${N.toLocaleString("en-US")} events emitted | what is held after 0.5 s |`,
+  "|---|---|",
+  `| @iw/sink-fluentd | ${deadStats.queued + deadStats.inFlight} events queued (bounded by IW_FLUENTD_QUEUE_SIZE), ${deadStats.dropped.queue_full} dropped as queue_full and counted |`,
+  `| @fluent-org/logger | ${loggerPending} emits pending, +${loggerHeldMb.toFixed(1)} MB heap${globalThis.gc ? "" : " (run with --expose-gc)"}, unbounded |`,
 );
 process.stdout.write(`${lines.join("\n")}\n`);
