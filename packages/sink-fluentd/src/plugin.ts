@@ -59,7 +59,7 @@ export const fluentdEnvSchema = z
     IW_FLUENTD_CERT_FILE: envFile("PEM client certificate for mutual TLS; with IW_FLUENTD_KEY_FILE"),
     IW_FLUENTD_KEY_FILE: envFile("PEM client key for mutual TLS; with IW_FLUENTD_CERT_FILE"),
     IW_FLUENTD_TLS_VERIFY: envBool(true, "verify the server certificate"),
-    IW_FLUENTD_HEADERS: envHeaders("IW_FLUENTD_HEADERS"),
+    IW_FLUENTD_HEADERS: envHeaders("IW_FLUENTD_HEADERS").describe(`in_http only: ${envHeaders("IW_FLUENTD_HEADERS").description ?? ""}`),
   })
   .superRefine((env, ctx) => {
     const scheme = env.IW_FLUENTD_URL.protocol;
@@ -69,6 +69,7 @@ export const fluentdEnvSchema = z
     if (env.IW_FLUENTD_USERNAME !== undefined && env.IW_FLUENTD_PASSWORD === undefined) issue("IW_FLUENTD_PASSWORD", "required with IW_FLUENTD_USERNAME");
     if (env.IW_FLUENTD_PASSWORD !== undefined && env.IW_FLUENTD_USERNAME === undefined) issue("IW_FLUENTD_USERNAME", "required with IW_FLUENTD_PASSWORD");
     if (env.IW_FLUENTD_USERNAME !== undefined && env.IW_FLUENTD_SHARED_KEY === undefined) issue("IW_FLUENTD_SHARED_KEY", "required with IW_FLUENTD_USERNAME (users are part of the <security> handshake)");
+    if (forward && Object.keys(env.IW_FLUENTD_HEADERS).length > 0) issue("IW_FLUENTD_HEADERS", "only applies to http:// and https:// (in_http)");
     if (!forward && env.IW_FLUENTD_SHARED_KEY !== undefined) issue("IW_FLUENTD_SHARED_KEY", "only applies to tcp://, tls:// and unix:// (in_http has no handshake)");
     if (!tls && (env.IW_FLUENTD_CA_FILE || env.IW_FLUENTD_CERT_FILE || env.IW_FLUENTD_KEY_FILE)) {
       issue("IW_FLUENTD_URL", `is ${scheme}// but TLS files are set; use tls:// or https://`);

@@ -62,6 +62,7 @@ describe("plugin", () => {
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_USERNAME: "u", IW_FLUENTD_PASSWORD: "p" }, /IW_FLUENTD_SHARED_KEY: required with IW_FLUENTD_USERNAME/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_SHARED_KEY: "k", IW_FLUENTD_USERNAME: "u" }, /IW_FLUENTD_PASSWORD: required with IW_FLUENTD_USERNAME/],
     [{ IW_FLUENTD_URL: "http://x:9880", IW_FLUENTD_SHARED_KEY: "k" }, /IW_FLUENTD_SHARED_KEY: only applies to tcp/],
+    [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_HEADERS: "X-A=1" }, /IW_FLUENTD_HEADERS: only applies to http/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_CA_FILE: "CA" }, /IW_FLUENTD_URL: is tcp:\/\/ but TLS files are set/],
     [{ IW_FLUENTD_URL: "tls://x", IW_FLUENTD_CA_FILE: "/nonexistent/ca.pem" }, /IW_FLUENTD_CA_FILE: cannot read the file \(ENOENT\)/],
   ] as [Record<string, string>, RegExp][])("refuses %o", (env, expected) => {
