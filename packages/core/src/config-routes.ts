@@ -1,7 +1,7 @@
 import { DeliveryQueue } from "./delivery-queue.js";
 import type { Route } from "./dispatcher.js";
 import type { Env } from "./env-instances.js";
-import { findInstances, instanceSinkName } from "./env-instances.js";
+import { findInstances, instanceSinkName, splitActivating } from "./env-instances.js";
 import { maskSecrets } from "./env-mask.js";
 import type { IwError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -53,7 +53,8 @@ export async function buildRoutes(
     let sink: Sink;
     let queue: DeliveryQueue;
     try {
-      sink = renamed(plugin.create(parsed.options, { logger: sinkLogger, env: inst.env }), name);
+      const envPrefix = splitActivating(inst.activating).prefix;
+      sink = renamed(plugin.create(parsed.options, { logger: sinkLogger, env: inst.env, sinkName: name, envPrefix }), name);
       const transform = createRedactor(redact);
       queue = new DeliveryQueue(sink, parsed.generic.queue, { logger, ...(transform === undefined ? {} : { transform }) });
     } catch (err) {

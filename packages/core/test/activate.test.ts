@@ -194,6 +194,15 @@ describe("named instances", () => {
     expect(d.stats().map((x) => x.sink)).toEqual(["mem", "mem:soc"]);
   });
 
+  it("tells each sink its name and real variable prefix", async () => {
+    const { plugin, records } = memoryPlugin();
+    keep(await activate({ env: { IW_MEM_URL: "mem://base", IW_MEM_SOC_URL: "mem://soc" }, plugins: [plugin], logger: recordingLogger().logger }));
+    expect(records.map((r) => r.deps)).toEqual([
+      { sinkName: "mem", envPrefix: "IW_MEM" },
+      { sinkName: "mem:soc", envPrefix: "IW_MEM_SOC" },
+    ]);
+  });
+
   it("names the instance's real variable in errors, and keeps the base instance on", async () => {
     const { logger } = recordingLogger();
     const { plugin } = memoryPlugin();
@@ -219,6 +228,23 @@ describe("named instances", () => {
     const warned = lines.filter((l) => l.level === "warn").map((l) => l.message);
     expect(warned).toContain("IW_MEM_BATCH_URL is not read as a named instance of mem: its name is the first word of one of the sink's option names; choose another name");
     expect(warned.some((m) => m.startsWith("IW_MEM_LEVEL_URL is not read"))).toBe(true);
+  });
+});
+
+describe("plugin queue defaults", () => {
+  it("apply under the IW_<PREFIX>_* variables and show in error messages", async () => {
+    const { plugin, records } = memoryPlugin("IW_MEM", "mem", { queueDefaults: { maxBatchSize: 2, flushIntervalMs: 0, attemptTimeoutMs: 15_000 } });
+    const d = keep(await activate({ env: { IW_MEM_URL: "mem://a" }, plugins: [plugin], logger: recordingLogger().logger }));
+    for (let i = 0; i < 5; i++) d.emit(scan());
+    expect(await d.flush(2000)).toBe(true);
+    expect(records[0]!.batches.map((b) => b.length)).toEqual([2, 2, 1]);
+    const overridden = memoryPlugin("IW_MEM", "mem", { queueDefaults: { maxBatchSize: 2, flushIntervalMs: 0 } });
+    const d2 = keep(await activate({ env: { IW_MEM_URL: "mem://a", IW_MEM_BATCH_SIZE: "5" }, plugins: [overridden.plugin], logger: recordingLogger().logger }));
+    for (let i = 0; i < 5; i++) d2.emit(scan());
+    expect(await d2.flush(2000)).toBe(true);
+    expect(overridden.records[0]!.batches.map((b) => b.length)).toEqual([5]);
+    const { errors } = await activateWithReport({ env: { IW_MEM_URL: "mem://a", IW_MEM_TIMEOUT_MS: "1" }, plugins: [plugin], logger: recordingLogger().logger });
+    expect(errors[0]!.message).toBe('IW_MEM_TIMEOUT_MS="1" is invalid: out of range or not a whole number; expected a whole number from 100 to 600000 ms; default 15000 ms');
   });
 });
 

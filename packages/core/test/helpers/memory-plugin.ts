@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineSinkPlugin } from "@iw/core";
-import type { IwEvent, Logger, SendResult, Sink } from "@iw/core";
+import type { IwEvent, Logger, QueueOptions, SendResult, Sink, SinkDeps } from "@iw/core";
 import { envInt, envUrlList } from "@iw/core/schema";
 
 /** What a memory sink was created with and what it received. */
@@ -8,6 +8,8 @@ export interface MemoryRecord {
   readonly name: string;
   readonly options: MemoryOptions;
   readonly batches: IwEvent[][];
+  /** What `create` got besides its options. */
+  readonly deps: { readonly sinkName?: string; readonly envPrefix?: string };
   closed: boolean;
 }
 
@@ -23,7 +25,7 @@ export interface MemoryOptions {
  * `IW_<P>_TOKEN` is a secret of at least 8 characters; `IW_<P>_LEVEL` a number from 1 to 5.
  * Every sink it creates is recorded in `records`, and every batch it receives.
  */
-export function memoryPlugin(prefix = "IW_MEM", name = "mem", opts: { throwOnCreate?: boolean } = {}) {
+export function memoryPlugin(prefix = "IW_MEM", name = "mem", opts: { throwOnCreate?: boolean; queueDefaults?: Partial<QueueOptions> } = {}) {
   const records: MemoryRecord[] = [];
   const options = z
     .object({
@@ -41,9 +43,10 @@ export function memoryPlugin(prefix = "IW_MEM", name = "mem", opts: { throwOnCre
     env: `${prefix}_URL`,
     options,
     secrets: [`${prefix}_TOKEN`],
-    create(o, deps: { logger: Logger }): Sink {
+    ...(opts.queueDefaults === undefined ? {} : { queueDefaults: opts.queueDefaults }),
+    create(o, deps: SinkDeps): Sink {
       if (opts.throwOnCreate) throw new Error("cannot create: password=hunter22 refused");
-      const record: MemoryRecord = { name, options: o, batches: [], closed: false };
+      const record: MemoryRecord = { name, options: o, batches: [], deps: { sinkName: deps.sinkName, envPrefix: deps.envPrefix }, closed: false };
       records.push(record);
       deps.logger.debug("memory sink created");
       return {
