@@ -50,7 +50,7 @@ export class HttpNode implements NodeHealth {
    * Sends one request body and classifies the answer. Never throws: network problems, TLS
    * problems and aborts by `signal` come back as results.
    */
-  async send(body: string | Buffer, signal: AbortSignal): Promise<SendResult> {
+  async send(body: Buffer, signal: AbortSignal): Promise<SendResult> {
     const what = `Logstash ${this.label}`;
     try {
       const res = await this.#pool.request({

@@ -44,15 +44,21 @@ function slowPath(batch: readonly IwEvent[], map: ((event: IwEvent) => unknown) 
   return { body: `[${parts.join(",")}]`, count: parts.length, malformed: batch.length - parts.length, firstError };
 }
 
-/** A batch serialized, ready to send. */
+/** A batch serialized into UTF-8 bytes, ready to send. */
 export interface SerializedBody {
-  /** One JSON array. A string: the socket encodes it to UTF-8 as it writes, with no extra copy. */
-  readonly body: string;
+  /**
+   * One JSON array. Bytes, not a string: encoding each slice as it is made spreads the work over
+   * the slices, and undici writes a Buffer body for a fraction of the CPU of a long string.
+   */
+  readonly body: Buffer;
   readonly count: number;
   readonly malformed: number;
   readonly firstError: Error | undefined;
 }
 
+const OPEN = Buffer.from("[");
+const CLOSE = Buffer.from("]");
+const COMMA = Buffer.from(",");
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -66,8 +72,11 @@ export async function serializeInSlices(
   mapFor: (slice: readonly IwEvent[]) => ((event: IwEvent) => unknown) | undefined,
   sliceSize: number,
 ): Promise<SerializedBody> {
-  if (batch.length <= sliceSize) return serializeBatch(batch, mapFor(batch));
-  const parts: string[] = [];
+  if (batch.length <= sliceSize) {
+    const whole = serializeBatch(batch, mapFor(batch));
+    return { ...whole, body: Buffer.from(whole.body, "utf8") };
+  }
+  const pieces: Buffer[] = [OPEN];
   let count = 0;
   let malformed = 0;
   let firstError: Error | undefined;
@@ -78,9 +87,12 @@ export async function serializeInSlices(
     malformed += part.malformed;
     firstError ??= part.firstError;
     if (part.count === 0) continue;
-    // Without the slice's own brackets: V8 makes that substring without copying.
-    parts.push(part.body.slice(1, -1));
+    if (count > 0) pieces.push(COMMA);
+    // Encode the flat string JSON.stringify made, then drop its brackets without a copy.
+    const bytes = Buffer.from(part.body, "utf8");
+    pieces.push(bytes.subarray(1, bytes.length - 1));
     count += part.count;
   }
-  return { body: `[${parts.join(",")}]`, count, malformed, firstError };
+  pieces.push(CLOSE);
+  return { body: Buffer.concat(pieces), count, malformed, firstError };
 }

@@ -13,7 +13,7 @@ describe("serializeBatch", () => {
     const out = serializeBatch(batch);
     expect(out.count).toBe(2);
     expect(out.malformed).toBe(0);
-    expect(JSON.parse(out.body)).toEqual(batch);
+    expect(JSON.parse(out.body.toString())).toEqual(batch);
   });
 
   it("leaves out an event holding a BigInt and keeps the others", () => {
@@ -22,7 +22,7 @@ describe("serializeBatch", () => {
     expect(out.count).toBe(2);
     expect(out.malformed).toBe(1);
     expect(out.firstError?.message).toMatch(/BigInt/);
-    expect((JSON.parse(out.body) as { request_id: string }[]).map((e) => e.request_id)).toEqual(["r1", "r3"]);
+    expect((JSON.parse(out.body.toString()) as { request_id: string }[]).map((e) => e.request_id)).toEqual(["r1", "r3"]);
   });
 
   it("leaves out an event with a cycle", () => {
@@ -30,7 +30,7 @@ describe("serializeBatch", () => {
     bad.self = bad;
     const out = serializeBatch([bad, event(3)]);
     expect(out.malformed).toBe(1);
-    expect(JSON.parse(out.body)).toHaveLength(1);
+    expect(JSON.parse(out.body.toString())).toHaveLength(1);
   });
 
   it("applies the mapping and counts a mapping that throws as malformed", () => {
@@ -39,7 +39,7 @@ describe("serializeBatch", () => {
       return { id: e.event_id };
     });
     expect(out.malformed).toBe(1);
-    expect(JSON.parse(out.body)).toEqual([{ id: expect.any(String) }]);
+    expect(JSON.parse(out.body.toString())).toEqual([{ id: expect.any(String) }]);
   });
 
   it("produces an empty array when nothing can be serialized", () => {
@@ -53,7 +53,7 @@ describe("serializeInSlices", () => {
     const batch = Array.from({ length: 250 }, (_, i) => event(i));
     const out = await serializeInSlices(batch, () => undefined, 100);
     expect(out.count).toBe(250);
-    expect(out.body).toBe(JSON.stringify(batch));
+    expect(out.body.toString("utf8")).toBe(JSON.stringify(batch));
   });
 
   it("leaves out bad events in any slice and keeps valid JSON", async () => {
@@ -62,7 +62,7 @@ describe("serializeInSlices", () => {
     (batch[6] as unknown as { n: bigint }).n = 1n;
     const out = await serializeInSlices(batch, () => undefined, 3);
     expect(out).toMatchObject({ count: 5, malformed: 2 });
-    expect((JSON.parse(out.body) as { request_id: string }[]).map((e) => e.request_id)).toEqual(["r1", "r2", "r3", "r4", "r5"]);
+    expect((JSON.parse(out.body.toString()) as { request_id: string }[]).map((e) => e.request_id)).toEqual(["r1", "r2", "r3", "r4", "r5"]);
   });
 
   it("yields to the event loop between slices", async () => {
@@ -82,6 +82,14 @@ describe("serializeInSlices", () => {
 
   it("writes an empty array when every event is bad", async () => {
     const out = await serializeInSlices([{ n: 1n } as unknown as IwEvent], () => undefined, 100);
-    expect(out.body).toBe("[]");
+    expect(out.body.toString()).toBe("[]");
+  });
+});
+
+describe("serializeInSlices with non-ASCII text", () => {
+  it("encodes UTF-8 correctly across slices", async () => {
+    const batch = Array.from({ length: 5 }, (_, i) => ({ ...event(i), policy: `política-${i}-😀` }) as IwEvent);
+    const out = await serializeInSlices(batch, () => undefined, 2);
+    expect(JSON.parse(out.body.toString("utf8"))).toEqual(batch);
   });
 });
