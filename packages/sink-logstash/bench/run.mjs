@@ -34,7 +34,8 @@ try {
     const row = (name, x, count) =>
       log(`| ${name} | ${f0(count)} | ${f0(x.rate)} | ${f2(x.rate / t.ceiling.rate)} | ${f2(x.rate / t.replaced.rate)} | ${verdict(x.ok)} |`);
     row("sink via DeliveryQueue (activate, defaults: 500/batch, 2 in flight)", t.sink, t.n);
-    row("ceiling: pre-serialized 500-event arrays, keep-alive, 2 in flight", t.ceiling, t.n);
+    row("sink.send alone (no queue), 500/batch, 2 in flight", t.direct, t.n);
+    row("ceiling: pre-serialized 500-event arrays (bytes), keep-alive, 2 in flight", t.ceiling, t.n);
     row("replaced: one POST per event, awaited, keep-alive", t.replaced, t.nReplaced);
     row("replaced: one POST per event, awaited, a connection each (as requests.post)", t.replacedNoKeepAlive, t.nReplaced);
     log();
