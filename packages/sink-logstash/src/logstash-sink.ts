@@ -88,7 +88,10 @@ export class LogstashSink implements Sink {
         node.inFlight -= 1;
       }
       this.#observe(node, result);
-      if (result.status !== "retryable" || ctx.signal.aborted) break;
+      if (ctx.signal.aborted) break;
+      // A node refusing the credentials may be the one misconfigured node: try the others, and
+      // drop the batch only when every node refuses it.
+      if (result.status !== "retryable" && !(isAuthRefusal(result) && this.#nodes.all.length > 1)) break;
     }
     // `pick` always returns a node on the first call, so `result` is set.
     const final = result ?? { status: "retryable", error: new IwError("IW_NETWORK", `${this.name}: no Logstash node available`) };
@@ -114,12 +117,16 @@ export class LogstashSink implements Sink {
       this.#nodes.down(node, reason, result.retryAfterMs);
       return;
     }
+    if (isAuthRefusal(result)) {
+      const others = this.#nodes.all.length > 1 ? "batches go to the other nodes, and are dropped when every node refuses them" : "batches are dropped until this is fixed";
+      this.#once(`auth ${node.label}`, `${result.error.message} (IW_ELK_USER / IW_ELK_PASSWORD or the credentials in IW_ELK_URL); ${others}`);
+      this.#nodes.down(node, `HTTP ${result.error.status}`, undefined, true);
+      return;
+    }
     this.#nodes.up(node);
     if (result.status === "success") {
       this.#reported.delete(`auth ${node.label}`);
       this.#reported.delete(`tls ${node.label}`);
-    } else if (result.error instanceof IwHttpError && (result.error.status === 401 || result.error.status === 403)) {
-      this.#once(`auth ${node.label}`, `${result.error.message} (IW_ELK_USER / IW_ELK_PASSWORD or the credentials in IW_ELK_URL); batches are dropped until this is fixed`);
     }
   }
 
@@ -139,6 +146,10 @@ export class LogstashSink implements Sink {
       `${this.name}: left out ${batch.malformed} event(s) that cannot be serialized as JSON (${batch.firstError?.message ?? "unknown"}); ${this.#malformedTotal} so far`,
     );
   }
+}
+
+function isAuthRefusal(result: SendResult): result is { status: "failure"; error: IwHttpError } {
+  return result.status === "failure" && result.error instanceof IwHttpError && (result.error.status === 401 || result.error.status === 403);
 }
 
 function shortReason(error: Error): string {

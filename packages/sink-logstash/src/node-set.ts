@@ -93,15 +93,18 @@ export class NodeSet<N extends NodeHealth> {
     if (wasDown) this.#logger.info(`Logstash node ${node.label} is back; batches go to it again`);
   }
 
-  /** The node failed an attempt: pause it (at least `retryAfterMs`, if the node asked). */
-  down(node: N, reason: string, retryAfterMs?: number): void {
+  /**
+   * The node failed an attempt: pause it (at least `retryAfterMs`, if the node asked). Logs one
+   * warning when the node goes from up to down, unless `quiet` (the caller reports it itself).
+   */
+  down(node: N, reason: string, retryAfterMs?: number, quiet = false): void {
     const wasUp = node.downUntil === 0;
     node.failures += 1;
     const backoff = Math.min(this.#maxMs, this.#initialMs * 2 ** Math.min(node.failures - 1, 30));
     const pause = retryAfterMs === undefined ? backoff : Math.min(this.#maxMs, Math.max(retryAfterMs, 1));
     node.downUntil = this.#now() + pause;
     node.probing = false;
-    if (wasUp) {
+    if (wasUp && !quiet) {
       const others = this.#nodes.length > 1 ? "batches go to the other nodes" : "batches wait and are retried";
       this.#logger.warn(`Logstash node ${node.label} is unavailable (${reason}); ${others}`);
     }

@@ -93,3 +93,25 @@ describe("several Logstash nodes", () => {
     expect(b.events).toHaveLength(2);
   });
 });
+
+describe("several Logstash nodes, one refusing the credentials", () => {
+  it("sends the batches to the nodes that accept them, with one error line for the other", async () => {
+    const logger = recordingLogger();
+    receivers = [await startLogstashReceiver({ user: "shipper", password: "other" }), await startLogstashReceiver({ user: "shipper", password: "pw" })];
+    const [a, b] = receivers as [LogstashReceiver, LogstashReceiver];
+    sink = createLogstashSink({ urls: [a.url, b.url], user: "shipper", password: "pw" }, { logger });
+    for (let i = 0; i < 6; i++) expect(await sink.send(makeTestEvents(2), ctx())).toEqual({ status: "success" });
+    expect(b.events).toHaveLength(12);
+    expect(a.events).toHaveLength(0);
+    expect(logger.lines.filter((l) => l.startsWith("error"))).toEqual([expect.stringMatching(/refused the credentials \(401\).*batches go to the other nodes/)]);
+  });
+
+  it("drops the batch when every node refuses it", async () => {
+    receivers = [await startLogstashReceiver({ user: "u", password: "x" }), await startLogstashReceiver({ user: "u", password: "y" })];
+    const [a, b] = receivers as [LogstashReceiver, LogstashReceiver];
+    sink = createLogstashSink({ urls: [a.url, b.url], user: "u", password: "z" });
+    const result = await sink.send(makeTestEvents(2), ctx());
+    expect(result.status).toBe("failure");
+    expect(a.requests.length + b.requests.length).toBe(2);
+  });
+});
