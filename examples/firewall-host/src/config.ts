@@ -18,7 +18,7 @@ export interface HostConfig {
   readonly rateLimitPerSec: number;
   /** `IW_DEMO_SHUTDOWN_MS`: how long shutdown may wait for the sinks. @default 5000 */
   readonly shutdownMs: number;
-  /** `IW_DEMO_SERVICE`: `service` field of every event. @default "firewall-host" */
+  /** `IW_SERVICE_NAME` (core reads it too, for its own events): `service` field of every event. @default "firewall-host" */
   readonly service: string;
   /** `IW_DEMO_EVENT_HOST`: `host` field of every event; empty leaves it out. @default os.hostname() */
   readonly eventHost: string | undefined;
@@ -60,7 +60,7 @@ export function loadConfig(env: Env): HostConfig {
     policy: POLICIES[policyName],
     rateLimitPerSec: int(env, "IW_DEMO_RATE_LIMIT", 50, 0, 1_000_000),
     shutdownMs: int(env, "IW_DEMO_SHUTDOWN_MS", 5000, 0, 600_000),
-    service: env.IW_DEMO_SERVICE?.trim() || "firewall-host",
+    service: env.IW_SERVICE_NAME?.trim() || "firewall-host",
     eventHost: env.IW_DEMO_EVENT_HOST?.trim(),
     logLevel: oneOf(env, "IW_DEMO_LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
   };

@@ -12,7 +12,7 @@ export interface Actor {
 
 /** Options of `HostEvents`. */
 export interface HostEventsOptions {
-  /** `service` field of every event. @default "firewall-host" — `IW_DEMO_SERVICE` */
+  /** `service` field of every event. @default "firewall-host" — `IW_SERVICE_NAME` */
   readonly service?: string;
   /**
    * `host` field of every event; `null` leaves it out. @default os.hostname() — `IW_DEMO_EVENT_HOST`

@@ -20,7 +20,9 @@ const log = createHostLogger(config.logLevel);
 
 let iw;
 try {
-  iw = await activate({ logger: log });
+  // Core stamps its own events (traffic summaries, sink lifecycle) with IW_SERVICE_NAME: give it
+  // the host's default so every event names the same service.
+  iw = await activate({ env: { ...process.env, IW_SERVICE_NAME: config.service }, logger: log });
 } catch (err) {
   // Only IW_SINKS_STRICT=1 (or a programming error) gets here: a bad sink variable is fatal then.
   log.error(err instanceof IwError ? err.message : `activation failed: ${String(err)}`);
