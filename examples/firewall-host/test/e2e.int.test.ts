@@ -68,6 +68,7 @@ describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
     expect(receiver.duplicates()).toBe(0);
     const own = events.filter((e) => e.log_type === "scan" || (e.log_type === "audit" && ["config", "auth"].includes(String(e.category))) || (e.category === "lifecycle" && ["start", "stop"].includes(String(e.action))));
     expect(own).toHaveLength(7);
+    expect(new Set(events.map((e) => e.service))).toEqual(new Set(["firewall-host"]));
     const scans = events.filter((e) => e.log_type === "scan");
     expect(scans.map((e) => e.request_id).sort()).toEqual(answers.map((a) => a.request_id).sort());
     const blocked = scans.find((e) => e.decision === "block")!;
