@@ -28,10 +28,10 @@ export type LogstashSendResult = SendResult | { readonly status: "success"; read
 /**
  * Ships batches to one or more Logstash `http` inputs as one JSON array per request. Wire I/O
  * and classification only: batching, retries and deadlines are the delivery queue's. A batch
- * that fails on one node with a network error, a timeout-free 5xx or a 429 is tried on the next
- * healthy node within the same call (each node at most once), so one node going away costs no
- * retry delay; when no node takes it, the result is `retryable` and the queue's backoff decides
- * when to come back.
+ * that fails on one node (network or TLS error, 408/429/5xx, credentials refused) is tried on the
+ * next node within the same call, each node at most once and never after `ctx.signal` fired, so
+ * one node going away costs no retry delay; when no node takes it, the last node's result is
+ * returned and the queue's backoff decides when to come back.
  */
 export class LogstashSink implements Sink {
   readonly name: string;
