@@ -45,7 +45,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       chunks.push(chunk);
     });
     req.on("end", () => finish(Buffer.concat(chunks, size)));
-    req.on("aborted", () => finish("aborted"));
+    req.on("close", () => finish("aborted")); // after "end" this is a no-op
     req.on("error", () => finish("aborted"));
   });
 }
