@@ -2,11 +2,14 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Dispatcher, Logger } from "@iw/core";
 import { KeyStore, keyPrefix, presentedKey } from "./auth.js";
-import { HostEvents } from "./host-events.js";
+import { HostEvents, type Actor } from "./host-events.js";
 import { parseScanRequest, readBody, sendJson } from "./http-util.js";
 import { createMetrics, type FirewallMetrics } from "./metrics.js";
 import { RateLimiter } from "./rate-limit.js";
 import { POLICIES, scan, type Policy } from "./scanner.js";
+
+/** How long `POST /v1/sinks/test` waits for each sink. */
+export const SINK_TEST_TIMEOUT_MS = 5000;
 
 /** Largest accepted scan request body. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
@@ -53,7 +56,8 @@ export function createFirewallServer(options: FirewallServerOptions): Server {
   const events = options.events ?? new HostEvents(dispatcher);
   const metrics = options.metrics ?? createMetrics(dispatcher);
 
-  async function handleScan(req: IncomingMessage, res: ServerResponse, direction: "input" | "output"): Promise<void> {
+  /** Checks the API key and the rate limit; answers 401/429 itself and returns undefined then. */
+  function authorize(req: IncomingMessage, res: ServerResponse): { key: string; actor: Actor } | undefined {
     const sourceIp = req.socket.remoteAddress ?? null;
     const key = presentedKey(req);
     if (key === undefined || !keys.has(key)) {
@@ -61,18 +65,23 @@ export function createFirewallServer(options: FirewallServerOptions): Server {
       const prefix = key === undefined ? null : keyPrefix(key);
       events.audit("auth", "auth_failed", { reason: key === undefined ? "missing_key" : "invalid_key", path: req.url }, { sourceIp, keyPrefix: prefix });
       sendJson(res, 401, { error: "unauthorized", message: "a valid API key is required (Authorization: Bearer iwk_… or X-API-Key)" }, { "www-authenticate": 'Bearer realm="firewall-host"' });
-      return;
+      return undefined;
     }
-    const prefix = keyPrefix(key);
+    const actor = { sourceIp, keyPrefix: keyPrefix(key) };
     if (!limiter.take(key)) {
       metrics.countRejected("rate_limit");
       const rejected = limiter.reportRejection(key);
       if (rejected !== undefined) {
-        events.audit("rate_limit", "rate_limited", { limit_per_sec: limiter.ratePerSec, rejected, path: req.url }, { sourceIp, keyPrefix: prefix });
+        events.audit("rate_limit", "rate_limited", { limit_per_sec: limiter.ratePerSec, rejected, path: req.url }, actor);
       }
       sendJson(res, 429, { error: "rate_limited", message: `more than ${limiter.ratePerSec} requests per second` }, { "retry-after": String(limiter.retryAfterSec(key)) });
-      return;
+      return undefined;
     }
+    return { key, actor };
+  }
+
+  async function handleScan(req: IncomingMessage, res: ServerResponse, direction: "input" | "output"): Promise<void> {
+    if (authorize(req, res) === undefined) return;
     const body = await readBody(req, maxBodyBytes);
     if (body === "aborted") return;
     if (body === "too_large") {
@@ -92,6 +101,16 @@ export function createFirewallServer(options: FirewallServerOptions): Server {
     events.scan(direction, result, requestId);
     // A block is a verdict, not an HTTP error: the caller decides what to do with it.
     sendJson(res, 200, { ...result, request_id: requestId });
+  }
+
+  /** Sends one `[Test message]` event of each type through every sink, like a "Test integration" button. */
+  async function handleSinkTest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const auth = authorize(req, res);
+    if (auth === undefined) return;
+    const reports = await dispatcher.test(SINK_TEST_TIMEOUT_MS);
+    const ok = reports.every((r) => r.ok);
+    events.audit("admin", "sinks_tested", { ok, sinks: reports.map((r) => ({ sink: r.sink, ok: r.ok, latency_ms: Math.round(r.latencyMs), error: r.error ?? null })) }, auth.actor);
+    sendJson(res, 200, { ok, sinks: reports });
   }
 
   async function handleMetrics(res: ServerResponse): Promise<void> {
@@ -121,6 +140,10 @@ export function createFirewallServer(options: FirewallServerOptions): Server {
     if (scanRoute !== undefined) {
       if (req.method !== "POST") return sendJson(res, 405, { error: "method_not_allowed" }, { allow: "POST" });
       return handleScan(req, res, scanRoute);
+    }
+    if (path === "/v1/sinks/test") {
+      if (req.method !== "POST") return sendJson(res, 405, { error: "method_not_allowed" }, { allow: "POST" });
+      return handleSinkTest(req, res);
     }
     if (path === "/healthz" || path === "/metrics") {
       if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "method_not_allowed" }, { allow: "GET" });

@@ -114,6 +114,17 @@ describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
     expect(receiver.events).toHaveLength(0);
   });
 
+  it("tests the sink on POST /v1/sinks/test: [Test message] events reach Logstash", async () => {
+    receiver = await startLogstashReceiver();
+    host = await startHost({ IW_ELK_URL: receiver.url, IW_DEMO_API_KEYS: KEY });
+    const res = await fetch(`${host.url}/v1/sinks/test`, { method: "POST", headers: { "x-api-key": KEY } });
+    const body = (await res.json()) as { ok: boolean; sinks: { sink: string; ok: boolean; events: number }[] };
+    expect(body).toMatchObject({ ok: true, sinks: [{ sink: "logstash", ok: true }] });
+    const tests = receiver.events.filter((e) => e.test === true);
+    expect(tests.length).toBe(body.sinks[0]!.events);
+    expect(tests.length).toBeGreaterThan(0);
+  });
+
   it("runs without any sink when IW_ELK_URL is unset, and exits 0 on SIGINT", async () => {
     host = await startHost({ IW_DEMO_API_KEYS: KEY });
     expect((await scanRequest(host.url, "input", "hello")).status).toBe(200);

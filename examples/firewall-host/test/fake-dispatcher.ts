@@ -23,8 +23,11 @@ export class FakeDispatcher implements Dispatcher {
     this.events.push(event);
   }
 
+  /** What `test()` answers for each sink. */
+  testReport: Omit<SinkTestReport, "sink"> = { ok: true, latencyMs: 3.2, events: 3 };
+
   test(): Promise<SinkTestReport[]> {
-    return Promise.resolve([]);
+    return Promise.resolve(this.sinks.map((sink) => ({ sink, ...this.testReport })));
   }
 
   stats(): SinkStats[] {

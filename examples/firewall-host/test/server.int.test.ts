@@ -159,6 +159,25 @@ describe("POST /v1/scan/input", () => {
   });
 });
 
+describe("POST /v1/sinks/test", () => {
+  it("runs the sinks' test and records who asked in an admin audit event", async () => {
+    const { url, iw } = await start();
+    iw.testReport = { ok: false, latencyMs: 12.6, events: 0, error: "HTTP 401 from logstash" };
+    const res = await fetch(`${url}/v1/sinks/test`, { method: "POST", headers: { authorization: `Bearer ${KEY}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: false, sinks: [{ sink: "memory", ok: false, latencyMs: 12.6, events: 0, error: "HTTP 401 from logstash" }] });
+    expect(iw.events).toMatchObject([
+      { category: "admin", action: "sinks_tested", key_prefix: "iwk_scan_", details: { ok: false, sinks: [{ sink: "memory", ok: false, latency_ms: 13, error: "HTTP 401 from logstash" }] } },
+    ]);
+  });
+
+  it("requires an API key", async () => {
+    const { url, iw } = await start();
+    expect((await fetch(`${url}/v1/sinks/test`, { method: "POST" })).status).toBe(401);
+    expect(iw.events).toMatchObject([{ category: "auth", action: "auth_failed", details: { path: "/v1/sinks/test" } }]);
+  });
+});
+
 describe("GET /healthz and /metrics", () => {
   it("reports the sinks' state", async () => {
     const { url } = await start();
