@@ -1,5 +1,6 @@
 import { consoleLoggerFromEnv } from "./console-logger.js";
-import { NOOP_DISPATCHER, createDispatcher } from "./dispatcher.js";
+import { hostname } from "node:os";
+import { LifecycleRelay, NOOP_DISPATCHER, createDispatcher } from "./dispatcher.js";
 import type { Route } from "./dispatcher.js";
 import type { Dispatcher } from "./dispatcher-types.js";
 import { maskSecrets } from "./env-mask.js";
@@ -30,6 +31,11 @@ export interface ActivateOptions {
   readonly resolveFrom?: string | URL;
   /** Reject with every configuration error instead of leaving bad sinks off. @default false — `IW_SINKS_STRICT` */
   readonly strict?: boolean;
+  /**
+   * How often a traffic summary event is sent; 0 turns it off. Overrides the variable.
+   * @default 3_600_000 — `IW_SUMMARY_INTERVAL_S` (in seconds)
+   */
+  readonly summaryIntervalMs?: number;
 }
 
 /** What {@link activateWithReport} returns: the dispatcher and every problem found. */
@@ -70,8 +76,11 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
   const active = plugins.filter((p) => looksActivated(env, p.env));
   const failed = () => strict && errors.length > 0;
   let routes: Route[] = [];
+  let summaryIntervalS = 0;
+  let service: string | undefined;
+  const relay = new LifecycleRelay();
   try {
-    if (active.length > 0) routes = await buildRoutes(active, env, logger, report, () => !failed());
+    if (active.length > 0) ({ routes, summaryIntervalS, service } = await buildRoutes(active, env, logger, report, () => !failed(), relay));
   } catch (err) {
     // Not a configuration problem (a bug, a broken install): still never take the host down.
     const why = maskSecrets(err instanceof Error ? err.message : String(err));
@@ -82,7 +91,10 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
     await Promise.all(routes.map((r) => r.queue.close(1000)));
     throw strictError(errors);
   }
-  return { dispatcher: routes.length === 0 ? NOOP_DISPATCHER : createDispatcher(routes, { logger }), errors };
+  if (routes.length === 0) return { dispatcher: NOOP_DISPATCHER, errors };
+  const summaryIntervalMs = options.summaryIntervalMs ?? summaryIntervalS * 1000;
+  const eventFields = { host: hostname(), ...(service === undefined ? {} : { service }) };
+  return { dispatcher: createDispatcher(routes, { logger, lifecycle: relay, summaryIntervalMs, eventFields }), errors };
 }
 
 function strictError(errors: readonly IwError[]): IwConfigError {

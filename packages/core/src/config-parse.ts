@@ -18,6 +18,9 @@ export interface GlobalConfig {
   readonly redact: RedactMode;
   readonly redactFields: readonly string[];
   readonly redactKey: string | undefined;
+  /** 0 = no traffic summaries. */
+  readonly summaryIntervalS: number;
+  readonly service: string | undefined;
 }
 
 interface Issue {
@@ -38,6 +41,8 @@ export function parseGlobal(env: Env): { config?: GlobalConfig; errors: IwConfig
       redact: (result.data["IW_REDACT"] as RedactMode | undefined) ?? "off",
       redactFields: (result.data["IW_REDACT_FIELDS"] as readonly string[] | undefined) ?? DEFAULT_REDACT_FIELDS,
       redactKey: key === "" ? undefined : key,
+      summaryIntervalS: result.data["IW_SUMMARY_INTERVAL_S"] as number,
+      service: (result.data["IW_SERVICE_NAME"] as string | undefined) || undefined,
     },
     errors: [],
   };

@@ -1,5 +1,5 @@
 import { DeliveryQueue } from "./delivery-queue.js";
-import type { Route } from "./dispatcher.js";
+import type { LifecycleRelay, Route } from "./dispatcher.js";
 import type { Env } from "./env-instances.js";
 import { findInstances, instanceSinkName, splitActivating } from "./env-instances.js";
 import { maskSecrets } from "./env-mask.js";
@@ -21,7 +21,8 @@ export async function buildRoutes(
   logger: Logger,
   report: (e: IwError) => void,
   create: () => boolean,
-): Promise<Route[]> {
+  relay?: LifecycleRelay,
+): Promise<BuiltRoutes> {
   const cfg = await import("./config-parse.js");
   const global = cfg.parseGlobal(env);
   for (const e of global.errors) report(e);
@@ -44,7 +45,8 @@ export async function buildRoutes(
       }
     }
   }
-  if (!create()) return [];
+  const settings = { summaryIntervalS: global.config?.summaryIntervalS ?? 0, service: global.config?.service };
+  if (!create()) return { routes: [], ...settings };
   const routes: Route[] = [];
   let warnedKey = false;
   for (const { plugin, inst, name, parsed, global: g } of valid) {
@@ -56,7 +58,11 @@ export async function buildRoutes(
       const envPrefix = splitActivating(inst.activating).prefix;
       sink = renamed(plugin.create(parsed.options, { logger: sinkLogger, env: inst.env, sinkName: name, envPrefix }), name);
       const transform = createRedactor(redact);
-      queue = new DeliveryQueue(sink, parsed.generic.queue, { logger, ...(transform === undefined ? {} : { transform }) });
+      queue = new DeliveryQueue(sink, parsed.generic.queue, {
+        logger,
+        ...(transform === undefined ? {} : { transform }),
+        ...(relay === undefined ? {} : { onStateChange: relay.onStateChange }),
+      });
     } catch (err) {
       const why = maskSecrets(err instanceof Error ? err.message : String(err));
       report(new IwPluginError("IW_PLUGIN_INVALID", `${inst.activating}: the ${plugin.name} sink could not be created: ${why}`, inst.activating, err));
@@ -69,7 +75,16 @@ export async function buildRoutes(
     routes.push({ sink, queue, accepts: parsed.generic.filter.accepts });
     log(logger, "info", `sink ${name} active (events: ${parsed.generic.filter.text}, redact: ${redact.mode})`, { sink: name });
   }
-  return routes;
+  return { routes, ...settings };
+}
+
+/** The routes, and the process-wide settings the dispatcher needs. */
+export interface BuiltRoutes {
+  readonly routes: Route[];
+  /** `IW_SUMMARY_INTERVAL_S`; 0 = off. */
+  readonly summaryIntervalS: number;
+  /** `IW_SERVICE_NAME`. */
+  readonly service: string | undefined;
 }
 
 /** A sink under another name (a named instance), delegating so `#private` fields keep working. */

@@ -38,8 +38,8 @@ export interface DispatcherOptions {
   readonly eventFields?: { readonly service?: string; readonly host?: string };
   /**
    * Queue state changes arrive through this relay and become lifecycle audit events
-   * (`sink_disabled`, `sink_recovered`) sent to the *other* destinations; with it, each sink's
-   * `sink_activated` event is sent to every destination at creation. @default none: no
+   * (`sink_activated` at creation, `sink_disabled`, `sink_recovered`) sent to the *other*
+   * destinations, so a dead destination is reported through a live one. @default none: no
    * lifecycle events
    */
   readonly lifecycle?: LifecycleRelay;
@@ -131,7 +131,7 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
       if (change.to !== "backoff") outages.delete(change.sink);
       if (event) fanOut(withFields(event), change.sink);
     });
-    for (const route of list) fanOut(withFields(sinkActivatedEvent(route.sink.name)));
+    for (const route of list) fanOut(withFields(sinkActivatedEvent(route.sink.name)), route.sink.name);
   }
 
   return {

@@ -46,3 +46,7 @@ export type { EcsDocument, EcsOptions } from "./ecs.js";
 export { createConsoleLogger, consoleLoggerFromEnv } from "./console-logger.js";
 export type { ConsoleLoggerOptions, LogLevel } from "./console-logger.js";
 export { maskSecrets, maskFields, isSecretName, showValue, MASK } from "./env-mask.js";
+export { LifecycleRelay } from "./dispatcher.js";
+export { TrafficSummary } from "./summary.js";
+export { lifecycleEventFor, sinkActivatedEvent } from "./lifecycle.js";
+export type { SummaryEvent } from "./events.js";

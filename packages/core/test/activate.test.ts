@@ -189,8 +189,12 @@ describe("named instances", () => {
     d.emit(s);
     d.emit(a);
     expect(await d.flush(2000)).toBe(true);
-    expect(records[0]!.batches.flat()).toEqual([a, s]); // the audit lane is sent first
-    expect(records[1]!.batches.flat()).toEqual([a]);
+    // Each instance first hears that the other one was activated (a lifecycle audit event).
+    const [base, soc] = [records[0]!.batches.flat(), records[1]!.batches.flat()];
+    expect(base.map((e) => e.log_type === "audit" && e.category === "lifecycle" && e.details)).toEqual([{ sink: "mem:soc" }, false, false]);
+    expect(base.slice(1)).toEqual([a, s]); // the audit lane is sent first
+    expect(soc.map((e) => e.log_type === "audit" && e.category === "lifecycle" && e.details)).toEqual([{ sink: "mem" }, false]);
+    expect(soc.slice(1)).toEqual([a]);
     expect(d.stats().map((x) => x.sink)).toEqual(["mem", "mem:soc"]);
   });
 
@@ -299,8 +303,9 @@ describe("redaction through activate()", () => {
     d.emit(e);
     expect(await d.flush(2000)).toBe(true);
     expect(e.matches[0]!.matched_text).toBe("ignore all previous instructions");
-    expect((a.records[0]!.batches[0]![0] as typeof e).matches[0]!.matched_text).toBe("[REDACTED]");
-    expect(b.records[0]!.batches[0]![0]).toBe(e);
+    const scansOf = (r: { batches: unknown[][] }) => r.batches.flat().filter((x) => (x as { log_type: string }).log_type === "scan");
+    expect((scansOf(a.records[0]!)[0] as typeof e).matches[0]!.matched_text).toBe("[REDACTED]");
+    expect(scansOf(b.records[0]!)[0]).toBe(e);
   });
 
   it("keeps every sink off when a global redaction variable is bad", async () => {

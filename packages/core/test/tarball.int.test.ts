@@ -117,12 +117,19 @@ describe.skipIf(!hasPnpm)("packed @iw/core + sink installed with pnpm (isolated 
     expect(report.coreSeesSink).toBe(false); // so resolving from the application is what made it work
     expect(report.sinks).toEqual(["echo", "logstash"]);
     expect(report.drained).toBe(true);
-    expect(report.stats).toEqual([expect.objectContaining({ sink: "echo", emitted: 2, delivered: 2 }), expect.objectContaining({ sink: "logstash", emitted: 2, delivered: 2 })]);
-    for (const path of ["/elk", "/echo"]) {
+    // Each sink gets the app's 2 events and the lifecycle event announcing the other sink
+    // (stats are read before close(), so the closing summary is not in them).
+    expect(report.stats).toEqual([expect.objectContaining({ sink: "echo", emitted: 3, delivered: 3 }), expect.objectContaining({ sink: "logstash", emitted: 3, delivered: 3 })]);
+    for (const [path, other] of [["/elk", "echo"], ["/echo", "logstash"]] as const) {
       const mine = received.filter((r) => r.path === path);
       expect(mine.length, path).toBeGreaterThan(0);
       expect(mine.every((r) => r.contentType?.startsWith("application/json")), path).toBe(true);
-      const ids = mine.flatMap((r) => (r.body as { event_id: string }[]).map((e) => e.event_id));
+      const events = mine.flatMap((r) => r.body as { event_id: string; log_type: string; category?: string; details?: { sink?: string } }[]);
+      const lifecycle = events.filter((e) => e.category === "lifecycle");
+      expect(lifecycle.map((e) => e.details?.sink), path).toEqual([other]);
+      // close() summarises the last partial interval, which saw the app's scan.
+      expect(events.filter((e) => e.log_type === "summary"), path).toHaveLength(1);
+      const ids = events.filter((e) => e.category !== "lifecycle" && e.log_type !== "summary").map((e) => e.event_id);
       expect(ids.sort(), path).toEqual([...report.ids].sort());
     }
   }, 60_000);

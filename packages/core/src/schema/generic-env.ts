@@ -92,10 +92,14 @@ export function toGenericConfig(prefix: string, v: Record<string, unknown>): Gen
   };
 }
 
+/** How often a traffic summary is sent when a sink is active. @default 3600 — `IW_SUMMARY_INTERVAL_S` */
+export const DEFAULT_SUMMARY_INTERVAL_S = 3600;
+
 /**
- * The process-wide variables: global redaction, custom plugins, strict mode, the default
- * logger. Documentation only (activation reads them without zod where it can).
+ * The process-wide variables: global redaction, traffic summaries, custom plugins, strict mode,
+ * the default logger.
  */
+
 export const globalEnvSchema = z.object({
   IW_REDACT: parsed(parseRedactMode, REDACT_MODE_FORM),
   IW_REDACT_FIELDS: parsed(parseRedactFields, REDACT_FIELDS_FORM),
@@ -104,6 +108,8 @@ export const globalEnvSchema = z.object({
     .optional()
     .refine((v) => v === undefined || v === "" || Buffer.byteLength(v) >= 16, { message: "is shorter than 16 bytes" })
     .describe("the HMAC key of hash redaction, at least 16 bytes; a random per-process key when unset (hashes then correlate within one process only)"),
+  IW_SUMMARY_INTERVAL_S: envInt(DEFAULT_SUMMARY_INTERVAL_S, 0, 604_800, "seconds (0 turns traffic summaries off)"),
+  IW_SERVICE_NAME: z.string().optional().describe("the service field of the events core makes itself (traffic summaries, lifecycle events); unset by default"),
   IW_SINK_PLUGINS: z.string().optional().describe("comma-separated module specifiers of custom sink plugins, resolved from the application; none by default"),
   IW_SINKS_STRICT: z.string().optional().describe("true or false: a bad sink configuration rejects activate() instead of leaving that sink off; default false"),
   IW_LOG_LEVEL: z.string().optional().describe("debug, info, warn, error or off (default logger); default info"),
