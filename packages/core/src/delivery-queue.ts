@@ -261,7 +261,10 @@ export class DeliveryQueue {
     const n = batch.events.length;
     if (outcome.status === "success") {
       this.#finish(batch);
-      c.delivered += n;
+      // A sink may leave out events it could not serialize and still deliver the rest.
+      const malformed = Math.min(n, Math.max(0, Math.trunc(outcome.malformed ?? 0)));
+      c.delivered += n - malformed;
+      if (malformed > 0) this.#dropped("malformed", malformed);
       c.lastSuccessAt = new Date().toISOString();
       if (c.state === "backoff") this.#setState("active");
       return;
@@ -274,7 +277,7 @@ export class DeliveryQueue {
       case "too_large":
         return this.#split(batch, outcome.error);
       case "failure":
-        this.#drop(batch, "rejected", outcome.error);
+        this.#drop(batch, (outcome.error as { code?: unknown }).code === "IW_SERIALIZE" ? "malformed" : "rejected", outcome.error);
         if (outcome.disable === true) this.#disable(outcome.error);
         return;
       case "threw":
@@ -354,7 +357,7 @@ export class DeliveryQueue {
     this.#counters.drop(reason, n);
     const suppressed = this.#diag.gate(reason); // a full lane drops on the emit path: no allocation
     if (suppressed === undefined) return;
-    this.#diag.always(reason === "closed" ? "info" : "warn", `dropped ${n} events (${reason})${error instanceof Error ? `: ${error.message}` : ""}`, {
+    this.#diag.always(reason === "closed" ? "info" : "warn", `dropped ${n} event${n === 1 ? "" : "s"} (${reason})${error instanceof Error ? `: ${error.message}` : ""}`, {
       reason,
       droppedForReason: this.#counters.droppedFor(reason),
       ...(suppressed > 0 ? { suppressed } : {}),

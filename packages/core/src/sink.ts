@@ -18,10 +18,15 @@ export interface SendContext {
 
 /** How one `send` ended. Delivery problems are values, never exceptions. */
 export type SendResult =
-  | { readonly status: "success" }
+  /**
+   * Delivered. `malformed` counts events the sink had to leave out because they could not be
+   * serialized (counted as dropped `malformed`; the rest as delivered).
+   */
+  | { readonly status: "success"; readonly malformed?: number }
   | { readonly status: "retryable"; readonly error: Error; readonly retryAfterMs?: number }
   /**
-   * Permanent: the batch is counted as dropped (reason `rejected`). With `disable: true` the
+   * Permanent: the batch is counted as dropped (reason `rejected`, or `malformed` when the
+   * error's code is `IW_SERIALIZE`). With `disable: true` the
    * destination is switched off for good (410 Gone, credentials refused) and later events are
    * dropped with reason `disabled`.
    */

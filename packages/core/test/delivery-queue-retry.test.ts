@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeliveryQueue } from "../src/delivery-queue.js";
+import { IwError } from "../src/errors.js";
 import type { QueueOptions, QueueStateChange } from "../src/queue-options.js";
 import type { Logger } from "../src/logger.js";
 import { ScriptSink, audit, expectInvariant, failure, retryable, scan, tooLarge } from "./helpers/script-sink.js";
@@ -226,5 +227,20 @@ describe("onStateChange", () => {
     expect(s.dropped.rejected).toBe(1); // lifecycle-backoff, refused with disable
     expect(s.dropped.disabled).toBe(2); // lifecycle-active (queued) and lifecycle-disabled (pushed while disabling)
     expectInvariant(s);
+  });
+});
+
+describe("events a sink could not serialize", () => {
+  it("counts a success's malformed events as dropped and the rest as delivered", async () => {
+    const sink = new ScriptSink("s").script({ status: "success", malformed: 2 }, { status: "failure", error: new IwError("IW_SERIALIZE", "nothing serializable") });
+    const q = new DeliveryQueue(sink, { maxBatchSize: 5, flushIntervalMs: 10 });
+    for (let i = 0; i < 5; i++) q.push(scan());
+    expect(await q.flush(1000)).toBe(true);
+    for (let i = 0; i < 3; i++) q.push(scan());
+    expect(await q.flush(1000)).toBe(true);
+    const stats = q.stats();
+    expect([stats.delivered, stats.dropped.malformed, stats.dropped.rejected]).toEqual([3, 5, 0]);
+    expectInvariant(stats);
+    await q.close(100);
   });
 });

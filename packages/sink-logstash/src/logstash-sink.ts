@@ -21,7 +21,7 @@ const SLICE_SIZE = 100;
 
 /**
  * A successful send that had to leave out events which cannot be serialized: `malformed` of them
- * (the queue counts them as dropped with reason `malformed` when it knows this field).
+ * (the queue counts them as dropped with reason `malformed`).
  */
 export type LogstashSendResult = SendResult | { readonly status: "success"; readonly malformed: number };
 
