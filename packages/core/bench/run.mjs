@@ -48,6 +48,9 @@ console.log(`| retried attempts | – | ${s.retried.toLocaleString("en")} |`);
 console.log(`| invariant emitted = delivered + dropped + queued + inFlight (every 1,000 events and after close) | – | ${invariantOk ? "holds ✅" : "VIOLATED ❌"} |`);
 console.log("\nStats before close:", JSON.stringify(mem.beforeClose));
 console.log("Stats after close: ", JSON.stringify(mem.after));
+console.log("");
+spawnSync(process.execPath, [fileURLToPath(new URL("./filter-redact.mjs", import.meta.url))], { stdio: "inherit", env: process.env });
+
 if (!invariantOk || !memoryOk) {
   console.error(`\nFAILED: ${invariantOk ? "" : "stats invariant violated; "}${memoryOk ? "" : `RSS grew ${mem.rssGrowthMB.toFixed(1)} MB after GC (limit ${MEMORY_LIMIT_MB})`}`);
   process.exit(1);
