@@ -1,0 +1,172 @@
+// Host cost of shipping to three destinations at once (Logstash + Fluentd + a signed webhook)
+// against no sink, in the same run, alternating rounds (off, on, off, on, …).
+//
+// The host is a request loop: per request ~20 µs of CPU work (the "scan"), then it builds its
+// scan log and emits it; every 16 requests it yields to the event loop, as a server does between
+// I/O polls, which is where the sinks serialize and write. With no sink, activate() returns the
+// no-op dispatcher and the host skips building the event (`dispatcher.enabled`), as a real host
+// does. Each "on" round activates fresh sinks from environment variables, times the loop, then
+// closes the dispatcher (untimed) and checks that every scan log reached every collector
+// (distinct event_ids).
+//
+// The collectors run in a worker thread by default: a real collector is another process, so its
+// JSON/msgpack decoding and HMAC verification must not be charged to the host's event loop. A
+// worker has its own event loop and isolate and competes only for CPU cores, as a process would.
+// BENCH_RECEIVERS=inline runs them on the host's thread instead (pessimistic; for comparison).
+//
+// Run after a build: `pnpm --filter @iw/example-multi-destination bench` (or `node bench/run.mjs`).
+// Options: BENCH_REQUESTS per round (default 10000), BENCH_ROUNDS pairs (default 5),
+// BENCH_WORK_US busy work per request (default 20), BENCH_RECEIVERS worker|inline.
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import { once } from "node:events";
+import { Worker } from "node:worker_threads";
+import { activate, scanLog, silentLogger } from "@iw/core";
+import { startBenchReceivers } from "./receivers.mjs";
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const WORK_US = Number(process.env.BENCH_WORK_US ?? 20);
+const MODE = process.env.BENCH_RECEIVERS ?? "worker";
+const SINKS = (process.env.BENCH_SINKS ?? "logstash,fluentd,webhook").split(",").map((x) => x.trim()).filter(Boolean);
+const YIELD_EVERY = 16;
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/**
+ * CPU time of the calling thread in ms (Linux: /proc/thread-self/schedstat, nanoseconds), or
+ * undefined elsewhere. Unlike wall time it is not inflated when the collectors' thread or other
+ * users of the machine take the core away from the host.
+ */
+const SCHEDSTAT = "/proc/thread-self/schedstat";
+const threadCpuMs = existsSync(SCHEDSTAT) ? () => Number(readFileSync(SCHEDSTAT, "utf8").split(" ")[0]) / 1e6 : () => undefined;
+
+let blackhole = 0;
+function busy(iterations) {
+  let x = blackhole | 1;
+  for (let i = 0; i < iterations; i++) x = (Math.imul(x, 1103515245) + 12345 + i) | 0;
+  return x;
+}
+
+/** Iterations of `busy` taking about WORK_US on this machine (best of several samples). */
+function calibrate() {
+  const n = 200_000;
+  let best = Infinity;
+  for (let k = 0; k < 15; k++) {
+    const t = performance.now();
+    blackhole ^= busy(n);
+    best = Math.min(best, performance.now() - t);
+  }
+  return Math.max(1, Math.round((WORK_US / 1000) * (n / best)));
+}
+
+async function startReceivers() {
+  if (MODE === "inline") return startBenchReceivers({ webhookSecret: SECRET });
+  const worker = new Worker(new URL("./receivers-worker.mjs", import.meta.url), { workerData: { webhookSecret: SECRET } });
+  const [{ urls }] = await once(worker, "message");
+  return {
+    urls,
+    async count(prefix) {
+      worker.postMessage({ op: "count", prefix });
+      const [{ counts }] = await once(worker, "message");
+      return counts;
+    },
+    async close() {
+      worker.postMessage({ op: "close" });
+      await once(worker, "exit");
+    },
+  };
+}
+
+const MATCH = { signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 };
+
+/** The timed part: REQUESTS requests. Returns the wall time and the host thread's CPU time, in ms. */
+async function requestLoop(dispatcher, prefix, iterations) {
+  const cpuStarted = threadCpuMs();
+  const started = performance.now();
+  for (let i = 0; i < REQUESTS; i++) {
+    blackhole ^= busy(iterations);
+    if (dispatcher.enabled) {
+      const block = i % 10 === 0;
+      dispatcher.emit(
+        scanLog({
+          direction: "input",
+          decision: block ? "block" : i % 10 === 1 ? "flag" : "allow",
+          anomaly_score: block ? 12.8 : 1.2,
+          threshold: 10,
+          policy: "default",
+          request_id: `${prefix}${i}`,
+          matches: block ? [MATCH] : [],
+          service: "bench-host",
+        }),
+      );
+    }
+    if ((i + 1) % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const ms = performance.now() - started;
+  const cpuEnded = threadCpuMs();
+  return { ms, cpuMs: cpuEnded === undefined ? undefined : cpuEnded - cpuStarted };
+}
+
+async function round(receivers, on, prefix, iterations) {
+  const urls = { logstash: "IW_ELK_URL", fluentd: "IW_FLUENTD_URL", webhook: "IW_WEBHOOK_URL" };
+  const env = on
+    ? { ...Object.fromEntries(SINKS.map((s) => [urls[s], receivers.urls[urls[s]]])), IW_WEBHOOK_SECRET: SECRET, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true" }
+    : {};
+  const dispatcher = await activate({ env, logger: silentLogger, resolveFrom: import.meta.url });
+  if (on && dispatcher.sinks.length !== SINKS.length) throw new Error(`expected 3 sinks, got ${dispatcher.sinks.join(", ")}`);
+  const { ms, cpuMs: loopCpuMs } = await requestLoop(dispatcher, prefix, iterations);
+  const drainStarted = performance.now();
+  const drainCpuStarted = threadCpuMs();
+  const drained = await dispatcher.close(30_000);
+  const drainMs = performance.now() - drainStarted;
+  // Host CPU includes the drain: the last batches' serialization is work the sinks cost the host too.
+  const cpuMs = loopCpuMs === undefined ? undefined : loopCpuMs + (threadCpuMs() - drainCpuStarted);
+  if (!on) return { ms, cpuMs };
+  const stats = dispatcher.stats();
+  const counts = await receivers.count(prefix);
+  return { ms, cpuMs, drainMs, drained, counts, dropped: stats.reduce((n, s) => n + s.dropped.total, 0), retried: stats.reduce((n, s) => n + s.retried, 0) };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const us = (ms) => ((ms * 1000) / REQUESTS).toFixed(1);
+
+const iterations = calibrate();
+const receivers = await startReceivers();
+try {
+  await round(receivers, false, "warm-off-", iterations);
+  await round(receivers, true, "warm-on-", iterations);
+  const off = [];
+  const on = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    off.push(await round(receivers, false, `off${r}-`, iterations));
+    on.push(await round(receivers, true, `on${r}-`, iterations));
+  }
+  const ratios = on.map((o, i) => o.ms / off[i].ms);
+  const cpuRatios = on[0].cpuMs === undefined ? undefined : on.map((o, i) => o.cpuMs / off[i].cpuMs);
+  const everywhere = on.every((o) => o.drained && SINKS.every((s) => o.counts[s] === REQUESTS) && o.counts.webhookRefused === 0);
+  const total = REQUESTS * ROUNDS;
+  const names = { logstash: "Logstash", fluentd: "Fluentd", webhook: "webhook" };
+  const label = SINKS.map((s) => names[s]).join(" + ");
+  const delivered = SINKS.map((s) => `${names[s]} ${on.reduce((n, o) => n + o.counts[s], 0)}/${total}`).join(", ");
+  const range = (xs, f) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
+  const r2 = (x) => x.toFixed(2);
+  const cpu = (rows) => (rows[0].cpuMs === undefined ? "n/a" : `${us(median(rows.map((o) => o.cpuMs)))}`);
+
+  console.log(`multi-destination host cost: ${REQUESTS} requests/round, ~${WORK_US} µs of work each (${iterations} iterations), yield every ${YIELD_EVERY}; ${ROUNDS} off/on round pairs (alternating) after a warm-up pair; collectors on ${MODE === "inline" ? "the host thread" : "a worker thread"}; Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  console.log();
+  console.log("| variant | wall µs/request (median) | range | **wall ratio** (median of pairs) | ratio range | host-thread CPU µs/request (incl. drain) | CPU ratio (range) | delivered (distinct event_ids) |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---|");
+  console.log(`| no sink | ${us(median(off.map((o) => o.ms)))} | ${range(off.map((o) => o.ms), us)} | 1.00 | | ${cpu(off)} | 1.00 | |`);
+  console.log(
+    `| ${label} | ${us(median(on.map((o) => o.ms)))} | ${range(on.map((o) => o.ms), us)} | **${r2(median(ratios))}** | ${range(ratios, r2)} | ${cpu(on)} | ${cpuRatios ? `${r2(median(cpuRatios))} (${range(cpuRatios, r2)})` : "n/a"} | ${delivered}${SINKS.includes("webhook") ? " (signatures verified)" : ""} |`,
+  );
+  console.log();
+  console.log(`Per pair, wall ratio: ${ratios.map(r2).join(", ")}${cpuRatios ? `; CPU ratio: ${cpuRatios.map(r2).join(", ")}` : ""}. Drain (close) after the loop: median ${median(on.map((o) => o.drainMs)).toFixed(0)} ms wall; dropped ${on.reduce((n, o) => n + o.dropped, 0)}, retried ${on.reduce((n, o) => n + o.retried, 0)}, webhook requests refused ${on.reduce((n, o) => n + o.counts.webhookRefused, 0)}.`);
+  console.log(`Target: wall ratio ≤ 1.25 and 100% delivered everywhere → ${median(ratios) <= 1.25 ? "ratio met" : "ratio NOT met"}, ${everywhere ? "100% delivered" : "DELIVERY INCOMPLETE"}.`);
+  if (!everywhere) process.exitCode = 1;
+} finally {
+  await receivers.close();
+}
