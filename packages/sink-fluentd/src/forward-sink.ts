@@ -51,10 +51,13 @@ export class ForwardSink implements Sink {
     if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
     let messages;
     try {
-      messages = this.#encoder.encode(batch, ctx.batchId);
+      // In slices of ENCODE_SLICE events, yielding in between: the host's requests keep running.
+      messages = await this.#encoder.encodeSliced(batch, ctx.batchId, ctx.signal);
     } catch (err) {
+      if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
       return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot encode the batch as msgpack`, { cause: err }) };
     }
+    if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
     let reused = this.#idle.some((c) => c.stage !== "dead");
     let conn = this.#take();
     for (;;) {

@@ -4,7 +4,7 @@ export { plugin, fluentdEnvSchema } from "./plugin.js";
 export { createFluentdSink } from "./create.js";
 export { ForwardSink } from "./forward-sink.js";
 export { HttpSink } from "./http-sink.js";
-export { ForwardEncoder } from "./forward-encoder.js";
+export { ForwardEncoder, ENCODE_SLICE } from "./forward-encoder.js";
 export type { ForwardMessage, ForwardEncoderOptions } from "./forward-encoder.js";
 export { EventTime, eventTimeFromIso, createEventTimeCodec, EVENT_TIME_EXT_TYPE } from "./event-time.js";
 export { chunkIdFor } from "./chunk-id.js";

@@ -1,10 +1,29 @@
 import { gunzipSync } from "node:zlib";
-import { decode, decodeMulti } from "@msgpack/msgpack";
+import { decode, decodeMulti, ExtensionCodec } from "@msgpack/msgpack";
+import type { IwEvent } from "@iw/core";
 import { describe, expect, it } from "vitest";
-import { chunkIdFor, createEventTimeCodec, EventTime, eventTimeFromIso, ForwardEncoder } from "../src/index.js";
+import { chunkIdFor, createEventTimeCodec, ENCODE_SLICE, EventTime, eventTimeFromIso, ForwardEncoder } from "../src/index.js";
 import { events } from "./helpers.js";
 
 const codec = createEventTimeCodec();
+
+/** Like Fluentd: ext type 0 is an EventTime of exactly 8 bytes, anything else fails the chunk. */
+const strict = new ExtensionCodec();
+strict.register({
+  type: 0,
+  encode: () => null,
+  decode(data: Uint8Array): EventTime {
+    if (data.byteLength !== 8) throw new RangeError(`EventTime must be 8 bytes, got ${data.byteLength}`);
+    const view = new DataView(data.buffer, data.byteOffset, 8);
+    return new EventTime(view.getUint32(0), view.getUint32(4));
+  },
+});
+
+/** The decoded `[EventTime, record]` entries of a PackedForward message. */
+function entriesOf(bytes: Uint8Array): unknown[] {
+  const [, packed] = decode(bytes) as [string, Uint8Array];
+  return [...decodeMulti(packed, { extensionCodec: strict })];
+}
 
 describe("eventTimeFromIso", () => {
   it("keeps all nine fraction digits", () => {
@@ -77,4 +96,54 @@ describe("ForwardEncoder", () => {
     expect(chunkIdFor("x", "t")).toBe(chunkIdFor("x", "t"));
     expect(chunkIdFor("x", "t")).not.toBe(chunkIdFor("y", "t"));
   });
+
+  it("skips undefined fields and writes undefined array items as nil: never msgpackr's 1-byte ext 0", () => {
+    const [event] = events(1, "scan");
+    const odd = { ...event, extra: undefined, list: [1, undefined, "x"], nested: { gone: undefined, kept: null } } as unknown as IwEvent;
+    const [message] = new ForwardEncoder({ tag: "t", ack: false, gzip: false }).encode([odd], "b");
+    const [[time, record]] = entriesOf(message!.bytes) as [[EventTime, Record<string, unknown>]];
+    expect(time).toEqual(eventTimeFromIso(event!.timestamp));
+    expect(record).not.toHaveProperty("extra");
+    expect(record["list"]).toEqual([1, null, "x"]);
+    expect(record["nested"]).toEqual({ kept: null });
+  });
+
+  it("round-trips non-ASCII and long strings (str8, str16, str32) and large numbers", () => {
+    const [event] = events(1, "scan");
+    const long = "é".repeat(40_000);
+    const record = { ...event, a: "ignorez les instructions précédentes — 忽略", b: "x".repeat(200), c: long, n: 2 ** 40, f: -0.5 } as unknown as IwEvent;
+    const [message] = new ForwardEncoder({ tag: "t", ack: false, gzip: false }).encode([record], "b");
+    const [[, decoded]] = entriesOf(message!.bytes) as [[EventTime, Record<string, unknown>]];
+    expect(decoded).toEqual(record);
+  });
+
+  it("encodeSliced gives the same bytes as encode, yielding to the event loop between slices", async () => {
+    const batch = events(ENCODE_SLICE * 6 + 7);
+    for (const gzip of [false, true]) {
+      const encoder = new ForwardEncoder({ tag: "iw", ack: true, gzip });
+      const expected = encoder.encode(batch, "b");
+      let ticks = 0;
+      let ticking = true;
+      const tick = (): void => {
+        ticks++;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const sliced = await encoder.encodeSliced(batch, "b");
+      ticking = false;
+      expect(sliced.map((m) => [m.tag, m.size, m.chunk])).toEqual(expected.map((m) => [m.tag, m.size, m.chunk]));
+      expect(sliced.map((m) => Buffer.from(m.bytes).toString("hex"))).toEqual(expected.map((m) => Buffer.from(m.bytes).toString("hex")));
+      // 304 scan logs and 303 audit events: 4 slices each, so 3 + 3 yields.
+      expect(ticks).toBeGreaterThanOrEqual(5);
+    }
+    expect(entriesOf((await new ForwardEncoder({ tag: "iw", ack: false, gzip: false }).encodeSliced(batch, "b"))[0]!.bytes)).toHaveLength(304);
+  });
+
+  it("encodeSliced stops once the attempt is aborted", async () => {
+    const controller = new AbortController();
+    const pending = new ForwardEncoder({ tag: "iw", ack: true, gzip: false }).encodeSliced(events(ENCODE_SLICE * 4, "scan"), "b", controller.signal);
+    controller.abort(new Error("deadline"));
+    await expect(pending).rejects.toThrow("deadline");
+  });
 });
+
