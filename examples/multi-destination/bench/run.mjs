@@ -15,8 +15,9 @@
 // BENCH_RECEIVERS=inline runs them on the host's thread instead (pessimistic; for comparison).
 //
 // Run after a build: `pnpm --filter @iw/example-multi-destination bench` (or `node bench/run.mjs`).
-// Options: BENCH_REQUESTS per round (default 10000), BENCH_ROUNDS pairs (default 5),
-// BENCH_WORK_US busy work per request (default 20), BENCH_RECEIVERS worker|inline.
+// Options: BENCH_REQUESTS per round (default 10000), BENCH_ROUNDS cycles (default 5),
+// BENCH_WORK_US busy work per request (default 20), BENCH_RECEIVERS worker|inline,
+// BENCH_BREAKDOWN=1 adds each sink alone to every cycle (off, all three, Logstash, Fluentd, webhook).
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { once } from "node:events";
@@ -28,7 +29,13 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WORK_US = Number(process.env.BENCH_WORK_US ?? 20);
 const MODE = process.env.BENCH_RECEIVERS ?? "worker";
-const SINKS = (process.env.BENCH_SINKS ?? "logstash,fluentd,webhook").split(",").map((x) => x.trim()).filter(Boolean);
+const ALL = ["logstash", "fluentd", "webhook"];
+const NAMES = { logstash: "Logstash", fluentd: "Fluentd", webhook: "webhook" };
+const VARIANTS = [
+  { label: "no sink", sinks: [] },
+  { label: "Logstash + Fluentd + webhook", sinks: ALL },
+  ...(process.env.BENCH_BREAKDOWN === "1" ? ALL.map((s) => ({ label: `${NAMES[s]} alone`, sinks: [s] })) : []),
+];
 const YIELD_EVERY = 16;
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -47,16 +54,20 @@ function busy(iterations) {
   return x;
 }
 
-/** Iterations of `busy` taking about WORK_US on this machine (best of several samples). */
-function calibrate() {
-  const n = 200_000;
-  let best = Infinity;
-  for (let k = 0; k < 15; k++) {
-    const t = performance.now();
-    blackhole ^= busy(n);
-    best = Math.min(best, performance.now() - t);
+/**
+ * Iterations of `busy` that make one request of the no-sink loop cost about WORK_US of this
+ * thread's CPU (wall time where that is not available): measured on the loop itself, since the
+ * same loop runs at different speeds inlined there and standalone.
+ */
+async function calibrate() {
+  const noop = await activate({ env: {}, logger: silentLogger });
+  const requests = 2000;
+  let iterations = 5000;
+  for (let k = 0; k < 4; k++) {
+    const { ms, cpuMs } = await requestLoop(noop, "calibration-", iterations, requests);
+    iterations = Math.max(1, Math.round((iterations * WORK_US) / (((cpuMs ?? ms) * 1000) / requests)));
   }
-  return Math.max(1, Math.round((WORK_US / 1000) * (n / best)));
+  return iterations;
 }
 
 async function startReceivers() {
@@ -80,10 +91,10 @@ async function startReceivers() {
 const MATCH = { signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 };
 
 /** The timed part: REQUESTS requests. Returns the wall time and the host thread's CPU time, in ms. */
-async function requestLoop(dispatcher, prefix, iterations) {
+async function requestLoop(dispatcher, prefix, iterations, requests = REQUESTS) {
   const cpuStarted = threadCpuMs();
   const started = performance.now();
-  for (let i = 0; i < REQUESTS; i++) {
+  for (let i = 0; i < requests; i++) {
     blackhole ^= busy(iterations);
     if (dispatcher.enabled) {
       const block = i % 10 === 0;
@@ -107,13 +118,15 @@ async function requestLoop(dispatcher, prefix, iterations) {
   return { ms, cpuMs: cpuEnded === undefined ? undefined : cpuEnded - cpuStarted };
 }
 
-async function round(receivers, on, prefix, iterations) {
-  const urls = { logstash: "IW_ELK_URL", fluentd: "IW_FLUENTD_URL", webhook: "IW_WEBHOOK_URL" };
-  const env = on
-    ? { ...Object.fromEntries(SINKS.map((s) => [urls[s], receivers.urls[urls[s]]])), IW_WEBHOOK_SECRET: SECRET, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true" }
-    : {};
+const URL_VARIABLES = { logstash: "IW_ELK_URL", fluentd: "IW_FLUENTD_URL", webhook: "IW_WEBHOOK_URL" };
+
+/** One round of one variant: activate from variables, time the loop, close (untimed), count. */
+async function round(receivers, sinks, prefix, iterations) {
+  const env = sinks.length === 0
+    ? {}
+    : { ...Object.fromEntries(sinks.map((s) => [URL_VARIABLES[s], receivers.urls[URL_VARIABLES[s]]])), IW_WEBHOOK_SECRET: SECRET, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true" };
   const dispatcher = await activate({ env, logger: silentLogger, resolveFrom: import.meta.url });
-  if (on && dispatcher.sinks.length !== SINKS.length) throw new Error(`expected 3 sinks, got ${dispatcher.sinks.join(", ")}`);
+  if (dispatcher.sinks.length !== sinks.length) throw new Error(`expected ${sinks.join(", ") || "no sink"}, got ${dispatcher.sinks.join(", ")}`);
   const { ms, cpuMs: loopCpuMs } = await requestLoop(dispatcher, prefix, iterations);
   const drainStarted = performance.now();
   const drainCpuStarted = threadCpuMs();
@@ -121,10 +134,10 @@ async function round(receivers, on, prefix, iterations) {
   const drainMs = performance.now() - drainStarted;
   // Host CPU includes the drain: the last batches' serialization is work the sinks cost the host too.
   const cpuMs = loopCpuMs === undefined ? undefined : loopCpuMs + (threadCpuMs() - drainCpuStarted);
-  if (!on) return { ms, cpuMs };
   const stats = dispatcher.stats();
-  const counts = await receivers.count(prefix);
-  return { ms, cpuMs, drainMs, drained, counts, dropped: stats.reduce((n, s) => n + s.dropped.total, 0), retried: stats.reduce((n, s) => n + s.retried, 0) };
+  const counts = sinks.length === 0 ? {} : await receivers.count(prefix);
+  const complete = drained && sinks.every((s) => counts[s] === REQUESTS) && !(counts.webhookRefused > 0);
+  return { ms, cpuMs, drainMs, counts, complete, dropped: stats.reduce((n, s) => n + s.dropped.total, 0), retried: stats.reduce((n, s) => n + s.retried, 0) };
 }
 
 const median = (xs) => {
@@ -133,40 +146,43 @@ const median = (xs) => {
 };
 const us = (ms) => ((ms * 1000) / REQUESTS).toFixed(1);
 
-const iterations = calibrate();
+const iterations = await calibrate();
 const receivers = await startReceivers();
 try {
-  await round(receivers, false, "warm-off-", iterations);
-  await round(receivers, true, "warm-on-", iterations);
-  const off = [];
-  const on = [];
+  for (const v of VARIANTS) await round(receivers, v.sinks, `warm-${v.label}-`, iterations);
+  const results = VARIANTS.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
-    off.push(await round(receivers, false, `off${r}-`, iterations));
-    on.push(await round(receivers, true, `on${r}-`, iterations));
+    for (const [k, v] of VARIANTS.entries()) results[k].push(await round(receivers, v.sinks, `r${r}-${v.label}-`, iterations));
   }
-  const ratios = on.map((o, i) => o.ms / off[i].ms);
-  const cpuRatios = on[0].cpuMs === undefined ? undefined : on.map((o, i) => o.cpuMs / off[i].cpuMs);
-  const everywhere = on.every((o) => o.drained && SINKS.every((s) => o.counts[s] === REQUESTS) && o.counts.webhookRefused === 0);
+  const off = results[0];
+  const hasCpu = off[0].cpuMs !== undefined;
   const total = REQUESTS * ROUNDS;
-  const names = { logstash: "Logstash", fluentd: "Fluentd", webhook: "webhook" };
-  const label = SINKS.map((s) => names[s]).join(" + ");
-  const delivered = SINKS.map((s) => `${names[s]} ${on.reduce((n, o) => n + o.counts[s], 0)}/${total}`).join(", ");
   const range = (xs, f) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
   const r2 = (x) => x.toFixed(2);
-  const cpu = (rows) => (rows[0].cpuMs === undefined ? "n/a" : `${us(median(rows.map((o) => o.cpuMs)))}`);
 
-  console.log(`multi-destination host cost: ${REQUESTS} requests/round, ~${WORK_US} µs of work each (${iterations} iterations), yield every ${YIELD_EVERY}; ${ROUNDS} off/on round pairs (alternating) after a warm-up pair; collectors on ${MODE === "inline" ? "the host thread" : "a worker thread"}; Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  console.log(`multi-destination host cost: ${REQUESTS} requests/round, ~${WORK_US} µs of work each (${iterations} iterations), yield every ${YIELD_EVERY}; ${ROUNDS} cycles of ${VARIANTS.map((v) => v.label).join(" / ")} after a warm-up cycle; collectors on ${MODE === "inline" ? "the host thread" : "a worker thread"}; Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   console.log();
-  console.log("| variant | wall µs/request (median) | range | **wall ratio** (median of pairs) | ratio range | host-thread CPU µs/request (incl. drain) | CPU ratio (range) | delivered (distinct event_ids) |");
+  console.log("| variant | wall µs/request (median) | range | **wall ratio** (median of cycles) | ratio range | host-thread CPU µs/request, incl. drain | CPU ratio (range) | delivered (distinct event_ids) |");
   console.log("|---|---:|---:|---:|---:|---:|---:|---|");
-  console.log(`| no sink | ${us(median(off.map((o) => o.ms)))} | ${range(off.map((o) => o.ms), us)} | 1.00 | | ${cpu(off)} | 1.00 | |`);
-  console.log(
-    `| ${label} | ${us(median(on.map((o) => o.ms)))} | ${range(on.map((o) => o.ms), us)} | **${r2(median(ratios))}** | ${range(ratios, r2)} | ${cpu(on)} | ${cpuRatios ? `${r2(median(cpuRatios))} (${range(cpuRatios, r2)})` : "n/a"} | ${delivered}${SINKS.includes("webhook") ? " (signatures verified)" : ""} |`,
-  );
+  let allComplete = true;
+  let headline;
+  for (const [k, v] of VARIANTS.entries()) {
+    const rows = results[k];
+    const ratios = rows.map((o, i) => o.ms / off[i].ms);
+    const cpuRatios = hasCpu ? rows.map((o, i) => o.cpuMs / off[i].cpuMs) : undefined;
+    if (k === 1) headline = { ratio: median(ratios), ratios, cpuRatios };
+    allComplete &&= rows.every((o) => o.complete);
+    const delivered = v.sinks.map((s) => `${NAMES[s]} ${rows.reduce((n, o) => n + o.counts[s], 0)}/${total}`).join(", ");
+    const cpu = hasCpu ? us(median(rows.map((o) => o.cpuMs))) : "n/a";
+    const cpuRatio = k === 0 ? "1.00" : cpuRatios ? `${r2(median(cpuRatios))} (${range(cpuRatios, r2)})` : "n/a";
+    const wallRatio = k === 0 ? "1.00" : k === 1 ? `**${r2(median(ratios))}**` : r2(median(ratios));
+    console.log(`| ${v.label} | ${us(median(rows.map((o) => o.ms)))} | ${range(rows.map((o) => o.ms), us)} | ${wallRatio} | ${k === 0 ? "" : range(ratios, r2)} | ${cpu} | ${cpuRatio} | ${delivered}${v.sinks.includes("webhook") ? " (signatures verified)" : ""} |`);
+  }
+  const on = results.slice(1).flat();
   console.log();
-  console.log(`Per pair, wall ratio: ${ratios.map(r2).join(", ")}${cpuRatios ? `; CPU ratio: ${cpuRatios.map(r2).join(", ")}` : ""}. Drain (close) after the loop: median ${median(on.map((o) => o.drainMs)).toFixed(0)} ms wall; dropped ${on.reduce((n, o) => n + o.dropped, 0)}, retried ${on.reduce((n, o) => n + o.retried, 0)}, webhook requests refused ${on.reduce((n, o) => n + o.counts.webhookRefused, 0)}.`);
-  console.log(`Target: wall ratio ≤ 1.25 and 100% delivered everywhere → ${median(ratios) <= 1.25 ? "ratio met" : "ratio NOT met"}, ${everywhere ? "100% delivered" : "DELIVERY INCOMPLETE"}.`);
-  if (!everywhere) process.exitCode = 1;
+  console.log(`All three, per cycle: wall ratio ${headline.ratios.map(r2).join(", ")}${headline.cpuRatios ? `; CPU ratio ${headline.cpuRatios.map(r2).join(", ")}` : ""}. Drain (close) after the loop: median ${median(on.map((o) => o.drainMs)).toFixed(0)} ms wall; dropped ${on.reduce((n, o) => n + o.dropped, 0)}, retried ${on.reduce((n, o) => n + o.retried, 0)}, webhook requests refused ${on.reduce((n, o) => n + (o.counts.webhookRefused ?? 0), 0)}.`);
+  console.log(`Target: wall ratio ≤ 1.25 and 100% delivered everywhere → ${headline.ratio <= 1.25 ? "ratio met" : "ratio NOT met"}, ${allComplete ? "100% delivered" : "DELIVERY INCOMPLETE"}.`);
+  if (!allComplete) process.exitCode = 1;
 } finally {
   await receivers.close();
 }
