@@ -1,4 +1,4 @@
-// Fluentd sink benchmark: events/s delivered to a loopback in_forward (in a worker thread), our
+// Fluentd sink benchmark: events/s delivered to a loopback in_forward (in a child process), our
 // sink behind core's queue vs @fluent-org/logger, with and without acks, in the same run; then
 // the host cost of shipping (a request loop with ~20 µs of work + emit) on vs off.
 // Fairness: a warm-up round of every case is run and discarded; then ROUNDS rounds, each running
@@ -8,7 +8,7 @@
 // wall-clock spin would stay 20 µs while the sink's CPU work stretches under contention, which
 // inflates on/off on a shared machine.
 // Build first: (cd ../core && npx tsc -p tsconfig.build.json) && npx tsc -p tsconfig.build.json
-import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
 import { FluentClient } from "@fluent-org/logger";
 import { activate, auditEvent, scanLog, silentLogger } from "@iw/core";
 import { plugin } from "../dist/index.js";
@@ -20,8 +20,8 @@ const BUSY_US = 20;
 /** Extra IW_FLUENTD_* variables for our runs, as JSON (e.g. '{"IW_FLUENTD_BATCH_SIZE":"1000"}'). */
 const EXTRA_ENV = JSON.parse(process.env.BENCH_ENV ?? "{}");
 
-const worker = new Worker(new URL("./receiver-worker.mjs", import.meta.url));
-const ask = (cmd) => new Promise((resolve) => { worker.once("message", resolve); worker.postMessage(cmd); });
+const worker = fork(new URL("./receiver.mjs", import.meta.url));
+const ask = (cmd) => new Promise((resolve) => { worker.once("message", resolve); worker.send(cmd); });
 const { port } = await new Promise((resolve) => worker.once("message", resolve));
 const url = `tcp://127.0.0.1:${port}`;
 
@@ -53,14 +53,20 @@ function makeEvents(n) {
   return out;
 }
 
-/** Waits until the receiver counted `n` records (or nothing arrived for a second); returns when. */
-async function waitReceived(n) {
+const cpuMs = (since) => { const c = process.cpuUsage(since); return (c.user + c.system) / 1000; };
+
+/**
+ * Waits until the receiver counted `n` records (or nothing arrived for a second). Returns the
+ * wall time and this process's CPU time (the receiver is another process) from `started` /
+ * `cpu0` to the last arrival.
+ */
+async function waitReceived(n, started, cpu0) {
   let last = -1;
-  let lastChange = performance.now();
+  let at = { ms: performance.now() - started, cpu: cpuMs(cpu0) };
   for (;;) {
     const { records } = await ask("count");
-    if (records !== last) [last, lastChange] = [records, performance.now()];
-    if (records >= n || performance.now() - lastChange > 1000) return lastChange;
+    if (records !== last) [last, at] = [records, { ms: performance.now() - started, cpu: cpuMs(cpu0) }];
+    if (records >= n || performance.now() - started - at.ms > 1000) return at;
     await new Promise((r) => setTimeout(r, 1));
   }
 }
@@ -75,21 +81,21 @@ const verify = async () => (await ask("verify")).distinct;
 async function runOurs(ack, events) {
   const env = { IW_FLUENTD_URL: url, IW_FLUENTD_ACK: String(ack), IW_FLUENTD_QUEUE_SIZE: String(events.length), IW_FLUENTD_AUDIT_QUEUE_SIZE: String(events.length), ...EXTRA_ENV };
   const dispatcher = await activate({ env, plugins: [plugin], logger: silentLogger });
-  const started = performance.now();
+  const [started, cpu0] = [performance.now(), process.cpuUsage()];
   for (let i = 0; i < events.length; i++) {
     dispatcher.emit(events[i]);
     if (i % 1000 === 999) await yieldToIo();
   }
   await dispatcher.flush(60_000);
-  const ms = (await waitReceived(events.length)) - started;
+  const { ms, cpu } = await waitReceived(events.length, started, cpu0);
   await dispatcher.close(1000);
-  return { ms, delivered: await verify() };
+  return { ms, cpu, delivered: await verify() };
 }
 
 /** Baseline: the official client, PackedForward, with or without requireAckResponse-style acks. */
 async function runLogger(ack, events) {
   const client = new FluentClient("inferwall", { socket: { host: "127.0.0.1", port }, eventMode: "PackedForward", ...(ack ? { ack: {} } : {}) });
-  const started = performance.now();
+  const [started, cpu0] = [performance.now(), process.cpuUsage()];
   const pending = [];
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
@@ -97,19 +103,20 @@ async function runLogger(ack, events) {
     if (i % 1000 === 999) await yieldToIo();
   }
   await Promise.allSettled(pending);
-  const ms = (await waitReceived(events.length)) - started;
+  const { ms, cpu } = await waitReceived(events.length, started, cpu0);
   await client.disconnect();
-  return { ms, delivered: await verify() };
+  return { ms, cpu, delivered: await verify() };
 }
 
+/** The host: wall ms and CPU ms of the request loop (what shipping adds shows in both). */
 async function hostLoop(dispatcher) {
-  const started = performance.now();
+  const [started, cpu0] = [performance.now(), process.cpuUsage()];
   for (let i = 0; i < HOST_REQUESTS; i++) {
     busy();
     dispatcher.emit(scanLog({ direction: "input", decision: "allow", anomaly_score: 0.4, threshold: 10, policy: "default", request_id: `r-${i}`, matches: [] }));
     if (i % 50 === 49) await yieldToIo();
   }
-  return performance.now() - started;
+  return { ms: performance.now() - started, cpu: cpuMs(cpu0) };
 }
 
 const median = (xs) => {
@@ -181,10 +188,10 @@ const loggerHeldMb = (await heapMb()) - heapBefore;
 const loggerPending = events.length - settled;
 await deadClient.disconnect().catch(() => {});
 
-worker.postMessage("close");
+worker.send("close");
 await new Promise((r) => worker.once("exit", r));
 
-const rate = (name) => (N * 1000) / median(results[name].map((r) => r.ms));
+const rate = (name, key = "ms") => (N * 1000) / median(results[name].map((r) => r[key]));
 /** Per-round ratios a / b: "median (min–max)". */
 const spread = (as, bs) => {
   const r = as.map((a, i) => a / bs[i]);
@@ -192,22 +199,23 @@ const spread = (as, bs) => {
 };
 const pct = (name) => `${((100 * Math.min(...results[name].map((r) => r.delivered))) / N).toFixed(1)}%`;
 const fmt = (x) => Math.round(x).toLocaleString("en-US");
+const col = (name, key) => results[name].map((r) => r[key]);
 const lines = [
-  `Fluentd sink benchmark: ${N.toLocaleString("en-US")} events per run, ${ROUNDS} rounds after a warm-up round, PackedForward to a loopback in_forward (worker thread), Node ${process.version}${Object.keys(EXTRA_ENV).length > 0 ? `, ours with ${JSON.stringify(EXTRA_ENV)}` : ""}`,
+  `Fluentd sink benchmark: ${N.toLocaleString("en-US")} events per run, ${ROUNDS} rounds after a warm-up round, PackedForward to a loopback in_forward (child process), Node ${process.version}${Object.keys(EXTRA_ENV).length > 0 ? `, ours with ${JSON.stringify(EXTRA_ENV)}` : ""}. Ratios are taken per round (adjacent runs) and shown as median (min–max); "per CPU-s" divides by this process's CPU time, which a loaded machine disturbs less than wall time.`,
   "",
-  "| scenario | @iw/sink-fluentd (events/s, median) | @fluent-org/logger (events/s, median) | ratio per round: median (min–max) | delivered, distinct event_ids (ours / logger, worst round) |",
-  "|---|---|---|---|---|",
+  "| scenario | @iw/sink-fluentd events/s | @fluent-org/logger events/s | ratio (wall) | ours per CPU-s | logger per CPU-s | ratio (CPU) | delivered, distinct event_ids (ours / logger, worst round) |",
+  "|---|---|---|---|---|---|---|---|",
 ];
 for (const ack of [false, true]) {
-  const ours = results[`ours-${ack}`].map((r) => r.ms);
-  const base = results[`logger-${ack}`].map((r) => r.ms);
-  lines.push(`| ${ack ? "with acks" : "without acks"} | ${fmt(rate(`ours-${ack}`))} | ${fmt(rate(`logger-${ack}`))} | ${spread(base, ours)}× | ${pct(`ours-${ack}`)} / ${pct(`logger-${ack}`)} |`);
+  const [o, l] = [`ours-${ack}`, `logger-${ack}`];
+  lines.push(`| ${ack ? "with acks" : "without acks"} | ${fmt(rate(o))} | ${fmt(rate(l))} | ${spread(col(l, "ms"), col(o, "ms"))}× | ${fmt(rate(o, "cpu"))} | ${fmt(rate(l, "cpu"))} | ${spread(col(l, "cpu"), col(o, "cpu"))}× | ${pct(o)} / ${pct(l)} |`);
 }
-lines.push("", `| host cost (${HOST_REQUESTS.toLocaleString("en-US")} requests, ~${BUSY_US} µs of fixed work + a scan log built and emitted each) | ms, median of ${ROUNDS} | on/off per round: median (min–max) |`, "|---|---|---|");
+const hostCol = (xs, key) => xs.map((r) => r[key]);
+lines.push("", `| host cost: ${HOST_REQUESTS.toLocaleString("en-US")} requests, ~${BUSY_US} µs of fixed work + a scan log built and emitted each | wall ms (median) | on/off (wall) | CPU ms (median) | on/off (CPU) |`, "|---|---|---|---|---|");
 lines.push(
-  `| sinks off | ${median(hostOff).toFixed(1)} | |`,
-  `| @iw/sink-fluentd on (acks) | ${median(hostOn).toFixed(1)} | ${spread(hostOn, hostOff)} |`,
-  `| @fluent-org/logger on (acks) | ${median(hostLogger).toFixed(1)} | ${spread(hostLogger, hostOff)} |`,
+  `| sinks off | ${median(hostCol(hostOff, "ms")).toFixed(1)} | | ${median(hostCol(hostOff, "cpu")).toFixed(1)} | |`,
+  `| @iw/sink-fluentd on (acks) | ${median(hostCol(hostOn, "ms")).toFixed(1)} | ${spread(hostCol(hostOn, "ms"), hostCol(hostOff, "ms"))} | ${median(hostCol(hostOn, "cpu")).toFixed(1)} | ${spread(hostCol(hostOn, "cpu"), hostCol(hostOff, "cpu"))} |`,
+  `| @fluent-org/logger on (acks) | ${median(hostCol(hostLogger, "ms")).toFixed(1)} | ${spread(hostCol(hostLogger, "ms"), hostCol(hostOff, "ms"))} | ${median(hostCol(hostLogger, "cpu")).toFixed(1)} | ${spread(hostCol(hostLogger, "cpu"), hostCol(hostOff, "cpu"))} |`,
 );
 lines.push(
   "",
