@@ -22,7 +22,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
-import { activate, scanLog, silentLogger } from "@iw/core";
+import { DeliveryQueue, activate, createDispatcher, scanLog, silentLogger } from "@iw/core";
 import { startBenchReceivers } from "./receivers.mjs";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
@@ -34,8 +34,16 @@ const NAMES = { logstash: "Logstash", fluentd: "Fluentd", webhook: "webhook" };
 const VARIANTS = [
   { label: "no sink", sinks: [] },
   { label: "Logstash + Fluentd + webhook", sinks: ALL },
-  ...(process.env.BENCH_BREAKDOWN === "1" ? ALL.map((s) => ({ label: `${NAMES[s]} alone`, sinks: [s] })) : []),
+  ...(process.env.BENCH_BREAKDOWN === "1"
+    ? [...ALL.map((s) => ({ label: `${NAMES[s]} alone`, sinks: [s] })), { label: "core only (a sink that discards each batch)", sinks: [], null: true }]
+    : []),
 ];
+
+/** Building the events plus core's queue and batching, without serialization or I/O. */
+function nullDispatcher() {
+  const sink = { name: "null", send: () => Promise.resolve({ status: "success" }), close: () => Promise.resolve() };
+  return createDispatcher([{ sink, queue: new DeliveryQueue(sink, {}, { logger: silentLogger }), accepts: () => true }]);
+}
 const YIELD_EVERY = 16;
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -121,7 +129,8 @@ async function requestLoop(dispatcher, prefix, iterations, requests = REQUESTS) 
 const URL_VARIABLES = { logstash: "IW_ELK_URL", fluentd: "IW_FLUENTD_URL", webhook: "IW_WEBHOOK_URL" };
 
 /** One round of one variant: activate from variables, time the loop, close (untimed), count. */
-async function round(receivers, sinks, prefix, iterations) {
+async function round(receivers, sinks, prefix, iterations, useNull = false) {
+  if (useNull) return nullRound(prefix, iterations);
   const env = sinks.length === 0
     ? {}
     : { ...Object.fromEntries(sinks.map((s) => [URL_VARIABLES[s], receivers.urls[URL_VARIABLES[s]]])), IW_WEBHOOK_SECRET: SECRET, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true" };
@@ -140,6 +149,17 @@ async function round(receivers, sinks, prefix, iterations) {
   return { ms, cpuMs, drainMs, counts, complete, dropped: stats.reduce((n, s) => n + s.dropped.total, 0), retried: stats.reduce((n, s) => n + s.retried, 0) };
 }
 
+async function nullRound(prefix, iterations) {
+  const dispatcher = nullDispatcher();
+  const { ms, cpuMs: loopCpuMs } = await requestLoop(dispatcher, prefix, iterations);
+  const drainCpuStarted = threadCpuMs();
+  const drainStarted = performance.now();
+  const drained = await dispatcher.close(30_000);
+  const cpuMs = loopCpuMs === undefined ? undefined : loopCpuMs + (threadCpuMs() - drainCpuStarted);
+  const delivered = dispatcher.stats()[0].delivered;
+  return { ms, cpuMs, drainMs: performance.now() - drainStarted, counts: {}, complete: drained && delivered === REQUESTS, dropped: 0, retried: 0 };
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -149,10 +169,10 @@ const us = (ms) => ((ms * 1000) / REQUESTS).toFixed(1);
 const iterations = await calibrate();
 const receivers = await startReceivers();
 try {
-  for (const v of VARIANTS) await round(receivers, v.sinks, `warm-${v.label}-`, iterations);
+  for (const v of VARIANTS) await round(receivers, v.sinks, `warm-${v.label}-`, iterations, v.null);
   const results = VARIANTS.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [k, v] of VARIANTS.entries()) results[k].push(await round(receivers, v.sinks, `r${r}-${v.label}-`, iterations));
+    for (const [k, v] of VARIANTS.entries()) results[k].push(await round(receivers, v.sinks, `r${r}-${v.label}-`, iterations, v.null));
   }
   const off = results[0];
   const hasCpu = off[0].cpuMs !== undefined;
@@ -172,7 +192,7 @@ try {
     const cpuRatios = hasCpu ? rows.map((o, i) => o.cpuMs / off[i].cpuMs) : undefined;
     if (k === 1) headline = { ratio: median(ratios), ratios, cpuRatios };
     allComplete &&= rows.every((o) => o.complete);
-    const delivered = v.sinks.map((s) => `${NAMES[s]} ${rows.reduce((n, o) => n + o.counts[s], 0)}/${total}`).join(", ");
+    const delivered = v.null ? `(sink: all ${total} counted delivered)` : v.sinks.map((s) => `${NAMES[s]} ${rows.reduce((n, o) => n + o.counts[s], 0)}/${total}`).join(", ");
     const cpu = hasCpu ? us(median(rows.map((o) => o.cpuMs))) : "n/a";
     const cpuRatio = k === 0 ? "1.00" : cpuRatios ? `${r2(median(cpuRatios))} (${range(cpuRatios, r2)})` : "n/a";
     const wallRatio = k === 0 ? "1.00" : k === 1 ? `**${r2(median(ratios))}**` : r2(median(ratios));
