@@ -83,6 +83,9 @@ describe("four destinations configured from example.env", () => {
     expect(events.filter(WANTS["webhook:soar"]).length).toBeGreaterThan(3);
     expect(events.filter((e) => e.log_type === "audit" && e.category !== "auth").length).toBeGreaterThan(3);
     expect(collectors.logstash.duplicates()).toBe(0);
+    // Fluentd routes on the tag: audit events travel as inferwall.audit, and nothing else came.
+    expect(Object.keys(collectors.fluentd.distinctTagCounts())).toEqual(["inferwall.audit"]);
+    expect(collectors.fluentd.records.length).toBe(received.get("fluentd")!.length);
     expect(collectors.chat.events.length + collectors.soar.events.length).toBe(received.get("webhook:chat")!.length + received.get("webhook:soar")!.length);
   });
 
