@@ -50,3 +50,4 @@ export { LifecycleRelay } from "./dispatcher.js";
 export { TrafficSummary } from "./summary.js";
 export { lifecycleEventFor, sinkActivatedEvent } from "./lifecycle.js";
 export type { SummaryEvent } from "./events.js";
+export { readResponseDetail, RESPONSE_DETAIL_BYTES } from "./http/response-detail.js";

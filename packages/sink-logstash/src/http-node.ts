@@ -1,14 +1,10 @@
 import { Pool } from "undici";
-import { IwError, classifyHttpStatus, classifyNetworkError, errorCode } from "@iw/core";
+import { IwError, classifyHttpStatus, classifyNetworkError, errorCode, readResponseDetail } from "@iw/core";
 import type { SendResult } from "@iw/core";
 import type { NodeHealth } from "./node-set.js";
 import type { NodeTarget, ResolvedOptions } from "./resolve-options.js";
 
 const SUCCESS: SendResult = { status: "success" };
-/** How much of an error response body ends up in the error message. */
-const DETAIL_BYTES = 512;
-// eslint-disable-next-line no-control-regex -- stripping control characters is the point
-const CONTROL = /[\x00-\x1f\x7f]+/g;
 
 /** One Logstash node: its keep-alive connection pool and its health. */
 export class HttpNode implements NodeHealth {
@@ -64,7 +60,7 @@ export class HttpNode implements NodeHealth {
         await res.body.dump();
         return SUCCESS;
       }
-      const detail = await readDetail(res.body);
+      const detail = await readResponseDetail(res.body);
       return classifyHttpStatus(res.statusCode, res.headers, what, detail);
     } catch (err) {
       const result = classifyNetworkError(err, signal, what);
@@ -92,18 +88,3 @@ function withMtlsHint(error: Error): SendResult {
   return { status: "retryable", error: new IwError("IW_NETWORK", `${error.message}${hint}`, { cause: error }) };
 }
 
-/** The start of an error body, printable, for the error message; the rest is discarded. */
-async function readDetail(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= DETAIL_BYTES) break;
-    }
-  } catch {
-    // The body is only decoration for the message.
-  }
-  return Buffer.concat(chunks).subarray(0, DETAIL_BYTES).toString("utf8").replace(CONTROL, " ").trim();
-}
