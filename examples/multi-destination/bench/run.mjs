@@ -17,7 +17,8 @@
 // Run after a build: `pnpm --filter @iw/example-multi-destination bench` (or `node bench/run.mjs`).
 // Options: BENCH_REQUESTS per round (default 10000), BENCH_ROUNDS cycles (default 5),
 // BENCH_WORK_US busy work per request (default 20), BENCH_RECEIVERS worker|inline,
-// BENCH_BREAKDOWN=1 adds each sink alone to every cycle (off, all three, Logstash, Fluentd, webhook).
+// BENCH_BREAKDOWN=1 adds each sink alone and a core-only variant (a sink that discards batches)
+// to every cycle. The work is calibrated on the no-sink loop (host-thread CPU per request).
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { once } from "node:events";
