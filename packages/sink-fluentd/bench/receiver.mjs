@@ -7,6 +7,8 @@ import { createServer } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { Decoder, ExtensionCodec, decodeMulti, encode } from "@msgpack/msgpack";
 
+/** Delay before each ack (BENCH_ACK_DELAY_MS): a collector's buffer write plus a network round trip. */
+const ACK_DELAY_MS = Number(process.env.BENCH_ACK_DELAY_MS ?? 0);
 const codec = new ExtensionCodec();
 codec.register({ type: 0, encode: () => null, decode: (d) => d });
 const ids = new Set();
@@ -48,7 +50,11 @@ const server = createServer((socket) => {
           option = msg[3] ?? {};
           count(msg[2]);
         }
-        if (option.chunk !== undefined) socket.write(encode({ ack: text(option.chunk) }));
+        if (option.chunk !== undefined) {
+          const ack = encode({ ack: text(option.chunk) });
+          if (ACK_DELAY_MS > 0) setTimeout(() => socket.write(ack), ACK_DELAY_MS);
+          else socket.write(ack);
+        }
       }
     } catch {
       socket.destroy();

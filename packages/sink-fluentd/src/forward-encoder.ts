@@ -132,8 +132,8 @@ export class ForwardEncoder {
         slice[at] = ENTRY_HEAD[0];
         slice[at + 1] = ENTRY_HEAD[1];
         slice[at + 2] = ENTRY_HEAD[2];
-        slice.writeUInt32BE(time.seconds >>> 0, at + 3);
-        slice.writeUInt32BE(time.nanoseconds >>> 0, at + 7);
+        writeUint32(slice, at + 3, time.seconds);
+        writeUint32(slice, at + 7, time.nanoseconds);
         slice.set(packed, at + ENTRY_OVERHEAD);
         at += ENTRY_OVERHEAD + packed.length;
       }
@@ -171,4 +171,12 @@ function binHeader(length: number): Uint8Array {
   if (length < 0x100) return Uint8Array.of(0xc4, length);
   if (length < 0x10000) return Uint8Array.of(0xc5, length >>> 8, length & 0xff);
   return Uint8Array.of(0xc6, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+}
+
+/** Big-endian uint32 at `at` (no bounds checks: the slice was sized for it). */
+function writeUint32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24;
+  bytes[at + 1] = (value >>> 16) & 0xff;
+  bytes[at + 2] = (value >>> 8) & 0xff;
+  bytes[at + 3] = value & 0xff;
 }

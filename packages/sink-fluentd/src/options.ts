@@ -46,3 +46,14 @@ export const DEFAULT_TAG = "inferwall";
 export const DEFAULT_KEEPALIVE_MS = 30_000;
 export const DEFAULT_AUTH_RETRY_MS = 30_000;
 export const DEFAULT_SINK_NAME = "fluentd";
+
+/**
+ * Batches in flight at once, each on its own connection: 4 rather than core's 2. With acks a
+ * batch holds its connection for a round trip plus Fluentd's buffer write; with 10 ms of ack
+ * latency, 2 batches of 500 delivered about 64k events/s and 4 about 117k (bench/run.mjs with
+ * BENCH_ACK_DELAY_MS=10), for at most 4 connections and 2,000 events (~1 MB) in flight.
+ * Without acks a send ends once written, so the extra slots are rarely used.
+ * `IW_FLUENTD_CONCURRENCY` overrides it.
+ */
+export const DEFAULT_CONCURRENCY = 4;
+

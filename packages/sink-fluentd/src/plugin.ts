@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineSinkPlugin } from "@iw/core";
 import { envBool, envEnum, envFile, envHeaders, envString } from "@iw/core/schema";
 import { createFluentdSink } from "./create.js";
-import { DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
 
 const SCHEMES = ["tcp:", "tls:", "unix:", "http:", "https:"];
 const TAG = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -103,5 +103,7 @@ export const plugin = defineSinkPlugin<FluentdSinkOptions>({
   env: "IW_FLUENTD_URL",
   options: fluentdEnvSchema,
   secrets: ["IW_FLUENTD_SHARED_KEY", "IW_FLUENTD_PASSWORD"],
+  /** Core's defaults but 4 batches in flight (`DEFAULT_CONCURRENCY`: ack latency). */
+  queueDefaults: { maxConcurrency: DEFAULT_CONCURRENCY },
   create: (options, deps) => createFluentdSink(options, deps),
 });

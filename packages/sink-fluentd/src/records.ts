@@ -6,15 +6,25 @@ export function tagOf(base: string, event: IwEvent): string {
   return `${base}.${event.log_type}`;
 }
 
-/** Groups a batch by tag, keeping the order of events inside each group. */
-export function groupByTag(base: string, batch: readonly IwEvent[]): Map<string, IwEvent[]> {
-  const groups = new Map<string, IwEvent[]>();
+/**
+ * Groups a batch by tag, keeping the order of events inside each group. The queue's lanes make
+ * most batches one `log_type`: that batch is returned as its only group, without a copy, and
+ * each tag string is built once per group rather than once per event.
+ */
+export function groupByTag(base: string, batch: readonly IwEvent[]): Map<string, readonly IwEvent[]> {
+  const groups = new Map<string, readonly IwEvent[]>();
+  const first = batch[0];
+  if (first === undefined) return groups;
+  let same = true;
+  for (let i = 1; i < batch.length && same; i++) same = (batch[i] as IwEvent).log_type === first.log_type;
+  if (same) return groups.set(tagOf(base, first), batch);
+  const byType = new Map<string, IwEvent[]>();
   for (const event of batch) {
-    const tag = tagOf(base, event);
-    const group = groups.get(tag);
-    if (group === undefined) groups.set(tag, [event]);
+    const group = byType.get(event.log_type);
+    if (group === undefined) byType.set(event.log_type, [event]);
     else group.push(event);
   }
+  for (const [, events] of byType) groups.set(tagOf(base, events[0] as IwEvent), events);
   return groups;
 }
 

@@ -24,7 +24,7 @@ describe("README", () => {
   it("has the environment tables generated from the schemas", () => {
     const before = readFileSync(README, "utf8");
     let text = checkSection(before, "env-table", renderEnvTable(fluentdEnvSchema, { secrets: plugin.secrets ?? [], activating: plugin.env }));
-    text = checkSection(text, "generic-env-table", renderGenericEnvTable("IW_FLUENTD"));
+    text = checkSection(text, "generic-env-table", renderGenericEnvTable("IW_FLUENTD", plugin.queueDefaults));
     if (text !== before) writeFileSync(README, text);
   });
 });

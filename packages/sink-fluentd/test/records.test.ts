@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IwEvent } from "@iw/core";
-import { httpRecordJson } from "../src/records.js";
+import { groupByTag, httpRecordJson } from "../src/records.js";
 import { events } from "./helpers.js";
 
 describe("httpRecordJson", () => {
@@ -21,3 +21,17 @@ describe("httpRecordJson", () => {
     }
   });
 });
+
+describe("groupByTag", () => {
+  it("one group per log_type in first-seen order, order kept inside each; a single-type batch as it is", () => {
+    const mixed = events(5);
+    const groups = groupByTag("iw", mixed);
+    expect([...groups.keys()]).toEqual(["iw.scan", "iw.audit"]);
+    expect(groups.get("iw.scan")).toEqual([mixed[0], mixed[2], mixed[4]]);
+    expect(groups.get("iw.audit")).toEqual([mixed[1], mixed[3]]);
+    const scans = events(3, "scan");
+    expect([...groupByTag("iw", scans)]).toEqual([["iw.scan", scans]]);
+    expect(groupByTag("iw", []).size).toBe(0);
+  });
+});
+
