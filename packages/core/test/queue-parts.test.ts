@@ -6,7 +6,9 @@ import { estimateSize } from "../src/size-estimate.js";
 import { AUDIT_CATEGORY_NAMES } from "../src/audit-categories.js";
 import { AUDIT_CATEGORIES } from "../src/schema/events.js";
 import { audit, scan } from "./helpers/script-sink.js";
-import { auditEvent } from "../src/events.js";
+import fc from "fast-check";
+import { auditEvent, scanLog } from "../src/events.js";
+import type { IwEvent } from "../src/events.js";
 
 describe("Lane", () => {
   it("is FIFO across wrap-around and growth, and refuses the newest item when full", () => {
@@ -49,6 +51,44 @@ describe("backoffDelay", () => {
 });
 
 describe("estimateSize", () => {
+  it("tracks the JSON size of scan logs of every shape (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          request_id: fc.string({ maxLength: 80 }),
+          policy: fc.string({ maxLength: 20 }),
+          host: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
+          matches: fc.array(fc.record({ signature_id: fc.string({ maxLength: 12 }), matched_text: fc.string({ maxLength: 2000 }) }), { maxLength: 6 }),
+          anomaly_score: fc.double({ noNaN: true, noDefaultInfinity: true }),
+        }),
+        (r) => {
+          const e = scanLog({
+            direction: "output",
+            decision: "block",
+            anomaly_score: r.anomaly_score,
+            threshold: 10,
+            policy: r.policy,
+            request_id: r.request_id,
+            ...(r.host === undefined ? {} : { host: r.host }),
+            matches: r.matches.map((m) => ({ ...m, score: 6.3, confidence: 0.9, severity: 7 })),
+          });
+          const json = JSON.stringify(e).length;
+          const est = estimateSize(e);
+          // Escapes (quotes, control characters) can make JSON longer than the text.
+          const escapes = JSON.stringify(e).length - JSON.stringify(e).replace(/\\./g, "").length;
+          expect(est).toBeGreaterThan(0.75 * (json - escapes));
+          expect(est).toBeLessThan(1.5 * json + 100);
+        },
+      ),
+    );
+  });
+
+  it("walks the extra fields a host adds to a scan log", () => {
+    const extra = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`x${i}`, "y".repeat(1000)]));
+    const e = { ...scan(), ...extra } as IwEvent;
+    expect(estimateSize(e)).toBeGreaterThan(10_000);
+  });
+
   it("stays within 30% of the JSON size for typical events", () => {
     for (const e of [scan(), audit(), auditEvent({ category: "config", action: "reload", details: { a: [1, 2, { b: "xyz" }], c: null } })]) {
       const json = JSON.stringify(e).length;
