@@ -85,7 +85,7 @@ describe("estimateSize", () => {
 
   it("walks the extra fields a host adds to a scan log", () => {
     const extra = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`x${i}`, "y".repeat(1000)]));
-    const e = { ...scan(), ...extra } as IwEvent;
+    const e = { ...scan(), ...extra };
     expect(estimateSize(e)).toBeGreaterThan(10_000);
   });
 
