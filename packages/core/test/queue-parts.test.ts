@@ -8,7 +8,6 @@ import { AUDIT_CATEGORIES } from "../src/schema/events.js";
 import { audit, scan } from "./helpers/script-sink.js";
 import fc from "fast-check";
 import { auditEvent, scanLog } from "../src/events.js";
-import type { IwEvent } from "../src/events.js";
 
 describe("Lane", () => {
   it("is FIFO across wrap-around and growth, and refuses the newest item when full", () => {
