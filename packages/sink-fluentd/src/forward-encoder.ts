@@ -1,5 +1,7 @@
 import { gzipSync } from "node:zlib";
-import { Packr, type Options as PackrOptions } from "msgpackr";
+// "msgpackr/pack": the encoder without the native string extractor that "msgpackr" loads for decoding.
+import { Packr } from "msgpackr/pack";
+import type { Options as PackrOptions } from "msgpackr";
 import type { IwEvent } from "@iw/core";
 import { chunkIdFor } from "./chunk-id.js";
 import { EVENT_TIME_EXT_TYPE, eventTimeFromIso } from "./event-time.js";
@@ -32,7 +34,13 @@ export interface ForwardEncoderOptions {
  * which Fluentd would read as a broken EventTime. Undefined fields are skipped (as JSON does),
  * undefined array items are nil. `skipValues` exists in msgpackr but not in its typings.
  */
-const PACKR_OPTIONS: PackrOptions & { skipValues: unknown[] } = { useRecords: false, encodeUndefinedAsNil: true, skipValues: [undefined] };
+const PACKR_OPTIONS: PackrOptions & { skipValues: unknown[] } = {
+  useRecords: false,
+  // Sets, Errors and RegExps as plain arrays, never as msgpackr's own ext types (Fluentd would fail the chunk).
+  moreTypes: false,
+  encodeUndefinedAsNil: true,
+  skipValues: [undefined],
+};
 
 /** `[` fixarray of 2 `, ` fixext 8 of EventTime's ext type: the 3 bytes that open every entry. */
 const ENTRY_HEAD = [0x92, 0xd7, EVENT_TIME_EXT_TYPE] as const;

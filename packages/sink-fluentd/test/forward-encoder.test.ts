@@ -145,5 +145,14 @@ describe("ForwardEncoder", () => {
     controller.abort(new Error("deadline"));
     await expect(pending).rejects.toThrow("deadline");
   });
+
+  it("writes Sets, Errors, RegExps, Maps and Dates as standard msgpack, never an ext type Fluentd does not know", () => {
+    const [event] = events(1, "audit");
+    const when = new Date("2026-04-06T12:00:00.5Z");
+    const details = { set: new Set([1, 2]), err: new Error("boom"), re: /a+/g, map: new Map([["k", 1]]), when };
+    const [message] = new ForwardEncoder({ tag: "t", ack: false, gzip: false }).encode([{ ...event, details } as unknown as IwEvent], "b");
+    const [[, record]] = entriesOf(message!.bytes) as [[EventTime, { details: Record<string, unknown> }]];
+    expect(record.details).toEqual({ set: [1, 2], err: ["Error", "boom", null], re: ["a+", "g"], map: { k: 1 }, when });
+  });
 });
 
