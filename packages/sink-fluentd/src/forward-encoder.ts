@@ -1,7 +1,11 @@
 import { gzipSync } from "node:zlib";
-// "msgpackr/pack": the encoder without the native string extractor that "msgpackr" loads for decoding.
-import { Packr } from "msgpackr/pack";
-import type { Options as PackrOptions } from "msgpackr";
+// "msgpackr/pack" is the encoder without the native string extractor that "msgpackr" loads (for
+// decoding) at import. Its typings re-export from "." , which typescript-eslint cannot follow:
+// the class is typed from the main entry point.
+import * as packModule from "msgpackr/pack";
+import type { Options as PackrOptions, Packr as PackrClass } from "msgpackr";
+
+const Packr = (packModule as unknown as { Packr: typeof PackrClass }).Packr;
 import type { IwEvent } from "@iw/core";
 import { chunkIdFor } from "./chunk-id.js";
 import { EVENT_TIME_EXT_TYPE, eventTimeFromIso } from "./event-time.js";
