@@ -11,7 +11,8 @@
 import { fork } from "node:child_process";
 import { FluentClient } from "@fluent-org/logger";
 import { activate, auditEvent, scanLog, silentLogger } from "@iw/core";
-import { plugin } from "../dist/index.js";
+/** BENCH_PLUGIN: another build of this package to measure (a path to its index.js), e.g. an older one. */
+const { plugin } = await import(process.env.BENCH_PLUGIN ? new URL(process.env.BENCH_PLUGIN, `file://${process.cwd()}/`).href : "../dist/index.js");
 
 const N = Number(process.env.BENCH_EVENTS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
