@@ -1,14 +1,13 @@
 import { promisify } from "node:util";
 import { gzip as gzipCb } from "node:zlib";
 import { Agent, request } from "undici";
-import { classifyHttpStatus, classifyNetworkError, IwError, silentLogger, stripCredentials, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
+import { classifyHttpStatus, classifyNetworkError, IwError, readResponseDetail, silentLogger, stripCredentials, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
 import { DEFAULT_AUTH_RETRY_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
 import { groupByTag, httpRecordJson, recordMapper } from "./records.js";
 
 const gzip = promisify(gzipCb);
 const SUCCESS: SendResult = { status: "success" };
-const DETAIL_BYTES = 512;
 
 /**
  * in_http sink: one `POST /<tag>` per tag with a JSON array body (optionally gzip). Status codes
@@ -89,7 +88,7 @@ export class HttpSink implements Sink {
         dispatcher: this.#agent,
       });
       const ok = res.statusCode >= 200 && res.statusCode < 300;
-      const detail = ok ? undefined : await readDetail(res.body);
+      const detail = ok ? undefined : await readResponseDetail(res.body);
       if (ok) await res.body.dump();
       const result = classifyHttpStatus(res.statusCode, res.headers, this.#what, detail);
       if (result.status === "failure") this.#problems.report(result.error);
@@ -103,20 +102,4 @@ export class HttpSink implements Sink {
       return result;
     }
   }
-}
-
-async function readDetail(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= DETAIL_BYTES) break;
-    }
-  } catch {
-    // The status is what matters; a body cut short changes nothing.
-  }
-  body.destroy();
-  return Buffer.concat(chunks).toString("utf8", 0, Math.min(size, DETAIL_BYTES)).trim();
 }
