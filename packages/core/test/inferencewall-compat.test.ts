@@ -14,12 +14,17 @@ const AUDIT_SAMPLE = `{"log_type":"audit","timestamp":"2026-04-06T12:00:00Z","ca
 const EVENT_ID = "01960a6e-8c00-7000-8000-000000000001";
 
 /** Every path in a JSON value with the JSON type at that path. */
-function shape(value: unknown, path = "$"): Record<string, string> {
-  if (Array.isArray(value)) return Object.assign({ [path]: "array" }, ...value.map((v, i) => shape(v, `${path}[${i}]`)));
-  if (value !== null && typeof value === "object") {
-    return Object.assign({ [path]: "object" }, ...Object.entries(value).map(([k, v]) => shape(v, `${path}.${k}`)));
+function shape(value: unknown, path = "$", out: Record<string, string> = {}): Record<string, string> {
+  if (Array.isArray(value)) {
+    out[path] = "array";
+    value.forEach((v, i) => shape(v, `${path}[${i}]`, out));
+  } else if (value !== null && typeof value === "object") {
+    out[path] = "object";
+    for (const [k, v] of Object.entries(value)) shape(v, `${path}.${k}`, out);
+  } else {
+    out[path] = value === null ? "null" : typeof value;
   }
-  return { [path]: value === null ? "null" : typeof value };
+  return out;
 }
 
 describe("InferenceWall wire compatibility", () => {
