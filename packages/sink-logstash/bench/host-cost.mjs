@@ -39,7 +39,7 @@ export async function runHostCost(rx, scale) {
   for (let round = 0; round <= rounds; round++) {
     for (const mode of ["off", "on", "blackholed"]) {
       const env = mode === "off" ? {} : { IW_ELK_URL: mode === "on" ? healthy.url : hole.url };
-      const iw = await activate({ env, plugins: [plugin], logger: countingLogger() });
+      const iw = await activate({ env, plugins: [plugin], logger: countingLogger(), summaryIntervalMs: 0 });
       const r = await loop(iw, requests, offset, busy);
       offset += requests;
       if (mode === "on") {

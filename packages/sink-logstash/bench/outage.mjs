@@ -8,7 +8,7 @@ import { countingLogger, requestScanLog, sleep } from "./common.mjs";
 export async function runOutage(rx) {
   const r = await rx.start();
   const logger = countingLogger();
-  const iw = await activate({ env: { IW_ELK_URL: r.url }, plugins: [plugin], logger });
+  const iw = await activate({ env: { IW_ELK_URL: r.url }, plugins: [plugin], logger, summaryIntervalMs: 0 });
   let emitted = 0;
   const timer = setInterval(() => {
     for (let i = 0; i < 10; i++) iw.emit(requestScanLog(emitted++));
