@@ -1,18 +1,21 @@
 import { defineSinkPlugin } from "@iw/core";
 import { webhookEnvSchema } from "./env-schema.js";
 import type { WebhookSinkOptions } from "./options.js";
+import { DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS } from "./options.js";
 import { WebhookSink } from "./webhook-sink.js";
 
 /**
  * The webhook sink plugin: activated by `IW_WEBHOOK_URL`; several destinations through named
  * instances (`IW_WEBHOOK_SOC_URL` + `IW_WEBHOOK_SOC_*` → `webhook:soc`), handled by core.
- * Meant to run with a 15 s attempt deadline (`IW_WEBHOOK_TIMEOUT_MS=15000`).
+ * Each attempt gets a 15 s deadline by default, as webhook senders use
+ * (`IW_WEBHOOK_TIMEOUT_MS` overrides it).
  */
 export const plugin = defineSinkPlugin<WebhookSinkOptions>({
   name: "webhook",
   env: "IW_WEBHOOK_URL",
   options: webhookEnvSchema,
   secrets: ["IW_WEBHOOK_SECRET"],
+  queueDefaults: { attemptTimeoutMs: DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS },
   create(options, deps) {
     return new WebhookSink(options, deps.logger);
   },

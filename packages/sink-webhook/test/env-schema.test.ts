@@ -21,6 +21,11 @@ describe("plugin", () => {
     expect(plugin.env).toBe("IW_WEBHOOK_URL");
     expect(plugin.secrets).toEqual(["IW_WEBHOOK_SECRET"]);
   });
+
+  it("asks core for a 15 s attempt deadline, as webhook senders use", () => {
+    // Core applies queueDefaults under the IW_WEBHOOK_* tuning variables (tested in core).
+    expect(plugin.queueDefaults).toEqual({ attemptTimeoutMs: 15_000 });
+  });
 });
 
 describe("plugin.options", () => {
