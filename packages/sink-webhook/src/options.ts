@@ -54,11 +54,14 @@ export interface WebhookSinkOptions {
   readonly connectTimeoutMs?: number;
   /** Sink name in stats and logs. @default "webhook" */
   readonly name?: string;
+  /** The variable prefix named in diagnostics (`IW_WEBHOOK_SOC` for a named instance). @default "IW_WEBHOOK" */
+  readonly envPrefix?: string;
 }
 
 /** {@link WebhookSinkOptions} with defaults applied and values checked. */
 export interface ResolvedWebhookOptions {
   readonly name: string;
+  readonly envPrefix: string;
   readonly url: URL;
   readonly method: WebhookMethod;
   readonly headers: Readonly<Record<string, string>>;
@@ -110,6 +113,7 @@ export function resolveWebhookOptions(options: WebhookSinkOptions): ResolvedWebh
   if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) fail("IW_WEBHOOK_CONNECT_TIMEOUT_MS", "must be a positive number of milliseconds");
   return {
     name: options.name ?? "webhook",
+    envPrefix: options.envPrefix ?? "IW_WEBHOOK",
     url,
     method,
     headers,

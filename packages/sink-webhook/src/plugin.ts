@@ -17,6 +17,12 @@ export const plugin = defineSinkPlugin<WebhookSinkOptions>({
   secrets: ["IW_WEBHOOK_SECRET"],
   queueDefaults: { attemptTimeoutMs: DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS },
   create(options, deps) {
-    return new WebhookSink(options, deps.logger);
+    // A named instance (webhook:soc) names itself and its own variables in diagnostics.
+    const instance = {
+      ...options,
+      ...(deps.sinkName === undefined ? {} : { name: deps.sinkName }),
+      ...(deps.envPrefix === undefined ? {} : { envPrefix: deps.envPrefix }),
+    };
+    return new WebhookSink(instance, deps.logger);
   },
 });

@@ -57,7 +57,7 @@ export class WebhookSink implements Sink {
       },
     });
     if (!o.tls.verify && o.url.protocol === "https:") {
-      logger.warn(`${this.#what}: TLS certificate verification is OFF (IW_WEBHOOK_TLS_VERIFY=false); anyone on the path can read and forge deliveries`, { sink: o.name });
+      logger.warn(`${this.#what}: TLS certificate verification is OFF (${o.envPrefix}_TLS_VERIFY=false); anyone on the path can read and forge deliveries`, { sink: o.name });
     }
   }
 
@@ -99,9 +99,10 @@ export class WebhookSink implements Sink {
 
   #classify(status: number, headers: Dispatcher.ResponseData["headers"], detail: string): SendResult {
     if (status !== 401 && status !== 403) return classifyHttpStatus(status, headers, this.#what, detail);
+    const p = this.#options.envPrefix;
     const hint = this.#options.keys.length > 0
-      ? "check that IW_WEBHOOK_SECRET matches the receiver's signing secret, that this host's clock is right (receivers refuse timestamps more than 5 minutes off), and the credentials in IW_WEBHOOK_HEADERS"
-      : "the request is unsigned: set IW_WEBHOOK_SECRET to the receiver's whsec_ secret, or the credentials it expects in IW_WEBHOOK_HEADERS";
+      ? `check that ${p}_SECRET matches the receiver's signing secret, that this host's clock is right (receivers refuse timestamps more than 5 minutes off), and the credentials in ${p}_HEADERS`
+      : `the request is unsigned: set ${p}_SECRET to the receiver's whsec_ secret, or the credentials it expects in ${p}_HEADERS`;
     const error = new IwHttpError(status, `${this.#what} refused the delivery (${status}${detail ? `: ${detail.slice(0, 200)}` : ""}); ${hint}`);
     if (!this.#authWarned) {
       this.#authWarned = true;

@@ -87,4 +87,25 @@ describe("activation from the environment", () => {
     expect(dispatcher.sinks).toEqual([]);
     expect(report.errors.map((e) => e.message).join("\n")).toMatch(/IW_WEBHOOK_HEADERS.*header injection/);
   });
+
+  it("names a named instance's own variables when its receiver refuses the signature", async () => {
+    const soc = await startWebhookReceiver({ secrets: [SECRET_A] });
+    receivers.push(soc);
+    const errors: string[] = [];
+    const logger = { ...silentLogger, error: (m: string) => void errors.push(m) };
+    const report = await activateWithReport({
+      plugins: [plugin],
+      logger,
+      env: { IW_WEBHOOK_SOC_URL: soc.url, IW_WEBHOOK_SOC_SECRET: SECRET_B, IW_WEBHOOK_SOC_FLUSH_MS: "10", IW_SUMMARY_INTERVAL_S: "0" },
+    });
+    dispatcher = report.dispatcher;
+    expect(dispatcher.sinks).toEqual(["webhook:soc"]);
+    dispatcher.emit(failedLogin());
+    await dispatcher.flush(5000);
+    const text = errors.join("\n");
+    expect(text).toContain("webhook:soc");
+    expect(text).toContain("IW_WEBHOOK_SOC_SECRET");
+    expect(text).not.toMatch(/IW_WEBHOOK_SECRET/);
+    expect(dispatcher.stats()[0]!.dropped.rejected).toBe(1);
+  });
 });
