@@ -33,7 +33,7 @@ export class ForwardSink implements Sink {
     this.name = options.name ?? DEFAULT_SINK_NAME;
     this.#target = forwardTarget(options.url, { verify: true, ...options.tls });
     this.#what = describeTarget(this.#target);
-    this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack: options.ack ?? true, gzip: options.compression === "gzip", format: options.format });
+    this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack: options.ack ?? this.#target.kind !== "unix", gzip: options.compression === "gzip", format: options.format });
     this.#creds = options.sharedKey === undefined
       ? undefined
       : { sharedKey: options.sharedKey, hostname: options.hostname ?? osHostname(), username: options.username, password: options.password };

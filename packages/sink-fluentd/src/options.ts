@@ -12,7 +12,10 @@ export interface FluentdSinkOptions {
   readonly url: URL;
   /** Base tag; `.scan`, `.audit` (the event's `log_type`) are appended. @default "inferwall" — `IW_FLUENTD_TAG` */
   readonly tag?: string;
-  /** Forward mode: send `chunk` and count a batch delivered only once acked. @default true — `IW_FLUENTD_ACK` */
+  /**
+   * Forward mode: send `chunk` and count a batch delivered only once acked. @default true, but
+   * false for `unix://` (Fluentd's in_unix never acks) — `IW_FLUENTD_ACK`
+   */
   readonly ack?: boolean;
   /** `gzip`: CompressedPackedForward, or a gzip request body in in_http mode. @default "none" — `IW_FLUENTD_COMPRESSION` */
   readonly compression?: "none" | "gzip";

@@ -43,12 +43,30 @@ const tag = z
   })
   .describe(`dot-separated Fluentd tag; .scan / .audit are appended; default ${DEFAULT_TAG}`);
 
+const bool = envBool(true);
+
+/**
+ * `IW_FLUENTD_ACK`, left undefined when unset: its default depends on the URL (Fluentd's in_unix,
+ * behind `unix://`, never acks, so waiting for acks there would time out and resend every batch).
+ */
+const ack = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value.trim() === "") return undefined;
+    const parsed = bool.safeParse(value);
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: "custom", message: "not a boolean" });
+    return z.NEVER;
+  })
+  .describe("true or false (forward mode: wait for Fluentd's ack of every batch); default true, but false for unix:// (Fluentd's in_unix never acks)");
+
 /** `IW_FLUENTD_*` variables → `FluentdSinkOptions`. */
 export const fluentdEnvSchema = z
   .object({
     IW_FLUENTD_URL: url,
     IW_FLUENTD_TAG: tag,
-    IW_FLUENTD_ACK: envBool(true, "forward mode: wait for Fluentd's ack of every batch"),
+    IW_FLUENTD_ACK: ack,
     IW_FLUENTD_COMPRESSION: envEnum(["none", "gzip"], "none"),
     IW_FLUENTD_FORMAT: envEnum(["iw", "ecs"], "iw"),
     IW_FLUENTD_SHARED_KEY: envString("the <security> shared_key of in_forward (secret)"),
@@ -81,7 +99,7 @@ export const fluentdEnvSchema = z
   .transform((env): FluentdSinkOptions => ({
     url: env.IW_FLUENTD_URL,
     tag: env.IW_FLUENTD_TAG,
-    ack: env.IW_FLUENTD_ACK,
+    ack: env.IW_FLUENTD_ACK ?? env.IW_FLUENTD_URL.protocol !== "unix:",
     compression: env.IW_FLUENTD_COMPRESSION,
     format: env.IW_FLUENTD_FORMAT,
     sharedKey: env.IW_FLUENTD_SHARED_KEY,

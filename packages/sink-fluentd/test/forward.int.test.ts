@@ -158,11 +158,21 @@ describe("ForwardSink over TCP", () => {
 });
 
 describe("ForwardSink over a unix socket", () => {
-  it("delivers with acks", async () => {
+  it("does not ask for acks by default: Fluentd's in_unix never sends one", async () => {
     receiver = await startFluentdReceiver({ transport: "unix" });
     expect(receiver.url).toMatch(/^unix:\/\//);
+    receiver.setFault({ kind: "no_ack" }); // what in_unix does: store, never answer
     sink = createFluentdSink({ url: new URL(receiver.url) });
+    expect((await sink.send(events(5), ctx(1000))).status).toBe("success");
+    await receiver.waitForEvents(5);
+    expect(receiver.messages.map((m) => [m.option["chunk"], m.outcome])).toEqual([[undefined, "stored"], [undefined, "stored"]]);
+  });
+
+  it("delivers with acks when ack is asked for explicitly (Fluent Bit's in_forward on unix_path)", async () => {
+    receiver = await startFluentdReceiver({ transport: "unix" });
+    sink = createFluentdSink({ url: new URL(receiver.url), ack: true });
     expect((await sink.send(events(5), ctx())).status).toBe("success");
+    expect(receiver.messages.map((m) => m.outcome)).toEqual(["acked", "acked"]);
     expect(receiver.distinctEvents).toBe(5);
   });
 });

@@ -34,6 +34,13 @@ describe("plugin", () => {
     expect(options.url.href).toBe("tcp://fluentd:24224");
   });
 
+  it("turns acks off by default for unix:// (in_unix never acks) unless IW_FLUENTD_ACK is set", () => {
+    expect(fluentdEnvSchema.parse({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock" }).ack).toBe(false);
+    expect(fluentdEnvSchema.parse({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock", IW_FLUENTD_ACK: "true" }).ack).toBe(true);
+    expect(fluentdEnvSchema.parse({ IW_FLUENTD_URL: "tcp://fluentd:24224", IW_FLUENTD_ACK: "false" }).ack).toBe(false);
+    expect(issues({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock", IW_FLUENTD_ACK: "maybe" })).toEqual(["IW_FLUENTD_ACK: not a boolean"]);
+  });
+
   it("reads every forward option", () => {
     const options = fluentdEnvSchema.parse({
       IW_FLUENTD_URL: "tls://fluentd.example:24224",
