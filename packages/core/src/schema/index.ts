@@ -7,3 +7,4 @@ export { renderEnvTable, renderGenericEnvTable, renderGlobalEnvTable } from "./e
 export type { EnvTableOptions } from "./env-table.js";
 export { objectShape, describeField } from "./inspect.js";
 export type { SchemaLike } from "./inspect.js";
+export { replaceMarkedSection, syncReadmeSections } from "./readme-sections.js";
