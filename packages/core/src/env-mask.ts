@@ -24,8 +24,26 @@ export function isSecretName(name: string, extra: readonly string[] = []): boole
 
 // The lookbehinds make each pattern start only at the beginning of a token, which keeps the
 // scan linear: a log line of 50,000 word characters must not take seconds to mask.
-// `scheme://user:password@` or `scheme://token@` anywhere in a text.
-const URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^/@\s"',]*@/gi;
+// A `scheme://…` token anywhere in a text; each match takes the whole token, so the scan stays
+// linear. Its credentials are found by `maskUserinfo`.
+const URL_TOKEN = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)([^\s"',]*)/gi;
+// What may sit between `//` and the first `/` when that part holds no `@`: a host and a port.
+const HOST_PORT = /^(?:\[[0-9a-f:.]*\]|[^:@[\]]*)(?::\d+)?$/i;
+
+/**
+ * The part of a URL after `scheme://` with its user info replaced by `***`. A password pasted
+ * without percent-encoding may hold `@` (the last `@` before the path ends the user info, as in
+ * WHATWG URL parsing) or `/`, `?`, `#` (then the URL does not parse, and its text is printed in
+ * the error): when what comes before the first `/` is no `host[:port]` and an `@` follows, all
+ * up to that last `@` is masked. An `@` in the path of a normal URL is left alone.
+ */
+export function maskUserinfo(rest: string): string {
+  const end = rest.search(/[/?#\\]/);
+  const authority = end === -1 ? rest : rest.slice(0, end);
+  let at = authority.lastIndexOf("@");
+  if (at === -1 && !HOST_PORT.test(authority)) at = rest.lastIndexOf("@");
+  return at === -1 ? rest : `***${rest.slice(at)}`;
+}
 // `password=abc`, `token: abc`, `"secret":"abc"`, `Authorization: Bearer abc`.
 const SECRET_ASSIGNMENT =
   /((?<![\w.-])(?:"|')?[\w.-]*(?:password|passwd|secret|token|api[_-]?key|shared[_-]?key|authorization)(?:"|')?\s*[:=]\s*)(?:"[^"]*"|'[^']*'|(?:Bearer|Basic)\s+\S+|[^\s,;&"']+)/gi;
@@ -38,7 +56,7 @@ const SECRET_ASSIGNMENT =
 export function maskSecrets(text: string, values: readonly string[] = []): string {
   let out = text;
   for (const v of values) if (v.length >= 4) out = out.split(v).join(MASK);
-  return out.replace(URL_CREDENTIALS, "$1***@").replace(SECRET_ASSIGNMENT, `$1${MASK}`);
+  return out.replace(URL_TOKEN, (_all, scheme: string, rest: string) => scheme + maskUserinfo(rest)).replace(SECRET_ASSIGNMENT, `$1${MASK}`);
 }
 
 const MAX_SHOWN = 120;

@@ -18,6 +18,14 @@ describe("maskSecrets / showValue", () => {
     expect(maskSecrets("the key is k3y-k3y-k3y", ["k3y-k3y-k3y"])).toBe("the key is ****");
   });
 
+  it("masks every byte of a password holding a raw / or @ (not percent-encoded), and leaves @ in a path alone", () => {
+    expect(maskSecrets("https://elastic:pa/ss@logstash:8080")).toBe("https://***@logstash:8080");
+    expect(maskSecrets("https://elastic:/ss@logstash:8080")).toBe("https://***@logstash:8080");
+    expect(maskSecrets("x https://elastic:p@ss@logstash:8080,https://h2 y")).toBe("x https://***@logstash:8080,https://h2 y");
+    expect(maskSecrets("https://u:p@h/a@b and http://h:1/a@b and http://[::1]:80/x@y")).toBe("https://***@h/a@b and http://h:1/a@b and http://[::1]:80/x@y");
+    expect(showValue("IW_ELK_URL", "https://elastic:pa/ss@logstash:8080")).toBe('"https://***@logstash:8080"');
+  });
+
   it("shows values quoted, secrets as ****, URL credentials masked, long values cut", () => {
     expect(showValue("IW_ELK_URL", "https://a:b@h")).toBe('"https://***@h"');
     expect(showValue("IW_ELK_PASSWORD", "hunter2")).toBe("****");
@@ -28,7 +36,7 @@ describe("maskSecrets / showValue", () => {
 
 describe("maskSecrets cost", () => {
   it("stays linear on long tokens (no catastrophic backtracking)", () => {
-    for (const text of ["a".repeat(200_000), "x.".repeat(100_000), `${"p".repeat(100_000)}password=1`]) {
+    for (const text of ["a".repeat(200_000), "x.".repeat(100_000), `${"p".repeat(100_000)}password=1`, "a://".repeat(50_000), `http://${"u:".repeat(50_000)}`]) {
       const started = performance.now();
       maskSecrets(text);
       expect(performance.now() - started).toBeLessThan(500);

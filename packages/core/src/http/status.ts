@@ -1,3 +1,4 @@
+import { maskUserinfo } from "../env-mask.js";
 import { IwHttpError } from "../errors.js";
 import type { SendResult } from "../sink.js";
 import { parseRetryAfter } from "./retry-after.js";
@@ -61,5 +62,6 @@ export function classifyHttpStatus(
 
 /** Removes `user:password@` from a URL-ish string so it can be printed. */
 export function stripCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, "$1***@");
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
+  return scheme === undefined ? url : scheme + maskUserinfo(url.slice(scheme.length));
 }

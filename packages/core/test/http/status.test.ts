@@ -66,5 +66,8 @@ describe("stripCredentials", () => {
   it("masks user info only", () => {
     expect(stripCredentials("http://u:p@h:1/a")).toBe("http://***@h:1/a");
     expect(stripCredentials("http://h:1/a@b")).toBe("http://h:1/a@b");
+    // Passwords pasted without percent-encoding: nothing of them may show.
+    expect(stripCredentials("https://elastic:pa/ss@logstash:8080")).toBe("https://***@logstash:8080");
+    expect(stripCredentials("https://elastic:p@ss@logstash:8080/x")).toBe("https://***@logstash:8080/x");
   });
 });
