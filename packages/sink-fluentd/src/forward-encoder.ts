@@ -9,7 +9,7 @@ const Packr = (packModule as unknown as { Packr: typeof PackrClass }).Packr;
 import type { IwEvent } from "@iw/core";
 import { chunkIdFor } from "./chunk-id.js";
 import { EVENT_TIME_EXT_TYPE, eventTimeFromIso } from "./event-time.js";
-import { groupByTag, recordMapper, type FluentdFormat } from "./records.js";
+import { datesAsJson, groupByTag, recordMapper, type FluentdFormat } from "./records.js";
 
 /** One forward-protocol message ready for the socket. */
 export interface ForwardMessage {
@@ -79,7 +79,8 @@ export class ForwardEncoder {
 
   constructor(options: ForwardEncoderOptions) {
     this.#options = options;
-    this.#record = recordMapper(options.format);
+    const map = recordMapper(options.format);
+    this.#record = (event) => datesAsJson(map(event));
   }
 
   /** Encodes the whole batch in one go. */

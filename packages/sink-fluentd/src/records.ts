@@ -55,3 +55,38 @@ export function httpRecordJson(event: IwEvent, record: object = event): string {
   const json = JSON.stringify(source);
   return json.length <= 2 ? `{"time":${time}}` : `{"time":${time},${json.slice(1)}`;
 }
+
+/** Nesting walked by `datesAsJson`; deeper values (or cycles) go to the encoder as they are. */
+const MAX_DEPTH = 32;
+
+/**
+ * `value` with every `Date` in plain objects and arrays replaced by its JSON form (ISO 8601, or
+ * null when invalid), copying only what changes. The forward protocol needs it: msgpack packs a
+ * Date as the timestamp extension (type -1), which Fluentd's unpacker rejects unless
+ * `enable_msgpack_time_support` is on (off by default), failing the whole chunk. Maps, Sets and
+ * class instances are left to the encoder.
+ */
+export function datesAsJson<T>(value: T, depth = 0): T {
+  if (value === null || typeof value !== "object" || depth > MAX_DEPTH) return value;
+  if (value instanceof Date) return value.toJSON() as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const next = datesAsJson(item, depth + 1);
+      if (next !== item) (copy ??= value.slice())[i] = next;
+    }
+    return (copy ?? value) as T;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  let copy: Record<string, unknown> | undefined;
+  const source = value as Record<string, unknown>;
+  for (const key in source) {
+    const item = source[key];
+    if (item === null || typeof item !== "object" || !Object.hasOwn(source, key)) continue;
+    const next = datesAsJson(item, depth + 1);
+    if (next !== item) (copy ??= { ...source })[key] = next;
+  }
+  return (copy ?? value) as T;
+}

@@ -18,6 +18,15 @@ strict.register({
     return new EventTime(view.getUint32(0), view.getUint32(4));
   },
 });
+// Fluentd's unpacker knows the msgpack timestamp (ext -1) only with `enable_msgpack_time_support`,
+// which is off by default (lib/fluent/msgpack_factory.rb): @msgpack/msgpack would decode it.
+strict.register({
+  type: -1,
+  encode: () => null,
+  decode(): never {
+    throw new RangeError("ext type -1 (msgpack timestamp): Fluentd fails the chunk (enable_msgpack_time_support is off by default)");
+  },
+});
 
 /** The decoded `[EventTime, record]` entries of a PackedForward message. */
 function entriesOf(bytes: Uint8Array): unknown[] {
@@ -152,7 +161,20 @@ describe("ForwardEncoder", () => {
     const details = { set: new Set([1, 2]), err: new Error("boom"), re: /a+/g, map: new Map([["k", 1]]), when };
     const [message] = new ForwardEncoder({ tag: "t", ack: false, gzip: false }).encode([{ ...event, details } as unknown as IwEvent], "b");
     const [[, record]] = entriesOf(message!.bytes) as [[EventTime, { details: Record<string, unknown> }]];
-    expect(record.details).toEqual({ set: [1, 2], err: ["Error", "boom", null], re: ["a+", "g"], map: { k: 1 }, when });
+    expect(record.details).toEqual({ set: [1, 2], err: ["Error", "boom", null], re: ["a+", "g"], map: { k: 1 }, when: "2026-04-06T12:00:00.500Z" });
+  });
+
+  it("writes Dates as ISO 8601 strings (as JSON does), at any depth and in ECS records too", () => {
+    const [event] = events(1, "audit");
+    const details = { at: new Date("2026-04-06T12:00:00Z"), list: [new Date(0)], deep: { bad: new Date(Number.NaN) } };
+    for (const format of ["iw", "ecs"] as const) {
+      const [message] = new ForwardEncoder({ tag: "t", ack: false, gzip: false, format }).encode([{ ...event, details } as unknown as IwEvent], "b");
+      const text = JSON.stringify(entriesOf(message!.bytes));
+      expect(text).toContain('"2026-04-06T12:00:00.000Z"');
+      expect(text).toContain('["1970-01-01T00:00:00.000Z"]');
+      expect(text).toContain('{"bad":null}');
+    }
+    expect(details.at).toBeInstanceOf(Date); // the emitted event is left as it was
   });
 });
 
