@@ -2,7 +2,7 @@ import { gunzipSync } from "node:zlib";
 import { Decoder, ExtensionCodec } from "@msgpack/msgpack";
 import type { FluentdMode, ReceivedEventTime } from "./fluentd-types.js";
 
-/** Decodes EventTime (ext type 0: uint32 seconds, uint32 nanoseconds, big-endian). */
+/** Decodes EventTime (ext type 0: uint32 seconds, uint32 nanoseconds, big-endian); refuses ext -1 as Fluentd does. */
 export function createEventTimeDecoderCodec(): ExtensionCodec {
   const codec = new ExtensionCodec();
   codec.register({
@@ -12,6 +12,15 @@ export function createEventTimeDecoderCodec(): ExtensionCodec {
       if (data.byteLength !== 8) throw new RangeError(`EventTime must be 8 bytes, got ${data.byteLength}`);
       const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
       return { seconds: view.getUint32(0), nanoseconds: view.getUint32(4) };
+    },
+  });
+  // Fluentd knows the msgpack timestamp only with `enable_msgpack_time_support` (off by default,
+  // lib/fluent/msgpack_factory.rb): a chunk holding one fails. @msgpack/msgpack would decode it.
+  codec.register({
+    type: -1,
+    encode: () => null,
+    decode(): never {
+      throw new RangeError("msgpack timestamp (ext -1): Fluentd refuses it unless enable_msgpack_time_support is on");
     },
   });
   return codec;

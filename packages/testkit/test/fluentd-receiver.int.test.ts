@@ -73,6 +73,17 @@ describe("startFluentdReceiver: in_forward", () => {
     expect(receiver.records).toHaveLength(2);
   });
 
+  it("drops and never acks a chunk holding a msgpack timestamp (ext -1), as Fluentd does by default", async () => {
+    receiver = await startFluentdReceiver();
+    const c = await client(receiver.url);
+    const timestamp = Buffer.from([0xd6, 0xff, 0, 0, 0, 1]);
+    const entries = Buffer.concat([Buffer.from([0x92]), eventTime(1, 2), Buffer.from([0x81]), Buffer.from(encode("at")), timestamp]);
+    c.write(encode(["t", entries, { chunk: "d" }]));
+    c.write(encode(["t", 1, { event_id: "ok" }, { chunk: "e" }]));
+    expect(await c.next()).toEqual({ ack: Buffer.from("e") });
+    expect(receiver.records.map((r) => r.record["event_id"])).toEqual(["ok"]);
+  });
+
   it("sends no ack without chunk, and none under no_ack", async () => {
     receiver = await startFluentdReceiver();
     receiver.setFault({ kind: "no_ack", times: 1 });
