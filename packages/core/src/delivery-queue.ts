@@ -1,7 +1,7 @@
 import { startAttempt } from "./attempt.js";
 import type { Attempt, AttemptOutcome } from "./attempt.js";
 import { backoffDelay } from "./backoff.js";
-import { withDeadline } from "./deadline.js";
+import { timerDelay, withDeadline } from "./deadline.js";
 import { IwError } from "./errors.js";
 import type { IwEvent } from "./events.js";
 import { Lane } from "./lane.js";
@@ -159,7 +159,7 @@ export class DeliveryQueue {
       // Deliberately ref'd: a caller awaiting flush/close asked for up to `timeoutMs` of
       // draining (retries included), so the process stays up that long and no longer. Every
       // other timer of the queue is unref'd.
-      const timer = setTimeout(() => done(false), Math.max(0, timeoutMs));
+      const timer = setTimeout(() => done(false), timerDelay(timeoutMs));
       this.#idleWaiters.add(done);
     });
   }

@@ -55,6 +55,19 @@ describe("flush", () => {
   });
 });
 
+describe("flush and close without a deadline", () => {
+  it("treat Infinity (or any delay past setTimeout's 2^31-1 ms) as no deadline, not as 1 ms", async () => {
+    vi.useRealTimers(); // Node's own clamp of oversized delays is what is tested
+    const sink = new ScriptSink().script(retryable(30));
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 100 }));
+    q.push(scan());
+    expect(await q.flush(Number.POSITIVE_INFINITY)).toBe(true);
+    q.push(scan());
+    expect(await q.close(3_000_000_000)).toBe(true);
+    expect(q.stats()).toMatchObject({ delivered: 2, dropped: { total: 0 } });
+  });
+});
+
 describe("close", () => {
   it("flushes, closes the sink once, and is idempotent", async () => {
     const sink = new ScriptSink();
