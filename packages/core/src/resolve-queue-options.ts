@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from "./deadline.js";
 import { IwConfigError } from "./errors.js";
 import { DEFAULT_QUEUE_OPTIONS } from "./queue-options.js";
 import type { QueueOptions } from "./queue-options.js";
@@ -26,5 +27,13 @@ export function resolveOptions(sink: string, options: Partial<QueueOptions>): Qu
       throw new IwConfigError(`${sink}: queue option ${key} is ${String(value)}; expected a number >= ${min}`);
     }
   }
-  return resolved;
+  // setTimeout fires after 1 ms for a longer delay (or Infinity): a deadline of Infinity would
+  // abort every attempt at once. Past the limit, wait the limit (about 24.8 days).
+  return {
+    ...resolved,
+    flushIntervalMs: Math.min(resolved.flushIntervalMs, MAX_TIMER_MS),
+    attemptTimeoutMs: Math.min(resolved.attemptTimeoutMs, MAX_TIMER_MS),
+    retryInitialMs: Math.min(resolved.retryInitialMs, MAX_TIMER_MS),
+    retryMaxMs: Math.min(resolved.retryMaxMs, MAX_TIMER_MS),
+  };
 }

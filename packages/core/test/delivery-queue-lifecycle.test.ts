@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeliveryQueue } from "../src/delivery-queue.js";
 import type { QueueOptions } from "../src/queue-options.js";
+import type { SendResult } from "../src/sink.js";
 import { ScriptSink, expectInvariant, retryable, scan } from "./helpers/script-sink.js";
 
 const opts = (o: Partial<QueueOptions> = {}): Partial<QueueOptions> => ({ flushIntervalMs: 1000, retryInitialMs: 100, retryMaxMs: 1000, ...o });
@@ -52,19 +53,6 @@ describe("flush", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(await drained).toBe(true);
     expect(q.stats().delivered).toBe(1);
-  });
-});
-
-describe("flush and close without a deadline", () => {
-  it("treat Infinity (or any delay past setTimeout's 2^31-1 ms) as no deadline, not as 1 ms", async () => {
-    vi.useRealTimers(); // Node's own clamp of oversized delays is what is tested
-    const sink = new ScriptSink().script(retryable(30));
-    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 100 }));
-    q.push(scan());
-    expect(await q.flush(Number.POSITIVE_INFINITY)).toBe(true);
-    q.push(scan());
-    expect(await q.close(3_000_000_000)).toBe(true);
-    expect(q.stats()).toMatchObject({ delivered: 2, dropped: { total: 0 } });
   });
 });
 
@@ -189,5 +177,31 @@ describe("process lifetime (real timers)", () => {
     await q.close(10);
     expect(await pendingFlush).toBe(false);
     expect(timeouts()).toBe(before);
+  });
+});
+
+describe("flush and close without a deadline", () => {
+  it("treat Infinity (or any delay past setTimeout's 2^31-1 ms) as no deadline, not as 1 ms", async () => {
+    vi.useRealTimers(); // Node's own clamp of oversized delays is what is tested
+    const sink = new ScriptSink().script(retryable(30));
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 100 }));
+    q.push(scan());
+    expect(await q.flush(Number.POSITIVE_INFINITY)).toBe(true);
+    q.push(scan());
+    expect(await q.close(3_000_000_000)).toBe(true);
+    expect(q.stats()).toMatchObject({ delivered: 2, dropped: { total: 0 } });
+  });
+});
+
+describe("timer options past setTimeout's limit", () => {
+  it("an attemptTimeoutMs of Infinity is no deadline, not a 1 ms one", async () => {
+    vi.useRealTimers();
+    const slow = (): Promise<SendResult> => new Promise((resolve) => setTimeout(() => resolve({ status: "success" }), 30));
+    const sink = new ScriptSink().script(slow);
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 1, attemptTimeoutMs: Number.POSITIVE_INFINITY }));
+    q.push(scan());
+    expect(await q.flush(2000)).toBe(true);
+    expect(q.stats()).toMatchObject({ delivered: 1, retried: 0 });
+    expect(sink.calls).toHaveLength(1);
   });
 });
