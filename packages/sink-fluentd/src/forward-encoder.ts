@@ -83,6 +83,19 @@ export class ForwardEncoder {
     this.#record = (event) => datesAsJson(map(event));
   }
 
+  /**
+   * Whether `event` can be packed (a cycle, a BigInt past 64 bits or a Symbol cannot): lets the
+   * sink leave out just the events that made a batch fail to encode.
+   */
+  canEncode(event: IwEvent): boolean {
+    try {
+      this.#packr.pack(this.#record(event));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Encodes the whole batch in one go. */
   encode(batch: readonly IwEvent[], batchId: string): ForwardMessage[] {
     const steps = this.#steps(batch, batchId);

@@ -50,12 +50,23 @@ export class ForwardSink implements Sink {
     if (batch.length === 0) return SUCCESS;
     if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
     let messages;
+    let malformed = 0;
     try {
       // In slices of ENCODE_SLICE events, yielding in between: the host's requests keep running.
       messages = await this.#encoder.encodeSliced(batch, ctx.batchId, ctx.signal);
     } catch (err) {
       if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
-      return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot encode the batch as msgpack`, { cause: err }) };
+      // One event msgpack cannot carry must not sink the others: leave out just those (the queue
+      // counts them as dropped `malformed`). Retries filter the same way, under the same chunk ids.
+      const good = batch.filter((event) => this.#encoder.canEncode(event));
+      malformed = batch.length - good.length;
+      try {
+        if (good.length === 0) throw err;
+        messages = await this.#encoder.encodeSliced(good, ctx.batchId, ctx.signal);
+      } catch (again) {
+        if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
+        return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot encode the batch as msgpack`, { cause: again }) };
+      }
     }
     if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
     let reused = this.#idle.some((c) => c.stage !== "dead");
@@ -81,7 +92,7 @@ export class ForwardSink implements Sink {
     }
     this.#release(conn);
     this.#problems.recovered();
-    return SUCCESS;
+    return malformed > 0 ? { status: "success", malformed } : SUCCESS;
   }
 
   close(): Promise<void> {

@@ -157,6 +157,31 @@ describe("ForwardSink over TCP", () => {
   });
 });
 
+describe("ForwardSink with events msgpack cannot carry", () => {
+  it("leaves out only those events, delivers the rest and counts them malformed", async () => {
+    receiver = await startFluentdReceiver();
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    const batch = events(4, "audit");
+    const cyclic: Record<string, unknown> = {};
+    cyclic["self"] = cyclic;
+    const bad = [{ ...batch[1]!, details: cyclic }, { ...batch[2]!, details: { n: 2n ** 70n } }] as unknown as typeof batch;
+    const result = await sink.send([batch[0]!, ...bad, batch[3]!], ctx());
+    expect(result).toEqual({ status: "success", malformed: 2 });
+    expect(receiver.records.map((r) => r.record["event_id"])).toEqual([batch[0]!.event_id, batch[3]!.event_id]);
+    expect(receiver.messages.map((m) => m.option["size"])).toEqual([2]);
+  });
+
+  it("fails the batch as IW_SERIALIZE when no event can be carried", async () => {
+    receiver = await startFluentdReceiver();
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    const [event] = events(1, "audit");
+    const result = await sink.send([{ ...event!, details: { n: 2n ** 70n } } as unknown as typeof event & object], ctx());
+    expect(result.status).toBe("failure");
+    expect((result as { error: { code?: string } }).error.code).toBe("IW_SERIALIZE");
+    expect(receiver.messages).toHaveLength(0);
+  });
+});
+
 describe("ForwardSink over a unix socket", () => {
   it("does not ask for acks by default: Fluentd's in_unix never sends one", async () => {
     receiver = await startFluentdReceiver({ transport: "unix" });
