@@ -68,10 +68,20 @@ export class WebhookSink implements Sink {
     if (batch.length === 0) return { status: "success" };
     const o = this.#options;
     let encoded;
+    let malformed = 0;
     try {
       encoded = encodeBatch(batch, o.format, o.cloudEventsSource);
     } catch (err) {
-      return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch as ${o.format}`, { cause: err }) };
+      // One event that cannot be serialized (a BigInt, a cycle) must not sink the others: leave
+      // out just those; the queue counts them as dropped `malformed`.
+      const good = batch.filter((event) => serializable(event, o));
+      malformed = batch.length - good.length;
+      try {
+        if (good.length === 0) throw err;
+        encoded = encodeBatch(good, o.format, o.cloudEventsSource);
+      } catch (again) {
+        return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch as ${o.format}`, { cause: again }) };
+      }
     }
     const id = webhookIdFor(ctx.batchId);
     const timestamp = Math.floor(Date.now() / 1000);
@@ -89,7 +99,7 @@ export class WebhookSink implements Sink {
         // The status is the receipt: a hiccup while draining the body must not cause a resend.
         await res.body.dump().catch(() => undefined);
         this.#authWarned = false;
-        return { status: "success" };
+        return malformed > 0 ? { status: "success", malformed } : { status: "success" };
       }
       return this.#classify(res.statusCode, res.headers, await excerpt(res.body));
     } catch (err) {
@@ -115,6 +125,15 @@ export class WebhookSink implements Sink {
   close(): Promise<void> {
     this.#closing ??= this.#pool.destroy().catch(() => undefined);
     return this.#closing;
+  }
+}
+
+function serializable(event: IwEvent, o: ResolvedWebhookOptions): boolean {
+  try {
+    encodeBatch([event], o.format, o.cloudEventsSource);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -71,6 +71,16 @@ describe("WebhookSink.send", () => {
     expect(receiver.requests).toHaveLength(0);
   });
 
+  it("leaves out only the events it cannot serialize, signs and delivers the rest, and counts them malformed", async () => {
+    const { receiver, sink } = await setup();
+    const [a, b] = [blockedScan(), blockedScan()];
+    const bad = { ...blockedScan(), policy: 1n } as unknown as ReturnType<typeof blockedScan>;
+    expect(await sink.send([a, bad, b], ctx())).toEqual({ status: "success", malformed: 1 });
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]!.status).toBe(200);
+    expect(receiver.requests[0]!.body.toString()).toBe(JSON.stringify([a, b]));
+  });
+
   it("fails a batch it cannot serialize without sending anything", async () => {
     const { receiver, sink } = await setup();
     const bad = { ...blockedScan(), policy: 1n } as unknown as ReturnType<typeof blockedScan>;
