@@ -57,12 +57,32 @@ export class HttpSink implements Sink {
 
   async send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
     if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
+    let malformed = 0;
     for (const [tag, events] of groupByTag(this.#tag, batch)) {
-      const result = await this.#post(tag, events, ctx.signal);
+      const { records, left } = this.#records(events);
+      malformed += left;
+      if (records.length === 0) continue;
+      const result = await this.#post(tag, records, ctx.signal);
       if (result.status !== "success") return result;
     }
+    if (malformed > 0 && malformed === batch.length) {
+      return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: no event of the batch can be serialized as JSON`) };
+    }
     this.#problems.recovered();
-    return SUCCESS;
+    return malformed > 0 ? { status: "success", malformed } : SUCCESS;
+  }
+
+  /** Each event's JSON record; one that cannot be serialized (a BigInt, a cycle) is left out and counted. */
+  #records(events: readonly IwEvent[]): { records: string[]; left: number } {
+    const records: string[] = [];
+    for (const e of events) {
+      try {
+        records.push(httpRecordJson(e, this.#record(e)));
+      } catch {
+        // Counted by the caller as dropped `malformed`; the rest of the batch still goes.
+      }
+    }
+    return { records, left: events.length - records.length };
   }
 
   async close(): Promise<void> {
@@ -71,10 +91,10 @@ export class HttpSink implements Sink {
     await this.#agent.destroy();
   }
 
-  async #post(tag: string, events: readonly IwEvent[], signal: AbortSignal): Promise<SendResult> {
+  async #post(tag: string, records: readonly string[], signal: AbortSignal): Promise<SendResult> {
     let body: string | Buffer;
     try {
-      body = `[${events.map((e) => httpRecordJson(e, this.#record(e))).join(",")}]`;
+      body = `[${records.join(",")}]`;
       if (this.#gzip) body = await gzip(body);
     } catch (err) {
       return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch as JSON`, { cause: err }) };

@@ -31,6 +31,15 @@ describe("HttpSink (in_http)", () => {
     expect(rec?.record).toEqual(batch[1]);
   });
 
+  it("leaves out only the events JSON cannot carry and counts them malformed", async () => {
+    const r = await start();
+    sink = createFluentdSink({ url: new URL(r.httpUrl!) });
+    const batch = events(3, "audit");
+    const bad = { ...batch[1]!, details: { n: 1n } } as unknown as IwEvent;
+    expect(await sink.send([batch[0]!, bad, batch[2]!], ctx())).toEqual({ status: "success", malformed: 1 });
+    expect(r.records.map((x) => x.record["event_id"])).toEqual([batch[0]!.event_id, batch[2]!.event_id]);
+  });
+
   it("gzips the body with IW_FLUENTD_COMPRESSION=gzip", async () => {
     const r = await start();
     sink = createFluentdSink({ url: new URL(r.httpUrl!), compression: "gzip" });
