@@ -1,6 +1,7 @@
 import type { DeliveryQueue } from "./delivery-queue.js";
 import { DEFAULT_FLUSH_TIMEOUT_MS } from "./delivery-queue.js";
 import type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
+import { timerDelay } from "./deadline.js";
 import { IwError } from "./errors.js";
 import type { IwEvent } from "./events.js";
 import type { Logger } from "./logger.js";
@@ -185,7 +186,7 @@ async function testRoute(route: Route, timeoutMs: number): Promise<SinkTestRepor
     timer = setTimeout(() => {
       controller.abort(new IwError("IW_SEND_TIMEOUT", `${sink.name}: no answer within ${timeoutMs} ms`));
       resolve({ status: "timeout" });
-    }, timeoutMs); // ref'd: the caller is awaiting this bounded test
+    }, timerDelay(timeoutMs)); // ref'd: the caller is awaiting this bounded test (Infinity waits, not 1 ms)
   });
   try {
     const result = await Promise.race([

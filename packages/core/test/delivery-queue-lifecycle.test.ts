@@ -159,27 +159,6 @@ describe("options", () => {
   });
 });
 
-describe("process lifetime (real timers)", () => {
-  it("holds no ref'd timer while events wait, retry or hang; only an awaited flush's deadline is ref'd", async () => {
-    vi.useRealTimers();
-    const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
-    const before = timeouts();
-    const sink = new ScriptSink().script("hang", retryable(60_000));
-    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 1, attemptTimeoutMs: 60_000, retryMaxMs: 60_000, flushIntervalMs: 60_000 }));
-    q.push(scan());
-    q.push(scan());
-    q.push(scan());
-    await new Promise((r) => setTimeout(r, 20));
-    expect(sink.calls.length).toBe(2);
-    expect(timeouts()).toBe(before);
-    const pendingFlush = q.flush(60_000);
-    expect(timeouts()).toBe(before + 1);
-    await q.close(10);
-    expect(await pendingFlush).toBe(false);
-    expect(timeouts()).toBe(before);
-  });
-});
-
 describe("flush and close without a deadline", () => {
   it("treat Infinity (or any delay past setTimeout's 2^31-1 ms) as no deadline, not as 1 ms", async () => {
     vi.useRealTimers(); // Node's own clamp of oversized delays is what is tested

@@ -151,4 +151,10 @@ describe("test()", () => {
     expect(reports[3]).toMatchObject({ events: 0 });
     expect(none.calls).toHaveLength(0);
   });
+
+  it("treats a deadline past setTimeout's 2^31-1 ms limit as a long wait, not 1 ms", async () => {
+    const slow = new ScriptSink("slow").script(() => new Promise((resolve) => setTimeout(() => resolve({ status: "success" }), 30)));
+    const reports = await createDispatcher([route(slow)]).test(Number.POSITIVE_INFINITY);
+    expect(reports[0]).toMatchObject({ sink: "slow", ok: true });
+  });
 });

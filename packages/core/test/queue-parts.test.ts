@@ -44,6 +44,11 @@ describe("backoffDelay", () => {
     expect(backoffDelay({ ...base, attempt: 1, random: 0.5, retryAfterMs: 700 })).toBe(700);
     expect(backoffDelay({ ...base, attempt: 1, random: 0.5, retryAfterMs: 60_000 })).toBe(1000);
   });
+  it("treats Retry-After as a floor: a repeated `Retry-After: 0` still backs off", () => {
+    const delays = [1, 2, 3, 4, 5].map((attempt) => backoffDelay({ ...base, attempt, random: 0.5, retryAfterMs: 0 }));
+    expect(delays).toEqual([50, 100, 200, 400, 500]);
+    expect(backoffDelay({ ...base, attempt: 4, random: 0.5, retryAfterMs: 300 })).toBe(400);
+  });
   it("survives a huge attempt number", () => {
     expect(backoffDelay({ ...base, attempt: 10_000, random: 0.5 })).toBe(500);
   });
