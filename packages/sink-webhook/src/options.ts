@@ -78,22 +78,23 @@ function fail(variable: string, message: string): never {
 
 /** Applies defaults and checks every value; throws {@link IwConfigError} naming the variable. */
 export function resolveWebhookOptions(options: WebhookSinkOptions): ResolvedWebhookOptions {
+  const p = options.envPrefix ?? "IW_WEBHOOK";
   let url: URL;
   try {
     url = new URL(options.url);
   } catch {
-    return fail("IW_WEBHOOK_URL", "is not an absolute URL; expected an http:// or https:// URL");
+    return fail(`${p}_URL`, "is not an absolute URL; expected an http:// or https:// URL");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") fail("IW_WEBHOOK_URL", `has scheme ${url.protocol}; expected http:// or https://`);
+  if (url.protocol !== "https:" && url.protocol !== "http:") fail(`${p}_URL`, `has scheme ${url.protocol}; expected http:// or https://`);
   const method = options.method ?? "POST";
-  if (!WEBHOOK_METHODS.includes(method)) fail("IW_WEBHOOK_METHOD", `is ${String(method)}; expected one of ${WEBHOOK_METHODS.join(", ")}`);
+  if (!WEBHOOK_METHODS.includes(method)) fail(`${p}_METHOD`, `is ${String(method)}; expected one of ${WEBHOOK_METHODS.join(", ")}`);
   const format = options.format ?? "json";
-  if (!WEBHOOK_FORMATS.includes(format)) fail("IW_WEBHOOK_FORMAT", `is ${String(format)}; expected one of ${WEBHOOK_FORMATS.join(", ")}`);
+  if (!WEBHOOK_FORMATS.includes(format)) fail(`${p}_FORMAT`, `is ${String(format)}; expected one of ${WEBHOOK_FORMATS.join(", ")}`);
   const headers: Record<string, string> = {};
   const reserved = reservedHeaderProblem(options.headers ?? {});
-  if (reserved !== undefined) fail("IW_WEBHOOK_HEADERS", reserved);
+  if (reserved !== undefined) fail(`${p}_HEADERS`, reserved);
   for (const [name, value] of Object.entries(options.headers ?? {})) {
-    assertHeaderValue(name, value, "IW_WEBHOOK_HEADERS");
+    assertHeaderValue(name, value, `${p}_HEADERS`);
     headers[name.toLowerCase()] = value;
   }
   if ((url.username || url.password) && headers["authorization"] === undefined) {
@@ -102,15 +103,15 @@ export function resolveWebhookOptions(options: WebhookSinkOptions): ResolvedWebh
     headers["authorization"] = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
   }
   const secret = options.secret;
-  const keys = secret === undefined || secret.length === 0 ? [] : parseWebhookSecrets(secret);
+  const keys = secret === undefined || secret.length === 0 ? [] : parseWebhookSecrets(secret, `${p}_SECRET`);
   if ((options.cert === undefined) !== (options.key === undefined)) {
-    fail(options.cert === undefined ? "IW_WEBHOOK_CERT_FILE" : "IW_WEBHOOK_KEY_FILE", "is missing: a client certificate needs both IW_WEBHOOK_CERT_FILE and IW_WEBHOOK_KEY_FILE");
+    fail(options.cert === undefined ? `${p}_CERT_FILE` : `${p}_KEY_FILE`, `is missing: a client certificate needs both ${p}_CERT_FILE and ${p}_KEY_FILE`);
   }
   if (options.cloudEventsSource !== undefined && !/^\S+$/.test(options.cloudEventsSource)) {
-    fail("IW_WEBHOOK_CE_SOURCE", "must be a non-empty URI-reference without spaces, e.g. urn:inferwall:gateway-1");
+    fail(`${p}_CE_SOURCE`, "must be a non-empty URI-reference without spaces, e.g. urn:inferwall:gateway-1");
   }
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) fail("IW_WEBHOOK_CONNECT_TIMEOUT_MS", "must be a positive number of milliseconds");
+  if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) fail(`${p}_CONNECT_TIMEOUT_MS`, "must be a positive number of milliseconds");
   return {
     name: options.name ?? "webhook",
     envPrefix: options.envPrefix ?? "IW_WEBHOOK",

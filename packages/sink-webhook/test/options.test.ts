@@ -27,6 +27,21 @@ describe("resolveWebhookOptions", () => {
     expect(e.message).toContain("header injection");
   });
 
+  it("refuses a header name that is not an HTTP token, given in code", () => {
+    const e = configError(() => createWebhookSink({ url: "https://h.example/x", headers: { "X Bad:Name": "v" } }));
+    expect(e.variable).toBe("IW_WEBHOOK_HEADERS");
+    expect(e.message).toContain('"X Bad:Name" is not a valid header name');
+  });
+
+  it("names a named instance's own variables in every check", () => {
+    const base = { url: "https://h.example/x", envPrefix: "IW_WEBHOOK_SOC" };
+    expect(configError(() => resolveWebhookOptions({ ...base, url: "ftp://h.example/x" })).message).toMatch(/^IW_WEBHOOK_SOC_URL has scheme ftp:/);
+    expect(configError(() => resolveWebhookOptions({ ...base, headers: { "X-A": "a\nb" } })).variable).toBe("IW_WEBHOOK_SOC_HEADERS");
+    expect(configError(() => resolveWebhookOptions({ ...base, secret: "whsec_short" })).message).toContain("IW_WEBHOOK_SOC_SECRET=***");
+    const pair = configError(() => resolveWebhookOptions({ ...base, cert: "PEM" }));
+    expect(pair.message).toBe("IW_WEBHOOK_SOC_KEY_FILE is missing: a client certificate needs both IW_WEBHOOK_SOC_CERT_FILE and IW_WEBHOOK_SOC_KEY_FILE");
+  });
+
   it.each(["webhook-signature", "Content-Type", "Host"])("refuses to let a custom header replace %s", (name) => {
     const e = configError(() => resolveWebhookOptions({ url: "https://h.example/x", headers: { [name]: "x" } }));
     expect(e.message).toContain("which the sink sets itself");

@@ -56,9 +56,15 @@ export function parseHeaderList(text: string, variable: string): Record<string, 
   return out;
 }
 
-/** Throws when a header value would allow header injection. */
+/**
+ * Throws when a header given in code (not through {@link parseHeaderList}) is unusable: a name
+ * that is not an RFC 9110 token, or a value that would allow header injection (CR, LF, NUL…).
+ */
 export function assertHeaderValue(name: string, value: string, variable: string): void {
-  if (!VALUE.test(value)) {
+  if (!TOKEN.test(name)) {
+    throw new IwConfigError(`${variable}: "${name.replace(/[^\x20-\x7e]/g, "?")}" is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only)`, { variable });
+  }
+  if (typeof value !== "string" || !VALUE.test(value)) {
     throw new IwConfigError(`${variable}: the value for ${name} contains CR, LF or another control character; header injection is refused`, { variable });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseHeaderList, IwConfigError } from "@iw/core";
+import { assertHeaderValue, parseHeaderList, IwConfigError } from "@iw/core";
 
 describe("parseHeaderList", () => {
   it("reads the OpenTelemetry form with percent-decoded values", () => {
@@ -35,5 +35,17 @@ describe("parseHeaderList", () => {
 
   it("returns nothing for an empty value", () => {
     expect(parseHeaderList("  ", "V")).toEqual({});
+  });
+});
+
+describe("assertHeaderValue (headers given in code)", () => {
+  it("accepts a token name with a printable value", () => {
+    expect(() => assertHeaderValue("X-Tenant_1", "a b\tc", "V")).not.toThrow();
+  });
+  it("refuses a name that is not a token and a value with CR/LF, naming the variable", () => {
+    expect(() => assertHeaderValue("X Bad", "v", "V")).toThrow(IwConfigError);
+    expect(() => assertHeaderValue("X Bad", "v", "V")).toThrow(/^V: "X Bad" is not a valid header name/);
+    expect(() => assertHeaderValue("", "v", "V")).toThrow(/not a valid header name/);
+    expect(() => assertHeaderValue("X-A", "a\r\nX-B: 1", "V")).toThrow(/header injection is refused/);
   });
 });
