@@ -33,9 +33,12 @@ export class ForwardConnection {
   #socketError: unknown;
   #failure: unknown;
   #keepalive = true;
+  readonly #envPrefix: string;
 
-  constructor(target: ForwardTarget, creds: HandshakeCredentials | undefined, keepAliveMs: number) {
+  /** @param envPrefix the variable prefix named in diagnostics (`IW_FLUENTD`, `IW_FLUENTD_EU`). */
+  constructor(target: ForwardTarget, creds: HandshakeCredentials | undefined, keepAliveMs: number, envPrefix: string) {
     this.#creds = creds;
+    this.#envPrefix = envPrefix;
     this.#ready = new Promise<void>((resolve, reject) => (this.#readyWaiter = { resolve, reject }));
     this.#ready.catch(() => {});
     const onConnect = (): void => {
@@ -132,7 +135,8 @@ export class ForwardConnection {
         return;
       }
       if (parseHelo(message) !== undefined) {
-        this.#fail(new IwError("IW_AUTH", "Fluentd requires the <security> handshake; set IW_FLUENTD_SHARED_KEY (and IW_FLUENTD_USERNAME / IW_FLUENTD_PASSWORD if it has users)"));
+        const p = this.#envPrefix;
+        this.#fail(new IwError("IW_AUTH", `Fluentd requires the <security> handshake; set ${p}_SHARED_KEY (and ${p}_USERNAME / ${p}_PASSWORD if it has users)`));
       }
       return;
     }
@@ -148,7 +152,7 @@ export class ForwardConnection {
       return;
     }
     if (this.#stage === "pong") {
-      const error = checkPong(message, creds, this.#ping as PingState);
+      const error = checkPong(message, creds, this.#ping as PingState, this.#envPrefix);
       if (error !== undefined) return this.#fail(error);
       this.#stage = "ready";
       this.#readyWaiter.resolve();
@@ -160,7 +164,7 @@ export class ForwardConnection {
     if (this.#stage === "pong" && this.#creds !== undefined && !isTlsError(cause)) {
       return new IwError(
         "IW_AUTH",
-        "Fluentd closed the connection during the handshake without a PONG; the shared key is probably wrong (Fluent Bit closes instead of answering): check IW_FLUENTD_SHARED_KEY",
+        `Fluentd closed the connection during the handshake without a PONG; the shared key is probably wrong (Fluent Bit closes instead of answering): check ${this.#envPrefix}_SHARED_KEY`,
         { cause },
       );
     }

@@ -4,7 +4,7 @@ import { raceSignal } from "./abort.js";
 import { ForwardConnection } from "./forward-connection.js";
 import { ForwardEncoder } from "./forward-encoder.js";
 import type { HandshakeCredentials } from "./handshake.js";
-import { DEFAULT_AUTH_RETRY_MS, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
+import { DEFAULT_AUTH_RETRY_MS, DEFAULT_ENV_PREFIX, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
 import { describeTarget, forwardTarget, type ForwardTarget } from "./target.js";
 
@@ -20,6 +20,7 @@ export class ForwardSink implements Sink {
   readonly name: string;
   readonly #target: ForwardTarget;
   readonly #what: string;
+  readonly #envPrefix: string;
   readonly #encoder: ForwardEncoder;
   readonly #creds: HandshakeCredentials | undefined;
   readonly #keepAliveMs: number;
@@ -31,6 +32,7 @@ export class ForwardSink implements Sink {
 
   constructor(options: FluentdSinkOptions, logger: Logger = silentLogger) {
     this.name = options.name ?? DEFAULT_SINK_NAME;
+    this.#envPrefix = options.envPrefix ?? DEFAULT_ENV_PREFIX;
     this.#target = forwardTarget(options.url, { verify: true, ...options.tls });
     this.#what = describeTarget(this.#target);
     this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack: options.ack ?? this.#target.kind !== "unix", gzip: options.compression === "gzip", format: options.format });
@@ -41,7 +43,7 @@ export class ForwardSink implements Sink {
     this.#authRetryMs = options.authRetryMs ?? DEFAULT_AUTH_RETRY_MS;
     this.#problems = new ProblemLog(logger, this.name);
     if (this.#target.kind === "tls" && !this.#target.tls.verify) {
-      logger.warn("Fluentd TLS certificate verification is OFF (IW_FLUENTD_TLS_VERIFY=false): anyone on the path can read and alter events", { sink: this.name });
+      logger.warn(`Fluentd TLS certificate verification is OFF (${this.#envPrefix}_TLS_VERIFY=false): anyone on the path can read and alter events`, { sink: this.name });
     }
   }
 
@@ -106,7 +108,7 @@ export class ForwardSink implements Sink {
   #take(): ForwardConnection {
     let conn = this.#idle.pop();
     while (conn !== undefined && conn.stage === "dead") conn = this.#idle.pop();
-    conn ??= new ForwardConnection(this.#target, this.#creds, this.#keepAliveMs);
+    conn ??= new ForwardConnection(this.#target, this.#creds, this.#keepAliveMs, this.#envPrefix);
     conn.ref();
     this.#busy.add(conn);
     return conn;
@@ -133,7 +135,7 @@ export class ForwardSink implements Sink {
       const error = new IwError(
         "IW_SEND_TIMEOUT",
         stage === "helo"
-          ? `${this.#what}: no HELO from the server in time; IW_FLUENTD_SHARED_KEY is set, is <security> configured on the server?`
+          ? `${this.#what}: no HELO from the server in time; ${this.#envPrefix}_SHARED_KEY is set, is <security> configured on the server?`
           : `${this.#what}: no PONG from the server in time`,
         { cause: err },
       );

@@ -58,9 +58,11 @@ export function buildPing(creds: HandshakeCredentials, nonce: Uint8Array, authSa
 
 /**
  * Checks PONG (`["PONG", ok, reason, server_hostname, digest]`): a refusal or a digest that does
- * not prove the server knows our shared key is an `IW_AUTH` error with a hint naming the variable.
+ * not prove the server knows our shared key is an `IW_AUTH` error with a hint naming the variable
+ * (`<envPrefix>_SHARED_KEY`, …).
  */
-export function checkPong(message: unknown, creds: HandshakeCredentials, state: PingState): IwError | undefined {
+export function checkPong(message: unknown, creds: HandshakeCredentials, state: PingState, envPrefix: string): IwError | undefined {
+  const p = envPrefix;
   if (!Array.isArray(message) || asText(message[0]) !== "PONG") {
     return new IwError("IW_PROTOCOL", "Fluentd handshake: expected PONG after PING");
   }
@@ -68,15 +70,15 @@ export function checkPong(message: unknown, creds: HandshakeCredentials, state: 
   if (ok !== true) {
     const why = asText(reason) || "no reason given";
     const hint = /user|password/i.test(why)
-      ? "check IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD"
-      : "check IW_FLUENTD_SHARED_KEY (and IW_FLUENTD_USERNAME / IW_FLUENTD_PASSWORD)";
+      ? `check ${p}_USERNAME and ${p}_PASSWORD`
+      : `check ${p}_SHARED_KEY (and ${p}_USERNAME / ${p}_PASSWORD)`;
     return new IwError("IW_AUTH", `Fluentd refused the handshake (${why}); ${hint}`);
   }
   const expected = sha512Hex(state.salt, asBytes(serverHost) ?? "", state.nonce, creds.sharedKey);
   if (asText(digest) !== expected) {
     return new IwError(
       "IW_AUTH",
-      "Fluentd handshake: the server's PONG digest does not match our shared key; the server is not the one configured with IW_FLUENTD_SHARED_KEY",
+      `Fluentd handshake: the server's PONG digest does not match our shared key; the server is not the one configured with ${p}_SHARED_KEY`,
     );
   }
   return undefined;

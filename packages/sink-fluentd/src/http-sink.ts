@@ -2,7 +2,7 @@ import { promisify } from "node:util";
 import { gzip as gzipCb } from "node:zlib";
 import { Agent, request } from "undici";
 import { classifyHttpStatus, classifyNetworkError, IwError, readResponseDetail, silentLogger, stripCredentials, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
-import { DEFAULT_AUTH_RETRY_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
+import { DEFAULT_AUTH_RETRY_MS, DEFAULT_ENV_PREFIX, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
 import { groupByTag, httpRecordJson, recordMapper } from "./records.js";
 
@@ -51,7 +51,7 @@ export class HttpSink implements Sink {
     this.#authRetryMs = options.authRetryMs ?? DEFAULT_AUTH_RETRY_MS;
     this.#problems = new ProblemLog(logger, this.name);
     if (url.protocol === "https:" && tls?.verify === false) {
-      logger.warn("Fluentd TLS certificate verification is OFF (IW_FLUENTD_TLS_VERIFY=false)", { sink: this.name });
+      logger.warn(`Fluentd TLS certificate verification is OFF (${options.envPrefix ?? DEFAULT_ENV_PREFIX}_TLS_VERIFY=false)`, { sink: this.name });
     }
   }
 

@@ -42,6 +42,8 @@ export interface FluentdSinkOptions {
   readonly authRetryMs?: number;
   /** Sink name in stats and logs. @default "fluentd" */
   readonly name?: string;
+  /** The variable prefix named in diagnostics (`IW_FLUENTD_EU` for a named instance). @default "IW_FLUENTD" */
+  readonly envPrefix?: string;
 }
 
 /** Defaults of the options above. */
@@ -49,6 +51,7 @@ export const DEFAULT_TAG = "inferwall";
 export const DEFAULT_KEEPALIVE_MS = 30_000;
 export const DEFAULT_AUTH_RETRY_MS = 30_000;
 export const DEFAULT_SINK_NAME = "fluentd";
+export const DEFAULT_ENV_PREFIX = "IW_FLUENTD";
 
 /**
  * Batches in flight at once, each on its own connection: 4 rather than core's 2. With acks a

@@ -123,5 +123,13 @@ export const plugin = defineSinkPlugin<FluentdSinkOptions>({
   secrets: ["IW_FLUENTD_SHARED_KEY", "IW_FLUENTD_PASSWORD"],
   /** Core's defaults but 4 batches in flight (`DEFAULT_CONCURRENCY`: ack latency). */
   queueDefaults: { maxConcurrency: DEFAULT_CONCURRENCY },
-  create: (options, deps) => createFluentdSink(options, deps),
+  create(options, deps) {
+    // A named instance (fluentd:eu) names itself and its own variables in diagnostics.
+    const instance = {
+      ...options,
+      ...(deps.sinkName === undefined ? {} : { name: deps.sinkName }),
+      ...(deps.envPrefix === undefined ? {} : { envPrefix: deps.envPrefix }),
+    };
+    return createFluentdSink(instance, deps);
+  },
 });

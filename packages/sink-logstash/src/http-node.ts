@@ -17,12 +17,14 @@ export class HttpNode implements NodeHealth {
   readonly #pool: Pool;
   readonly #method: ResolvedOptions["method"];
   readonly #mtlsHint: boolean;
+  readonly #envPrefix: string;
 
   constructor(target: NodeTarget, options: ResolvedOptions) {
     this.label = target.label;
     this.#target = target;
     this.#method = options.method;
     this.#mtlsHint = target.https && options.cert === undefined;
+    this.#envPrefix = options.envPrefix;
     const connect = target.https
       ? {
           timeout: options.connectTimeoutMs,
@@ -64,7 +66,7 @@ export class HttpNode implements NodeHealth {
       return classifyHttpStatus(res.statusCode, res.headers, what, detail);
     } catch (err) {
       const result = classifyNetworkError(err, signal, what);
-      return this.#mtlsHint && result.status === "retryable" && isClosedByPeer(err, result.error) ? withMtlsHint(result.error) : result;
+      return this.#mtlsHint && result.status === "retryable" && isClosedByPeer(err, result.error) ? withMtlsHint(result.error, this.#envPrefix) : result;
     }
   }
 
@@ -83,8 +85,8 @@ function isClosedByPeer(err: unknown, error: Error): boolean {
  * With TLS 1.3 a server that requires a client certificate completes the handshake and then
  * closes the connection, so the client sees only "other side closed": say what it may mean.
  */
-function withMtlsHint(error: Error): SendResult {
-  const hint = "; if Logstash requires client certificates (ssl_client_authentication), set IW_ELK_CERT_FILE and IW_ELK_KEY_FILE";
+function withMtlsHint(error: Error, p: string): SendResult {
+  const hint = `; if Logstash requires client certificates (ssl_client_authentication), set ${p}_CERT_FILE and ${p}_KEY_FILE`;
   return { status: "retryable", error: new IwError("IW_NETWORK", `${error.message}${hint}`, { cause: error }) };
 }
 

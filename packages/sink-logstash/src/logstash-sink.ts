@@ -48,6 +48,7 @@ export class LogstashSink implements Sink {
     this.#options = resolveOptions(options);
     this.#logger = deps.logger ?? silentLogger;
     this.name = this.#options.name;
+    const p = this.#options.envPrefix;
     this.#mapperFor = formatMapper(this.#options.format);
     const nodes = this.#options.nodes.map((target) => new HttpNode(target, this.#options));
     this.#nodes = new NodeSet(nodes, {
@@ -56,11 +57,11 @@ export class LogstashSink implements Sink {
       logger: this.#logger,
     });
     if (!this.#options.tlsVerify && this.#options.nodes.some((n) => n.https)) {
-      this.#logger.warn("IW_ELK_TLS_VERIFY=false: Logstash's TLS certificate is not verified; anyone on the path can read and alter the events");
+      this.#logger.warn(`${p}_TLS_VERIFY=false: Logstash's TLS certificate is not verified; anyone on the path can read and alter the events`);
     }
     const tlsFiles = this.#options.ca !== undefined || this.#options.cert !== undefined;
     if (tlsFiles && !this.#options.nodes.some((n) => n.https)) {
-      this.#logger.warn("IW_ELK_CA_FILE / IW_ELK_CERT_FILE are set but no IW_ELK_URL is https://, so they are not used");
+      this.#logger.warn(`${p}_CA_FILE / ${p}_CERT_FILE are set but no ${p}_URL is https://, so they are not used`);
     }
     if (this.#options.cleartextAuth.length > 0) {
       this.#logger.warn(`Basic auth is sent over plain http to ${this.#options.cleartextAuth.join(", ")}; use https:// to keep the password private`);
@@ -119,7 +120,8 @@ export class LogstashSink implements Sink {
     }
     if (isAuthRefusal(result)) {
       const others = this.#nodes.all.length > 1 ? "batches go to the other nodes, and are dropped when every node refuses them" : "batches are dropped until this is fixed";
-      this.#once(`auth ${node.label}`, `${result.error.message} (IW_ELK_USER / IW_ELK_PASSWORD or the credentials in IW_ELK_URL); ${others}`);
+      const p = this.#options.envPrefix;
+      this.#once(`auth ${node.label}`, `${result.error.message} (${p}_USER / ${p}_PASSWORD or the credentials in ${p}_URL); ${others}`);
       this.#nodes.down(node, `HTTP ${result.error.status}`, undefined, true);
       return;
     }

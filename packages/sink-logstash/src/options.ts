@@ -59,4 +59,6 @@ export interface LogstashSinkOptions {
   readonly nodeRetryMaxMs?: number;
   /** Sink name in stats and logs. @default "logstash" — no variable */
   readonly name?: string;
+  /** The variable prefix named in diagnostics (`IW_ELK_PROD` for a named instance). @default "IW_ELK" — no variable */
+  readonly envPrefix?: string;
 }

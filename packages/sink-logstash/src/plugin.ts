@@ -11,5 +11,13 @@ export const plugin = defineSinkPlugin({
   env: "IW_ELK_URL",
   options: logstashEnvSchema,
   secrets: ["IW_ELK_PASSWORD"],
-  create: (options, deps) => new LogstashSink(options, { logger: deps.logger }),
+  create(options, deps) {
+    // A named instance (logstash:prod) names itself and its own variables in diagnostics.
+    const instance = {
+      ...options,
+      ...(deps.sinkName === undefined ? {} : { name: deps.sinkName }),
+      ...(deps.envPrefix === undefined ? {} : { envPrefix: deps.envPrefix }),
+    };
+    return new LogstashSink(instance, { logger: deps.logger });
+  },
 });

@@ -23,6 +23,8 @@ export interface NodeTarget {
 /** Options with every default applied and every node resolved. */
 export interface ResolvedOptions {
   readonly name: string;
+  /** The variable prefix named in diagnostics: `IW_ELK`, or `IW_ELK_PROD` for a named instance. */
+  readonly envPrefix: string;
   readonly nodes: readonly NodeTarget[];
   readonly method: LogstashMethod;
   readonly compression: LogstashCompression;
@@ -54,18 +56,18 @@ function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`, "utf8").toString("base64")}`;
 }
 
-function parseUrl(input: string | URL): URL {
+function parseUrl(input: string | URL, p: string): URL {
   let url: URL;
   try {
     url = new URL(String(input).trim());
   } catch {
     // The raw text may hold credentials: print it without them.
-    return fail("IW_ELK_URL", `has "${stripCredentials(String(input))}", which is not an absolute URL; expected http(s)://host:port[/path]`);
+    return fail(`${p}_URL`, `has "${stripCredentials(String(input))}", which is not an absolute URL; expected http(s)://host:port[/path]`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    fail("IW_ELK_URL", `has scheme ${url.protocol} in ${stripCredentials(url.href)}; expected http:// or https://`);
+    fail(`${p}_URL`, `has scheme ${url.protocol} in ${stripCredentials(url.href)}; expected http:// or https://`);
   }
-  if (url.hash !== "") fail("IW_ELK_URL", `has a #fragment in ${stripCredentials(url.href)}; remove it`);
+  if (url.hash !== "") fail(`${p}_URL`, `has a #fragment in ${stripCredentials(url.href)}; remove it`);
   return url;
 }
 
@@ -74,26 +76,27 @@ function parseUrl(input: string | URL): URL {
  * values that may be secrets are never part of the message.
  */
 export function resolveOptions(options: LogstashSinkOptions): ResolvedOptions {
+  const p = options.envPrefix ?? "IW_ELK";
   const custom: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (!TOKEN.test(name)) fail("IW_ELK_HEADERS", `has "${name.replace(/[^\x20-\x7e]/g, "?")}", which is not a valid header name`);
-    assertHeaderValue(name, value, "IW_ELK_HEADERS");
-    if (RESERVED.has(name.toLowerCase())) fail("IW_ELK_HEADERS", `sets ${name}, which the sink controls; remove it`);
+    if (!TOKEN.test(name)) fail(`${p}_HEADERS`, `has "${name.replace(/[^\x20-\x7e]/g, "?")}", which is not a valid header name`);
+    assertHeaderValue(name, value, `${p}_HEADERS`);
+    if (RESERVED.has(name.toLowerCase())) fail(`${p}_HEADERS`, `sets ${name}, which the sink controls; remove it`);
     custom[name.toLowerCase()] = value;
   }
   const { user, password } = options;
   if ((user === undefined) !== (password === undefined)) {
-    fail(user === undefined ? "IW_ELK_USER" : "IW_ELK_PASSWORD", `is unset while ${user === undefined ? "IW_ELK_PASSWORD" : "IW_ELK_USER"} is set; set both for basic auth`);
+    fail(user === undefined ? `${p}_USER` : `${p}_PASSWORD`, `is unset while ${user === undefined ? `${p}_PASSWORD` : `${p}_USER`} is set; set both for basic auth`);
   }
-  if (user !== undefined) assertHeaderValue("user", user, "IW_ELK_USER");
-  if (user?.includes(":")) fail("IW_ELK_USER", "contains ':', which basic auth cannot carry in a user name");
+  if (user !== undefined) assertHeaderValue("user", user, `${p}_USER`);
+  if (user?.includes(":")) fail(`${p}_USER`, "contains ':', which basic auth cannot carry in a user name");
   if (user !== undefined && custom["authorization"] !== undefined) {
-    fail("IW_ELK_HEADERS", "sets Authorization while IW_ELK_USER/IW_ELK_PASSWORD are set; use one of them");
+    fail(`${p}_HEADERS`, `sets Authorization while ${p}_USER/${p}_PASSWORD are set; use one of them`);
   }
   if ((options.cert === undefined) !== (options.key === undefined)) {
-    fail(options.cert === undefined ? "IW_ELK_CERT_FILE" : "IW_ELK_KEY_FILE", "is unset while its pair is set; mutual TLS needs both IW_ELK_CERT_FILE and IW_ELK_KEY_FILE");
+    fail(options.cert === undefined ? `${p}_CERT_FILE` : `${p}_KEY_FILE`, `is unset while its pair is set; mutual TLS needs both ${p}_CERT_FILE and ${p}_KEY_FILE`);
   }
-  if (options.urls.length === 0) fail("IW_ELK_URL", "is empty; expected one or more http(s):// URLs, comma-separated");
+  if (options.urls.length === 0) fail(`${p}_URL`, "is empty; expected one or more http(s):// URLs, comma-separated");
 
   const method = options.method ?? DEFAULT_METHOD;
   const compression = options.compression ?? "none";
@@ -101,7 +104,7 @@ export function resolveOptions(options: LogstashSinkOptions): ResolvedOptions {
   if (compression === "gzip") base["content-encoding"] = "gzip";
   const cleartextAuth: string[] = [];
   const nodes = options.urls.map((input): NodeTarget => {
-    const url = parseUrl(input);
+    const url = parseUrl(input, p);
     const headers = { ...base };
     if (user !== undefined && password !== undefined) headers["authorization"] = basic(user, password);
     else if (url.username !== "" || url.password !== "") {
@@ -122,6 +125,7 @@ export function resolveOptions(options: LogstashSinkOptions): ResolvedOptions {
   };
   return {
     name: options.name ?? "logstash",
+    envPrefix: p,
     nodes,
     method,
     compression,
@@ -130,7 +134,7 @@ export function resolveOptions(options: LogstashSinkOptions): ResolvedOptions {
     ca: options.ca,
     cert: options.cert,
     key: options.key,
-    connectTimeoutMs: positive(options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, "IW_ELK_CONNECT_TIMEOUT_MS"),
+    connectTimeoutMs: positive(options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, `${p}_CONNECT_TIMEOUT_MS`),
     keepAliveTimeoutMs: positive(options.keepAliveTimeoutMs, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, "keepAliveTimeoutMs"),
     nodeRetryInitialMs: positive(options.nodeRetryInitialMs, DEFAULT_NODE_RETRY_INITIAL_MS, "nodeRetryInitialMs"),
     nodeRetryMaxMs: positive(options.nodeRetryMaxMs, DEFAULT_NODE_RETRY_MAX_MS, "nodeRetryMaxMs"),
