@@ -35,8 +35,13 @@ export class ForwardConnection {
   #keepalive = true;
   readonly #envPrefix: string;
 
-  /** @param envPrefix the variable prefix named in diagnostics (`IW_FLUENTD`, `IW_FLUENTD_EU`). */
-  constructor(target: ForwardTarget, creds: HandshakeCredentials | undefined, keepAliveMs: number, envPrefix: string) {
+  /**
+   * @param envPrefix the variable prefix named in diagnostics (`IW_FLUENTD`, `IW_FLUENTD_EU`).
+   * @param heloGraceMs without credentials, how long a fresh connection waits for an unexpected
+   *   HELO before carrying events (0: not at all). Needed when acks are off: a server with
+   *   `<security>` discards whatever arrives instead of a PING, and a write alone cannot tell.
+   */
+  constructor(target: ForwardTarget, creds: HandshakeCredentials | undefined, keepAliveMs: number, envPrefix: string, heloGraceMs = 0) {
     this.#creds = creds;
     this.#envPrefix = envPrefix;
     this.#ready = new Promise<void>((resolve, reject) => (this.#readyWaiter = { resolve, reject }));
@@ -45,7 +50,10 @@ export class ForwardConnection {
       this.#socket.setNoDelay(true);
       this.#socket.setKeepAlive(true, keepAliveMs);
       this.#stage = creds === undefined ? "ready" : "helo";
-      if (this.#stage === "ready") this.#readyWaiter.resolve();
+      if (this.#stage !== "ready") return;
+      if (heloGraceMs <= 0) return this.#readyWaiter.resolve();
+      // A HELO in this window fails the connection (IW_AUTH) before any event is written.
+      setTimeout(() => this.#readyWaiter.resolve(), heloGraceMs).unref();
     };
     if (target.kind === "tls") {
       const { ca, cert, key, verify } = target.tls;

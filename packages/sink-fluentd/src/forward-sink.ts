@@ -1,14 +1,22 @@
 import { hostname as osHostname } from "node:os";
-import { classifyNetworkError, IwError, silentLogger, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
+import { classifyNetworkError, IwConfigError, IwError, silentLogger, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
 import { raceSignal } from "./abort.js";
 import { ForwardConnection } from "./forward-connection.js";
 import { ForwardEncoder } from "./forward-encoder.js";
 import type { HandshakeCredentials } from "./handshake.js";
-import { DEFAULT_AUTH_RETRY_MS, DEFAULT_ENV_PREFIX, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
+import { DEFAULT_AUTH_RETRY_MS, DEFAULT_ENV_PREFIX, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
 import { describeTarget, forwardTarget, type ForwardTarget } from "./target.js";
 
 const SUCCESS: SendResult = { status: "success" };
+
+/**
+ * How long a fresh connection without acks or credentials listens for a HELO before writing:
+ * Fluentd sends it as soon as it accepts, so about one round trip; a longer path is covered by
+ * acks (the default), which also fail on a HELO.
+ */
+const HELO_GRACE_MS = 250;
+const UNIX_HELO_GRACE_MS = 20;
 
 /**
  * Forward-protocol sink: PackedForward (or CompressedPackedForward) per tag, acked by default.
@@ -24,6 +32,7 @@ export class ForwardSink implements Sink {
   readonly #encoder: ForwardEncoder;
   readonly #creds: HandshakeCredentials | undefined;
   readonly #keepAliveMs: number;
+  readonly #heloGraceMs: number;
   readonly #authRetryMs: number;
   readonly #problems: ProblemLog;
   readonly #idle: ForwardConnection[] = [];
@@ -35,7 +44,13 @@ export class ForwardSink implements Sink {
     this.#envPrefix = options.envPrefix ?? DEFAULT_ENV_PREFIX;
     this.#target = forwardTarget(options.url, { verify: true, ...options.tls });
     this.#what = describeTarget(this.#target);
-    this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack: options.ack ?? this.#target.kind !== "unix", gzip: options.compression === "gzip", format: options.format });
+    const ack = options.ack ?? this.#target.kind !== "unix";
+    if (this.#target.kind === "unix" && options.compression === "gzip") {
+      throw new IwConfigError(`${this.#envPrefix}_COMPRESSION=gzip ${UNIX_GZIP}`, { variable: `${this.#envPrefix}_COMPRESSION` });
+    }
+    this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack, gzip: options.compression === "gzip", format: options.format });
+    // Without acks nothing else would reveal a server that wants the <security> handshake.
+    this.#heloGraceMs = ack || options.sharedKey !== undefined ? 0 : this.#target.kind === "unix" ? UNIX_HELO_GRACE_MS : HELO_GRACE_MS;
     this.#creds = options.sharedKey === undefined
       ? undefined
       : { sharedKey: options.sharedKey, hostname: options.hostname ?? osHostname(), username: options.username, password: options.password };
@@ -108,7 +123,7 @@ export class ForwardSink implements Sink {
   #take(): ForwardConnection {
     let conn = this.#idle.pop();
     while (conn !== undefined && conn.stage === "dead") conn = this.#idle.pop();
-    conn ??= new ForwardConnection(this.#target, this.#creds, this.#keepAliveMs, this.#envPrefix);
+    conn ??= new ForwardConnection(this.#target, this.#creds, this.#keepAliveMs, this.#envPrefix, this.#heloGraceMs);
     conn.ref();
     this.#busy.add(conn);
     return conn;

@@ -1,13 +1,15 @@
 import { promisify } from "node:util";
 import { gzip as gzipCb } from "node:zlib";
 import { Agent, request } from "undici";
-import { classifyHttpStatus, classifyNetworkError, IwError, readResponseDetail, silentLogger, stripCredentials, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
+import { assertHeaderValue, classifyHttpStatus, classifyNetworkError, IwError, readResponseDetail, silentLogger, stripCredentials, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
 import { DEFAULT_AUTH_RETRY_MS, DEFAULT_ENV_PREFIX, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
 import { groupByTag, httpRecordJson, recordMapper } from "./records.js";
 
 const gzip = promisify(gzipCb);
 const SUCCESS: SendResult = { status: "success" };
+/** Batches whose delivered tags are remembered across retries; the oldest is forgotten first. */
+const MAX_PARTIAL_BATCHES = 1024;
 
 /**
  * in_http sink: one `POST /<tag>` per tag with a JSON array body (optionally gzip). Status codes
@@ -24,6 +26,12 @@ export class HttpSink implements Sink {
   readonly #agent: Agent;
   readonly #authRetryMs: number;
   readonly #problems: ProblemLog;
+  /**
+   * Tags already accepted, per batch id, for batches that failed on a later tag: the queue
+   * retries the whole batch under the same id, and in_http has no chunk id to deduplicate, so
+   * the retry skips what Fluentd already stored instead of storing it twice.
+   */
+  readonly #partial = new Map<string, Set<string>>();
   #closed = false;
 
   constructor(options: FluentdSinkOptions, logger: Logger = silentLogger) {
@@ -37,6 +45,7 @@ export class HttpSink implements Sink {
     this.#tag = options.tag ?? DEFAULT_TAG;
     this.#gzip = options.compression === "gzip";
     this.#record = recordMapper(options.format);
+    for (const [name, value] of Object.entries(options.headers ?? {})) assertHeaderValue(name, value, `${options.envPrefix ?? DEFAULT_ENV_PREFIX}_HEADERS`);
     this.#headers = {
       ...options.headers,
       "content-type": "application/json",
@@ -58,18 +67,28 @@ export class HttpSink implements Sink {
   async send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
     if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
     let malformed = 0;
+    const done = this.#partial.get(ctx.batchId);
+    this.#partial.delete(ctx.batchId);
+    const delivered = new Set(done);
     for (const [tag, events] of groupByTag(this.#tag, batch)) {
       const { records, left } = this.#records(events);
       malformed += left;
-      if (records.length === 0) continue;
+      if (records.length === 0 || delivered.has(tag)) continue;
       const result = await this.#post(tag, records, ctx.signal);
+      if (result.status === "retryable" && delivered.size > 0) this.#remember(ctx.batchId, delivered);
       if (result.status !== "success") return result;
+      delivered.add(tag);
     }
     if (malformed > 0 && malformed === batch.length) {
       return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: no event of the batch can be serialized as JSON`) };
     }
     this.#problems.recovered();
     return malformed > 0 ? { status: "success", malformed } : SUCCESS;
+  }
+
+  #remember(batchId: string, tags: Set<string>): void {
+    if (this.#partial.size >= MAX_PARTIAL_BATCHES) this.#partial.delete(this.#partial.keys().next().value as string);
+    this.#partial.set(batchId, tags);
   }
 
   /** Each event's JSON record; one that cannot be serialized (a BigInt, a cycle) is left out and counted. */

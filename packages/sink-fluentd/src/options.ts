@@ -63,3 +63,7 @@ export const DEFAULT_ENV_PREFIX = "IW_FLUENTD";
  */
 export const DEFAULT_CONCURRENCY = 4;
 
+
+/** Why gzip is refused over `unix://`, after `<PREFIX>_COMPRESSION=gzip`. */
+export const UNIX_GZIP =
+  "is refused for unix://: Fluentd's in_unix reads PackedForward entries without decompressing them, so every event would be lost without an error, and a local socket gains nothing from compression; remove it";

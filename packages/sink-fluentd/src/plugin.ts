@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineSinkPlugin } from "@iw/core";
 import { envBool, envEnum, envFile, envHeaders, envString } from "@iw/core/schema";
 import { createFluentdSink } from "./create.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_TAG, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
 
 const SCHEMES = ["tcp:", "tls:", "unix:", "http:", "https:"];
 const TAG = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -88,6 +88,7 @@ export const fluentdEnvSchema = z
     if (env.IW_FLUENTD_PASSWORD !== undefined && env.IW_FLUENTD_USERNAME === undefined) issue("IW_FLUENTD_USERNAME", "required with IW_FLUENTD_PASSWORD");
     if (env.IW_FLUENTD_USERNAME !== undefined && env.IW_FLUENTD_SHARED_KEY === undefined) issue("IW_FLUENTD_SHARED_KEY", "required with IW_FLUENTD_USERNAME (users are part of the <security> handshake)");
     if (forward && Object.keys(env.IW_FLUENTD_HEADERS).length > 0) issue("IW_FLUENTD_HEADERS", "only applies to http:// and https:// (in_http)");
+    if (scheme === "unix:" && env.IW_FLUENTD_COMPRESSION === "gzip") issue("IW_FLUENTD_COMPRESSION", `gzip ${UNIX_GZIP}`);
     if (!forward && env.IW_FLUENTD_SHARED_KEY !== undefined) issue("IW_FLUENTD_SHARED_KEY", "only applies to tcp://, tls:// and unix:// (in_http has no handshake)");
     if (!tls && (env.IW_FLUENTD_CA_FILE || env.IW_FLUENTD_CERT_FILE || env.IW_FLUENTD_KEY_FILE)) {
       issue("IW_FLUENTD_URL", `is ${scheme}// but TLS files are set; use tls:// or https://`);

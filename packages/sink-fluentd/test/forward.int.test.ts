@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Sink } from "@iw/core";
+import { IwConfigError, type Sink } from "@iw/core";
 import { createFluentdSink } from "../src/index.js";
 import { ctx, events, recordingLogger, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
 
@@ -182,6 +182,31 @@ describe("ForwardSink with events msgpack cannot carry", () => {
   });
 });
 
+describe("ForwardSink without acks, facing a server that wants the <security> handshake", () => {
+  // Such a server sends HELO on accept and discards anything but a PING; with acks off a write
+  // alone succeeds, so the sink listens for that HELO before the first write on a connection.
+  it("does not count the batch delivered: IW_AUTH, retryable, nothing written", async () => {
+    receiver = await startFluentdReceiver({ security: { sharedKey: "k" } });
+    sink = createFluentdSink({ url: new URL(receiver.url), ack: false });
+    for (let i = 0; i < 3; i++) {
+      const result = await sink.send(events(4), ctx());
+      expect(result.status).toBe("retryable");
+      expect(result.error?.message).toMatch(/requires the <security> handshake; set IW_FLUENTD_SHARED_KEY/);
+    }
+    expect(receiver.messages).toHaveLength(0);
+    expect(receiver.records).toHaveLength(0);
+  });
+
+  it("still delivers without acks to a server without <security>, on one reused connection", async () => {
+    receiver = await startFluentdReceiver();
+    sink = createFluentdSink({ url: new URL(receiver.url), ack: false });
+    expect((await sink.send(events(4), ctx())).status).toBe("success");
+    expect((await sink.send(events(4), ctx())).status).toBe("success");
+    await receiver.waitForEvents(8);
+    expect(receiver.connections).toBe(1);
+  });
+});
+
 describe("ForwardSink over a unix socket", () => {
   it("does not ask for acks by default: Fluentd's in_unix never sends one", async () => {
     receiver = await startFluentdReceiver({ transport: "unix" });
@@ -191,6 +216,11 @@ describe("ForwardSink over a unix socket", () => {
     expect((await sink.send(events(5), ctx(1000))).status).toBe("success");
     await receiver.waitForEvents(5);
     expect(receiver.messages.map((m) => [m.option["chunk"], m.outcome])).toEqual([[undefined, "stored"], [undefined, "stored"]]);
+  });
+
+  it("refuses gzip given in code with a clear error, before any event is lost", () => {
+    expect(() => createFluentdSink({ url: new URL("unix:///tmp/none.sock"), compression: "gzip" })).toThrow(IwConfigError);
+    expect(() => createFluentdSink({ url: new URL("unix:///tmp/none.sock"), compression: "gzip" })).toThrow(/^IW_FLUENTD_COMPRESSION=gzip is refused for unix:\/\//);
   });
 
   it("delivers with acks when ack is asked for explicitly (Fluent Bit's in_forward on unix_path)", async () => {

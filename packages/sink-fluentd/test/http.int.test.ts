@@ -17,6 +17,31 @@ async function start(flavour: "fluentd" | "fluent-bit" = "fluentd"): Promise<Flu
 }
 
 describe("HttpSink (in_http)", () => {
+  it("a retry after one tag was stored and the next refused resends only the refused tag (no duplicates)", async () => {
+    const r = await start();
+    sink = createFluentdSink({ url: new URL(r.httpUrl!) });
+    const batch = events(6);
+    r.setFault({ kind: "http_status", status: 503, tag: "inferwall.audit", times: 1 });
+    expect((await sink.send(batch, ctx(3000, "partial-batch"))).status).toBe("retryable");
+    expect(r.records).toHaveLength(3); // the scan tag was stored before the audit tag was refused
+    expect(await sink.send(batch, ctx(3000, "partial-batch", 2))).toEqual({ status: "success" });
+    expect(r.httpRequests.map((q) => [q.tag, q.status])).toEqual([
+      ["inferwall.scan", 200],
+      ["inferwall.audit", 503],
+      ["inferwall.audit", 200],
+    ]);
+    expect(r.records).toHaveLength(6);
+    expect(new Set(r.records.map((x) => x.record["event_id"])).size).toBe(6);
+    // Another batch (another id) is sent whole.
+    expect(await sink.send(batch, ctx(3000, "other-batch"))).toEqual({ status: "success" });
+    expect(r.httpRequests).toHaveLength(5);
+  });
+
+  it("refuses a header given in code that is not a valid header name or carries CR/LF", () => {
+    expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880"), headers: { "X Bad": "v" } })).toThrow(/IW_FLUENTD_HEADERS: "X Bad" is not a valid header name/);
+    expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880"), headers: { "X-A": "a\r\nX-B: 1" } })).toThrow(/header injection is refused/);
+  });
+
   it.each(["fluentd", "fluent-bit"] as const)("POSTs one JSON array per tag with the event time as numeric time (%s)", async (flavour) => {
     const r = await start(flavour);
     sink = createFluentdSink({ url: new URL(r.httpUrl!) });

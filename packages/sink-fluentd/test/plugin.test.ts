@@ -41,6 +41,12 @@ describe("plugin", () => {
     expect(issues({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock", IW_FLUENTD_ACK: "maybe" })).toEqual(["IW_FLUENTD_ACK: not a boolean"]);
   });
 
+  it("refuses gzip over unix:// (in_unix would read compressed bytes as msgpack and lose every event)", () => {
+    const [problem] = issues({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock", IW_FLUENTD_COMPRESSION: "gzip" });
+    expect(problem).toMatch(/^IW_FLUENTD_COMPRESSION: gzip is refused for unix:\/\/: Fluentd's in_unix reads PackedForward entries without decompressing/);
+    expect(issues({ IW_FLUENTD_URL: "tcp://fluentd:24224", IW_FLUENTD_COMPRESSION: "gzip" })).toEqual([]);
+  });
+
   it("reads every forward option", () => {
     const options = fluentdEnvSchema.parse({
       IW_FLUENTD_URL: "tls://fluentd.example:24224",

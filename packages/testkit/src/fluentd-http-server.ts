@@ -9,7 +9,7 @@ export interface HttpHost {
   readonly flavour: FluentdFlavour;
   readonly maxBodyBytes: number;
   /** The fault that applies to the next request (consumes one of its `times`). */
-  takeFault(): FluentdFault | undefined;
+  takeFault(tag: string): FluentdFault | undefined;
   /** Called once per request, before its status is known (the object is updated in place). */
   request(request: ReceivedHttpRequest): void;
   store(tag: string, records: { time: number | undefined; record: Record<string, unknown> }[]): void;
@@ -40,7 +40,7 @@ export function createInHttpHandler(host: HttpHost): (req: IncomingMessage, res:
       request.status = status;
       res.writeHead(status, { "content-length": "0", ...headers }).end();
     };
-    const fault = host.takeFault();
+    const fault = host.takeFault(tag);
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = Number(req.headers["content-length"] ?? 0) > host.maxBodyBytes;

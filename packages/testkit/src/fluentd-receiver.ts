@@ -111,7 +111,7 @@ export async function startFluentdReceiver(options: FluentdReceiverOptions = {})
     http = createHttpServer(createInHttpHandler({
       flavour,
       maxBodyBytes: options.maxHttpBodyBytes ?? 32 * 1024 * 1024,
-      takeFault: () => takeFault((f) => f.kind === "blackhole" || f.kind === "http_status"),
+      takeFault: (tag) => takeFault((f) => f.kind === "blackhole" || (f.kind === "http_status" && (f.tag === undefined || f.tag === tag))),
       request: (r) => httpRequests.push(r),
       store(tag, batch) {
         for (const { time, record } of batch) keep({ tag, time, record, mode: "http", chunk: undefined });

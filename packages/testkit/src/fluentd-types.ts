@@ -23,14 +23,15 @@ export interface FluentdSecurity {
  * - `no_ack`: stores the events but never sends the ack.
  * - `reset_after_ack`: stores the events, sends the ack, then resets the connection (RST).
  * - `reset_before_ack`: reads the message, stores nothing, resets the connection.
- * - `http_status`: in_http answers `status` (with `Retry-After` when given), storing nothing.
+ * - `http_status`: in_http answers `status` (with `Retry-After` when given), storing nothing;
+ *   with `tag`, only requests for that tag (as when one route's output buffer is full).
  */
 export type FluentdFault =
   | { readonly kind: "blackhole"; readonly times?: number }
   | { readonly kind: "no_ack"; readonly times?: number }
   | { readonly kind: "reset_after_ack"; readonly times?: number }
   | { readonly kind: "reset_before_ack"; readonly times?: number }
-  | { readonly kind: "http_status"; readonly status: number; readonly retryAfter?: string; readonly times?: number };
+  | { readonly kind: "http_status"; readonly status: number; readonly retryAfter?: string; readonly tag?: string; readonly times?: number };
 
 /** Options of `startFluentdReceiver`. */
 export interface FluentdReceiverOptions {
