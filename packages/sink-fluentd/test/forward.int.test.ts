@@ -191,7 +191,7 @@ describe("ForwardSink without acks, facing a server that wants the <security> ha
     for (let i = 0; i < 3; i++) {
       const result = await sink.send(events(4), ctx());
       expect(result.status).toBe("retryable");
-      expect(result.error?.message).toMatch(/requires the <security> handshake; set IW_FLUENTD_SHARED_KEY/);
+      expect(result.status === "retryable" ? result.error.message : "").toMatch(/requires the <security> handshake; set IW_FLUENTD_SHARED_KEY/);
     }
     expect(receiver.messages).toHaveLength(0);
     expect(receiver.records).toHaveLength(0);
