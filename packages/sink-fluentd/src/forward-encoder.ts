@@ -96,9 +96,9 @@ export class ForwardEncoder {
     }
   }
 
-  /** Encodes the whole batch in one go. */
-  encode(batch: readonly IwEvent[], batchId: string): ForwardMessage[] {
-    const steps = this.#steps(batch, batchId);
+  /** Encodes the whole batch in one go; `ack` overrides the option for this batch. */
+  encode(batch: readonly IwEvent[], batchId: string, ack = this.#options.ack): ForwardMessage[] {
+    const steps = this.#steps(batch, batchId, ack);
     for (;;) {
       const step = steps.next();
       if (step.done === true) return step.value;
@@ -109,8 +109,8 @@ export class ForwardEncoder {
    * Same bytes as `encode`, yielding to the event loop every `ENCODE_SLICE` events so that
    * the host's requests run between slices. Stops early (rejecting) once `signal` is aborted.
    */
-  async encodeSliced(batch: readonly IwEvent[], batchId: string, signal?: AbortSignal): Promise<ForwardMessage[]> {
-    const steps = this.#steps(batch, batchId);
+  async encodeSliced(batch: readonly IwEvent[], batchId: string, signal?: AbortSignal, ack = this.#options.ack): Promise<ForwardMessage[]> {
+    const steps = this.#steps(batch, batchId, ack);
     for (;;) {
       const step = steps.next();
       if (step.done === true) return step.value;
@@ -119,13 +119,13 @@ export class ForwardEncoder {
     }
   }
 
-  *#steps(batch: readonly IwEvent[], batchId: string): Generator<void, ForwardMessage[], void> {
+  *#steps(batch: readonly IwEvent[], batchId: string, ack: boolean): Generator<void, ForwardMessage[], void> {
     const out: ForwardMessage[] = [];
     for (const [tag, events] of groupByTag(this.#options.tag, batch)) {
       const entries: Entries = yield* this.#entries(events);
       let parts: Uint8Array[] = entries.parts;
       if (this.#options.gzip) parts = [gzipSync(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, entries.length))];
-      const chunk = this.#options.ack ? chunkIdFor(batchId, tag) : undefined;
+      const chunk = ack ? chunkIdFor(batchId, tag) : undefined;
       const option: Record<string, unknown> = { size: events.length };
       if (chunk !== undefined) option["chunk"] = chunk;
       if (this.#options.gzip) option["compressed"] = "gzip";

@@ -2,7 +2,7 @@ import { hostname as osHostname } from "node:os";
 import { classifyNetworkError, IwConfigError, IwError, silentLogger, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
 import { raceSignal } from "./abort.js";
 import { ForwardConnection } from "./forward-connection.js";
-import { ForwardEncoder } from "./forward-encoder.js";
+import { ForwardEncoder, type ForwardMessage } from "./forward-encoder.js";
 import type { HandshakeCredentials } from "./handshake.js";
 import { DEFAULT_AUTH_RETRY_MS, DEFAULT_ENV_PREFIX, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
@@ -11,11 +11,9 @@ import { describeTarget, forwardTarget, type ForwardTarget } from "./target.js";
 const SUCCESS: SendResult = { status: "success" };
 
 /**
- * How long a fresh connection without acks or credentials listens for a HELO before writing:
- * Fluentd sends it as soon as it accepts, so about one round trip; a longer path is covered by
- * acks (the default), which also fail on a HELO.
+ * Without acks and credentials, a unix-socket connection listens this long for an unexpected
+ * HELO before its first write (TCP and TLS connections probe with an ack instead, see send()).
  */
-const HELO_GRACE_MS = 250;
 const UNIX_HELO_GRACE_MS = 20;
 
 /**
@@ -33,6 +31,7 @@ export class ForwardSink implements Sink {
   readonly #creds: HandshakeCredentials | undefined;
   readonly #keepAliveMs: number;
   readonly #heloGraceMs: number;
+  readonly #probeAcks: boolean;
   readonly #authRetryMs: number;
   readonly #problems: ProblemLog;
   readonly #idle: ForwardConnection[] = [];
@@ -49,8 +48,13 @@ export class ForwardSink implements Sink {
       throw new IwConfigError(`${this.#envPrefix}_COMPRESSION=gzip ${UNIX_GZIP}`, { variable: `${this.#envPrefix}_COMPRESSION` });
     }
     this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack, gzip: options.compression === "gzip", format: options.format });
-    // Without acks nothing else would reveal a server that wants the <security> handshake.
-    this.#heloGraceMs = ack || options.sharedKey !== undefined ? 0 : this.#target.kind === "unix" ? UNIX_HELO_GRACE_MS : HELO_GRACE_MS;
+    // Without acks nothing else would reveal a server that wants the <security> handshake: it
+    // sends HELO and discards what comes instead of a PING, while our write succeeds. So the
+    // first batch on each fresh TCP/TLS connection asks for acks anyway (a HELO fails it as
+    // IW_AUTH; an ack proves the server stores what we send); later batches on it do not.
+    const unverified = !ack && options.sharedKey === undefined;
+    this.#probeAcks = unverified && this.#target.kind !== "unix";
+    this.#heloGraceMs = unverified && this.#target.kind === "unix" ? UNIX_HELO_GRACE_MS : 0;
     this.#creds = options.sharedKey === undefined
       ? undefined
       : { sharedKey: options.sharedKey, hostname: options.hostname ?? osHostname(), username: options.username, password: options.password };
@@ -66,11 +70,15 @@ export class ForwardSink implements Sink {
     if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
     if (batch.length === 0) return SUCCESS;
     if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
-    let messages;
+    let messages: ForwardMessage[];
     let malformed = 0;
+    let sent = batch;
+    // Idle connections are verified ones (see the constructor): with none, a fresh one is opened.
+    let reused = this.#idle.some((c) => c.stage !== "dead");
+    const ack = this.#probeAcks ? !reused : undefined;
     try {
       // In slices of ENCODE_SLICE events, yielding in between: the host's requests keep running.
-      messages = await this.#encoder.encodeSliced(batch, ctx.batchId, ctx.signal);
+      messages = await this.#encoder.encodeSliced(batch, ctx.batchId, ctx.signal, ack);
     } catch (err) {
       if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
       // One event msgpack cannot carry must not sink the others: leave out just those (the queue
@@ -79,14 +87,16 @@ export class ForwardSink implements Sink {
       malformed = batch.length - good.length;
       try {
         if (good.length === 0) throw err;
-        messages = await this.#encoder.encodeSliced(good, ctx.batchId, ctx.signal);
+        sent = good;
+        messages = await this.#encoder.encodeSliced(good, ctx.batchId, ctx.signal, ack);
       } catch (again) {
         if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
         return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot encode the batch as msgpack`, { cause: again }) };
       }
     }
     if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
-    let reused = this.#idle.some((c) => c.stage !== "dead");
+    reused = this.#idle.some((c) => c.stage !== "dead");
+    if (this.#probeAcks && ack === false && !reused) messages = this.#encoder.encode(sent, ctx.batchId, true); // taken meanwhile: a fresh one probes
     let conn = this.#take();
     for (;;) {
       try {
@@ -101,6 +111,7 @@ export class ForwardSink implements Sink {
         // ids, is not a retry of the batch but what every keep-alive client does.
         if (reused && !ctx.signal.aborted && isStale(err)) {
           reused = false;
+          if (this.#probeAcks) messages = this.#encoder.encode(sent, ctx.batchId, true); // a fresh connection probes
           conn = this.#take();
           continue;
         }

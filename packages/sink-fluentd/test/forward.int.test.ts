@@ -41,12 +41,18 @@ describe("ForwardSink over TCP", () => {
     expect(Buffer.from(String(chunks[0]), "base64")).toHaveLength(16);
   });
 
-  it("without acks sends no chunk and succeeds once written", async () => {
+  it("without acks sends no chunk and succeeds once written, after one acked probe batch per connection", async () => {
     receiver = await startFluentdReceiver();
     sink = createFluentdSink({ url: new URL(receiver.url), ack: false });
     expect((await sink.send(events(6), ctx())).status).toBe("success");
-    await receiver.waitForEvents(6);
-    expect(receiver.messages.every((m) => m.option["chunk"] === undefined && m.outcome === "stored")).toBe(true);
+    expect((await sink.send(events(6), ctx())).status).toBe("success");
+    await receiver.waitForEvents(12);
+    // The first batch on a fresh connection asks for acks: a server wanting <security> would
+    // discard it silently otherwise. Later batches on the verified connection do not.
+    expect(receiver.messages.map((m) => [m.option["chunk"] !== undefined, m.outcome])).toEqual([
+      [true, "acked"], [true, "acked"], [false, "stored"], [false, "stored"],
+    ]);
+    expect(receiver.connections).toBe(1);
   });
 
   it("gzip sends CompressedPackedForward with compressed: gzip", async () => {
@@ -184,7 +190,7 @@ describe("ForwardSink with events msgpack cannot carry", () => {
 
 describe("ForwardSink without acks, facing a server that wants the <security> handshake", () => {
   // Such a server sends HELO on accept and discards anything but a PING; with acks off a write
-  // alone succeeds, so the sink listens for that HELO before the first write on a connection.
+  // alone succeeds, so the first batch on each connection asks for an ack all the same.
   it("does not count the batch delivered: IW_AUTH, retryable, nothing written", async () => {
     receiver = await startFluentdReceiver({ security: { sharedKey: "k" } });
     sink = createFluentdSink({ url: new URL(receiver.url), ack: false });
@@ -197,13 +203,12 @@ describe("ForwardSink without acks, facing a server that wants the <security> ha
     expect(receiver.records).toHaveLength(0);
   });
 
-  it("still delivers without acks to a server without <security>, on one reused connection", async () => {
-    receiver = await startFluentdReceiver();
-    sink = createFluentdSink({ url: new URL(receiver.url), ack: false });
-    expect((await sink.send(events(4), ctx())).status).toBe("success");
-    expect((await sink.send(events(4), ctx())).status).toBe("success");
-    await receiver.waitForEvents(8);
-    expect(receiver.connections).toBe(1);
+  it("over a unix socket (no acks by default) listens for the HELO before writing", async () => {
+    receiver = await startFluentdReceiver({ transport: "unix", security: { sharedKey: "k" } });
+    sink = createFluentdSink({ url: new URL(receiver.url) });
+    const result = await sink.send(events(4), ctx());
+    expect(result.status === "retryable" ? result.error.message : result.status).toMatch(/requires the <security> handshake/);
+    expect(receiver.records).toHaveLength(0);
   });
 });
 

@@ -116,6 +116,12 @@ describe("LogstashSink options envPrefix and name", () => {
     expect(() => createLogstashSink({ urls: ["https://x:1/"], cert: "c", envPrefix: "IW_ELK_PROD" })).toThrow(
       /^IW_ELK_PROD_KEY_FILE is unset while its pair is set; mutual TLS needs both IW_ELK_PROD_CERT_FILE and IW_ELK_PROD_KEY_FILE/,
     );
+    expect(() => createLogstashSink({ urls: ["http://x:1/"], headers: { "X Bad": "v" }, envPrefix: "IW_ELK_PROD" })).toThrow(
+      /^IW_ELK_PROD_HEADERS: "X Bad" is not a valid header name/,
+    );
+    expect(() => createLogstashSink({ urls: ["http://x:1/"], headers: { "X-A": "a\r\nB: 1" }, envPrefix: "IW_ELK_PROD" })).toThrow(
+      /^IW_ELK_PROD_HEADERS: the value for X-A contains CR, LF/,
+    );
   });
 
   it("defaults to IW_ELK and the name logstash", () => {
