@@ -12,7 +12,7 @@ export { DEFAULT_QUEUE_OPTIONS } from "./queue-options.js";
 export type { QueueOptions, QueueDeps, QueueStateChange } from "./queue-options.js";
 export type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
 export { uuidv7 } from "./uuidv7.js";
-export { classifyHttpStatus, stripCredentials } from "./http/status.js";
+export { DEFAULT_AUTH_RETRY_MS, classifyHttpStatus, stripCredentials } from "./http/status.js";
 export type { HeaderBag } from "./http/status.js";
 export { parseRetryAfter } from "./http/retry-after.js";
 export { parseHeaderList, assertHeaderValue, HEADER_LIST_FORM } from "./http/headers.js";

@@ -129,8 +129,10 @@ export class HttpSink implements Sink {
       const ok = res.statusCode >= 200 && res.statusCode < 300;
       const detail = ok ? undefined : await readResponseDetail(res.body);
       if (ok) await res.body.dump();
-      const result = classifyHttpStatus(res.statusCode, res.headers, this.#what, detail);
-      if (result.status === "failure") this.#problems.report(result.error);
+      const result = classifyHttpStatus(res.statusCode, res.headers, this.#what, detail, { authRetryMs: this.#authRetryMs });
+      // Refused credentials (a proxy in front of in_http) keep the events queued, like a wrong
+      // shared key in forward mode; both are reported once.
+      if (result.status === "failure" || (result.status === "retryable" && (result.error as IwError).code === "IW_AUTH")) this.#problems.report(result.error);
       return result;
     } catch (err) {
       const result = classifyNetworkError(err, signal, this.#what);

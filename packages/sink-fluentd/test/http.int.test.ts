@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { IwEvent, Sink } from "@iw/core";
 import { createFluentdSink } from "../src/index.js";
-import { ctx, events, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
+import { ctx, events, recordingLogger, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
 
 let receiver: FluentdReceiver | undefined;
 let sink: Sink | undefined;
@@ -35,6 +35,20 @@ describe("HttpSink (in_http)", () => {
     // Another batch (another id) is sent whole.
     expect(await sink.send(batch, ctx(3000, "other-batch"))).toEqual({ status: "success" });
     expect(r.httpRequests).toHaveLength(5);
+  });
+
+  it("keeps a batch refused with 401 (a proxy's credentials) for a retry after the auth pause, logged once", async () => {
+    const r = await start();
+    const { lines, logger } = recordingLogger();
+    sink = createFluentdSink({ url: new URL(r.httpUrl!), authRetryMs: 1234 }, { logger });
+    r.setFault({ kind: "http_status", status: 401 });
+    for (let i = 0; i < 2; i++) {
+      expect(await sink.send(events(2), ctx())).toMatchObject({ status: "retryable", retryAfterMs: 1234, error: { code: "IW_AUTH" } });
+    }
+    expect(lines.filter((l) => l.level === "error")).toHaveLength(1);
+    r.setFault(null);
+    expect(await sink.send(events(2), ctx())).toEqual({ status: "success" });
+    expect(r.records).toHaveLength(2);
   });
 
   it("refuses a header given in code that is not a valid header name or carries CR/LF", () => {

@@ -90,9 +90,9 @@ export class LogstashSink implements Sink {
       }
       this.#observe(node, result);
       if (ctx.signal.aborted) break;
-      // A node refusing the credentials may be the one misconfigured node: try the others, and
-      // drop the batch only when every node refuses it.
-      if (result.status !== "retryable" && !(isAuthRefusal(result) && this.#nodes.all.length > 1)) break;
+      // A retryable answer (a node down, or refusing the credentials: it may be the one
+      // misconfigured node) fails over to the other nodes within the same send.
+      if (result.status !== "retryable") break;
     }
     // `pick` always returns a node on the first call, so `result` is set.
     const final = result ?? { status: "retryable", error: new IwError("IW_NETWORK", `${this.name}: no Logstash node available`) };
@@ -110,19 +110,19 @@ export class LogstashSink implements Sink {
   }
 
   #observe(node: HttpNode, result: SendResult): void {
+    if (isAuthRefusal(result)) {
+      const others = this.#nodes.all.length > 1 ? "; meanwhile batches go to the other nodes" : "";
+      const p = this.#options.envPrefix;
+      this.#once(`auth ${node.label}`, `${result.error.message} (check ${p}_USER / ${p}_PASSWORD or the credentials in ${p}_URL)${others}`);
+      this.#nodes.down(node, `HTTP ${result.error.status}`, result.retryAfterMs, true);
+      return;
+    }
     if (result.status === "retryable") {
       const code = (result.error as IwError).code;
       if (code === "IW_SEND_ABORTED") return this.#nodes.release(node);
       if (code === "IW_TLS") this.#once(`tls ${node.label}`, result.error.message);
       const reason = result.error instanceof IwHttpError ? `HTTP ${result.error.status}` : code === "IW_SEND_TIMEOUT" ? "timed out" : shortReason(result.error);
       this.#nodes.down(node, reason, result.retryAfterMs);
-      return;
-    }
-    if (isAuthRefusal(result)) {
-      const others = this.#nodes.all.length > 1 ? "batches go to the other nodes, and are dropped when every node refuses them" : "batches are dropped until this is fixed";
-      const p = this.#options.envPrefix;
-      this.#once(`auth ${node.label}`, `${result.error.message} (${p}_USER / ${p}_PASSWORD or the credentials in ${p}_URL); ${others}`);
-      this.#nodes.down(node, `HTTP ${result.error.status}`, undefined, true);
       return;
     }
     this.#nodes.up(node);
@@ -150,8 +150,8 @@ export class LogstashSink implements Sink {
   }
 }
 
-function isAuthRefusal(result: SendResult): result is { status: "failure"; error: IwHttpError } {
-  return result.status === "failure" && result.error instanceof IwHttpError && (result.error.status === 401 || result.error.status === 403);
+function isAuthRefusal(result: SendResult): result is { status: "retryable"; error: IwHttpError; retryAfterMs?: number } {
+  return result.status === "retryable" && result.error instanceof IwHttpError && (result.error.status === 401 || result.error.status === 403);
 }
 
 function shortReason(error: Error): string {

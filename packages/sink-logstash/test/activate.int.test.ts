@@ -58,7 +58,7 @@ describe("activate() with IW_ELK_URL", () => {
     expect(stats!.retried).toBeGreaterThan(0);
   });
 
-  it("drops batches Logstash refuses for bad credentials, with one error line", async () => {
+  it("keeps batches Logstash refuses for bad credentials queued, with one error line and no secret", async () => {
     receiver = await startLogstashReceiver({ user: "shipper", password: "right" });
     const logger = recordingLogger();
     iw = await activate({
@@ -67,13 +67,31 @@ describe("activate() with IW_ELK_URL", () => {
       logger,
     });
     for (const e of makeTestEvents(50)) iw.emit(e);
-    await iw.flush(5000);
+    expect(await iw.flush(600)).toBe(false);
     const [stats] = iw.stats();
-    expect(stats!.dropped.rejected).toBe(50);
+    expect(stats).toMatchObject({ emitted: 50, delivered: 0, dropped: { total: 0 } });
+    expect(stats!.queued + stats!.inFlight).toBe(50);
     expect(stats!.lastError?.code).toBe("IW_AUTH");
+    expect(receiver.events).toHaveLength(0);
     expect(logger.lines.filter((l) => l.includes("refused the credentials") && l.startsWith("error"))).toHaveLength(1);
     expect(logger.text()).not.toContain("wrong-secret");
     expect(JSON.stringify(iw.stats())).not.toContain("wrong-secret");
+  });
+
+  it("delivers what a 401 held back once the collector accepts again, exactly once", async () => {
+    receiver = await startLogstashReceiver();
+    await receiver.setFault({ mode: "status", status: 401 }); // e.g. a proxy whose token was rotated
+    const logger = recordingLogger();
+    iw = await activate({ env: { IW_ELK_URL: receiver.url, IW_ELK_BATCH_SIZE: "10", ...FAST }, plugins: [plugin], logger });
+    for (const e of makeTestEvents(40)) iw.emit(e);
+    expect(await iw.flush(400)).toBe(false);
+    expect(receiver.events).toHaveLength(0);
+    await receiver.setFault("none");
+    expect(await iw.flush(5000)).toBe(true);
+    expect(receiver.distinctEventIds()).toBe(40);
+    expect(receiver.duplicates()).toBe(0);
+    expect(iw.stats()[0]).toMatchObject({ emitted: 40, delivered: 40, dropped: { total: 0 } });
+    expect(logger.lines.filter((l) => l.startsWith("error") && l.includes("refused the credentials"))).toHaveLength(1);
   });
 
   it("keeps URL credentials out of the stats and the logs while Logstash is down", async () => {

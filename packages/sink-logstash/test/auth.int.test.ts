@@ -57,7 +57,7 @@ describe("basic auth", () => {
     sink = sinkFromEnv({ IW_ELK_URL: url }, logger);
     const texts: string[] = [];
     const refused = await sink.send(makeTestEvents(1), ctx());
-    expect(refused.status).toBe("failure");
+    expect(refused).toMatchObject({ status: "retryable", error: { code: "IW_AUTH" } });
     texts.push(errorText(refused.status === "success" ? undefined : refused.error));
     await receiver.setFault("down");
     const down = await sink.send(makeTestEvents(1), ctx());

@@ -101,17 +101,18 @@ describe("LogstashSink.send classifies", () => {
     expect(await sink.send(makeTestEvents(10), ctx())).toEqual({ status: "success" });
   });
 
-  it("401 as a failure with one clear diagnostic, not one per batch", async () => {
+  it("401 keeps the batch (retryable after the 30 s auth pause) with one clear diagnostic, not one per batch", async () => {
     const logger = recordingLogger();
     receiver = await startLogstashReceiver({ user: "shipper", password: "right" });
     sink = sinkFromEnv({ IW_ELK_URL: receiver.url }, logger);
     for (let i = 0; i < 3; i++) {
       const result = await sink.send(makeTestEvents(2), ctx());
-      expect(result.status).toBe("failure");
+      expect(result).toMatchObject({ status: "retryable", retryAfterMs: 30_000 });
       expect(code(result)).toBe("IW_AUTH");
     }
+    expect(receiver.events).toHaveLength(0);
     const errors = logger.lines.filter((l) => l.startsWith("error"));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/refused the credentials \(401\).*IW_ELK_USER \/ IW_ELK_PASSWORD/);
+    expect(errors[0]).toMatch(/refused the credentials \(401\).*stay queued and are retried until they are accepted \(check IW_ELK_USER \/ IW_ELK_PASSWORD/);
   });
 });

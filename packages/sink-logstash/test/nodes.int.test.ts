@@ -103,15 +103,16 @@ describe("several Logstash nodes, one refusing the credentials", () => {
     for (let i = 0; i < 6; i++) expect(await sink.send(makeTestEvents(2), ctx())).toEqual({ status: "success" });
     expect(b.events).toHaveLength(12);
     expect(a.events).toHaveLength(0);
-    expect(logger.lines.filter((l) => l.startsWith("error"))).toEqual([expect.stringMatching(/refused the credentials \(401\).*batches go to the other nodes/)]);
+    expect(logger.lines.filter((l) => l.startsWith("error"))).toEqual([expect.stringMatching(/refused the credentials \(401\).*meanwhile batches go to the other nodes/)]);
   });
 
-  it("drops the batch when every node refuses it", async () => {
+  it("keeps the batch (retryable IW_AUTH) when every node refuses it", async () => {
     receivers = [await startLogstashReceiver({ user: "u", password: "x" }), await startLogstashReceiver({ user: "u", password: "y" })];
     const [a, b] = receivers as [LogstashReceiver, LogstashReceiver];
     sink = createLogstashSink({ urls: [a.url, b.url], user: "u", password: "z" });
     const result = await sink.send(makeTestEvents(2), ctx());
-    expect(result.status).toBe("failure");
+    expect(result).toMatchObject({ status: "retryable", error: { code: "IW_AUTH" } });
     expect(a.requests.length + b.requests.length).toBe(2);
+    expect(a.events.length + b.events.length).toBe(0);
   });
 });

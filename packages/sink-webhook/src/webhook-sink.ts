@@ -1,6 +1,6 @@
 import { Pool } from "undici";
 import type { Dispatcher } from "undici";
-import { IwError, IwHttpError, classifyHttpStatus, classifyNetworkError, silentLogger } from "@iw/core";
+import { DEFAULT_AUTH_RETRY_MS, IwError, IwHttpError, classifyHttpStatus, classifyNetworkError, silentLogger } from "@iw/core";
 import type { IwEvent, Logger, SendContext, SendResult, Sink } from "@iw/core";
 import { encodeBatch } from "./formats.js";
 import type { ResolvedWebhookOptions, WebhookSinkOptions } from "./options.js";
@@ -113,12 +113,17 @@ export class WebhookSink implements Sink {
     const hint = this.#options.keys.length > 0
       ? `check that ${p}_SECRET matches the receiver's signing secret, that this host's clock is right (receivers refuse timestamps more than 5 minutes off), and the credentials in ${p}_HEADERS`
       : `the request is unsigned: set ${p}_SECRET to the receiver's whsec_ secret, or the credentials it expects in ${p}_HEADERS`;
-    const error = new IwHttpError(status, `${this.#what} refused the delivery (${status}${detail ? `: ${detail.slice(0, 200)}` : ""}); ${hint}`);
+    const error = new IwHttpError(
+      status,
+      `${this.#what} refused the delivery (${status}${detail ? `: ${detail.slice(0, 200)}` : ""}); ${hint}. The events stay queued and are retried until they are accepted`,
+    );
     if (!this.#authWarned) {
       this.#authWarned = true;
       this.#logger.error(error.message, { sink: this.name, status });
     }
-    return { status: "failure", error };
+    // Retried like any webhook sender does (Standard Webhooks senders retry every non-2xx): a
+    // secret rotated on the receiver first, or a clock put right, lets the events through.
+    return { status: "retryable", error, retryAfterMs: DEFAULT_AUTH_RETRY_MS };
   }
 
   /** Idempotent: destroys the pool's sockets (the queue has drained or given up by then). */

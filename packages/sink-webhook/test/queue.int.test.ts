@@ -25,6 +25,16 @@ async function start(fault?: Parameters<WebhookReceiver["setFault"]>[0]) {
 }
 
 describe("WebhookSink behind core's DeliveryQueue", () => {
+  it("keeps events refused with 401/403 and delivers them once the receiver accepts, under the same webhook-id", async () => {
+    const { receiver, queue } = await start({ mode: "status", status: 403, count: 2 });
+    for (const e of mixedBatch(5)) queue.push(e);
+    expect(await queue.flush(5000)).toBe(true);
+    expect(receiver.requests.map((r) => r.status)).toEqual([403, 403, 200]);
+    expect(new Set(receiver.webhookIds()).size).toBe(1);
+    expect(receiver.distinctEvents).toBe(5);
+    expect(queue.stats()).toMatchObject({ delivered: 5, dropped: { total: 0 } });
+  });
+
   it("delivers every event once through 503s with Retry-After, reusing each batch's webhook-id", async () => {
     const { receiver, queue } = await start({ mode: "status", status: 503, retryAfter: "0", count: 2 });
     for (const e of mixedBatch(5)) queue.push(e);

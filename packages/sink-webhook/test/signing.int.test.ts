@@ -31,15 +31,15 @@ describe("Standard Webhooks signing, verified by the testkit receiver's own impl
     expect(await sink.send([blockedScan()], ctx())).toEqual({ status: "success" });
   });
 
-  it("a wrong secret is refused (401): a failure with one clear diagnostic, never the secret", async () => {
+  it("a wrong secret is refused (401): the batch is kept for a retry, one clear diagnostic, never the secret", async () => {
     receiver = await startWebhookReceiver({ secrets: [SECRET_B] });
     const logger = recordingLogger();
     sink = new WebhookSink({ url: receiver.url, secret: SECRET_A }, logger);
     const first = await sink.send([blockedScan()], ctx());
     const second = await sink.send([blockedScan()], ctx());
     expect(receiver.requests.map((r) => r.status)).toEqual([401, 401]);
-    expect(first).toMatchObject({ status: "failure", error: { code: "IW_AUTH", status: 401 } });
-    expect(second.status).toBe("failure");
+    expect(first).toMatchObject({ status: "retryable", retryAfterMs: 30_000, error: { code: "IW_AUTH", status: 401 } });
+    expect(second.status).toBe("retryable");
     const text = (first as { error: Error }).error.message;
     expect(text).toContain("IW_WEBHOOK_SECRET");
     expect(text).toContain("clock");
@@ -89,7 +89,7 @@ describe("Standard Webhooks signing, verified by the testkit receiver's own impl
     const result = await sink.send([blockedScan()], ctx());
     expect(receiver.requests[0]!.status).toBe(401);
     expect(receiver.requests[0]!.reason).toContain("too old");
-    expect(result).toMatchObject({ status: "failure", error: { code: "IW_AUTH" } });
+    expect(result).toMatchObject({ status: "retryable", error: { code: "IW_AUTH" } });
   });
 });
 

@@ -9,10 +9,19 @@ export type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
 const SUCCESS: SendResult = { status: "success" };
 
 /**
+ * How long a sink waits before retrying a batch whose credentials were refused (401/403): long
+ * enough not to hammer a collector that refuses us, short enough that events flow again soon
+ * after the credentials, the receiver's secret or this host's clock are fixed.
+ */
+export const DEFAULT_AUTH_RETRY_MS = 30_000;
+
+/**
  * Classifies an HTTP answer from a collector, the same way for every HTTP sink:
  * 2xx success; 408, 429 and 5xx except 501 retryable (honouring `Retry-After`); 413 too large
- * (the queue splits the batch); 410 permanent and disables the destination; 401/403 and every
- * other 3xx/4xx permanent. Redirects are never followed: they would carry credentials or
+ * (the queue splits the batch); 410 permanent and disables the destination; 401/403 retryable
+ * after `authRetryMs` (`IW_AUTH`: the events stay queued, within the queue's bounds, until the
+ * credentials are fixed on either side, as with a Fluentd shared key that does not match);
+ * every other 3xx/4xx permanent. Redirects are never followed: they would carry credentials or
  * signatures to another place.
  *
  * @param what names the destination in the error message (no credentials in it).
@@ -23,6 +32,7 @@ export function classifyHttpStatus(
   headers: HeaderBag,
   what: string,
   detail?: string,
+  options: { readonly authRetryMs?: number } = {},
 ): SendResult {
   if (status >= 200 && status < 300) return SUCCESS;
   const suffix = detail ? `: ${detail.slice(0, 200)}` : "";
@@ -52,9 +62,14 @@ export function classifyHttpStatus(
     };
   }
   if (status === 401 || status === 403) {
+    const retryAfterMs = options.authRetryMs ?? DEFAULT_AUTH_RETRY_MS;
     return {
-      status: "failure",
-      error: new IwHttpError(status, `${what} refused the credentials (${status})${suffix}; check the user, password or token`),
+      status: "retryable",
+      retryAfterMs,
+      error: new IwHttpError(
+        status,
+        `${what} refused the credentials (${status})${suffix}; check the user, password or token. The events stay queued and are retried until they are accepted`,
+      ),
     };
   }
   return { status: "failure", error: new IwHttpError(status, `${what} answered ${status}${suffix}`) };
