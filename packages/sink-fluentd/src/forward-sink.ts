@@ -165,6 +165,9 @@ export class ForwardSink implements Sink {
           : `${this.#what}: no PONG from the server in time`,
         { cause: err },
       );
+      // The queue answers a timed-out attempt with its own "no answer" error and never sees
+      // this one: log the hint here, once.
+      this.#problems.report(error);
       return { status: "retryable", error };
     }
     const result = classifyNetworkError(err, signal, this.#what);

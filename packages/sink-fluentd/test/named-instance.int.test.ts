@@ -2,7 +2,7 @@ import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { activateWithReport, type Dispatcher, type Logger } from "@iw/core";
 import { createFluentdSink, plugin } from "../src/index.js";
-import { ctx, events, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
+import { ctx, events, recordingLogger, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
 
 /*
  * A named instance (`IW_FLUENTD_EU_URL` → `fluentd:eu`) must name its own variables
@@ -150,9 +150,13 @@ describe("createFluentdSink envPrefix", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as { port: number };
-    const sink = createFluentdSink({ url: new URL(`tcp://127.0.0.1:${port}`), sharedKey: "k", name: "fluentd:eu", envPrefix: "IW_FLUENTD_EU" });
+    const { lines, logger } = recordingLogger();
+    const sink = createFluentdSink({ url: new URL(`tcp://127.0.0.1:${port}`), sharedKey: "k", name: "fluentd:eu", envPrefix: "IW_FLUENTD_EU" }, { logger });
     try {
       const result = await sink.send(events(1), ctx(200));
+      await sink.send(events(1), ctx(200));
+      // The queue replaces a timed-out attempt's error with its own, so the sink logs the hint, once.
+      expect(lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([expect.stringMatching(/no HELO from the server in time; IW_FLUENTD_EU_SHARED_KEY is set/)]);
       expect(result.status).toBe("retryable");
       const message = result.status === "success" ? "" : result.error.message;
       expect(message).toMatch(/no HELO from the server in time; IW_FLUENTD_EU_SHARED_KEY is set/);
