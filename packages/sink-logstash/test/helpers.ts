@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from "vitest";
+import { generateTestCertificates, writeTestCertificates, type TestCertificateFiles, type TestCertificates } from "@iw/testkit";
 import type { IwEvent, Logger, SendContext } from "@iw/core";
 import { plugin } from "../src/index.js";
 import type { LogstashSink } from "../src/index.js";
@@ -28,4 +30,20 @@ export function sinkFromEnv(env: Record<string, string>, logger: Logger = record
 /** The `event_id`s of a list of events. */
 export function ids(events: readonly (IwEvent | Record<string, unknown>)[]): string[] {
   return events.map((e) => (e as { event_id: string }).event_id);
+}
+
+/**
+ * Test certificates (a CA, server and client pairs) made once for the file, written to disk for
+ * the `*_FILE` variables and removed afterwards. Read its fields inside tests, not at import.
+ */
+export function useTestCertificates(): { readonly certs: TestCertificates; readonly files: TestCertificateFiles } {
+  const state = {} as { certs: TestCertificates; files: TestCertificateFiles };
+  beforeAll(async () => {
+    state.certs = await generateTestCertificates();
+    state.files = await writeTestCertificates(state.certs);
+  });
+  afterAll(async () => {
+    await state.files.cleanup();
+  });
+  return state;
 }

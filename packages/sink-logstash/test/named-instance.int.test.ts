@@ -1,28 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { activateWithReport } from "@iw/core";
 import type { Dispatcher } from "@iw/core";
-import { generateTestCertificates, makeTestEvents, startLogstashReceiver, writeTestCertificates } from "@iw/testkit";
-import type { LogstashReceiver, TestCertificateFiles, TestCertificates } from "@iw/testkit";
+import { makeTestEvents, startLogstashReceiver } from "@iw/testkit";
+import type { LogstashReceiver } from "@iw/testkit";
 import { createLogstashSink, plugin } from "../src/index.js";
-import { recordingLogger } from "./helpers.js";
+import { recordingLogger, useTestCertificates } from "./helpers.js";
 
 /*
  * A named instance (`IW_ELK_PROD_URL` → `logstash:prod`) must name its own variables
  * (`IW_ELK_PROD_*`) in every diagnostic, never the base instance's `IW_ELK_*` the user did not set.
  */
 
-let certs: TestCertificates;
-let files: TestCertificateFiles;
+const tls = useTestCertificates();
 let receiver: LogstashReceiver | undefined;
 let iw: Dispatcher | undefined;
 
-beforeAll(async () => {
-  certs = await generateTestCertificates();
-  files = await writeTestCertificates(certs);
-});
-afterAll(async () => {
-  await files.cleanup();
-});
 afterEach(async () => {
   await iw?.close(2000);
   await receiver?.close();
@@ -73,7 +65,7 @@ describe("a named Logstash instance (IW_ELK_PROD_*) names its own variables", ()
   });
 
   it("TLS files with only http:// nodes: the warning names IW_ELK_PROD_CA_FILE and IW_ELK_PROD_URL", async () => {
-    const { logger } = await activateNamed({ IW_ELK_PROD_URL: "http://127.0.0.1:9/", IW_ELK_PROD_CA_FILE: files.caFile });
+    const { logger } = await activateNamed({ IW_ELK_PROD_URL: "http://127.0.0.1:9/", IW_ELK_PROD_CA_FILE: tls.files.caFile });
     const warning = logger.lines.find((l) => l.startsWith("warn") && l.includes("not used"));
     expect(warning).toContain("IW_ELK_PROD_CA_FILE / IW_ELK_PROD_CERT_FILE are set but no IW_ELK_PROD_URL is https://");
     expectNoBaseNames(logger.text());
@@ -94,9 +86,9 @@ describe("a named Logstash instance (IW_ELK_PROD_*) names its own variables", ()
 
   it("client certificate required but not set: the hint names IW_ELK_PROD_CERT_FILE and IW_ELK_PROD_KEY_FILE", async () => {
     receiver = await startLogstashReceiver({
-      tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, clientAuthentication: "required" },
+      tls: { cert: tls.certs.server.cert, key: tls.certs.server.key, ca: tls.certs.ca.cert, clientAuthentication: "required" },
     });
-    const { report } = await activateNamed({ IW_ELK_PROD_URL: receiver.url, IW_ELK_PROD_CA_FILE: files.caFile, IW_ELK_PROD_MAX_RETRIES: "0" });
+    const { report } = await activateNamed({ IW_ELK_PROD_URL: receiver.url, IW_ELK_PROD_CA_FILE: tls.files.caFile, IW_ELK_PROD_MAX_RETRIES: "0" });
     report.dispatcher.emit(makeTestEvents(1)[0]!);
     await report.dispatcher.flush(2000);
     const [stats] = report.dispatcher.stats();

@@ -1,22 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { SendResult } from "@iw/core";
-import { generateTestCertificates, makeTestEvents, startLogstashReceiver, writeTestCertificates } from "@iw/testkit";
-import type { LogstashReceiver, TestCertificateFiles, TestCertificates } from "@iw/testkit";
+import { makeTestEvents, startLogstashReceiver } from "@iw/testkit";
+import type { LogstashReceiver } from "@iw/testkit";
 import type { LogstashSink } from "../src/index.js";
-import { ctx, recordingLogger, sinkFromEnv } from "./helpers.js";
+import { ctx, recordingLogger, sinkFromEnv, useTestCertificates } from "./helpers.js";
 
-let certs: TestCertificates;
-let files: TestCertificateFiles;
+const tls = useTestCertificates();
 let receiver: LogstashReceiver | undefined;
 let sink: LogstashSink | undefined;
 
-beforeAll(async () => {
-  certs = await generateTestCertificates();
-  files = await writeTestCertificates(certs);
-});
-afterAll(async () => {
-  await files.cleanup();
-});
 afterEach(async () => {
   await sink?.close();
   await receiver?.close();
@@ -31,15 +23,15 @@ function errorOf(result: SendResult): { code?: string; message: string } {
 
 describe("LogstashSink over TLS", () => {
   it("delivers when IW_ELK_CA_FILE holds the server's CA", async () => {
-    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
+    receiver = await startLogstashReceiver({ tls: { cert: tls.certs.server.cert, key: tls.certs.server.key } });
     expect(receiver.url).toMatch(/^https:/);
-    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.caFile });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: tls.files.caFile });
     expect(await sink.send(makeTestEvents(3), ctx())).toEqual({ status: "success" });
     expect(receiver.events).toHaveLength(3);
   });
 
   it("verifies by default: a private CA is not trusted without IW_ELK_CA_FILE", async () => {
-    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
+    receiver = await startLogstashReceiver({ tls: { cert: tls.certs.server.cert, key: tls.certs.server.key } });
     sink = sinkFromEnv({ IW_ELK_URL: receiver.url });
     const error = errorOf(await sink.send(makeTestEvents(1), ctx()));
     expect(error.code).toBe("IW_TLS");
@@ -48,8 +40,8 @@ describe("LogstashSink over TLS", () => {
 
   it("fails with a clear TLS error, logged once, when the CA is the wrong one", async () => {
     const logger = recordingLogger();
-    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
-    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.otherCaFile }, logger);
+    receiver = await startLogstashReceiver({ tls: { cert: tls.certs.server.cert, key: tls.certs.server.key } });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: tls.files.otherCaFile }, logger);
     const first = await sink.send(makeTestEvents(1), ctx());
     expect(first.status).toBe("retryable");
     const error = errorOf(first);
@@ -61,16 +53,16 @@ describe("LogstashSink over TLS", () => {
   });
 
   it("fails with a TLS error naming the host-name mismatch", async () => {
-    receiver = await startLogstashReceiver({ tls: { cert: certs.serverWrongHost.cert, key: certs.serverWrongHost.key } });
-    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.caFile });
+    receiver = await startLogstashReceiver({ tls: { cert: tls.certs.serverWrongHost.cert, key: tls.certs.serverWrongHost.key } });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: tls.files.caFile });
     const error = errorOf(await sink.send(makeTestEvents(1), ctx()));
     expect(error.code).toBe("IW_TLS");
     expect(error.message).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID/);
   });
 
   it("fails on an expired server certificate", async () => {
-    receiver = await startLogstashReceiver({ tls: { cert: certs.serverExpired.cert, key: certs.serverExpired.key } });
-    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.caFile });
+    receiver = await startLogstashReceiver({ tls: { cert: tls.certs.serverExpired.cert, key: tls.certs.serverExpired.key } });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: tls.files.caFile });
     const error = errorOf(await sink.send(makeTestEvents(1), ctx()));
     expect(error.code).toBe("IW_TLS");
     expect(error.message).toMatch(/CERT_HAS_EXPIRED/);
@@ -78,13 +70,13 @@ describe("LogstashSink over TLS", () => {
 
   it("presents the client certificate when Logstash requires mutual TLS", async () => {
     receiver = await startLogstashReceiver({
-      tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, clientAuthentication: "required" },
+      tls: { cert: tls.certs.server.cert, key: tls.certs.server.key, ca: tls.certs.ca.cert, clientAuthentication: "required" },
     });
     sink = sinkFromEnv({
       IW_ELK_URL: receiver.url,
-      IW_ELK_CA_FILE: files.caFile,
-      IW_ELK_CERT_FILE: files.clientCertFile,
-      IW_ELK_KEY_FILE: files.clientKeyFile,
+      IW_ELK_CA_FILE: tls.files.caFile,
+      IW_ELK_CERT_FILE: tls.files.clientCertFile,
+      IW_ELK_KEY_FILE: tls.files.clientKeyFile,
     });
     expect(await sink.send(makeTestEvents(2), ctx())).toEqual({ status: "success" });
     expect(receiver.events).toHaveLength(2);
@@ -92,9 +84,9 @@ describe("LogstashSink over TLS", () => {
 
   it("is refused without a client certificate when Logstash requires one", async () => {
     receiver = await startLogstashReceiver({
-      tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, clientAuthentication: "required" },
+      tls: { cert: tls.certs.server.cert, key: tls.certs.server.key, ca: tls.certs.ca.cert, clientAuthentication: "required" },
     });
-    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.caFile });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: tls.files.caFile });
     const result = await sink.send(makeTestEvents(1), ctx());
     expect(result.status).toBe("retryable");
     expect(errorOf(result).message).toMatch(/IW_ELK_CERT_FILE and IW_ELK_KEY_FILE/);
@@ -103,7 +95,7 @@ describe("LogstashSink over TLS", () => {
 
   it("skips verification with IW_ELK_TLS_VERIFY=false, with a warning", async () => {
     const logger = recordingLogger();
-    receiver = await startLogstashReceiver({ tls: { cert: certs.serverWrongHost.cert, key: certs.serverWrongHost.key } });
+    receiver = await startLogstashReceiver({ tls: { cert: tls.certs.serverWrongHost.cert, key: tls.certs.serverWrongHost.key } });
     sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_TLS_VERIFY: "false" }, logger);
     expect(logger.lines.some((l) => l.startsWith("warn IW_ELK_TLS_VERIFY=false"))).toBe(true);
     expect(await sink.send(makeTestEvents(1), ctx())).toEqual({ status: "success" });
@@ -112,9 +104,9 @@ describe("LogstashSink over TLS", () => {
 
 describe("IW_ELK_CONNECT_TIMEOUT_MS", () => {
   it("gives up on a TLS handshake that never completes, well before the attempt deadline", async () => {
-    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
+    receiver = await startLogstashReceiver({ tls: { cert: tls.certs.server.cert, key: tls.certs.server.key } });
     await receiver.setFault("blackhole");
-    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: files.caFile, IW_ELK_CONNECT_TIMEOUT_MS: "200" });
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: tls.files.caFile, IW_ELK_CONNECT_TIMEOUT_MS: "200" });
     const started = Date.now();
     const error = errorOf(await sink.send(makeTestEvents(1), ctx(10_000)));
     expect(Date.now() - started).toBeLessThan(3000);
@@ -123,11 +115,11 @@ describe("IW_ELK_CONNECT_TIMEOUT_MS", () => {
   });
 
   it("leaves time to fail over to another node within the same send", async () => {
-    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
-    const healthy = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } });
+    receiver = await startLogstashReceiver({ tls: { cert: tls.certs.server.cert, key: tls.certs.server.key } });
+    const healthy = await startLogstashReceiver({ tls: { cert: tls.certs.server.cert, key: tls.certs.server.key } });
     try {
       await receiver.setFault("blackhole");
-      sink = sinkFromEnv({ IW_ELK_URL: `${receiver.url},${healthy.url}`, IW_ELK_CA_FILE: files.caFile, IW_ELK_CONNECT_TIMEOUT_MS: "200" });
+      sink = sinkFromEnv({ IW_ELK_URL: `${receiver.url},${healthy.url}`, IW_ELK_CA_FILE: tls.files.caFile, IW_ELK_CONNECT_TIMEOUT_MS: "200" });
       for (let i = 0; i < 3; i++) expect(await sink.send(makeTestEvents(2), ctx(5000))).toEqual({ status: "success" });
       expect(healthy.events).toHaveLength(6);
     } finally {
