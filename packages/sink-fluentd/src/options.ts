@@ -1,3 +1,4 @@
+import { DEFAULT_AUTH_RETRY_MS as CORE_DEFAULT_AUTH_RETRY_MS } from "@iw/core";
 import type { FluentdTlsOptions } from "./target.js";
 
 /**
@@ -49,7 +50,8 @@ export interface FluentdSinkOptions {
 /** Defaults of the options above. */
 export const DEFAULT_TAG = "inferwall";
 export const DEFAULT_KEEPALIVE_MS = 30_000;
-export const DEFAULT_AUTH_RETRY_MS = 30_000;
+/** Pause after refused credentials (a wrong shared key, a 401), the same as every sink's. */
+export const DEFAULT_AUTH_RETRY_MS = CORE_DEFAULT_AUTH_RETRY_MS;
 export const DEFAULT_SINK_NAME = "fluentd";
 export const DEFAULT_ENV_PREFIX = "IW_FLUENTD";
 
