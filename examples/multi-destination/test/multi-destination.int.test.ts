@@ -200,4 +200,27 @@ describe("four destinations configured from example.env", () => {
       expect(statsOf(dispatcher, sink).dropped.total).toBe(0);
     }
   });
+
+  it("keeps a destination's events while it refuses the credentials, tells the others (sink_disabled, retrying), then delivers them", async () => {
+    // The auth pause is 30 s; IW_WEBHOOK_CHAT_RETRY_MAX_MS caps it so that the test sees the recovery.
+    running = await startDestinations({ env: { ...ENV, IW_WEBHOOK_CHAT_RETRY_MAX_MS: "300" }, logger: capturingLogger() });
+    const { dispatcher, collectors } = running;
+    await collectors.chat.setFault({ mode: "status", status: 401, count: 2 });
+    const events = buildTraffic({ requests: 100, seed: 17 });
+    await emitPaced(dispatcher, events);
+    const lifecycleOf = (sink: string, action: string): ReceivedEvent[] =>
+      collectors.received().get(sink)!.filter((e) => e["category"] === "lifecycle" && e["action"] === action && (e["details"] as { sink?: string })["sink"] === "webhook:chat");
+    for (const sink of ["logstash", "fluentd"]) {
+      await expect.poll(() => lifecycleOf(sink, "sink_disabled").length, { timeout: 10_000 }).toBe(1);
+      expect(lifecycleOf(sink, "sink_disabled")[0]!["details"]).toMatchObject({ retrying: true, reason: expect.stringContaining("401") });
+      await expect.poll(() => lifecycleOf(sink, "sink_recovered").length, { timeout: 10_000 }).toBe(1);
+    }
+    expect(await dispatcher.flush(10_000)).toBe(true);
+    const chat = statsOf(dispatcher, "webhook:chat");
+    const wanted = events.filter(WANTS["webhook:chat"]).length;
+    expect(chat).toMatchObject({ state: "active", delivered: wanted, dropped: { total: 0 } });
+    expect(holdsInvariant(chat)).toBe(true);
+    const hostIds = new Set(events.map((e) => e.event_id));
+    expect(new Set(collectors.received().get("webhook:chat")!.map((e) => e["event_id"]).filter((id) => hostIds.has(id as string))).size).toBe(wanted);
+  });
 });

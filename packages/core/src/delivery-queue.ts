@@ -60,6 +60,8 @@ export class DeliveryQueue {
   #pumpScheduled = false;
   #flushing = 0;
   #closed = false;
+  /** The current outage has seen its credentials refused (`IW_AUTH`); reset on recovery. */
+  #authRefused = false;
   #flushPromise: Promise<boolean> | undefined;
   #closePromise: Promise<boolean> | undefined;
   readonly #idleWaiters = new Set<(drained: boolean) => void>();
@@ -400,9 +402,14 @@ export class DeliveryQueue {
 
   #setState(to: QueueState, error?: Error): void {
     const from = this.#counters.state;
-    if (from === to) return;
+    // Within one outage, the first refusal of the credentials is news of its own (the lifecycle
+    // relay turns it into `sink_disabled`, retrying), even though the state stays `backoff`.
+    const authRefused = to === "backoff" && (error as { code?: unknown } | undefined)?.code === "IW_AUTH";
+    const authNews = authRefused && !this.#authRefused;
+    this.#authRefused = to === "backoff" ? this.#authRefused || authRefused : false;
+    if (from === to && !authNews) return;
     this.#counters.state = to;
-    if (to === "backoff") this.#diag.report("state:backoff", "warn", () => ["collector failing: pausing and backing off", { from }]);
+    if (to === "backoff" && from !== to) this.#diag.report("state:backoff", "warn", () => ["collector failing: pausing and backing off", { from }]);
     if (to === "active") this.#diag.report("state:active", "info", () => ["collector answering again: delivery resumed", { from }]);
     try {
       this.#deps.onStateChange?.({ sink: this.name, from, to, ...(error ? { error } : {}) });

@@ -4,8 +4,9 @@ import type { QueueStateChange } from "./queue-options.js";
 
 /**
  * Integration lifecycle audit events (`category: "lifecycle"`), as Wallarm emits for its
- * integrations: a destination was activated, disabled for good (410 Gone, or explicitly), or
- * recovered after an outage. They go to the *other* active destinations, so an operator hears
+ * integrations: a destination was activated, disabled (for good on 410 Gone or explicitly; while
+ * its credentials are refused, with `retrying: true`, its events kept and retried), or recovered
+ * after an outage. They go to the *other* active destinations, so an operator hears
  * about a dead destination through a live one.
  */
 export function sinkActivatedEvent(sink: string, details: Record<string, unknown> = {}): AuditEvent {
@@ -23,6 +24,15 @@ export function lifecycleEventFor(change: QueueStateChange, outageStartedAt: num
       category: "lifecycle",
       action: "sink_disabled",
       details: { sink: change.sink, reason: change.error?.message ?? "disabled explicitly" },
+    });
+  }
+  if (change.to === "backoff" && (change.error as { code?: unknown } | undefined)?.code === "IW_AUTH") {
+    // Delivering nothing until the credentials are accepted: disabled as far as an operator is
+    // concerned, but the events wait (within the queue's bounds) and `sink_recovered` follows.
+    return auditEvent({
+      category: "lifecycle",
+      action: "sink_disabled",
+      details: { sink: change.sink, reason: change.error?.message ?? "credentials refused", retrying: true },
     });
   }
   if (change.from === "backoff" && change.to === "active") {

@@ -57,7 +57,10 @@ export interface QueueDeps {
   readonly onStateChange?: (change: QueueStateChange) => void;
 }
 
-/** What `QueueDeps.onStateChange` receives. */
+/**
+ * What `QueueDeps.onStateChange` receives: a change of state, or, once per outage, `backoff` →
+ * `backoff` when the collector starts refusing the credentials (`error.code === "IW_AUTH"`).
+ */
 export interface QueueStateChange {
   readonly sink: string;
   readonly from: "active" | "backoff" | "disabled";

@@ -54,6 +54,30 @@ describe("lifecycle events", () => {
     await d.close(1000);
   });
 
+  it("tells the others once when a sink's credentials are refused (disabled, retrying), then that it recovered", async () => {
+    vi.useFakeTimers();
+    const relay = new LifecycleRelay();
+    const a = new ScriptSink("a");
+    const b = new ScriptSink("b");
+    const options = { flushIntervalMs: 100, retryInitialMs: 100, retryMaxMs: 100 };
+    const qa = new DeliveryQueue(a, options, { onStateChange: relay.onStateChange, random: () => 1 });
+    const qb = new DeliveryQueue(b, options, { onStateChange: relay.onStateChange, random: () => 1 });
+    const d = createDispatcher([{ sink: a, queue: qa, accepts: () => true }, { sink: b, queue: qb, accepts: () => true }], { lifecycle: relay });
+    await vi.advanceTimersByTimeAsync(150);
+    // a: down first (network), then refusing the credentials three times, then accepting.
+    const refused = { status: "retryable" as const, retryAfterMs: 100, error: new IwError("IW_AUTH", "a refused the credentials (401)") };
+    a.script({ status: "retryable", error: new IwError("IW_NETWORK", "down") }, refused, refused, refused);
+    d.emit(scan());
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(lifecycle(b).slice(1)).toEqual([
+      { action: "sink_disabled", details: { sink: "a", reason: "a refused the credentials (401)", retrying: true } },
+      { action: "sink_recovered", details: { sink: "a", outage_ms: expect.any(Number) } },
+    ]);
+    expect(d.stats().find((s) => s.sink === "a")).toMatchObject({ delivered: 2, dropped: { total: 0 }, state: "active" }); // the scan and b's sink_activated
+    for (const s of d.stats()) expectInvariant(s);
+    await d.close(1000);
+  });
+
   it("emits nothing of the kind without a relay", async () => {
     const a = new ScriptSink("a");
     const d = createDispatcher([{ sink: a, queue: new DeliveryQueue(a, { flushIntervalMs: 10 }), accepts: () => true }]);
