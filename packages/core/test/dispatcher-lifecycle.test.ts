@@ -16,22 +16,28 @@ const lifecycle = (sink: ScriptSink): { action: unknown; details: unknown }[] =>
     .filter((e): e is Extract<IwEvent, { log_type: "audit" }> => e.log_type === "audit" && e.category === "lifecycle")
     .map((e) => ({ action: e.action, details: e.details }));
 
+/** Two script sinks behind queues that report to one lifecycle relay (100 ms flush and backoff). */
+function twoSinksWithRelay(fields?: Record<string, string>) {
+  const relay = new LifecycleRelay();
+  const a = new ScriptSink("a");
+  const b = new ScriptSink("b");
+  const options = { flushIntervalMs: 100, retryInitialMs: 100, retryMaxMs: 100 };
+  const qa = new DeliveryQueue(a, options, { onStateChange: relay.onStateChange, random: () => 1 });
+  const qb = new DeliveryQueue(b, options, { onStateChange: relay.onStateChange, random: () => 1 });
+  const d = createDispatcher(
+    [
+      { sink: a, queue: qa, accepts: () => true },
+      { sink: b, queue: qb, accepts: () => true },
+    ],
+    { lifecycle: relay, ...(fields ? { eventFields: fields } : {}) },
+  );
+  return { a, b, d };
+}
+
 describe("lifecycle events", () => {
   it("announces each sink's activation and tells the others when one is disabled or recovers", async () => {
     vi.useFakeTimers();
-    const relay = new LifecycleRelay();
-    const a = new ScriptSink("a");
-    const b = new ScriptSink("b");
-    const options = { flushIntervalMs: 100, retryInitialMs: 100, retryMaxMs: 100 };
-    const qa = new DeliveryQueue(a, options, { onStateChange: relay.onStateChange, random: () => 1 });
-    const qb = new DeliveryQueue(b, options, { onStateChange: relay.onStateChange, random: () => 1 });
-    const d = createDispatcher(
-      [
-        { sink: a, queue: qa, accepts: () => true },
-        { sink: b, queue: qb, accepts: () => true },
-      ],
-      { lifecycle: relay, eventFields: { service: "fw" } },
-    );
+    const { a, b, d } = twoSinksWithRelay({ service: "fw" });
     await vi.advanceTimersByTimeAsync(150);
     expect(lifecycle(a)).toEqual([{ action: "sink_activated", details: { sink: "b" } }]);
     expect(lifecycle(b)).toEqual([{ action: "sink_activated", details: { sink: "a" } }]);
@@ -56,13 +62,7 @@ describe("lifecycle events", () => {
 
   it("tells the others once when a sink's credentials are refused (disabled, retrying), then that it recovered", async () => {
     vi.useFakeTimers();
-    const relay = new LifecycleRelay();
-    const a = new ScriptSink("a");
-    const b = new ScriptSink("b");
-    const options = { flushIntervalMs: 100, retryInitialMs: 100, retryMaxMs: 100 };
-    const qa = new DeliveryQueue(a, options, { onStateChange: relay.onStateChange, random: () => 1 });
-    const qb = new DeliveryQueue(b, options, { onStateChange: relay.onStateChange, random: () => 1 });
-    const d = createDispatcher([{ sink: a, queue: qa, accepts: () => true }, { sink: b, queue: qb, accepts: () => true }], { lifecycle: relay });
+    const { a, b, d } = twoSinksWithRelay();
     await vi.advanceTimersByTimeAsync(150);
     // a: down first (network), then refusing the credentials three times, then accepting.
     const refused = { status: "retryable" as const, retryAfterMs: 100, error: new IwError("IW_AUTH", "a refused the credentials (401)") };
