@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineSinkPlugin } from "@iw/core";
 import { envBool, envEnum, envFile, envHeaders, envString } from "@iw/core/schema";
 import { createFluentdSink } from "./create.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_TAG, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, DEFAULT_TAG, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
 
 const SCHEMES = ["tcp:", "tls:", "unix:", "http:", "https:"];
 const TAG = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -123,7 +123,7 @@ export const plugin = defineSinkPlugin<FluentdSinkOptions>({
   options: fluentdEnvSchema,
   secrets: ["IW_FLUENTD_SHARED_KEY", "IW_FLUENTD_PASSWORD"],
   /** Core's defaults but 4 batches in flight (`DEFAULT_CONCURRENCY`: ack latency). */
-  queueDefaults: { maxConcurrency: DEFAULT_CONCURRENCY },
+  queueDefaults: { maxConcurrency: DEFAULT_CONCURRENCY, maxBatchSize: DEFAULT_BATCH_SIZE },
   create(options, deps) {
     // A named instance (fluentd:eu) names itself and its own variables in diagnostics.
     const instance = {

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { activate, silentLogger, type Dispatcher } from "@iw/core";
-import { DEFAULT_CONCURRENCY, plugin } from "../src/index.js";
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, plugin } from "../src/index.js";
 import { events, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
 
 let receiver: FluentdReceiver | undefined;
@@ -63,10 +63,20 @@ describe("activation by IW_FLUENTD_URL", () => {
   });
 
   it(`keeps ${DEFAULT_CONCURRENCY} acked batches in flight by default (queueDefaults), IW_FLUENTD_CONCURRENCY overrides it`, async () => {
-    expect(plugin.queueDefaults).toEqual({ maxConcurrency: DEFAULT_CONCURRENCY });
+    expect(plugin.queueDefaults).toEqual({ maxConcurrency: DEFAULT_CONCURRENCY, maxBatchSize: DEFAULT_BATCH_SIZE });
     expect(await connectionsInFlight({})).toBe(DEFAULT_CONCURRENCY);
     await dispatcher?.close(100);
     expect(await connectionsInFlight({ IW_FLUENTD_CONCURRENCY: "2" })).toBe(2);
+  });
+
+  it(`batches ${DEFAULT_BATCH_SIZE} events by default (queueDefaults)`, async () => {
+    receiver = await startFluentdReceiver();
+    dispatcher = await activate({ env: { IW_FLUENTD_URL: receiver.url, IW_FLUENTD_FLUSH_MS: "60000" }, plugins: [plugin], logger: silentLogger });
+    for (const e of events(2500, "scan")) dispatcher.emit(e);
+    expect(await dispatcher.flush(5000)).toBe(true);
+    const sizes = receiver.messages.filter((m) => m.tag === "inferwall.scan").map((m) => m.entries);
+    expect(Math.max(...sizes)).toBe(DEFAULT_BATCH_SIZE);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(2500);
   });
 });
 
