@@ -67,10 +67,10 @@ export const DEFAULT_CONCURRENCY = 4;
 
 /**
  * Events per batch (core's default is 500). Each batch costs a message per tag and, with acks,
- * a round trip and a buffer write in Fluentd: 1,000 amortize that better. In four alternating
- * runs of bench/run.mjs (`BENCH_ENV='{"IW_FLUENTD_BATCH_SIZE":"1000"}'` against the default),
- * acked throughput went from 1.86–1.97× to 2.01–2.04× @fluent-org/logger's and host cost
- * from 1.15–1.16 to 1.13–1.15. About 400 KB per batch: far below Fluentd's 8 MB chunks, and
+ * a round trip and a buffer write in Fluentd: 1,000 amortize that better. Over runs of
+ * bench/run.mjs (BENCHMARKS.md), acked throughput went from 1.86–1.97× @fluent-org/logger's
+ * to 1.88–2.11× (2 or more in 4 of 6 runs), host cost from 1.15–1.16 to 1.13–1.17. About
+ * 400 KB per batch: far below Fluentd's 8 MB chunks, and
  * core's 1 MiB `maxBatchBytes` still closes a batch of large events early.
  * `IW_FLUENTD_BATCH_SIZE` overrides it.
  */
