@@ -17,7 +17,7 @@
 // Run after a build: `pnpm --filter @iw/example-multi-destination bench` (or `node bench/run.mjs`).
 // Options: BENCH_REQUESTS per round (default 10000), BENCH_ROUNDS cycles (default 5),
 // BENCH_WORK_US busy work per request (default 20), BENCH_RECEIVERS worker|inline,
-// BENCH_BREAKDOWN=1 adds each sink alone and a core-only variant (a sink that discards batches)
+// BENCH_ENV='{"IW_…":"…"}' adds variables to every "on" round; BENCH_BREAKDOWN=1 adds each sink alone and a core-only variant (a sink that discards batches)
 // to every cycle. The work is calibrated on the no-sink loop (host-thread CPU per request).
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -30,6 +30,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WORK_US = Number(process.env.BENCH_WORK_US ?? 20);
 const MODE = process.env.BENCH_RECEIVERS ?? "worker";
+/** Extra IW_* variables for the "on" rounds, as JSON (e.g. '{"IW_FLUENTD_BATCH_SIZE":"500"}'). */
+const EXTRA_ENV = JSON.parse(process.env.BENCH_ENV ?? "{}");
 const ALL = ["logstash", "fluentd", "webhook"];
 const NAMES = { logstash: "Logstash", fluentd: "Fluentd", webhook: "webhook" };
 const VARIANTS = [
@@ -134,7 +136,7 @@ async function round(receivers, sinks, prefix, iterations, useNull = false) {
   if (useNull) return nullRound(prefix, iterations);
   const env = sinks.length === 0
     ? {}
-    : { ...Object.fromEntries(sinks.map((s) => [URL_VARIABLES[s], receivers.urls[URL_VARIABLES[s]]])), IW_WEBHOOK_SECRET: SECRET, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true" };
+    : { ...Object.fromEntries(sinks.map((s) => [URL_VARIABLES[s], receivers.urls[URL_VARIABLES[s]]])), IW_WEBHOOK_SECRET: SECRET, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true", ...EXTRA_ENV };
   const dispatcher = await activate({ env, logger: silentLogger, resolveFrom: import.meta.url });
   if (dispatcher.sinks.length !== sinks.length) throw new Error(`expected ${sinks.join(", ") || "no sink"}, got ${dispatcher.sinks.join(", ")}`);
   const { ms, cpuMs: loopCpuMs } = await requestLoop(dispatcher, prefix, iterations);
