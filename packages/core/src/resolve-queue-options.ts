@@ -9,31 +9,20 @@ import type { QueueOptions } from "./queue-options.js";
  * the environment variables first; this guards programmatic use.
  */
 export function resolveOptions(sink: string, options: Partial<QueueOptions>): QueueOptions {
-  const resolved: QueueOptions = {
-    maxBatchSize: options.maxBatchSize ?? DEFAULT_QUEUE_OPTIONS.maxBatchSize,
-    maxBatchBytes: options.maxBatchBytes ?? DEFAULT_QUEUE_OPTIONS.maxBatchBytes,
-    flushIntervalMs: options.flushIntervalMs ?? DEFAULT_QUEUE_OPTIONS.flushIntervalMs,
-    maxQueueSize: options.maxQueueSize ?? DEFAULT_QUEUE_OPTIONS.maxQueueSize,
-    maxAuditQueueSize: options.maxAuditQueueSize ?? DEFAULT_QUEUE_OPTIONS.maxAuditQueueSize,
-    maxConcurrency: options.maxConcurrency ?? DEFAULT_QUEUE_OPTIONS.maxConcurrency,
-    attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_QUEUE_OPTIONS.attemptTimeoutMs,
-    retryInitialMs: options.retryInitialMs ?? DEFAULT_QUEUE_OPTIONS.retryInitialMs,
-    retryMaxMs: options.retryMaxMs ?? DEFAULT_QUEUE_OPTIONS.retryMaxMs,
-    maxRetries: options.maxRetries ?? DEFAULT_QUEUE_OPTIONS.maxRetries,
-  };
-  for (const [key, value] of Object.entries(resolved) as [keyof QueueOptions, number][]) {
-    const min = key === "maxRetries" || key === "retryInitialMs" || key === "flushIntervalMs" ? 0 : 1;
-    if (typeof value !== "number" || Number.isNaN(value) || value < min) {
-      throw new IwConfigError(`${sink}: queue option ${key} is ${String(value)}; expected a number >= ${min}`);
+  const resolved: Record<keyof QueueOptions, number> = { ...DEFAULT_QUEUE_OPTIONS };
+  for (const key of Object.keys(DEFAULT_QUEUE_OPTIONS) as (keyof QueueOptions)[]) {
+    const value = options[key];
+    if (value !== undefined) resolved[key] = value;
+    const min = ZERO_ALLOWED.has(key) ? 0 : 1;
+    if (typeof resolved[key] !== "number" || Number.isNaN(resolved[key]) || resolved[key] < min) {
+      throw new IwConfigError(`${sink}: queue option ${key} is ${String(resolved[key])}; expected a number >= ${min}`);
     }
   }
   // setTimeout fires after 1 ms for a longer delay (or Infinity): a deadline of Infinity would
   // abort every attempt at once. Past the limit, wait the limit (about 24.8 days).
-  return {
-    ...resolved,
-    flushIntervalMs: Math.min(resolved.flushIntervalMs, MAX_TIMER_MS),
-    attemptTimeoutMs: Math.min(resolved.attemptTimeoutMs, MAX_TIMER_MS),
-    retryInitialMs: Math.min(resolved.retryInitialMs, MAX_TIMER_MS),
-    retryMaxMs: Math.min(resolved.retryMaxMs, MAX_TIMER_MS),
-  };
+  for (const key of TIMER_OPTIONS) resolved[key] = Math.min(resolved[key], MAX_TIMER_MS);
+  return resolved;
 }
+
+const ZERO_ALLOWED: ReadonlySet<keyof QueueOptions> = new Set(["maxRetries", "retryInitialMs", "flushIntervalMs"]);
+const TIMER_OPTIONS: readonly (keyof QueueOptions)[] = ["flushIntervalMs", "attemptTimeoutMs", "retryInitialMs", "retryMaxMs"];
