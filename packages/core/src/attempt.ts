@@ -22,7 +22,7 @@ const STATUSES = new Set(["success", "retryable", "failure", "too_large"]);
 export function startAttempt(
   sink: Sink,
   events: readonly IwEvent[],
-  ctx: { readonly attempt: number; readonly batchId: string },
+  ctx: { readonly attempt: number; readonly batchId: string; readonly payload?: unknown },
   timeoutMs: number,
   onDone: (outcome: AttemptOutcome) => void,
 ): Attempt {
@@ -42,7 +42,7 @@ export function startAttempt(
   timer.unref?.();
 
   try {
-    const pending = sink.send(events, { signal: controller.signal, attempt: ctx.attempt, batchId: ctx.batchId });
+    const pending = sink.send(events, { signal: controller.signal, attempt: ctx.attempt, batchId: ctx.batchId, payload: ctx.payload });
     void Promise.resolve(pending).then(
       (result) => finish(checkResult(sink.name, result)),
       (err: unknown) => finish(threw(sink.name, err)),

@@ -27,6 +27,8 @@ interface Batch {
   retrying: boolean;
   settled: boolean;
   running?: Attempt | undefined;
+  /** What `sink.prepare` built, reused by every attempt. */
+  prepared?: { readonly payload: unknown } | undefined;
   retryTimer?: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -249,7 +251,46 @@ export class DeliveryQueue {
   #send(batch: Batch): void {
     batch.attempt++;
     this.#sending.add(batch);
-    batch.running = startAttempt(this.#sink, batch.events, { attempt: batch.attempt, batchId: batch.id }, this.#opts.attemptTimeoutMs, (outcome) => {
+    if (this.#sink.prepare !== undefined && batch.prepared === undefined) {
+      // Interim: prepare once per batch, then attempt (the v2 engine replaces this).
+      const sink = this.#sink as Required<Pick<Sink, "prepare">>;
+      let pending: Promise<unknown>;
+      try {
+        pending = Promise.resolve(sink.prepare(batch.events, { batchId: batch.id }));
+      } catch (err) {
+        pending = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      pending.then(
+        (p) => {
+          const prepared = p as { payload: unknown; events?: readonly IwEvent[] };
+          if (prepared.events !== undefined && prepared.events.length < batch.events.length) {
+            const left = batch.events.length - prepared.events.length;
+            (batch as { events: readonly IwEvent[] }).events = prepared.events;
+            this.#counters.inFlight -= left;
+            this.#dropped("malformed", left);
+          }
+          batch.prepared = { payload: prepared.payload };
+          if (batch.events.length === 0) {
+            this.#sending.delete(batch);
+            this.#release(batch);
+            this.#schedulePump();
+            return;
+          }
+          this.#attempt(batch);
+        },
+        (err: unknown) => {
+          this.#sending.delete(batch);
+          this.#drop(batch, "malformed", err);
+          this.#schedulePump();
+        },
+      );
+      return;
+    }
+    this.#attempt(batch);
+  }
+
+  #attempt(batch: Batch): void {
+    batch.running = startAttempt(this.#sink, batch.events, { attempt: batch.attempt, batchId: batch.id, payload: batch.prepared?.payload }, this.#opts.attemptTimeoutMs, (outcome) => {
       batch.running = undefined;
       this.#sending.delete(batch);
       this.#settle(batch, outcome);

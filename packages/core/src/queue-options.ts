@@ -25,6 +25,13 @@ export interface QueueOptions {
   readonly maxRetries: number;
 }
 
+/**
+ * How long a sink pauses after its credentials (`auth`) or the TLS handshake (`tls`) were refused:
+ * long enough not to hammer a collector that refuses us, short enough that events flow again soon
+ * after the credentials, the receiver's secret, a certificate or this host's clock are fixed.
+ */
+export const DEFAULT_AUTH_RETRY_MS = 30_000;
+
 /** The defaults, documented on each option above. */
 export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
   maxBatchSize: 500,

@@ -4,17 +4,68 @@ import type { Logger } from "./logger.js";
 import type { QueueOptions } from "./queue-options.js";
 
 /** Passed to every `Sink.send` call. */
-export interface SendContext {
+export interface SendContext<Payload = unknown> {
   /** Aborted when the attempt times out or the queue is closing: stop the request at once. */
   readonly signal: AbortSignal;
   /** 1 for the first attempt of this batch, 2 for its first retry, … */
   readonly attempt: number;
   /**
-   * Stable across every retry of the same batch (a new one after a 413 split): use it as the
+   * Stable across every retry of the same batch (a new one after a split): use it as the
    * idempotency key (Fluentd `chunk`, `webhook-id`).
    */
   readonly batchId: string;
+  /**
+   * What `Sink.prepare` built for this batch, the same object on every attempt; `undefined`
+   * when the sink has no `prepare`.
+   */
+  readonly payload?: Payload;
 }
+
+/** Passed to `Sink.prepare`. */
+export interface PrepareContext {
+  /** The batch's id, as `SendContext.batchId` will be. */
+  readonly batchId: string;
+}
+
+/** What `Sink.prepare` returns: the wire payload of a batch, built once and reused. */
+export interface Prepared<Payload> {
+  readonly payload: Payload;
+  /**
+   * The events the payload carries, when some of the batch could not be encoded (each one left
+   * out is counted as dropped `malformed`). Omitted: all of them.
+   */
+  readonly events?: readonly IwEvent[];
+}
+
+/**
+ * Why an attempt failed, as the sink saw it. Core alone turns reasons into policy: `auth` and
+ * `tls` pause the sink (a person has to fix something), `network`, `timeout`, `throttled` and
+ * `server` back off, and a batch that keeps failing while other batches get through is split to
+ * find the events the collector refuses.
+ */
+export type FailureReason =
+  /** Connection refused or reset, DNS, socket closed: the destination looks down. */
+  | "network"
+  /** No answer within the attempt deadline. */
+  | "timeout"
+  /** Credentials refused (401/403, a Fluentd shared key or password). */
+  | "auth"
+  /** The TLS handshake or certificate verification failed. */
+  | "tls"
+  /** The collector asks us to slow down (429, 408). */
+  | "throttled"
+  /** The collector failed on this request (5xx other than 501). */
+  | "server"
+  /** The payload is too large (413): the queue splits the batch. */
+  | "too_large"
+  /** Refused for good (other 4xx, a protocol refusal): not worth sending again as it is. */
+  | "rejected"
+  /** The batch cannot be encoded. */
+  | "serialize"
+  /** The destination is gone for good (410): the sink is disabled. */
+  | "gone"
+  /** The sink was closed. */
+  | "closed";
 
 /** How one `send` ended. Delivery problems are values, never exceptions. */
 export type SendResult =
@@ -23,22 +74,31 @@ export type SendResult =
    * serialized (counted as dropped `malformed`; the rest as delivered).
    */
   | { readonly status: "success"; readonly malformed?: number }
-  | { readonly status: "retryable"; readonly error: Error; readonly retryAfterMs?: number }
   /**
-   * Permanent: the batch is counted as dropped (reason `rejected`, or `malformed` when the
-   * error's code is `IW_SERIALIZE`). With `disable: true` the
-   * destination is switched off for good (410 Gone, credentials refused) and later events are
-   * dropped with reason `disabled`.
+   * Worth another try. `retryAfterMs` is what the collector asked for (`Retry-After`): a floor
+   * on the next attempt, never a reason to retry sooner.
    */
-  | { readonly status: "failure"; readonly error: Error; readonly disable?: boolean }
+  | { readonly status: "retryable"; readonly error: Error; readonly reason?: FailureReason; readonly retryAfterMs?: number }
+  /**
+   * Permanent for this payload: the queue isolates the events the collector refuses and drops
+   * them (reason `rejected`, or `malformed` for `serialize`). With `disable: true` (410 Gone) the
+   * destination is switched off for good and later events are dropped `disabled`.
+   */
+  | { readonly status: "failure"; readonly error: Error; readonly reason?: FailureReason; readonly disable?: boolean }
   /** The collector refused the batch as too large (413): the queue splits it and retries. */
-  | { readonly status: "too_large"; readonly error: Error };
+  | { readonly status: "too_large"; readonly error: Error; readonly reason?: FailureReason };
 
-/** A destination: wire I/O and classification only. All policy lives in the delivery queue. */
-export interface Sink {
+/** A destination: wire format, I/O and classification only. All policy lives in the delivery queue. */
+export interface Sink<Payload = unknown> {
   readonly name: string;
+  /**
+   * Optional: builds a batch's wire payload (serialize, compress) once. The queue calls it before
+   * the first attempt and passes the result as `ctx.payload` to every attempt of that batch;
+   * halves of a split batch are prepared anew. Throwing (or rejecting) counts as `serialize`.
+   */
+  prepare?(batch: readonly IwEvent[], ctx: PrepareContext): Prepared<Payload> | Promise<Prepared<Payload>>;
   /** Deliver one batch. Classify problems; never throw for them. Honour `ctx.signal`. */
-  send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult>;
+  send(batch: readonly IwEvent[], ctx: SendContext<Payload>): Promise<SendResult>;
   /** Idempotent. Releases sockets and timers. */
   close(): Promise<void>;
 }

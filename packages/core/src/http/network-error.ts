@@ -40,6 +40,7 @@ export function classifyNetworkError(err: unknown, signal: AbortSignal | undefin
     const timedOut = reason instanceof Error && (reason.name === "TimeoutError" || (reason as { code?: string }).code === "IW_SEND_TIMEOUT");
     return {
       status: "retryable",
+      reason: timedOut ? "timeout" : "network",
       error: new IwError(timedOut ? "IW_SEND_TIMEOUT" : "IW_SEND_ABORTED", `${what}: request ${timedOut ? "timed out" : "aborted"}`, { cause: err }),
     };
   }
@@ -48,11 +49,13 @@ export function classifyNetworkError(err: unknown, signal: AbortSignal | undefin
   if (code !== undefined && (TLS_CODES.has(code) || code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL"))) {
     return {
       status: "retryable",
+      reason: "tls",
       error: new IwError("IW_TLS", `${what}: TLS verification failed (${code}): ${message}; check the CA file or the server certificate`, { cause: err }),
     };
   }
   return {
     status: "retryable",
+    reason: "network",
     error: new IwError("IW_NETWORK", `${what}: ${code ?? "network error"}${message && message !== code ? ` (${message})` : ""}`, { cause: err }),
   };
 }

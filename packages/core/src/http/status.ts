@@ -8,19 +8,13 @@ export type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
 
 const SUCCESS: SendResult = { status: "success" };
 
-/**
- * How long a sink waits before retrying a batch whose credentials were refused (401/403): long
- * enough not to hammer a collector that refuses us, short enough that events flow again soon
- * after the credentials, the receiver's secret or this host's clock are fixed.
- */
-export const DEFAULT_AUTH_RETRY_MS = 30_000;
 
 /**
  * Classifies an HTTP answer from a collector, the same way for every HTTP sink:
  * 2xx success; 408, 429 and 5xx except 501 retryable (honouring `Retry-After`); 413 too large
  * (the queue splits the batch); 410 permanent and disables the destination; 401/403 retryable
- * after `authRetryMs` (`IW_AUTH`: the events stay queued, within the queue's bounds, until the
- * credentials are fixed on either side, as with a Fluentd shared key that does not match);
+ * with reason `auth` (`IW_AUTH`: the queue pauses the sink and keeps the events, within its
+ * budget, until the credentials are fixed on either side);
  * every other 3xx/4xx permanent. Redirects are never followed: they would carry credentials or
  * signatures to another place.
  *
@@ -32,7 +26,6 @@ export function classifyHttpStatus(
   headers: HeaderBag,
   what: string,
   detail?: string,
-  options: { readonly authRetryMs?: number } = {},
 ): SendResult {
   if (status >= 200 && status < 300) return SUCCESS;
   const suffix = detail ? `: ${detail.slice(0, 200)}` : "";
@@ -41,38 +34,38 @@ export function classifyHttpStatus(
     const where = typeof location === "string" ? ` to ${stripCredentials(location)}` : "";
     return {
       status: "failure",
+      reason: "rejected",
       error: new IwHttpError(status, `${what} answered ${status} redirect${where}; redirects are not followed`),
     };
   }
   if (status === 408 || status === 429 || (status >= 500 && status !== 501)) {
     const retryAfterMs = parseRetryAfter(headers["retry-after"]);
     const error = new IwHttpError(status, `${what} answered ${status}${suffix}`);
-    return retryAfterMs === undefined
-      ? { status: "retryable", error }
-      : { status: "retryable", error, retryAfterMs };
+    const reason = status >= 500 ? "server" : "throttled";
+    return retryAfterMs === undefined ? { status: "retryable", reason, error } : { status: "retryable", reason, error, retryAfterMs };
   }
   if (status === 413) {
-    return { status: "too_large", error: new IwHttpError(status, `${what} answered 413 Payload Too Large`) };
+    return { status: "too_large", reason: "too_large", error: new IwHttpError(status, `${what} answered 413 Payload Too Large`) };
   }
   if (status === 410) {
     return {
       status: "failure",
+      reason: "gone",
       disable: true,
       error: new IwHttpError(status, `${what} answered 410 Gone; the destination is disabled`),
     };
   }
   if (status === 401 || status === 403) {
-    const retryAfterMs = options.authRetryMs ?? DEFAULT_AUTH_RETRY_MS;
     return {
       status: "retryable",
-      retryAfterMs,
+      reason: "auth",
       error: new IwHttpError(
         status,
         `${what} refused the credentials (${status})${suffix}; check the user, password or token. The events stay queued and are retried until they are accepted`,
       ),
     };
   }
-  return { status: "failure", error: new IwHttpError(status, `${what} answered ${status}${suffix}`) };
+  return { status: "failure", reason: "rejected", error: new IwHttpError(status, `${what} answered ${status}${suffix}`) };
 }
 
 /** Removes `user:password@` from a URL-ish string so it can be printed. */

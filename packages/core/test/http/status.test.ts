@@ -27,11 +27,11 @@ describe("classifyHttpStatus", () => {
     expect(classifyHttpStatus(410, {}, "x")).toMatchObject({ status: "failure", disable: true });
   });
 
-  it.each([401, 403])("keeps the events on %i (refused credentials): IW_AUTH, retried after the auth pause", (status) => {
+  it.each([401, 403])("keeps the events on %i (refused credentials): retryable with reason auth, the pause left to core", (status) => {
     const r = classifyHttpStatus(status, { "retry-after": "1" }, "logstash http://127.0.0.1:8080");
-    expect(r).toMatchObject({ status: "retryable", retryAfterMs: 30_000, error: { code: "IW_AUTH", status } });
+    expect(r).toMatchObject({ status: "retryable", reason: "auth", error: { code: "IW_AUTH", status } });
+    expect(r).not.toHaveProperty("retryAfterMs");
     expect(r.status === "retryable" && r.error.message).toMatch(new RegExp(`refused the credentials \\(${status}\\).*stay queued and are retried until they are accepted`));
-    expect(classifyHttpStatus(status, {}, "x", undefined, { authRetryMs: 5000 })).toMatchObject({ retryAfterMs: 5000 });
   });
 
   it("does not follow redirects and hides credentials in the Location it reports", () => {
