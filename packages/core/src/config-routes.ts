@@ -1,4 +1,4 @@
-import { DeliveryQueue } from "./delivery-queue.js";
+import { DeliveryQueue } from "./delivery/delivery-queue.js";
 import type { LifecycleRelay, Route } from "./dispatcher.js";
 import type { Env } from "./env-instances.js";
 import { findInstances, instanceSinkName, splitActivating } from "./env-instances.js";

@@ -1,5 +1,5 @@
-import type { DeliveryQueue } from "./delivery-queue.js";
-import { DEFAULT_FLUSH_TIMEOUT_MS } from "./delivery-queue.js";
+import type { DeliveryQueue } from "./delivery/delivery-queue.js";
+import { DEFAULT_FLUSH_TIMEOUT_MS } from "./delivery/delivery-queue.js";
 import type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
 import { timerDelay } from "./deadline.js";
 import { IwError } from "./errors.js";
@@ -11,7 +11,7 @@ import type { SinkStats } from "./stats.js";
 import { selectTestEvents } from "./test-events.js";
 import { uuidv7 } from "./uuidv7.js";
 import { lifecycleEventFor, sinkActivatedEvent } from "./lifecycle.js";
-import type { QueueStateChange } from "./queue-options.js";
+import type { QueueStateChange } from "./delivery/queue-options.js";
 import { TrafficSummary } from "./summary.js";
 
 /** Deadline of `Dispatcher.test()` per sink when none is given. @default 10_000 */

@@ -1,6 +1,6 @@
 import { auditEvent } from "./events.js";
 import type { AuditEvent } from "./events.js";
-import type { QueueStateChange } from "./queue-options.js";
+import type { QueueStateChange } from "./delivery/queue-options.js";
 
 /**
  * Integration lifecycle audit events (`category: "lifecycle"`), as Wallarm emits for its

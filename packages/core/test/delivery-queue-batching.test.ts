@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DeliveryQueue } from "../src/delivery-queue.js";
-import type { QueueOptions } from "../src/queue-options.js";
+import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
+import type { QueueOptions } from "../src/delivery/queue-options.js";
 import type { IwEvent } from "../src/events.js";
 import { ScriptSink, audit, expectInvariant, scan } from "./helpers/script-sink.js";
 

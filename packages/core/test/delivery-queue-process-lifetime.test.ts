@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DeliveryQueue } from "../src/delivery-queue.js";
+import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
 import { ScriptSink, retryable, scan } from "./helpers/script-sink.js";
 
 // In a file of its own, with real timers only: the count of ref'd timers in this worker is

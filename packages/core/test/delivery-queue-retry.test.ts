@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DeliveryQueue } from "../src/delivery-queue.js";
+import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
 import { IwError } from "../src/errors.js";
-import type { QueueOptions, QueueStateChange } from "../src/queue-options.js";
+import type { QueueOptions, QueueStateChange } from "../src/delivery/queue-options.js";
 import type { Logger } from "../src/logger.js";
 import { ScriptSink, audit, expectInvariant, failure, retryable, scan, tooLarge } from "./helpers/script-sink.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DeliveryQueue } from "../src/delivery-queue.js";
+import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
 import { ScriptSink, audit, expectInvariant, failure, retryable, scan, tooLarge } from "./helpers/script-sink.js";
 import type { Step } from "./helpers/script-sink.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DeliveryQueue } from "../src/delivery-queue.js";
+import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
 import { LifecycleRelay, createDispatcher } from "../src/dispatcher.js";
 import type { IwEvent } from "../src/events.js";
 import { IwError } from "../src/errors.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { DIAGNOSTIC_INTERVAL_MS, QueueDiagnostics } from "../src/queue-diagnostics.js";
-import { backoffDelay } from "../src/backoff.js";
-import { Lane } from "../src/lane.js";
-import { estimateSize } from "../src/size-estimate.js";
+import { DIAGNOSTIC_INTERVAL_MS, QueueDiagnostics } from "../src/delivery/diagnostics.js";
+import { backoffDelay } from "../src/delivery/backoff.js";
+import { Lane } from "../src/delivery/lane.js";
+import { estimateSize } from "../src/delivery/size-estimate.js";
 import { AUDIT_CATEGORY_NAMES } from "../src/audit-categories.js";
 import { AUDIT_CATEGORIES } from "../src/schema/events.js";
 import { audit, scan } from "./helpers/script-sink.js";

@@ -1,5 +1,5 @@
 import { isSecretName } from "../env-mask.js";
-import type { QueueOptions } from "../queue-options.js";
+import type { QueueOptions } from "../delivery/queue-options.js";
 import { genericEnvSchema, globalEnvSchema } from "./generic-env.js";
 import { describeField, objectShape } from "./inspect.js";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { EVENT_FILTER_FORM, compileEventFilter } from "../filter.js";
 import type { EventFilter } from "../filter.js";
-import { DEFAULT_QUEUE_OPTIONS } from "../queue-options.js";
-import type { QueueOptions } from "../queue-options.js";
+import { DEFAULT_QUEUE_OPTIONS } from "../delivery/queue-options.js";
+import type { QueueOptions } from "../delivery/queue-options.js";
 import { REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMode } from "../redact.js";
 import type { RedactMode } from "../redact.js";
 import { envInt, envMs } from "./env-fields.js";

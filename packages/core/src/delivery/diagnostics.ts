@@ -1,5 +1,5 @@
-import type { Logger } from "./logger.js";
-import { silentLogger } from "./logger.js";
+import type { Logger } from "../logger.js";
+import { silentLogger } from "../logger.js";
 
 /** Minimum time between two lines of the same kind. */
 export const DIAGNOSTIC_INTERVAL_MS = 60_000;

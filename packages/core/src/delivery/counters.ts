@@ -1,5 +1,5 @@
-import { DROP_REASONS } from "./stats.js";
-import type { DropReason, SinkStats } from "./stats.js";
+import { DROP_REASONS } from "../stats.js";
+import type { DropReason, SinkStats } from "../stats.js";
 
 /** A sink's state as `stats()` reports it. */
 export type QueueState = SinkStats["state"];

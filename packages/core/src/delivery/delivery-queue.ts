@@ -1,19 +1,19 @@
 import { startAttempt } from "./attempt.js";
 import type { Attempt, AttemptOutcome } from "./attempt.js";
 import { backoffDelay } from "./backoff.js";
-import { timerDelay, withDeadline } from "./deadline.js";
-import { IwError } from "./errors.js";
-import type { IwEvent } from "./events.js";
+import { timerDelay, withDeadline } from "../deadline.js";
+import { IwError } from "../errors.js";
+import type { IwEvent } from "../events.js";
 import { Lane } from "./lane.js";
-import { QueueCounters } from "./queue-counters.js";
-import type { QueueState } from "./queue-counters.js";
-import { QueueDiagnostics } from "./queue-diagnostics.js";
-import { resolveOptions } from "./resolve-queue-options.js";
+import { QueueCounters } from "./counters.js";
+import type { QueueState } from "./counters.js";
+import { QueueDiagnostics } from "./diagnostics.js";
+import { resolveOptions } from "./resolve-options.js";
 import type { QueueDeps, QueueOptions } from "./queue-options.js";
 import { estimateSize } from "./size-estimate.js";
-import type { Sink } from "./sink.js";
-import type { DropReason, SinkStats } from "./stats.js";
-import { uuidv7 } from "./uuidv7.js";
+import type { Sink } from "../sink.js";
+import type { DropReason, SinkStats } from "../stats.js";
+import { uuidv7 } from "../uuidv7.js";
 
 /** Deadline of `flush()` / `close()` when none is given. @default 5000 */
 export const DEFAULT_FLUSH_TIMEOUT_MS = 5000;
