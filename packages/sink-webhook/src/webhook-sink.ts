@@ -1,28 +1,14 @@
 import { Pool } from "undici";
 import type { Dispatcher } from "undici";
-import { DEFAULT_AUTH_RETRY_MS, IwError, IwHttpError, classifyHttpStatus, classifyNetworkError, silentLogger } from "@iw/core";
-import type { IwEvent, Logger, SendContext, SendResult, Sink } from "@iw/core";
+import { IwError, IwHttpError, classifyHttpStatus, classifyNetworkError, readResponseDetail, releaseBody, silentLogger } from "@iw/core";
+import type { IwEvent, Logger, Prepared, SendContext, SendResult, Sink } from "@iw/core";
 import { encodeBatch } from "./formats.js";
+import type { EncodedBatch } from "./formats.js";
 import type { ResolvedWebhookOptions, WebhookSinkOptions } from "./options.js";
 import { resolveWebhookOptions } from "./options.js";
 import { signatureHeader, webhookIdFor } from "./signing.js";
 
 const USER_AGENT = "iw-sink-webhook/0.1";
-const EXCERPT_BYTES = 512;
-
-/** Reads at most a short excerpt of an error body (for the message), then lets the rest go. */
-async function excerpt(body: Dispatcher.ResponseData["body"]): Promise<string> {
-  let text = "";
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      text += chunk.toString("utf8");
-      if (text.length >= EXCERPT_BYTES) break;
-    }
-  } catch {
-    // The status already tells the story; a broken error body adds nothing.
-  }
-  return text.replace(/\s+/g, " ").trim().slice(0, EXCERPT_BYTES);
-}
 
 /**
  * Delivers batches to one HTTP(S) endpoint, signed per Standard Webhooks. Wire I/O and
@@ -30,7 +16,7 @@ async function excerpt(body: Dispatcher.ResponseData["body"]): Promise<string> {
  * passes the attempt deadline as `ctx.signal`. Redirects are never followed (they would carry
  * the signature elsewhere). One keep-alive connection pool per sink.
  */
-export class WebhookSink implements Sink {
+export class WebhookSink implements Sink<EncodedBatch> {
   readonly name: string;
   readonly #options: ResolvedWebhookOptions;
   readonly #pool: Pool;
@@ -61,29 +47,50 @@ export class WebhookSink implements Sink {
     }
   }
 
-  /** Serializes, signs and sends one batch; classifies the answer. Never throws. */
-  async send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
-    if (this.#closing) return { status: "failure", error: new IwError("IW_CLOSED", `${this.#what}: sink is closed`) };
-    // Nothing to deliver: no point waking the receiver (or tripping its "no events" checks).
-    if (batch.length === 0) return { status: "success" };
+  /**
+   * Serializes a batch once; every attempt signs and sends these same bytes. An event that cannot
+   * be serialized (a BigInt, a cycle) must not sink the others: only those are left out, and
+   * `events` lists the rest. Throws `IW_SERIALIZE` when none can be serialized.
+   */
+  prepare(batch: readonly IwEvent[]): Prepared<EncodedBatch> {
     const o = this.#options;
-    let encoded;
-    let malformed = 0;
     try {
-      encoded = encodeBatch(batch, o.format, o.cloudEventsSource);
+      return { payload: encodeBatch(batch, o.format, o.cloudEventsSource) };
     } catch (err) {
-      // One event that cannot be serialized (a BigInt, a cycle) must not sink the others: leave
-      // out just those; the queue counts them as dropped `malformed`.
       const good = batch.filter((event) => serializable(event, o));
-      malformed = batch.length - good.length;
       try {
         if (good.length === 0) throw err;
-        encoded = encodeBatch(good, o.format, o.cloudEventsSource);
+        return { payload: encodeBatch(good, o.format, o.cloudEventsSource), events: good };
       } catch (again) {
-        return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch as ${o.format}`, { cause: again }) };
+        throw new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch as ${o.format}`, { cause: again });
       }
     }
+  }
+
+  /**
+   * Signs and sends one batch; classifies the answer. Never throws. Uses `ctx.payload` (the
+   * queue prepared it once for every attempt); without one (`Dispatcher.test()`), prepares here.
+   */
+  async send(batch: readonly IwEvent[], ctx: SendContext<EncodedBatch>): Promise<SendResult> {
+    if (this.#closing) return { status: "failure", reason: "closed", error: new IwError("IW_CLOSED", `${this.#what}: sink is closed`) };
+    // Nothing to deliver: no point waking the receiver (or tripping its "no events" checks).
+    if (batch.length === 0) return { status: "success" };
+    let encoded = ctx.payload;
+    // Left out while preparing here; when the queue prepared, it counted them itself.
+    let malformed = 0;
+    if (encoded === undefined) {
+      try {
+        const prepared = this.prepare(batch);
+        encoded = prepared.payload;
+        malformed = batch.length - (prepared.events?.length ?? batch.length);
+      } catch (err) {
+        const error = err instanceof IwError ? err : new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch`, { cause: err });
+        return { status: "failure", reason: "serialize", error };
+      }
+    }
+    const o = this.#options;
     const id = webhookIdFor(ctx.batchId);
+    // Per attempt (receivers refuse stale timestamps); the signed body is the same every time.
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       "user-agent": USER_AGENT,
@@ -96,12 +103,13 @@ export class WebhookSink implements Sink {
     try {
       const res = await this.#pool.request({ path: this.#path, method: o.method, headers, body: encoded.body, signal: ctx.signal });
       if (res.statusCode >= 200 && res.statusCode < 300) {
-        // The status is the receipt: a hiccup while draining the body must not cause a resend.
-        await res.body.dump().catch(() => undefined);
+        // The status line is the receipt: a body that is slow, broken or never ends must not
+        // turn a delivered batch into a timeout and a resend.
+        releaseBody(res.body);
         this.#authWarned = false;
         return malformed > 0 ? { status: "success", malformed } : { status: "success" };
       }
-      return this.#classify(res.statusCode, res.headers, await excerpt(res.body));
+      return this.#classify(res.statusCode, res.headers, await readResponseDetail(res.body));
     } catch (err) {
       return classifyNetworkError(err, ctx.signal, this.#what);
     }
@@ -122,8 +130,9 @@ export class WebhookSink implements Sink {
       this.#logger.error(error.message, { sink: this.name, status });
     }
     // Retried like any webhook sender does (Standard Webhooks senders retry every non-2xx): a
-    // secret rotated on the receiver first, or a clock put right, lets the events through.
-    return { status: "retryable", error, retryAfterMs: DEFAULT_AUTH_RETRY_MS };
+    // secret rotated on the receiver first, or a clock put right, lets the events through. How
+    // long to pause first is core's decision, from the reason.
+    return { status: "retryable", reason: "auth", error };
   }
 
   /** Idempotent: destroys the pool's sockets (the queue has drained or given up by then). */

@@ -27,3 +27,22 @@ export function failedLogin(): IwEvent {
 export function mixedBatch(n: number): IwEvent[] {
   return Array.from({ length: n }, (_, i) => (i % 2 === 0 ? blockedScan(i) : failedLogin()));
 }
+
+/**
+ * A blocked scan that counts how often it is serialized: its match has a (non-enumerable)
+ * `toJSON`, which `JSON.stringify` calls once per encoding, and which nothing else reads.
+ */
+export function countingScan(): { event: IwEvent; encodes: () => number } {
+  const event = blockedScan(99);
+  let n = 0;
+  const match = { ...(event as { matches: object[] }).matches[0]! };
+  Object.defineProperty(match, "toJSON", {
+    enumerable: false,
+    value(this: object) {
+      n++;
+      return { ...this };
+    },
+  });
+  (event as { matches: object[] }).matches = [match];
+  return { event, encodes: () => n };
+}

@@ -2,17 +2,21 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DeliveryQueue } from "@iw/core";
 import { WebhookSink } from "../src/index.js";
 import { DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS } from "../src/index.js";
-import { mixedBatch, SECRET_A } from "./fixtures.js";
-import { startWebhookReceiver } from "./testkit.js";
+import { countingScan, mixedBatch, SECRET_A } from "./fixtures.js";
+import { startRawServer } from "./helpers.js";
+import type { RawServer } from "./helpers.js";
+import { computeWebhookSignature, startWebhookReceiver } from "./testkit.js";
 import type { WebhookReceiver } from "./testkit.js";
 
 let receiver: WebhookReceiver | undefined;
+let raw: RawServer | undefined;
 let queue: DeliveryQueue | undefined;
 
 afterEach(async () => {
   await queue?.close(1000);
   await receiver?.close();
-  queue = receiver = undefined;
+  await raw?.close();
+  queue = receiver = raw = undefined;
 });
 
 const FAST = { flushIntervalMs: 10, retryInitialMs: 20, retryMaxMs: 200, attemptTimeoutMs: DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS, maxBatchSize: 5 };
@@ -46,6 +50,36 @@ describe("WebhookSink behind core's DeliveryQueue", () => {
     const s = queue.stats();
     expect(s).toMatchObject({ emitted: 5, delivered: 5, queued: 0, inFlight: 0 });
     expect(s.dropped.total).toBe(0);
+  });
+
+  it("encodes a batch once across 503, 503, 200: the same bytes every attempt, each attempt signed anew", async () => {
+    const { receiver, queue } = await start({ mode: "status", status: 503, retryAfter: "0", count: 2 });
+    const counted = countingScan();
+    for (const e of [...mixedBatch(4), counted.event]) queue.push(e);
+    expect(await queue.flush(5000)).toBe(true);
+    const reqs = receiver.requests;
+    expect(reqs.map((r) => r.status)).toEqual([503, 503, 200]);
+    expect(counted.encodes()).toBe(1);
+    for (const r of reqs) {
+      expect(r.body.equals(reqs[0]!.body)).toBe(true);
+      expect(r.webhookId).toBe(reqs[0]!.webhookId);
+      expect(r.headers["webhook-signature"]).toBe(computeWebhookSignature(SECRET_A, r.webhookId!, r.timestamp!, r.body));
+    }
+    expect(receiver.distinctEvents).toBe(5);
+    expect(queue.stats()).toMatchObject({ delivered: 5, retried: 2, dropped: { total: 0 } });
+  });
+
+  it("counts a 200 whose body never ends as delivered, once, and never sends the batch again", async () => {
+    raw = await startRawServer((res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("accepted, and then nothing more");
+    });
+    queue = new DeliveryQueue(new WebhookSink({ url: raw.url }), { ...FAST, attemptTimeoutMs: 300 });
+    for (const e of mixedBatch(5)) queue.push(e);
+    const flushed = await queue.flush(3000);
+    expect(raw.bodies).toHaveLength(1);
+    expect(flushed).toBe(true);
+    expect(queue.stats()).toMatchObject({ delivered: 5, retried: 0, dropped: { total: 0 }, queued: 0, inFlight: 0 });
   });
 
   it("410 Gone disables the destination for good: later events are dropped as disabled", async () => {

@@ -38,8 +38,10 @@ describe("Standard Webhooks signing, verified by the testkit receiver's own impl
     const first = await sink.send([blockedScan()], ctx());
     const second = await sink.send([blockedScan()], ctx());
     expect(receiver.requests.map((r) => r.status)).toEqual([401, 401]);
-    expect(first).toMatchObject({ status: "retryable", retryAfterMs: 30_000, error: { code: "IW_AUTH", status: 401 } });
-    expect(second.status).toBe("retryable");
+    expect(first).toMatchObject({ status: "retryable", reason: "auth", error: { code: "IW_AUTH", status: 401 } });
+    // How long to pause is core's decision from the reason, not a number the sink makes up.
+    expect(first).not.toHaveProperty("retryAfterMs");
+    expect(second).toMatchObject({ status: "retryable", reason: "auth" });
     const text = (first as { error: Error }).error.message;
     expect(text).toContain("IW_WEBHOOK_SECRET");
     expect(text).toContain("clock");
@@ -89,7 +91,27 @@ describe("Standard Webhooks signing, verified by the testkit receiver's own impl
     const result = await sink.send([blockedScan()], ctx());
     expect(receiver.requests[0]!.status).toBe(401);
     expect(receiver.requests[0]!.reason).toContain("too old");
-    expect(result).toMatchObject({ status: "retryable", error: { code: "IW_AUTH" } });
+    expect(result).toMatchObject({ status: "retryable", reason: "auth", error: { code: "IW_AUTH" } });
+  });
+
+  it("signs the bytes prepared once anew on every attempt: same body and webhook-id, a new timestamp", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    receiver = await startWebhookReceiver({ secrets: [SECRET_A] });
+    sink = new WebhookSink({ url: receiver.url, secret: SECRET_A });
+    await receiver.setFault({ mode: "status", status: 503, count: 1 });
+    const batch = [blockedScan(), failedLogin()];
+    const batchId = "0190c2a4-7d7e-7abc-8def-0123456789ab";
+    const { payload } = sink.prepare(batch);
+    expect((await sink.send(batch, ctx(2000, batchId, 1, payload))).status).toBe("retryable");
+    vi.setSystemTime(Date.now() + 61_000);
+    expect(await sink.send(batch, ctx(2000, batchId, 2, payload))).toEqual({ status: "success" });
+    const [r1, r2] = receiver.requests;
+    expect(r1!.body.equals(payload.body)).toBe(true);
+    expect(r2!.body.equals(payload.body)).toBe(true);
+    expect(r2!.webhookId).toBe(r1!.webhookId);
+    expect(Number(r2!.timestamp) - Number(r1!.timestamp)).toBe(61);
+    expect(r2!.headers["webhook-signature"]).toBe(computeWebhookSignature(SECRET_A, r2!.webhookId!, r2!.timestamp!, payload.body));
+    expect(r2!.headers["webhook-signature"]).not.toBe(r1!.headers["webhook-signature"]);
   });
 });
 

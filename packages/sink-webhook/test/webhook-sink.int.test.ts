@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookSink } from "../src/index.js";
 import type { WebhookSinkOptions } from "../src/index.js";
-import { blockedScan, mixedBatch, SECRET_A } from "./fixtures.js";
+import { blockedScan, countingScan, mixedBatch, SECRET_A } from "./fixtures.js";
 import { ctx, recordingLogger } from "./helpers.js";
 import { startWebhookReceiver } from "./testkit.js";
 import type { WebhookReceiver } from "./testkit.js";
@@ -67,7 +67,7 @@ describe("WebhookSink.send", () => {
     const { receiver, sink } = await setup();
     await Promise.all([sink.close(), sink.close()]);
     const result = await sink.send([blockedScan()], ctx());
-    expect(result).toMatchObject({ status: "failure", error: { code: "IW_CLOSED" } });
+    expect(result).toMatchObject({ status: "failure", reason: "closed", error: { code: "IW_CLOSED" } });
     expect(receiver.requests).toHaveLength(0);
   });
 
@@ -84,7 +84,7 @@ describe("WebhookSink.send", () => {
   it("fails a batch it cannot serialize without sending anything", async () => {
     const { receiver, sink } = await setup();
     const bad = { ...blockedScan(), policy: 1n } as unknown as ReturnType<typeof blockedScan>;
-    expect(await sink.send([bad], ctx())).toMatchObject({ status: "failure", error: { code: "IW_SERIALIZE" } });
+    expect(await sink.send([bad], ctx())).toMatchObject({ status: "failure", reason: "serialize", error: { code: "IW_SERIALIZE" } });
     expect(receiver.requests).toHaveLength(0);
   });
 
@@ -92,6 +92,44 @@ describe("WebhookSink.send", () => {
     const logger = recordingLogger();
     sink = new WebhookSink({ url: "https://127.0.0.1:9/x", tlsVerify: false }, logger);
     expect(logger.lines).toEqual([{ level: "warn", message: expect.stringContaining("TLS certificate verification is OFF") as string }]);
+  });
+});
+
+describe("WebhookSink.prepare", () => {
+  const bad = (): ReturnType<typeof blockedScan> => ({ ...blockedScan(), policy: 1n }) as unknown as ReturnType<typeof blockedScan>;
+
+  it("encodes the whole batch, listing no events when every one could be encoded", async () => {
+    const { sink } = await setup();
+    const batch = mixedBatch(3);
+    const prepared = sink.prepare(batch);
+    expect(prepared.events).toBeUndefined();
+    expect(prepared.payload).toEqual({ body: Buffer.from(JSON.stringify(batch)), contentType: "application/json" });
+  });
+
+  it("leaves out the events it cannot serialize and lists the ones the payload carries", async () => {
+    const { sink } = await setup();
+    const [a, b] = [blockedScan(1), blockedScan(2)];
+    const prepared = sink.prepare([a, bad(), b]);
+    expect(prepared.events).toEqual([a, b]);
+    expect(prepared.payload.body.toString()).toBe(JSON.stringify([a, b]));
+  });
+
+  it("throws IW_SERIALIZE when no event can be serialized (the queue counts them malformed)", async () => {
+    const { sink } = await setup();
+    expect(() => sink.prepare([bad()])).toThrow(expect.objectContaining({ code: "IW_SERIALIZE" }) as Error);
+  });
+
+  it("send with ctx.payload delivers exactly those bytes and serializes nothing again", async () => {
+    const { receiver, sink } = await setup();
+    const counted = countingScan();
+    const batch = [blockedScan(1), counted.event];
+    const { payload } = sink.prepare(batch);
+    await receiver.setFault({ mode: "status", status: 500, count: 1 });
+    expect((await sink.send(batch, ctx(2000, "b-1", 1, payload))).status).toBe("retryable");
+    expect(await sink.send(batch, ctx(2000, "b-1", 2, payload))).toEqual({ status: "success" });
+    expect(counted.encodes()).toBe(1);
+    expect(receiver.requests.map((r) => r.body.equals(payload.body))).toEqual([true, true]);
+    expect(receiver.distinctEvents).toBe(2);
   });
 });
 
