@@ -1,5 +1,5 @@
 import { Pool } from "undici";
-import { IwError, classifyHttpStatus, classifyNetworkError, errorCode, readResponseDetail } from "@iw/core";
+import { IwError, classifyHttpStatus, classifyNetworkError, errorCode, readResponseDetail, releaseBody } from "@iw/core";
 import type { SendResult } from "@iw/core";
 import type { NodeHealth } from "./node-set.js";
 import type { NodeTarget, ResolvedOptions } from "./resolve-options.js";
@@ -59,7 +59,9 @@ export class HttpNode implements NodeHealth {
         signal,
       });
       if (res.statusCode >= 200 && res.statusCode < 300) {
-        await res.body.dump();
+        // The status line is the receipt: Logstash has the events. Waiting for the body too would
+        // let a response that never ends time the attempt out and send the batch again.
+        releaseBody(res.body);
         return SUCCESS;
       }
       const detail = await readResponseDetail(res.body);
@@ -87,6 +89,6 @@ function isClosedByPeer(err: unknown, error: Error): boolean {
  */
 function withMtlsHint(error: Error, p: string): SendResult {
   const hint = `; if Logstash requires client certificates (ssl_client_authentication), set ${p}_CERT_FILE and ${p}_KEY_FILE`;
-  return { status: "retryable", error: new IwError("IW_NETWORK", `${error.message}${hint}`, { cause: error }) };
+  return { status: "retryable", reason: "network", error: new IwError("IW_NETWORK", `${error.message}${hint}`, { cause: error }) };
 }
 

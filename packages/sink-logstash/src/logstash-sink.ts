@@ -1,27 +1,21 @@
-import { promisify } from "node:util";
-import { gzip as gzipCallback } from "node:zlib";
-import { IwError, IwHttpError, silentLogger } from "@iw/core";
-import type { IwEvent, Logger, SendContext, SendResult, Sink } from "@iw/core";
+import { IwError, IwHttpError, classifyNetworkError, silentLogger } from "@iw/core";
+import type { IwEvent, Logger, Prepared, SendContext, SendResult, Sink } from "@iw/core";
 import { formatMapper } from "./format.js";
 import { HttpNode } from "./http-node.js";
 import { NodeSet } from "./node-set.js";
 import type { NodeStatus } from "./node-set.js";
 import type { LogstashSinkOptions } from "./options.js";
+import { buildPayload } from "./payload.js";
+import type { BuiltPayload, LogstashPayload } from "./payload.js";
 import { resolveOptions } from "./resolve-options.js";
 import type { ResolvedOptions } from "./resolve-options.js";
-import { serializeInSlices } from "./serialize.js";
-import type { SerializedBody } from "./serialize.js";
 
-const gzip = promisify(gzipCallback);
-/** Same as Beats' Logstash output: most of the gain for a fraction of the CPU of level 6. */
-const GZIP_LEVEL = 3;
 const MALFORMED_LOG_INTERVAL_MS = 60_000;
-/** Events serialized per event-loop turn. */
-const SLICE_SIZE = 100;
 
 /**
  * A successful send that had to leave out events which cannot be serialized: `malformed` of them
- * (the queue counts them as dropped with reason `malformed`).
+ * (the queue counts them as dropped with reason `malformed`). Only a send that built its own
+ * payload says so; with a payload from `prepare`, the queue already knows from `events`.
  */
 export type LogstashSendResult = SendResult | { readonly status: "success"; readonly malformed: number };
 
@@ -31,15 +25,18 @@ export type LogstashSendResult = SendResult | { readonly status: "success"; read
  * that fails on one node (network or TLS error, 408/429/5xx, credentials refused) is tried on the
  * next node within the same call, each node at most once and never after `ctx.signal` fired, so
  * one node going away costs no retry delay; when no node takes it, the last node's result is
- * returned and the queue's backoff decides when to come back.
+ * returned and the queue's backoff decides when to come back. The request body is built once per
+ * batch (`prepare`) and every attempt and node gets the same bytes.
  */
-export class LogstashSink implements Sink {
+export class LogstashSink implements Sink<LogstashPayload> {
   readonly name: string;
   readonly #options: ResolvedOptions;
   readonly #nodes: NodeSet<HttpNode>;
   readonly #logger: Logger;
   readonly #mapperFor: ReturnType<typeof formatMapper>;
   readonly #reported = new Set<string>();
+  /** Payloads this sink built: `ctx.payload` is trusted only if it is one of them. */
+  readonly #built = new WeakSet<LogstashPayload>();
   #malformedTotal = 0;
   #malformedLoggedAt = Number.NEGATIVE_INFINITY;
   #closing: Promise<void> | undefined;
@@ -68,35 +65,61 @@ export class LogstashSink implements Sink {
     }
   }
 
-  async send(batch: readonly IwEvent[], ctx: SendContext): Promise<LogstashSendResult> {
-    if (this.#closing !== undefined) return { status: "failure", error: new IwError("IW_CLOSED", `${this.name}: the sink is closed`) };
-    if (batch.length === 0) return { status: "success" };
-    const serialized = await serializeInSlices(batch, this.#mapperFor, SLICE_SIZE);
-    if (serialized.malformed > 0) this.#reportMalformed(serialized);
-    if (serialized.count === 0) {
-      return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.name}: no event of the batch could be serialized as JSON`, { cause: serialized.firstError }) };
+  /**
+   * Serializes and compresses a batch, once: the delivery queue hands the result to every attempt
+   * of the batch as `ctx.payload`. Events that cannot be serialized are left out and listed
+   * through `events` (the queue counts the rest as dropped `malformed`, and a warning is logged
+   * at most once a minute). Throws `IW_SERIALIZE` when no event of the batch can be serialized.
+   */
+  async prepare(batch: readonly IwEvent[]): Promise<Prepared<LogstashPayload>> {
+    const built = await buildPayload(batch, this.#mapperFor, this.#options.compression);
+    if (built.malformed > 0) this.#reportMalformed(built);
+    if (built.count === 0 && batch.length > 0) {
+      throw new IwError("IW_SERIALIZE", `${this.name}: no event of the batch could be serialized as JSON`, { cause: built.firstError });
     }
-    if (ctx.signal.aborted) return { status: "retryable", error: new IwError("IW_SEND_ABORTED", `${this.name}: aborted before sending`) };
-    const body = this.#options.compression === "gzip" ? await gzip(serialized.body, { level: GZIP_LEVEL }) : serialized.body;
+    this.#built.add(built.payload);
+    return built.events === undefined ? { payload: built.payload } : { payload: built.payload, events: built.events };
+  }
+
+  async send(batch: readonly IwEvent[], ctx: SendContext): Promise<LogstashSendResult> {
+    if (this.#closing !== undefined) {
+      return { status: "failure", reason: "closed", error: new IwError("IW_CLOSED", `${this.name}: the sink is closed`) };
+    }
+    if (batch.length === 0) return { status: "success" };
+    let payload = this.#isOwn(ctx.payload) ? ctx.payload : undefined;
+    let malformed = 0;
+    if (payload === undefined) {
+      // No queue prepared it (Dispatcher.test(), a direct caller): build it here and say in the
+      // result how many events were left out, since nobody else counted them.
+      try {
+        const prepared = await this.prepare(batch);
+        payload = prepared.payload;
+        malformed = batch.length - (prepared.events?.length ?? batch.length);
+      } catch (err) {
+        const error = err instanceof IwError ? err : new IwError("IW_SERIALIZE", `${this.name}: the batch could not be serialized`, { cause: err });
+        return { status: "failure", reason: "serialize", error };
+      }
+    }
+    if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.name);
     const tried = new Set<HttpNode>();
     let result: SendResult | undefined;
     for (let node = this.#nodes.pick(tried); node !== undefined; node = this.#nodes.pick(tried)) {
       tried.add(node);
       node.inFlight += 1;
       try {
-        result = await node.send(body, ctx.signal);
+        result = await node.send(payload.body, ctx.signal);
       } finally {
         node.inFlight -= 1;
       }
       this.#observe(node, result);
       if (ctx.signal.aborted) break;
       // A retryable answer (a node down, or refusing the credentials: it may be the one
-      // misconfigured node) fails over to the other nodes within the same send.
+      // misconfigured node) fails over to the other nodes within the same send, same bytes.
       if (result.status !== "retryable") break;
     }
     // `pick` always returns a node on the first call, so `result` is set.
-    const final = result ?? { status: "retryable", error: new IwError("IW_NETWORK", `${this.name}: no Logstash node available`) };
-    return final.status === "success" && serialized.malformed > 0 ? { status: "success", malformed: serialized.malformed } : final;
+    const final: SendResult = result ?? { status: "retryable", reason: "network", error: new IwError("IW_NETWORK", `${this.name}: no Logstash node available`) };
+    return final.status === "success" && malformed > 0 ? { status: "success", malformed } : final;
   }
 
   /** Each node's health: `up`, or `down` until `retryAt`. */
@@ -110,26 +133,33 @@ export class LogstashSink implements Sink {
   }
 
   #observe(node: HttpNode, result: SendResult): void {
-    if (isAuthRefusal(result)) {
+    if (result.status !== "retryable") {
+      // An answer, even a refusal of the batch, means the node is there.
+      this.#nodes.up(node);
+      if (result.status === "success") {
+        this.#reported.delete(`auth ${node.label}`);
+        this.#reported.delete(`tls ${node.label}`);
+      }
+      return;
+    }
+    const status = result.error instanceof IwHttpError ? `HTTP ${result.error.status}` : undefined;
+    if (result.reason === "auth") {
       const others = this.#nodes.all.length > 1 ? "; meanwhile batches go to the other nodes" : "";
       const p = this.#options.envPrefix;
       this.#once(`auth ${node.label}`, `${result.error.message} (check ${p}_USER / ${p}_PASSWORD or the credentials in ${p}_URL)${others}`);
-      this.#nodes.down(node, `HTTP ${result.error.status}`, result.retryAfterMs, true);
+      // Pausing the sink is the queue's call; this only keeps batches off the refusing node.
+      this.#nodes.down(node, status ?? "credentials refused", { hold: true, quiet: true });
       return;
     }
-    if (result.status === "retryable") {
-      const code = (result.error as IwError).code;
-      if (code === "IW_SEND_ABORTED") return this.#nodes.release(node);
-      if (code === "IW_TLS") this.#once(`tls ${node.label}`, result.error.message);
-      const reason = result.error instanceof IwHttpError ? `HTTP ${result.error.status}` : code === "IW_SEND_TIMEOUT" ? "timed out" : shortReason(result.error);
-      this.#nodes.down(node, reason, result.retryAfterMs);
-      return;
-    }
-    this.#nodes.up(node);
-    if (result.status === "success") {
-      this.#reported.delete(`auth ${node.label}`);
-      this.#reported.delete(`tls ${node.label}`);
-    }
+    const code = (result.error as IwError).code;
+    if (code === "IW_SEND_ABORTED") return this.#nodes.release(node);
+    if (result.reason === "tls") this.#once(`tls ${node.label}`, result.error.message);
+    const why = status ?? (code === "IW_SEND_TIMEOUT" ? "timed out" : shortReason(result.error));
+    this.#nodes.down(node, why, { retryAfterMs: result.retryAfterMs });
+  }
+
+  #isOwn(payload: unknown): payload is LogstashPayload {
+    return typeof payload === "object" && payload !== null && this.#built.has(payload as LogstashPayload);
   }
 
   /** One diagnostic per problem and node, repeated only after the node recovered. */
@@ -139,7 +169,7 @@ export class LogstashSink implements Sink {
     this.#logger.error(message);
   }
 
-  #reportMalformed(batch: SerializedBody): void {
+  #reportMalformed(batch: BuiltPayload): void {
     this.#malformedTotal += batch.malformed;
     const now = Date.now();
     if (now - this.#malformedLoggedAt < MALFORMED_LOG_INTERVAL_MS) return;
@@ -148,10 +178,6 @@ export class LogstashSink implements Sink {
       `${this.name}: left out ${batch.malformed} event(s) that cannot be serialized as JSON (${batch.firstError?.message ?? "unknown"}); ${this.#malformedTotal} so far`,
     );
   }
-}
-
-function isAuthRefusal(result: SendResult): result is { status: "retryable"; error: IwHttpError; retryAfterMs?: number } {
-  return result.status === "retryable" && result.error instanceof IwHttpError && (result.error.status === 401 || result.error.status === 403);
 }
 
 function shortReason(error: Error): string {

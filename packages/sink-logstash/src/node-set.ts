@@ -94,17 +94,19 @@ export class NodeSet<N extends NodeHealth> {
   }
 
   /**
-   * The node failed an attempt: pause it (at least `retryAfterMs`, if the node asked). Logs one
-   * warning when the node goes from up to down, unless `quiet` (the caller reports it itself).
+   * The node failed an attempt: pause it, for at least `retryAfterMs` if the node asked, for the
+   * longest pause if `hold` (credentials it refused are not fixed within seconds; probing it
+   * sooner would only fill its logs). Logs one warning when the node goes from up to down, unless
+   * `quiet` (the caller reports it itself).
    */
-  down(node: N, reason: string, retryAfterMs?: number, quiet = false): void {
+  down(node: N, reason: string, how: { readonly retryAfterMs?: number | undefined; readonly hold?: boolean; readonly quiet?: boolean } = {}): void {
     const wasUp = node.downUntil === 0;
     node.failures += 1;
     const backoff = Math.min(this.#maxMs, this.#initialMs * 2 ** Math.min(node.failures - 1, 30));
-    const pause = retryAfterMs === undefined ? backoff : Math.min(this.#maxMs, Math.max(retryAfterMs, 1));
-    node.downUntil = this.#now() + pause;
+    const asked = how.retryAfterMs === undefined ? backoff : Math.min(this.#maxMs, Math.max(how.retryAfterMs, 1));
+    node.downUntil = this.#now() + (how.hold === true ? this.#maxMs : asked);
     node.probing = false;
-    if (wasUp && !quiet) {
+    if (wasUp && how.quiet !== true) {
       const others = this.#nodes.length > 1 ? "batches go to the other nodes" : "batches wait and are retried";
       this.#logger.warn(`Logstash node ${node.label} is unavailable (${reason}); ${others}`);
     }

@@ -10,6 +10,8 @@ export interface SerializedBatch {
   readonly malformed: number;
   /** Why the first left-out event failed. */
   readonly firstError: Error | undefined;
+  /** The events in `body`, in order, when some were left out; undefined when all are in. */
+  readonly events?: readonly IwEvent[];
 }
 
 /**
@@ -31,17 +33,22 @@ export function serializeBatch(batch: readonly IwEvent[], map?: (event: IwEvent)
 
 function slowPath(batch: readonly IwEvent[], map: ((event: IwEvent) => unknown) | undefined): SerializedBatch {
   const parts: string[] = [];
+  const events: IwEvent[] = [];
   let firstError: Error | undefined;
   for (const event of batch) {
     try {
       const json = JSON.stringify(map === undefined ? event : map(event)) as string | undefined;
       if (json === undefined) throw new TypeError("the event serializes to nothing");
       parts.push(json);
+      events.push(event);
     } catch (err) {
       firstError ??= err instanceof Error ? err : new Error(String(err));
     }
   }
-  return { body: `[${parts.join(",")}]`, count: parts.length, malformed: batch.length - parts.length, firstError };
+  const body = `[${parts.join(",")}]`;
+  const malformed = batch.length - parts.length;
+  // Zero is possible: a toJSON that throws once can fail the whole array and then pass alone.
+  return malformed === 0 ? { body, count: parts.length, malformed, firstError } : { body, count: parts.length, malformed, firstError, events };
 }
 
 /** A batch serialized into UTF-8 bytes, ready to send. */
@@ -54,6 +61,8 @@ export interface SerializedBody {
   readonly count: number;
   readonly malformed: number;
   readonly firstError: Error | undefined;
+  /** The events in `body`, in order, when some were left out; undefined when all are in. */
+  readonly events?: readonly IwEvent[];
 }
 
 const OPEN = Buffer.from("[");
@@ -80,10 +89,14 @@ export async function serializeInSlices(
   let count = 0;
   let malformed = 0;
   let firstError: Error | undefined;
+  // Filled only once a slice left an event out: the clean path allocates nothing for it.
+  let events: IwEvent[] | undefined;
   for (let start = 0; start < batch.length; start += sliceSize) {
     if (start > 0) await nextTurn();
     const slice = batch.slice(start, start + sliceSize);
     const part = serializeBatch(slice, mapFor(slice));
+    if (part.malformed > 0) events ??= batch.slice(0, start);
+    if (events !== undefined) events.push(...(part.events ?? slice));
     malformed += part.malformed;
     firstError ??= part.firstError;
     if (part.count === 0) continue;
@@ -94,5 +107,6 @@ export async function serializeInSlices(
     count += part.count;
   }
   pieces.push(CLOSE);
-  return { body: Buffer.concat(pieces), count, malformed, firstError };
+  const body = Buffer.concat(pieces);
+  return events === undefined ? { body, count, malformed, firstError } : { body, count, malformed, firstError, events };
 }

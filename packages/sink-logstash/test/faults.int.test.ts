@@ -30,7 +30,7 @@ describe("LogstashSink.send classifies", () => {
     const { receiver, sink } = await setup();
     await receiver.setFault("down");
     const result = await sink.send(makeTestEvents(2), ctx());
-    expect(result.status).toBe("retryable");
+    expect(result).toMatchObject({ status: "retryable", reason: "network" });
     expect(code(result)).toBe("IW_NETWORK");
     expect(result.status !== "success" && result.error.message).toMatch(/ECONNREFUSED/);
     await receiver.setFault("none");
@@ -43,8 +43,17 @@ describe("LogstashSink.send classifies", () => {
     const started = Date.now();
     const result = await sink.send(makeTestEvents(2), ctx(300));
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(result.status).toBe("retryable");
+    expect(result).toMatchObject({ status: "retryable", reason: "timeout" });
     expect(code(result)).toBe("IW_SEND_TIMEOUT");
+  });
+
+  it("an attempt whose deadline already fired as a timeout, without a request", async () => {
+    const { receiver, sink } = await setup();
+    const timedOut = Object.assign(new Error("deadline"), { name: "TimeoutError" });
+    const result = await sink.send(makeTestEvents(2), { signal: AbortSignal.abort(timedOut), attempt: 1, batchId: "late" });
+    expect(result).toMatchObject({ status: "retryable", reason: "timeout" });
+    expect(code(result)).toBe("IW_SEND_TIMEOUT");
+    expect(receiver.requests).toHaveLength(0);
   });
 
   it("a slow Logstash within the deadline as delivered, past it as a timeout that aborts the request", async () => {
@@ -62,29 +71,35 @@ describe("LogstashSink.send classifies", () => {
     const { receiver, sink } = await setup();
     await receiver.setFault({ mode: "status", status: 429, retryAfter: 7, count: 1 });
     const result = await sink.send(makeTestEvents(2), ctx());
-    expect(result).toMatchObject({ status: "retryable", retryAfterMs: 7000 });
+    expect(result).toMatchObject({ status: "retryable", reason: "throttled", retryAfterMs: 7000 });
     expect(receiver.events).toHaveLength(0);
   });
 
-  it.each([500, 502, 503, 504, 408])("%i as retryable", async (status) => {
+  it.each([
+    [500, "server"],
+    [502, "server"],
+    [503, "server"],
+    [504, "server"],
+    [408, "throttled"],
+  ] as const)("%i as retryable (%s)", async (status, reason) => {
     const { receiver, sink } = await setup();
     await receiver.setFault({ mode: "status", status, count: 1 });
     const result = await sink.send(makeTestEvents(2), ctx());
-    expect(result.status).toBe("retryable");
+    expect(result).toMatchObject({ status: "retryable", reason });
     expect(result.status !== "success" && result.error.message).toContain(String(status));
   });
 
   it.each([501, 400, 404, 302])("%i as a permanent failure", async (status) => {
     const { receiver, sink } = await setup();
     await receiver.setFault({ mode: "status", status, count: 1 });
-    expect((await sink.send(makeTestEvents(2), ctx())).status).toBe("failure");
+    expect(await sink.send(makeTestEvents(2), ctx())).toMatchObject({ status: "failure", reason: "rejected" });
   });
 
   it("a connection reset in the middle of the body as retryable", async () => {
     const { receiver, sink } = await setup();
     await receiver.setFault({ mode: "reset", afterBytes: 2000 });
     const result = await sink.send(makeTestEvents(200), ctx());
-    expect(result.status).toBe("retryable");
+    expect(result).toMatchObject({ status: "retryable", reason: "network" });
     expect(code(result)).toBe("IW_NETWORK");
     expect(receiver.events).toHaveLength(0);
     await receiver.setFault("none");
@@ -97,17 +112,18 @@ describe("LogstashSink.send classifies", () => {
     receiver = await startLogstashReceiver({ maxContentLength: 20_000 });
     sink = sinkFromEnv({ IW_ELK_URL: receiver.url });
     const result = await sink.send(makeTestEvents(200), ctx());
-    expect(result.status).toBe("too_large");
+    expect(result).toMatchObject({ status: "too_large", reason: "too_large" });
     expect(await sink.send(makeTestEvents(10), ctx())).toEqual({ status: "success" });
   });
 
-  it("401 keeps the batch (retryable after the 30 s auth pause) with one clear diagnostic, not one per batch", async () => {
+  it("401 keeps the batch (retryable, reason auth: how long to pause is the queue's call) with one clear diagnostic, not one per batch", async () => {
     const logger = recordingLogger();
     receiver = await startLogstashReceiver({ user: "shipper", password: "right" });
     sink = sinkFromEnv({ IW_ELK_URL: receiver.url }, logger);
     for (let i = 0; i < 3; i++) {
       const result = await sink.send(makeTestEvents(2), ctx());
-      expect(result).toMatchObject({ status: "retryable", retryAfterMs: 30_000 });
+      expect(result).toMatchObject({ status: "retryable", reason: "auth" });
+      expect(result).not.toHaveProperty("retryAfterMs");
       expect(code(result)).toBe("IW_AUTH");
     }
     expect(receiver.events).toHaveLength(0);

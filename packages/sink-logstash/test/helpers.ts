@@ -1,3 +1,7 @@
+import { createServer } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll } from "vitest";
 import { generateTestCertificates, writeTestCertificates, type TestCertificateFiles, type TestCertificates } from "@iw/testkit";
 import type { IwEvent, Logger, SendContext } from "@iw/core";
@@ -46,4 +50,56 @@ export function useTestCertificates(): { readonly certs: TestCertificates; reado
     await state.files.cleanup();
   });
   return state;
+}
+
+/** One request as {@link startRawServer} saw it. */
+export interface RawRequest {
+  readonly headers: IncomingHttpHeaders;
+  /** The body bytes exactly as they came over the wire. */
+  readonly body: Buffer;
+}
+
+/** A bare HTTP server for faults the testkit receiver does not simulate. */
+export interface RawServer {
+  readonly url: string;
+  readonly requests: readonly RawRequest[];
+  /** The events of every request, gunzipped when it was. */
+  events(): Record<string, unknown>[];
+  /** Destroys every socket, answered or not. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a node:http server on 127.0.0.1, port 0, that records each request body in full and
+ * then lets `answer` respond (or not) to the request numbered `index` (0-based).
+ */
+export async function startRawServer(answer: (res: ServerResponse, index: number) => void): Promise<RawServer> {
+  const requests: RawRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const index = requests.push({ headers: req.headers, body: Buffer.concat(chunks) }) - 1;
+      answer(res, index);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    events: () =>
+      requests.flatMap((r) => {
+        const json = r.headers["content-encoding"] === "gzip" ? gunzipSync(r.body) : r.body;
+        return JSON.parse(json.toString("utf8")) as Record<string, unknown>[];
+      }),
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
 }

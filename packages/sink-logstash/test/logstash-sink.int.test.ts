@@ -110,6 +110,14 @@ describe("LogstashSink.send", () => {
     expect(logger.text()).toMatch(/left out 1 event\(s\) that cannot be serialized as JSON \(.*BigInt/);
   });
 
+  it("fails the batch with reason serialize, and no request, when no event can be serialized", async () => {
+    receiver = await startLogstashReceiver();
+    sink = sinkFromEnv({ IW_ELK_URL: receiver.url });
+    const result = await sink.send([{ n: 1n } as unknown as IwEvent], ctx());
+    expect(result).toMatchObject({ status: "failure", reason: "serialize", error: { code: "IW_SERIALIZE" } });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it("answers success for an empty batch without a request", async () => {
     receiver = await startLogstashReceiver();
     sink = sinkFromEnv({ IW_ELK_URL: receiver.url });
@@ -126,7 +134,6 @@ describe("LogstashSink.close", () => {
     await Promise.all([sink.close(), sink.close()]);
     await expect.poll(() => receiver!.openConnections).toBe(0);
     const result = await sink.send(makeTestEvents(1), ctx());
-    expect(result.status).toBe("failure");
-    expect((result as unknown as { error: { code: string } }).error.code).toBe("IW_CLOSED");
+    expect(result).toMatchObject({ status: "failure", reason: "closed", error: { code: "IW_CLOSED" } });
   });
 });

@@ -64,8 +64,15 @@ describe("NodeSet.pick", () => {
       return n.downUntil - 1_000_000;
     });
     expect(pauses).toEqual([1000, 2000, 4000, 8000, 8000]);
-    set.down(n, "429", 3000);
+    set.down(n, "429", { retryAfterMs: 3000 });
     expect(n.downUntil - 1_000_000).toBe(3000);
+  });
+
+  it("holds a node that refused the credentials for the longest pause, from the first refusal", () => {
+    const { set, nodes } = setup(2);
+    set.down(nodes[0]!, "HTTP 401", { hold: true, quiet: true });
+    expect(nodes[0]!.downUntil - 1_000_000).toBe(8000);
+    expect(set.pick(new Set())!.label).toBe("n1");
   });
 
   it("logs one warning when a node goes down and one line when it comes back", () => {

@@ -103,6 +103,9 @@ describe("several Logstash nodes, one refusing the credentials", () => {
     for (let i = 0; i < 6; i++) expect(await sink.send(makeTestEvents(2), ctx())).toEqual({ status: "success" });
     expect(b.events).toHaveLength(12);
     expect(a.events).toHaveLength(0);
+    // The refusing node is held for the longest node pause (30 s), not probed every second.
+    expect(a.requests).toHaveLength(1);
+    expect(Date.parse(sink.nodes()[0]!.retryAt!) - Date.now()).toBeGreaterThan(25_000);
     expect(logger.lines.filter((l) => l.startsWith("error"))).toEqual([expect.stringMatching(/refused the credentials \(401\).*meanwhile batches go to the other nodes/)]);
   });
 
@@ -111,7 +114,7 @@ describe("several Logstash nodes, one refusing the credentials", () => {
     const [a, b] = receivers as [LogstashReceiver, LogstashReceiver];
     sink = createLogstashSink({ urls: [a.url, b.url], user: "u", password: "z" });
     const result = await sink.send(makeTestEvents(2), ctx());
-    expect(result).toMatchObject({ status: "retryable", error: { code: "IW_AUTH" } });
+    expect(result).toMatchObject({ status: "retryable", reason: "auth", error: { code: "IW_AUTH" } });
     expect(a.requests.length + b.requests.length).toBe(2);
     expect(a.events.length + b.events.length).toBe(0);
   });

@@ -65,6 +65,15 @@ describe("serializeInSlices", () => {
     expect((JSON.parse(out.body.toString()) as { request_id: string }[]).map((e) => e.request_id)).toEqual(["r1", "r2", "r3", "r4", "r5"]);
   });
 
+  it("lists the events it kept, across slices, only when some were left out", async () => {
+    const batch = Array.from({ length: 7 }, (_, i) => event(i));
+    expect((await serializeInSlices(batch, () => undefined, 3)).events).toBeUndefined();
+    (batch[4] as unknown as { n: bigint }).n = 1n;
+    const out = await serializeInSlices(batch, () => undefined, 3);
+    expect(out.events).toEqual([batch[0], batch[1], batch[2], batch[3], batch[5], batch[6]]);
+    expect(out.events!.map((e) => e.event_id)).toEqual((JSON.parse(out.body.toString()) as IwEvent[]).map((e) => e.event_id));
+  });
+
   it("yields to the event loop between slices", async () => {
     const batch = Array.from({ length: 300 }, (_, i) => event(i));
     let ran = 0;

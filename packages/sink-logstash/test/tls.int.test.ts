@@ -43,7 +43,8 @@ describe("LogstashSink over TLS", () => {
     receiver = await startLogstashReceiver({ tls: { cert: tls.certs.server.cert, key: tls.certs.server.key } });
     sink = sinkFromEnv({ IW_ELK_URL: receiver.url, IW_ELK_CA_FILE: tls.files.otherCaFile }, logger);
     const first = await sink.send(makeTestEvents(1), ctx());
-    expect(first.status).toBe("retryable");
+    expect(first).toMatchObject({ status: "retryable", reason: "tls" });
+    expect(first).not.toHaveProperty("retryAfterMs");
     const error = errorOf(first);
     expect(error.code).toBe("IW_TLS");
     expect(error.message).toMatch(/TLS verification failed/);
