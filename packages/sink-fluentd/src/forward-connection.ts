@@ -3,7 +3,7 @@ import { connect as tlsConnect } from "node:tls";
 import { Decoder, encode } from "@msgpack/msgpack";
 import { IwError } from "@iw/core";
 import { ChunkFeed } from "./chunk-feed.js";
-import type { ForwardMessage } from "./forward-encoder.js";
+import type { ForwardFrame } from "./forward-encoder.js";
 import { asText, buildPing, checkPong, parseHelo, type HandshakeCredentials, type PingState } from "./handshake.js";
 import type { ForwardTarget } from "./target.js";
 
@@ -90,7 +90,7 @@ export class ForwardConnection {
   }
 
   /** Writes the messages; resolves when they are written (no acks) or all acked. */
-  async send(messages: readonly ForwardMessage[]): Promise<void> {
+  async send(messages: readonly ForwardFrame[]): Promise<void> {
     if (this.#stage === "dead") throw this.#failure;
     const waits: Promise<void>[] = [];
     for (const message of messages) {
@@ -99,10 +99,14 @@ export class ForwardConnection {
     }
     waits.push(
       new Promise<void>((resolve, reject) => {
-        for (let i = 0; i < messages.length - 1; i++) this.#socket.write((messages[i] as ForwardMessage).bytes);
-        const last = messages[messages.length - 1];
+        const parts = messages.flatMap((m) => m.parts);
+        const last = parts.pop();
         if (last === undefined) return resolve();
-        this.#socket.write(last.bytes, (err) => (err ? reject(err) : resolve()));
+        // One writev for the small heads and tails around the shared entries, not a packet each.
+        this.#socket.cork();
+        for (const part of parts) this.#socket.write(part);
+        this.#socket.write(last, (err) => (err ? reject(err) : resolve()));
+        this.#socket.uncork();
       }),
     );
     await Promise.all(waits);

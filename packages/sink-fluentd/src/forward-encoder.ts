@@ -20,6 +20,27 @@ export interface ForwardMessage {
   readonly bytes: Uint8Array;
 }
 
+/**
+ * One tag of a batch, packed once (`ForwardEncoder.pack`): the expensive part of a message.
+ * Every attempt frames these same bytes (`ForwardEncoder.frame`), so a retry never re-encodes.
+ */
+export interface PackedTag {
+  readonly tag: string;
+  /** Events in `entries`: the `size` option. */
+  readonly size: number;
+  /** The `chunk` option for this tag of this batch, derived from the batch id: the same on every attempt. */
+  readonly chunk: string;
+  /** The msgpack stream of `[EventTime, record]` entries (gzip-compressed with the `gzip` option): the message's bin. */
+  readonly entries: Uint8Array;
+}
+
+/** A message as the socket writes it: the head (`[tag, bin` header), the shared entries, the option map. */
+export interface ForwardFrame {
+  /** The `chunk` option (ack id), or `undefined` when this attempt does not ask for an ack. */
+  readonly chunk: string | undefined;
+  readonly parts: readonly Uint8Array[];
+}
+
 /** How to encode. */
 export interface ForwardEncoderOptions {
   /** Base tag; `.scan` / `.audit` are appended. */
@@ -98,11 +119,7 @@ export class ForwardEncoder {
 
   /** Encodes the whole batch in one go; `ack` overrides the option for this batch. */
   encode(batch: readonly IwEvent[], batchId: string, ack = this.#options.ack): ForwardMessage[] {
-    const steps = this.#steps(batch, batchId, ack);
-    for (;;) {
-      const step = steps.next();
-      if (step.done === true) return step.value;
-    }
+    return this.pack(batch, batchId).map((packed) => this.#message(packed, ack));
   }
 
   /**
@@ -110,7 +127,25 @@ export class ForwardEncoder {
    * the host's requests run between slices. Stops early (rejecting) once `signal` is aborted.
    */
   async encodeSliced(batch: readonly IwEvent[], batchId: string, signal?: AbortSignal, ack = this.#options.ack): Promise<ForwardMessage[]> {
-    const steps = this.#steps(batch, batchId, ack);
+    return (await this.packSliced(batch, batchId, signal)).map((packed) => this.#message(packed, ack));
+  }
+
+  /** Packs each tag's entries in one go (see `packSliced`). */
+  pack(batch: readonly IwEvent[], batchId: string): PackedTag[] {
+    const steps = this.#steps(batch, batchId);
+    for (;;) {
+      const step = steps.next();
+      if (step.done === true) return step.value;
+    }
+  }
+
+  /**
+   * Packs each tag's entries once per batch, yielding to the event loop every `ENCODE_SLICE`
+   * events; `frame` turns the result into a message for any attempt. Stops early (rejecting)
+   * once `signal` is aborted.
+   */
+  async packSliced(batch: readonly IwEvent[], batchId: string, signal?: AbortSignal): Promise<PackedTag[]> {
+    const steps = this.#steps(batch, batchId);
     for (;;) {
       const step = steps.next();
       if (step.done === true) return step.value;
@@ -119,17 +154,32 @@ export class ForwardEncoder {
     }
   }
 
-  *#steps(batch: readonly IwEvent[], batchId: string, ack: boolean): Generator<void, ForwardMessage[], void> {
-    const out: ForwardMessage[] = [];
+  /**
+   * `[tag, bin(entries), {size, chunk?, compressed?}]` around the packed entries, which are
+   * shared, not copied: only the few bytes of head and tail are new on each attempt.
+   */
+  frame(packed: PackedTag, ack = this.#options.ack): ForwardFrame {
+    const chunk = ack ? packed.chunk : undefined;
+    const option: Record<string, unknown> = { size: packed.size };
+    if (chunk !== undefined) option["chunk"] = chunk;
+    if (this.#options.gzip) option["compressed"] = "gzip";
+    const tag = this.#packr.pack(packed.tag);
+    const bin = binHeader(packed.entries.length);
+    const head = Buffer.allocUnsafe(1 + tag.length + bin.length);
+    head[0] = 0x93;
+    head.set(tag, 1);
+    head.set(bin, 1 + tag.length);
+    // msgpackr hands out views into a buffer it reuses: the tail is copied.
+    return { chunk, parts: [head, packed.entries, Buffer.from(this.#packr.pack(option))] };
+  }
+
+  *#steps(batch: readonly IwEvent[], batchId: string): Generator<void, PackedTag[], void> {
+    const out: PackedTag[] = [];
     for (const [tag, events] of groupByTag(this.#options.tag, batch)) {
-      const entries: Entries = yield* this.#entries(events);
-      let parts: Uint8Array[] = entries.parts;
-      if (this.#options.gzip) parts = [gzipSync(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, entries.length))];
-      const chunk = ack ? chunkIdFor(batchId, tag) : undefined;
-      const option: Record<string, unknown> = { size: events.length };
-      if (chunk !== undefined) option["chunk"] = chunk;
-      if (this.#options.gzip) option["compressed"] = "gzip";
-      out.push({ tag, chunk, size: events.length, bytes: this.#message(tag, parts, option) });
+      const { parts, length }: Entries = yield* this.#entries(events);
+      let entries: Uint8Array = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, length);
+      if (this.#options.gzip) entries = gzipSync(entries);
+      out.push({ tag, size: events.length, chunk: chunkIdFor(batchId, tag), entries });
     }
     return out;
   }
@@ -169,26 +219,10 @@ export class ForwardEncoder {
     return { parts, length: total };
   }
 
-  /** `[tag, bin(stream), option]`, the stream's parts copied once. */
-  #message(tag: string, parts: readonly Uint8Array[], option: Record<string, unknown>): Uint8Array {
-    let length = 0;
-    for (const part of parts) length += part.length;
-    const head = this.#packr.pack(tag);
-    const tail = this.#packr.pack(option);
-    const bin = binHeader(length);
-    const bytes = Buffer.allocUnsafe(1 + head.length + bin.length + length + tail.length);
-    let at = 0;
-    bytes[at++] = 0x93;
-    bytes.set(head, at);
-    at += head.length;
-    bytes.set(bin, at);
-    at += bin.length;
-    for (const part of parts) {
-      bytes.set(part, at);
-      at += part.length;
-    }
-    bytes.set(tail, at);
-    return bytes;
+  /** The framed message in one buffer. */
+  #message(packed: PackedTag, ack: boolean): ForwardMessage {
+    const { chunk, parts } = this.frame(packed, ack);
+    return { tag: packed.tag, chunk, size: packed.size, bytes: Buffer.concat(parts) };
   }
 }
 

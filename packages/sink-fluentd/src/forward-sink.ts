@@ -1,14 +1,17 @@
 import { hostname as osHostname } from "node:os";
-import { classifyNetworkError, IwConfigError, IwError, silentLogger, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
+import { classifyNetworkError, IwConfigError, IwError, silentLogger, type IwEvent, type Logger, type PrepareContext, type Prepared, type SendContext, type SendResult, type Sink } from "@iw/core";
 import { raceSignal } from "./abort.js";
 import { ForwardConnection } from "./forward-connection.js";
-import { ForwardEncoder, type ForwardMessage } from "./forward-encoder.js";
+import { ForwardEncoder, type ForwardFrame, type PackedTag } from "./forward-encoder.js";
 import type { HandshakeCredentials } from "./handshake.js";
-import { DEFAULT_AUTH_RETRY_MS, DEFAULT_ENV_PREFIX, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
+import { DEFAULT_ENV_PREFIX, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
 import { describeTarget, forwardTarget, type ForwardTarget } from "./target.js";
 
 const SUCCESS: SendResult = { status: "success" };
+
+/** What `ForwardSink.prepare` builds: each tag's entries, packed once for every attempt. */
+export type ForwardPayload = readonly PackedTag[];
 
 /**
  * Without acks and credentials, a unix-socket connection listens this long for an unexpected
@@ -18,21 +21,22 @@ const UNIX_HELO_GRACE_MS = 20;
 
 /**
  * Forward-protocol sink: PackedForward (or CompressedPackedForward) per tag, acked by default.
+ * `prepare` packs a batch once; every attempt writes those bytes under the same chunk ids.
  * Connections are opened on demand, one per concurrent send, kept for reuse and `unref()`ed
  * while idle; any error discards the connection and the next send opens a fresh one, so the
  * queue's backoff alone paces reconnects.
  */
-export class ForwardSink implements Sink {
+export class ForwardSink implements Sink<ForwardPayload> {
   readonly name: string;
   readonly #target: ForwardTarget;
   readonly #what: string;
   readonly #envPrefix: string;
   readonly #encoder: ForwardEncoder;
+  readonly #ack: boolean;
   readonly #creds: HandshakeCredentials | undefined;
   readonly #keepAliveMs: number;
   readonly #heloGraceMs: number;
   readonly #probeAcks: boolean;
-  readonly #authRetryMs: number;
   readonly #problems: ProblemLog;
   readonly #idle: ForwardConnection[] = [];
   readonly #busy = new Set<ForwardConnection>();
@@ -47,6 +51,7 @@ export class ForwardSink implements Sink {
     if (this.#target.kind === "unix" && options.compression === "gzip") {
       throw new IwConfigError(`${this.#envPrefix}_COMPRESSION=gzip ${UNIX_GZIP}`, { variable: `${this.#envPrefix}_COMPRESSION` });
     }
+    this.#ack = ack;
     this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack, gzip: options.compression === "gzip", format: options.format });
     // Without acks nothing else would reveal a server that wants the <security> handshake: it
     // sends HELO and discards what comes instead of a PING, while our write succeeds. So the
@@ -59,48 +64,46 @@ export class ForwardSink implements Sink {
       ? undefined
       : { sharedKey: options.sharedKey, hostname: options.hostname ?? osHostname(), username: options.username, password: options.password };
     this.#keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
-    this.#authRetryMs = options.authRetryMs ?? DEFAULT_AUTH_RETRY_MS;
     this.#problems = new ProblemLog(logger, this.name);
     if (this.#target.kind === "tls" && !this.#target.tls.verify) {
       logger.warn(`Fluentd TLS certificate verification is OFF (${this.#envPrefix}_TLS_VERIFY=false): anyone on the path can read and alter events`, { sink: this.name });
     }
   }
 
-  async send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
-    if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
+  /**
+   * Packs the batch's entries once, in slices that let the host's requests run in between.
+   * Events msgpack cannot carry (a cycle, a BigInt past 64 bits) are left out and the rest
+   * listed in `events`; throws `IW_SERIALIZE` when none can be carried.
+   */
+  prepare(batch: readonly IwEvent[], ctx: PrepareContext): Promise<Prepared<ForwardPayload>> {
+    return this.#prepare(batch, ctx.batchId);
+  }
+
+  async send(batch: readonly IwEvent[], ctx: SendContext<ForwardPayload>): Promise<SendResult> {
+    if (this.#closed) return closedResult(this.#what);
     if (batch.length === 0) return SUCCESS;
     if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
-    let messages: ForwardMessage[];
+    let packed = ctx.payload;
     let malformed = 0;
-    let sent = batch;
+    if (packed === undefined) {
+      // Called without a queue (Dispatcher.test()): nothing prepared this batch.
+      try {
+        const prepared = await this.#prepare(batch, ctx.batchId, ctx.signal);
+        packed = prepared.payload;
+        malformed = batch.length - (prepared.events?.length ?? batch.length);
+      } catch (err) {
+        if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
+        return { status: "failure", reason: "serialize", error: err as IwError };
+      }
+      if (this.#closed) return closedResult(this.#what);
+    }
     // Idle connections are verified ones (see the constructor): with none, a fresh one is opened.
     let reused = this.#idle.some((c) => c.stage !== "dead");
-    const ack = this.#probeAcks ? !reused : undefined;
-    try {
-      // In slices of ENCODE_SLICE events, yielding in between: the host's requests keep running.
-      messages = await this.#encoder.encodeSliced(batch, ctx.batchId, ctx.signal, ack);
-    } catch (err) {
-      if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
-      // One event msgpack cannot carry must not sink the others: leave out just those (the queue
-      // counts them as dropped `malformed`). Retries filter the same way, under the same chunk ids.
-      const good = batch.filter((event) => this.#encoder.canEncode(event));
-      malformed = batch.length - good.length;
-      try {
-        if (good.length === 0) throw err;
-        sent = good;
-        messages = await this.#encoder.encodeSliced(good, ctx.batchId, ctx.signal, ack);
-      } catch (again) {
-        if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#what);
-        return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot encode the batch as msgpack`, { cause: again }) };
-      }
-    }
-    if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
-    reused = this.#idle.some((c) => c.stage !== "dead");
-    if (this.#probeAcks && ack === false && !reused) messages = this.#encoder.encode(sent, ctx.batchId, true); // taken meanwhile: a fresh one probes
     let conn = this.#take();
     for (;;) {
+      const frames = this.#frames(packed, reused);
       try {
-        await raceSignal(conn.ready.then(() => conn.send(messages)), ctx.signal);
+        await raceSignal(conn.ready.then(() => conn.send(frames)), ctx.signal);
         break;
       } catch (err) {
         const stage = conn.stage;
@@ -109,9 +112,8 @@ export class ForwardSink implements Sink {
         // Fluentd resets connections it closes (linger 0), sometimes just after an ack: an idle
         // connection can be dead before we notice. One fresh connection, under the same chunk
         // ids, is not a retry of the batch but what every keep-alive client does.
-        if (reused && !ctx.signal.aborted && isStale(err)) {
+        if (reused && !ctx.signal.aborted && !this.#closed && isStale(err)) {
           reused = false;
-          if (this.#probeAcks) messages = this.#encoder.encode(sent, ctx.batchId, true); // a fresh connection probes
           conn = this.#take();
           continue;
         }
@@ -129,6 +131,33 @@ export class ForwardSink implements Sink {
     this.#idle.length = 0;
     this.#busy.clear();
     return Promise.resolve();
+  }
+
+  async #prepare(batch: readonly IwEvent[], batchId: string, signal?: AbortSignal): Promise<Prepared<ForwardPayload>> {
+    try {
+      return { payload: await this.#encoder.packSliced(batch, batchId, signal) };
+    } catch (err) {
+      signal?.throwIfAborted();
+      // One event msgpack cannot carry must not sink the others: leave out just those (the queue
+      // counts them as dropped `malformed`).
+      const good = batch.filter((event) => this.#encoder.canEncode(event));
+      try {
+        if (good.length === 0) throw err;
+        return { payload: await this.#encoder.packSliced(good, batchId, signal), events: good };
+      } catch (again) {
+        signal?.throwIfAborted();
+        throw new IwError("IW_SERIALIZE", `${this.#what}: cannot encode the batch as msgpack`, { cause: again });
+      }
+    }
+  }
+
+  /**
+   * This attempt's messages around the prepared entries. Without acks, the first batch on a
+   * fresh TCP/TLS connection asks for them anyway (see the constructor).
+   */
+  #frames(packed: ForwardPayload, reused: boolean): ForwardFrame[] {
+    const ack = this.#ack || (this.#probeAcks && !reused);
+    return packed.map((tag) => this.#encoder.frame(tag, ack));
   }
 
   #take(): ForwardConnection {
@@ -152,12 +181,22 @@ export class ForwardSink implements Sink {
 
   #classify(err: unknown, signal: AbortSignal, stage: string): SendResult {
     const code = (err as { code?: unknown } | null)?.code;
-    if (!signal.aborted && (code === "IW_AUTH" || code === "IW_PROTOCOL")) {
+    if (this.#closed || (!signal.aborted && code === "IW_CLOSED")) return closedResult(this.#what, err);
+    if (!signal.aborted && code === "IW_AUTH") {
       const error = err as IwError;
       this.#problems.report(error);
-      return { status: "retryable", error, retryAfterMs: this.#authRetryMs };
+      return { status: "retryable", reason: "auth", error };
     }
-    if (signal.aborted && (stage === "helo" || stage === "pong")) {
+    if (!signal.aborted && code === "IW_PROTOCOL") {
+      // Whatever answered does not speak the forward protocol (a wrong port, a proxy): nothing
+      // about the batch is wrong, and core backs off as for an unreachable collector.
+      const error = err as IwError;
+      this.#problems.report(error);
+      return { status: "retryable", reason: "network", error };
+    }
+    const result = classifyNetworkError(err, signal, this.#what);
+    if (result.status !== "retryable") return result;
+    if (result.reason === "timeout" && (stage === "helo" || stage === "pong")) {
       const error = new IwError(
         "IW_SEND_TIMEOUT",
         stage === "helo"
@@ -168,15 +207,15 @@ export class ForwardSink implements Sink {
       // The queue answers a timed-out attempt with its own "no answer" error and never sees
       // this one: log the hint here, once.
       this.#problems.report(error);
-      return { status: "retryable", error };
+      return { status: "retryable", reason: "timeout", error };
     }
-    const result = classifyNetworkError(err, signal, this.#what);
-    if (result.status === "retryable" && result.error instanceof IwError && result.error.code === "IW_TLS") {
-      this.#problems.report(result.error);
-      return { ...result, retryAfterMs: this.#authRetryMs };
-    }
+    if (result.reason === "tls") this.#problems.report(result.error);
     return result;
   }
+}
+
+function closedResult(what: string, cause?: unknown): SendResult {
+  return { status: "retryable", reason: "closed", error: new IwError("IW_CLOSED", `${what}: sink closed`, cause === undefined ? undefined : { cause }) };
 }
 
 const STALE = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);

@@ -1,21 +1,48 @@
 import { promisify } from "node:util";
 import { gzip as gzipCb } from "node:zlib";
 import { Agent, request } from "undici";
-import { assertHeaderValue, classifyHttpStatus, classifyNetworkError, IwError, readResponseDetail, silentLogger, stripCredentials, type IwEvent, type Logger, type SendContext, type SendResult, type Sink } from "@iw/core";
-import { DEFAULT_AUTH_RETRY_MS, DEFAULT_ENV_PREFIX, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
+import {
+  assertHeaderValue,
+  classifyHttpStatus,
+  classifyNetworkError,
+  IwError,
+  readResponseDetail,
+  releaseBody,
+  silentLogger,
+  stripCredentials,
+  type IwEvent,
+  type Logger,
+  type Prepared,
+  type SendContext,
+  type SendResult,
+  type Sink,
+} from "@iw/core";
+import { DEFAULT_ENV_PREFIX, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
 import { groupByTag, httpRecordJson, recordMapper } from "./records.js";
 
 const gzip = promisify(gzipCb);
 const SUCCESS: SendResult = { status: "success" };
+
+/** One tag's request body, built once per batch. */
+export interface HttpTagBody {
+  readonly tag: string;
+  /** The JSON array of the tag's records, gzip-compressed with `compression: "gzip"`. */
+  readonly body: string | Buffer;
+}
+
+/** What `HttpSink.prepare` builds: one body per tag, sent as they are by every attempt. */
+export type HttpPayload = readonly HttpTagBody[];
+
 /** Batches whose delivered tags are remembered across retries; the oldest is forgotten first. */
 const MAX_PARTIAL_BATCHES = 1024;
 
 /**
- * in_http sink: one `POST /<tag>` per tag with a JSON array body (optionally gzip). Status codes
- * are classified like every HTTP sink (core's `classifyHttpStatus`).
+ * in_http sink: one `POST /<tag>` per tag with a JSON array body (optionally gzip), built once
+ * per batch by `prepare`. Status codes are classified like every HTTP sink (core's
+ * `classifyHttpStatus`); the status line of a 2xx is the receipt.
  */
-export class HttpSink implements Sink {
+export class HttpSink implements Sink<HttpPayload> {
   readonly name: string;
   readonly #base: string;
   readonly #what: string;
@@ -24,7 +51,6 @@ export class HttpSink implements Sink {
   readonly #record: (event: IwEvent) => object;
   readonly #headers: Record<string, string>;
   readonly #agent: Agent;
-  readonly #authRetryMs: number;
   readonly #problems: ProblemLog;
   /**
    * Tags already accepted, per batch id, for batches that failed on a later tag: the queue
@@ -57,30 +83,67 @@ export class HttpSink implements Sink {
       connect: { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.verify ?? true },
       keepAliveTimeout: 4_000,
     });
-    this.#authRetryMs = options.authRetryMs ?? DEFAULT_AUTH_RETRY_MS;
     this.#problems = new ProblemLog(logger, this.name);
     if (url.protocol === "https:" && tls?.verify === false) {
       logger.warn(`Fluentd TLS certificate verification is OFF (${options.envPrefix ?? DEFAULT_ENV_PREFIX}_TLS_VERIFY=false)`, { sink: this.name });
     }
   }
 
-  async send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
-    if (this.#closed) return { status: "retryable", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
+  /**
+   * Builds each tag's body (and gzips it) once. Events JSON cannot carry (a BigInt, a cycle)
+   * are left out and the rest listed in `events`; throws `IW_SERIALIZE` when none can be.
+   */
+  async prepare(batch: readonly IwEvent[]): Promise<Prepared<HttpPayload>> {
+    const bodies: HttpTagBody[] = [];
+    const left = new Set<IwEvent>();
+    let leftOut = 0;
+    for (const [tag, events] of groupByTag(this.#tag, batch)) {
+      const records: string[] = [];
+      for (const e of events) {
+        try {
+          records.push(httpRecordJson(e, this.#record(e)));
+        } catch {
+          // Dropped `malformed` by the queue; the rest of the batch still goes.
+          left.add(e);
+          leftOut++;
+        }
+      }
+      if (records.length === 0) continue;
+      const json = `[${records.join(",")}]`;
+      try {
+        bodies.push({ tag, body: this.#gzip ? await gzip(json) : json });
+      } catch (err) {
+        throw new IwError("IW_SERIALIZE", `${this.#what}: cannot compress the batch`, { cause: err });
+      }
+    }
+    if (leftOut === 0) return { payload: bodies };
+    if (leftOut === batch.length) throw new IwError("IW_SERIALIZE", `${this.#what}: no event of the batch can be serialized as JSON`);
+    return { payload: bodies, events: batch.filter((e) => !left.has(e)) };
+  }
+
+  async send(batch: readonly IwEvent[], ctx: SendContext<HttpPayload>): Promise<SendResult> {
+    if (this.#closed) return this.#closedResult();
+    let bodies = ctx.payload;
     let malformed = 0;
+    if (bodies === undefined) {
+      // Called without a queue (Dispatcher.test()): nothing prepared this batch.
+      try {
+        const prepared = await this.prepare(batch);
+        bodies = prepared.payload;
+        malformed = batch.length - (prepared.events?.length ?? batch.length);
+      } catch (err) {
+        return { status: "failure", reason: "serialize", error: err as IwError };
+      }
+    }
     const done = this.#partial.get(ctx.batchId);
     this.#partial.delete(ctx.batchId);
     const delivered = new Set(done);
-    for (const [tag, events] of groupByTag(this.#tag, batch)) {
-      const { records, left } = this.#records(events);
-      malformed += left;
-      if (records.length === 0 || delivered.has(tag)) continue;
-      const result = await this.#post(tag, records, ctx.signal);
+    for (const { tag, body } of bodies) {
+      if (delivered.has(tag)) continue;
+      const result = await this.#post(tag, body, ctx.signal);
       if (result.status === "retryable" && delivered.size > 0) this.#remember(ctx.batchId, delivered);
       if (result.status !== "success") return result;
       delivered.add(tag);
-    }
-    if (malformed > 0 && malformed === batch.length) {
-      return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: no event of the batch can be serialized as JSON`) };
     }
     this.#problems.recovered();
     return malformed > 0 ? { status: "success", malformed } : SUCCESS;
@@ -91,33 +154,17 @@ export class HttpSink implements Sink {
     this.#partial.set(batchId, tags);
   }
 
-  /** Each event's JSON record; one that cannot be serialized (a BigInt, a cycle) is left out and counted. */
-  #records(events: readonly IwEvent[]): { records: string[]; left: number } {
-    const records: string[] = [];
-    for (const e of events) {
-      try {
-        records.push(httpRecordJson(e, this.#record(e)));
-      } catch {
-        // Counted by the caller as dropped `malformed`; the rest of the batch still goes.
-      }
-    }
-    return { records, left: events.length - records.length };
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#agent.destroy();
   }
 
-  async #post(tag: string, records: readonly string[], signal: AbortSignal): Promise<SendResult> {
-    let body: string | Buffer;
-    try {
-      body = `[${records.join(",")}]`;
-      if (this.#gzip) body = await gzip(body);
-    } catch (err) {
-      return { status: "failure", error: new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch as JSON`, { cause: err }) };
-    }
+  #closedResult(): SendResult {
+    return { status: "retryable", reason: "closed", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
+  }
+
+  async #post(tag: string, body: string | Buffer, signal: AbortSignal): Promise<SendResult> {
     try {
       const res = await request(`${this.#base}/${encodeURIComponent(tag)}`, {
         method: "POST",
@@ -126,20 +173,21 @@ export class HttpSink implements Sink {
         signal,
         dispatcher: this.#agent,
       });
-      const ok = res.statusCode >= 200 && res.statusCode < 300;
-      const detail = ok ? undefined : await readResponseDetail(res.body);
-      if (ok) await res.body.dump();
-      const result = classifyHttpStatus(res.statusCode, res.headers, this.#what, detail, { authRetryMs: this.#authRetryMs });
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        // The status line is the receipt: a body that never ends must not turn into a resend.
+        releaseBody(res.body);
+        return SUCCESS;
+      }
+      const detail = await readResponseDetail(res.body);
+      const result = classifyHttpStatus(res.statusCode, res.headers, this.#what, detail);
       // Refused credentials (a proxy in front of in_http) keep the events queued, like a wrong
       // shared key in forward mode; both are reported once.
-      if (result.status === "failure" || (result.status === "retryable" && (result.error as IwError).code === "IW_AUTH")) this.#problems.report(result.error);
+      if (result.status === "failure" || (result.status === "retryable" && result.reason === "auth")) this.#problems.report(result.error);
       return result;
     } catch (err) {
+      if (this.#closed) return this.#closedResult();
       const result = classifyNetworkError(err, signal, this.#what);
-      if (result.status === "retryable" && result.error instanceof IwError && result.error.code === "IW_TLS") {
-        this.#problems.report(result.error);
-        return { ...result, retryAfterMs: this.#authRetryMs };
-      }
+      if (result.status === "retryable" && result.reason === "tls") this.#problems.report(result.error);
       return result;
     }
   }

@@ -1,4 +1,3 @@
-import { DEFAULT_AUTH_RETRY_MS as CORE_DEFAULT_AUTH_RETRY_MS } from "@iw/core";
 import type { FluentdTlsOptions } from "./target.js";
 
 /**
@@ -36,11 +35,6 @@ export interface FluentdSinkOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** TCP keep-alive probe delay of forward connections. @default 30_000 */
   readonly keepAliveMs?: number;
-  /**
-   * How long the queue waits before retrying after an authentication or TLS verification
-   * failure (events stay queued meanwhile). @default 30_000
-   */
-  readonly authRetryMs?: number;
   /** Sink name in stats and logs. @default "fluentd" */
   readonly name?: string;
   /** The variable prefix named in diagnostics (`IW_FLUENTD_EU` for a named instance). @default "IW_FLUENTD" */
@@ -50,8 +44,6 @@ export interface FluentdSinkOptions {
 /** Defaults of the options above. */
 export const DEFAULT_TAG = "inferwall";
 export const DEFAULT_KEEPALIVE_MS = 30_000;
-/** Pause after refused credentials (a wrong shared key, a 401), the same as every sink's. */
-export const DEFAULT_AUTH_RETRY_MS = CORE_DEFAULT_AUTH_RETRY_MS;
 export const DEFAULT_SINK_NAME = "fluentd";
 export const DEFAULT_ENV_PREFIX = "IW_FLUENTD";
 

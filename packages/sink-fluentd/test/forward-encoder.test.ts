@@ -148,6 +148,20 @@ describe("ForwardEncoder", () => {
     expect(entriesOf((await new ForwardEncoder({ tag: "iw", ack: false, gzip: false }).encodeSliced(batch, "b"))[0]!.bytes)).toHaveLength(304);
   });
 
+  it("frame wraps the packed entries without copying them: the same bytes as encode, chunk only when asked", () => {
+    const batch = events(9);
+    for (const gzip of [false, true]) {
+      const encoder = new ForwardEncoder({ tag: "iw", ack: true, gzip });
+      const packed = encoder.pack(batch, "b-frame");
+      const framed = packed.map((tag) => encoder.frame(tag, true));
+      expect(framed.map((f) => Buffer.concat(f.parts).toString("hex"))).toEqual(encoder.encode(batch, "b-frame").map((m) => Buffer.from(m.bytes).toString("hex")));
+      expect(framed.every((f, i) => f.parts[1] === packed[i]!.entries)).toBe(true);
+      const [, , option] = decode(Buffer.concat(encoder.frame(packed[0]!, false).parts)) as [string, Uint8Array, Record<string, unknown>];
+      expect(option).toEqual(gzip ? { size: 5, compressed: "gzip" } : { size: 5 });
+      expect(framed[0]!.chunk).toBe(chunkIdFor("b-frame", "iw.scan"));
+    }
+  });
+
   it("encodeSliced stops once the attempt is aborted", async () => {
     const controller = new AbortController();
     const pending = new ForwardEncoder({ tag: "iw", ack: true, gzip: false }).encodeSliced(events(ENCODE_SLICE * 4, "scan"), "b", controller.signal);

@@ -89,7 +89,7 @@ describe("ForwardSink over TCP", () => {
     await receiver.down();
     sink = createFluentdSink({ url: new URL(receiver.url) });
     const result = await sink.send(events(2), ctx());
-    expect(result.status).toBe("retryable");
+    expect(result).toMatchObject({ status: "retryable", reason: "network" });
     expect(result.status === "retryable" && result.error.message).toMatch(/ECONNREFUSED/);
   });
 
@@ -99,8 +99,7 @@ describe("ForwardSink over TCP", () => {
     sink = createFluentdSink({ url: new URL(receiver.url) });
     const started = Date.now();
     const result = await sink.send(events(2), ctx(300));
-    expect(result.status).toBe("retryable");
-    expect(result.status === "retryable" && (result.error as { code?: string }).code).toBe("IW_SEND_TIMEOUT");
+    expect(result).toMatchObject({ status: "retryable", reason: "timeout", error: { code: "IW_SEND_TIMEOUT" } });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -109,7 +108,7 @@ describe("ForwardSink over TCP", () => {
     receiver.setFault({ kind: "no_ack", times: 2 });
     sink = createFluentdSink({ url: new URL(receiver.url) });
     const batch = events(4);
-    expect((await sink.send(batch, ctx(300, "b-noack"))).status).toBe("retryable");
+    expect(await sink.send(batch, ctx(300, "b-noack"))).toMatchObject({ status: "retryable", reason: "timeout" });
     expect((await sink.send(batch, ctx(3000, "b-noack", 2))).status).toBe("success");
     expect(new Set(receiver.messages.map((m) => m.option["chunk"])).size).toBe(2);
     expect(receiver.distinctEvents).toBe(4);
@@ -131,7 +130,7 @@ describe("ForwardSink over TCP", () => {
     sink = createFluentdSink({ url: new URL(receiver.url) });
     const batch = events(3, "audit");
     const first = await sink.send(batch, ctx(3000, "b-reset"));
-    expect(first.status).toBe("retryable");
+    expect(first).toMatchObject({ status: "retryable", reason: "network" });
     expect((await sink.send(batch, ctx(3000, "b-reset", 2))).status).toBe("success");
     expect(receiver.messages.map((m) => m.outcome)).toEqual(["dropped", "acked"]);
     expect(receiver.messages[0]?.option["chunk"]).toBe(receiver.messages[1]?.option["chunk"]);
@@ -159,7 +158,7 @@ describe("ForwardSink over TCP", () => {
     await sink.send(events(1), ctx());
     await sink.close();
     await sink.close();
-    expect((await sink.send(events(1), ctx())).status).toBe("retryable");
+    expect(await sink.send(events(1), ctx())).toMatchObject({ status: "retryable", reason: "closed", error: { code: "IW_CLOSED" } });
   });
 });
 
@@ -182,8 +181,7 @@ describe("ForwardSink with events msgpack cannot carry", () => {
     sink = createFluentdSink({ url: new URL(receiver.url) });
     const [event] = events(1, "audit");
     const result = await sink.send([{ ...event!, details: { n: 2n ** 70n } } as unknown as typeof event & object], ctx());
-    expect(result.status).toBe("failure");
-    expect((result as { error: { code?: string } }).error.code).toBe("IW_SERIALIZE");
+    expect(result).toMatchObject({ status: "failure", reason: "serialize", error: { code: "IW_SERIALIZE" } });
     expect(receiver.messages).toHaveLength(0);
   });
 });
@@ -196,7 +194,7 @@ describe("ForwardSink without acks, facing a server that wants the <security> ha
     sink = createFluentdSink({ url: new URL(receiver.url), ack: false });
     for (let i = 0; i < 3; i++) {
       const result = await sink.send(events(4), ctx());
-      expect(result.status).toBe("retryable");
+      expect(result).toMatchObject({ status: "retryable", reason: "auth" });
       expect(result.status === "retryable" ? result.error.message : "").toMatch(/requires the <security> handshake; set IW_FLUENTD_SHARED_KEY/);
     }
     expect(receiver.messages).toHaveLength(0);

@@ -1,4 +1,4 @@
-import type { IwEvent, Logger, SendContext } from "@iw/core";
+import type { IwEvent, Logger, SendContext, Sink } from "@iw/core";
 import { auditEvent, scanLog } from "@iw/core";
 
 export { startFluentdReceiver, generateTestCertificates } from "@iw/testkit";
@@ -35,4 +35,40 @@ export function recordingLogger(): { lines: { level: string; message: string }[]
   const lines: { level: string; message: string }[] = [];
   const at = (level: string) => (message: string) => void lines.push({ level, message });
   return { lines, logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } };
+}
+
+/**
+ * Makes every read of each event's `details` countable: encoding a batch reads it, so reads
+ * after a batch was prepared mean something encoded the batch again.
+ */
+export function countDetailReads(batch: readonly IwEvent[]): { events: IwEvent[]; reads: () => number } {
+  let reads = 0;
+  const out = batch.map((event) => {
+    const copy = { ...event } as Record<string, unknown>;
+    const details = copy["details"];
+    Object.defineProperty(copy, "details", {
+      enumerable: true,
+      get: () => {
+        reads++;
+        return details;
+      },
+    });
+    return copy as unknown as IwEvent;
+  });
+  return { events: out, reads: () => reads };
+}
+
+/** Wraps `sink.prepare` to count its calls and note `reads()` once each call has built its payload. */
+export function watchPrepare(sink: Sink, reads: () => number): { calls: () => number; readsWhenPrepared: () => number | undefined } {
+  const prepare = sink.prepare?.bind(sink);
+  if (prepare === undefined) throw new Error(`${sink.name} has no prepare()`);
+  let calls = 0;
+  let readsWhenPrepared: number | undefined;
+  sink.prepare = async (batch, context) => {
+    calls++;
+    const prepared = await prepare(batch, context);
+    readsWhenPrepared = reads();
+    return prepared;
+  };
+  return { calls: () => calls, readsWhenPrepared: () => readsWhenPrepared };
 }

@@ -37,13 +37,15 @@ describe("HttpSink (in_http)", () => {
     expect(r.httpRequests).toHaveLength(5);
   });
 
-  it("keeps a batch refused with 401 (a proxy's credentials) for a retry after the auth pause, logged once", async () => {
+  it("keeps a batch refused with 401 (a proxy's credentials) as retryable reason auth, no pause of its own, logged once", async () => {
     const r = await start();
     const { lines, logger } = recordingLogger();
-    sink = createFluentdSink({ url: new URL(r.httpUrl!), authRetryMs: 1234 }, { logger });
+    sink = createFluentdSink({ url: new URL(r.httpUrl!) }, { logger });
     r.setFault({ kind: "http_status", status: 401 });
     for (let i = 0; i < 2; i++) {
-      expect(await sink.send(events(2), ctx())).toMatchObject({ status: "retryable", retryAfterMs: 1234, error: { code: "IW_AUTH" } });
+      const result = await sink.send(events(2), ctx());
+      expect(result).toMatchObject({ status: "retryable", reason: "auth", error: { code: "IW_AUTH" } });
+      expect(result).not.toHaveProperty("retryAfterMs");
     }
     expect(lines.filter((l) => l.level === "error")).toHaveLength(1);
     r.setFault(null);
@@ -106,16 +108,16 @@ describe("HttpSink (in_http)", () => {
   });
 
   it.each([
-    [503, "retryable"],
-    [429, "retryable"],
-    [400, "failure"],
-    [413, "too_large"],
-  ] as const)("classifies %i as %s", async (status, expected) => {
+    [503, "retryable", "server"],
+    [429, "retryable", "throttled"],
+    [400, "failure", "rejected"],
+    [413, "too_large", "too_large"],
+  ] as const)("classifies %i as %s (reason %s)", async (status, expected, reason) => {
     const r = await start();
     r.setFault({ kind: "http_status", status, retryAfter: status === 429 ? "2" : undefined });
     sink = createFluentdSink({ url: new URL(r.httpUrl!) });
     const result = await sink.send(events(1), ctx());
-    expect(result.status).toBe(expected);
+    expect(result).toMatchObject({ status: expected, reason });
     if (status === 429) expect(result.status === "retryable" && result.retryAfterMs).toBe(2000);
   });
 
@@ -124,9 +126,9 @@ describe("HttpSink (in_http)", () => {
     sink = createFluentdSink({ url: new URL(r.httpUrl!) });
     r.setFault({ kind: "blackhole" });
     const timedOut = await sink.send(events(1), ctx(300));
-    expect(timedOut.status === "retryable" && (timedOut.error as { code?: string }).code).toBe("IW_SEND_TIMEOUT");
+    expect(timedOut).toMatchObject({ status: "retryable", reason: "timeout", error: { code: "IW_SEND_TIMEOUT" } });
     r.setFault(null);
     await r.down();
-    expect((await sink.send(events(1), ctx())).status).toBe("retryable");
+    expect(await sink.send(events(1), ctx())).toMatchObject({ status: "retryable", reason: "network" });
   });
 });

@@ -26,15 +26,15 @@ describe("ForwardSink over TLS", () => {
     expect(receiver.distinctEvents).toBe(4);
   });
 
-  it("refuses a server whose certificate another CA signed: IW_TLS, logged once, long retry delay", async () => {
+  it("refuses a server whose certificate another CA signed: reason tls, logged once, no pause of its own (core decides)", async () => {
     receiver = await startFluentdReceiver({ transport: "tls", tls: certs.server });
     const log = recordingLogger();
     open({ url: new URL(receiver.url), tls: { ca: Buffer.from(certs.otherCa.cert), verify: true } }, log.logger);
     for (let i = 0; i < 3; i++) {
       const result = await sink!.send(events(1), ctx());
       expect(result.status).toBe("retryable");
-      expect(result.status === "retryable" && (result.error as { code?: string }).code).toBe("IW_TLS");
-      expect(result.status === "retryable" && result.retryAfterMs).toBe(30_000);
+      expect(result).toMatchObject({ reason: "tls", error: { code: "IW_TLS" } });
+      expect(result).not.toHaveProperty("retryAfterMs");
     }
     expect(log.lines.filter((l) => l.level === "error")).toHaveLength(1);
     expect(receiver.distinctEvents).toBe(0);
@@ -66,7 +66,7 @@ describe.each(["fluentd", "fluent-bit"] as const)("security handshake (%s flavou
     expect(receiver.distinctEvents).toBe(6);
   });
 
-  it("a wrong shared key is an IW_AUTH problem logged once; events arrive once the key is fixed", async () => {
+  it("a wrong shared key is reason auth (IW_AUTH) without a pause of its own, logged once; events arrive once the key is fixed", async () => {
     receiver = await startFluentdReceiver({ flavour, security: { sharedKey: "another-key" } });
     const log = recordingLogger();
     open({ url: new URL(receiver.url), sharedKey: "s3cret-key", hostname: "fw-host-1" }, log.logger);
@@ -74,9 +74,9 @@ describe.each(["fluentd", "fluent-bit"] as const)("security handshake (%s flavou
     for (let i = 0; i < 2; i++) {
       const result = await sink!.send(batch, ctx(3000, "auth-batch", i + 1));
       expect(result.status).toBe("retryable");
-      expect(result.status === "retryable" && (result.error as { code?: string }).code).toBe("IW_AUTH");
+      expect(result).toMatchObject({ reason: "auth", error: { code: "IW_AUTH" } });
       expect(result.status === "retryable" && result.error.message).toMatch(/IW_FLUENTD_SHARED_KEY/);
-      expect(result.status === "retryable" && result.retryAfterMs).toBe(30_000);
+      expect(result).not.toHaveProperty("retryAfterMs");
     }
     expect(log.lines.filter((l) => l.level === "error")).toHaveLength(1);
     expect(log.lines.find((l) => l.level === "error")?.message).toMatch(
@@ -93,6 +93,8 @@ describe.each(["fluentd", "fluent-bit"] as const)("security handshake (%s flavou
     receiver = await startFluentdReceiver({ flavour, security });
     open({ url: new URL(receiver.url), sharedKey: "s3cret-key", username: "iw", password: "wrong" });
     const result = await sink!.send(events(1), ctx());
+    expect(result).toMatchObject({ status: "retryable", reason: "auth" });
+    expect(result).not.toHaveProperty("retryAfterMs");
     expect(result.status === "retryable" && result.error.message).toMatch(/username\/password mismatch.*IW_FLUENTD_USERNAME/);
     expect(receiver.handshakes.map((h) => h.ok)).toEqual([false]);
   });
@@ -103,6 +105,7 @@ describe("handshake mismatches", () => {
     receiver = await startFluentdReceiver({ security: { sharedKey: "k" } });
     open({ url: new URL(receiver.url) });
     const result = await sink!.send(events(1), ctx());
+    expect(result).toMatchObject({ status: "retryable", reason: "auth" });
     expect(result.status === "retryable" && result.error.message).toMatch(/set IW_FLUENTD_SHARED_KEY/);
   });
 
@@ -110,6 +113,7 @@ describe("handshake mismatches", () => {
     receiver = await startFluentdReceiver();
     open({ url: new URL(receiver.url), sharedKey: "k" });
     const result = await sink!.send(events(1), ctx(300));
+    expect(result).toMatchObject({ status: "retryable", reason: "timeout" });
     expect(result.status === "retryable" && result.error.message).toMatch(/no HELO/);
   });
 });
