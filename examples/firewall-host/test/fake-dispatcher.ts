@@ -44,6 +44,8 @@ export class FakeDispatcher implements Dispatcher {
         retried: this.retried,
         queued: this.events.length - this.delivered,
         inFlight: 0,
+        heldBytes: 0,
+        budgetBytes: 33_554_432,
         state: this.state,
         lastError: null,
         lastSuccessAt: null,

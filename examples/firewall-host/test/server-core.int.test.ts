@@ -2,7 +2,7 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createDispatcher, DeliveryQueue, type Dispatcher } from "@iw/core";
+import { createDispatcher, type Dispatcher } from "@iw/core";
 import { InMemorySink, ScriptedSink } from "@iw/testkit";
 import { createMetrics } from "../src/metrics.js";
 import { createFirewallServer } from "../src/server.js";
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 async function start(sink: InMemorySink | ScriptedSink): Promise<string> {
-  dispatcher = createDispatcher([{ sink, queue: new DeliveryQueue(sink, { flushIntervalMs: 10, maxRetries: 0 }), accepts: () => true }]);
+  dispatcher = createDispatcher([{ sink, queue: { flushIntervalMs: 10, maxRetries: 0 } }]);
   server = createFirewallServer({ dispatcher, keys: [KEY], metrics: createMetrics(dispatcher, { defaultMetrics: false }) });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");

@@ -23,7 +23,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
-import { DeliveryQueue, activate, createDispatcher, scanLog, silentLogger } from "@iw/core";
+import { activate, createDispatcher, scanLog, silentLogger } from "@iw/core";
 import { startBenchReceivers } from "./receivers.mjs";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
@@ -45,7 +45,7 @@ const VARIANTS = [
 /** Building the events plus core's queue and batching, without serialization or I/O. */
 function nullDispatcher() {
   const sink = { name: "null", send: () => Promise.resolve({ status: "success" }), close: () => Promise.resolve() };
-  return createDispatcher([{ sink, queue: new DeliveryQueue(sink, {}, { logger: silentLogger }), accepts: () => true }]);
+  return createDispatcher([{ sink }], { logger: silentLogger });
 }
 const YIELD_EVERY = 16;
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

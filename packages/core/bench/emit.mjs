@@ -1,6 +1,6 @@
 // Emit cost per event with 0, 1 and 3 in-memory sinks, against an empty function call
 // measured in the same process. Prints one JSON line on stdout.
-import { createDispatcher, DeliveryQueue, scanLog } from "../dist/index.js";
+import { createDispatcher, scanLog } from "../dist/index.js";
 
 const CHUNK = 1000;
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 500);
@@ -16,8 +16,8 @@ function memorySink(name) {
 }
 function dispatcherWith(n) {
   const sinks = Array.from({ length: n }, (_, i) => memorySink(`mem${i}`));
-  const routes = sinks.map((sink) => ({ sink, queue: new DeliveryQueue(sink, { flushIntervalMs: 50 }), accepts: () => true }));
-  return { d: createDispatcher(routes), sinks };
+  const routes = sinks.map((sink) => ({ sink, queue: { flushIntervalMs: 50 } }));
+  return { d: createDispatcher(routes, { exitFlushMs: 0 }), sinks };
 }
 
 let sinkhole;

@@ -1,6 +1,6 @@
 // 1,000,000 events into a sink that never answers (attempt timeouts on): RSS growth and
 // accounting. Run with --expose-gc. Prints one JSON line on stdout.
-import { createDispatcher, DeliveryQueue, scanLog, auditEvent } from "../dist/index.js";
+import { createDispatcher, scanLog, auditEvent } from "../dist/index.js";
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 1000);
@@ -10,10 +10,10 @@ const settle = async () => { for (let i = 0; i < 3; i++) { gc(); await yieldLoop
 
 let sends = 0;
 const blackhole = { name: "blackhole", send() { sends++; return new Promise(() => {}); }, close: () => Promise.resolve() };
-const queue = new DeliveryQueue(blackhole, { attemptTimeoutMs: 20, retryInitialMs: 5, retryMaxMs: 50, flushIntervalMs: 10 });
+const queue = { attemptTimeoutMs: 20, retryInitialMs: 5, retryMaxMs: 50, flushIntervalMs: 10 };
 // "baseline": the same loop into a dispatcher with no sink (building the events is the only cost).
 const MODE = process.argv[2] === "baseline" ? "baseline" : "dead";
-const d = createDispatcher(MODE === "baseline" ? [] : [{ sink: blackhole, queue, accepts: () => true }]);
+const d = createDispatcher(MODE === "baseline" ? [] : [{ sink: blackhole, queue }], { exitFlushMs: 0 });
 
 await settle();
 const rss0 = process.memoryUsage().rss;

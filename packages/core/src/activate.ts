@@ -1,6 +1,6 @@
 import { consoleLoggerFromEnv } from "./console-logger.js";
 import { hostname } from "node:os";
-import { LifecycleRelay, NOOP_DISPATCHER, createDispatcher } from "./dispatcher.js";
+import { DEFAULT_EXIT_FLUSH_MS, NOOP_DISPATCHER, createDispatcher } from "./dispatcher.js";
 import type { Route } from "./dispatcher.js";
 import type { Dispatcher } from "./dispatcher-types.js";
 import { maskSecrets } from "./env-mask.js";
@@ -78,9 +78,9 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
   let routes: Route[] = [];
   let summaryIntervalS = 0;
   let service: string | undefined;
-  const relay = new LifecycleRelay();
+  let exitFlushMs = DEFAULT_EXIT_FLUSH_MS;
   try {
-    if (active.length > 0) ({ routes, summaryIntervalS, service } = await buildRoutes(active, env, logger, report, () => !failed(), relay));
+    if (active.length > 0) ({ routes, summaryIntervalS, service, exitFlushMs } = await buildRoutes(active, env, logger, report, () => !failed()));
   } catch (err) {
     // Not a configuration problem (a bug, a broken install): still never take the host down.
     const why = maskSecrets(err instanceof Error ? err.message : String(err));
@@ -88,13 +88,13 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
   }
   if (failed()) {
     // Sinks whose create() succeeded after another failed: release them before rejecting.
-    await Promise.all(routes.map((r) => r.queue.close(1000)));
+    await Promise.all(routes.map((r) => r.sink.close().catch(() => undefined)));
     throw strictError(errors);
   }
   if (routes.length === 0) return { dispatcher: NOOP_DISPATCHER, errors };
   const summaryIntervalMs = options.summaryIntervalMs ?? summaryIntervalS * 1000;
   const eventFields = { host: hostname(), ...(service === undefined ? {} : { service }) };
-  return { dispatcher: createDispatcher(routes, { logger, lifecycle: relay, summaryIntervalMs, eventFields }), errors };
+  return { dispatcher: createDispatcher(routes, { logger, lifecycleEvents: true, summaryIntervalMs, eventFields, exitFlushMs }), errors };
 }
 
 function strictError(errors: readonly IwError[]): IwConfigError {

@@ -21,6 +21,8 @@ export interface GlobalConfig {
   /** 0 = no traffic summaries. */
   readonly summaryIntervalS: number;
   readonly service: string | undefined;
+  /** `IW_EXIT_FLUSH_MS`; 0 = off. */
+  readonly exitFlushMs: number;
 }
 
 interface Issue {
@@ -43,6 +45,7 @@ export function parseGlobal(env: Env): { config?: GlobalConfig; errors: IwConfig
       redactKey: key === "" ? undefined : key,
       summaryIntervalS: result.data["IW_SUMMARY_INTERVAL_S"] as number,
       service: (result.data["IW_SERVICE_NAME"] as string | undefined) || undefined,
+      exitFlushMs: result.data["IW_EXIT_FLUSH_MS"] as number,
     },
     errors: [],
   };

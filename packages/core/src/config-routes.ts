@@ -1,5 +1,5 @@
-import { DeliveryQueue } from "./delivery/delivery-queue.js";
-import type { LifecycleRelay, Route } from "./dispatcher.js";
+import { resolveOptions } from "./delivery/resolve-options.js";
+import type { Route } from "./dispatcher.js";
 import type { Env } from "./env-instances.js";
 import { findInstances, instanceSinkName, splitActivating } from "./env-instances.js";
 import { maskSecrets } from "./env-mask.js";
@@ -21,7 +21,6 @@ export async function buildRoutes(
   logger: Logger,
   report: (e: IwError) => void,
   create: () => boolean,
-  relay?: LifecycleRelay,
 ): Promise<BuiltRoutes> {
   const cfg = await import("./config-parse.js");
   const global = cfg.parseGlobal(env);
@@ -45,7 +44,7 @@ export async function buildRoutes(
       }
     }
   }
-  const settings = { summaryIntervalS: global.config?.summaryIntervalS ?? 0, service: global.config?.service };
+  const settings = { summaryIntervalS: global.config?.summaryIntervalS ?? 0, service: global.config?.service, exitFlushMs: global.config?.exitFlushMs ?? 5000 };
   if (!create()) return { routes: [], ...settings };
   const routes: Route[] = [];
   let warnedKey = false;
@@ -53,16 +52,12 @@ export async function buildRoutes(
     const sinkLogger = withFields(logger, { sink: name });
     const redact = { mode: parsed.generic.redact ?? g.redact, fields: parsed.generic.redactFields ?? g.redactFields, ...(g.redactKey === undefined ? {} : { key: g.redactKey }) };
     let sink: Sink;
-    let queue: DeliveryQueue;
+    let transform: ReturnType<typeof createRedactor>;
     try {
       const envPrefix = splitActivating(inst.activating).prefix;
+      resolveOptions(name, parsed.generic.queue); // a bad combination fails here, before the sink opens anything
       sink = renamed(plugin.create(parsed.options, { logger: sinkLogger, env: inst.env, sinkName: name, envPrefix }), name);
-      const transform = createRedactor(redact);
-      queue = new DeliveryQueue(sink, parsed.generic.queue, {
-        logger,
-        ...(transform === undefined ? {} : { transform }),
-        ...(relay === undefined ? {} : { onStateChange: relay.onStateChange }),
-      });
+      transform = createRedactor(redact);
     } catch (err) {
       const why = maskSecrets(err instanceof Error ? err.message : String(err));
       report(new IwPluginError("IW_PLUGIN_INVALID", `${inst.activating}: the ${plugin.name} sink could not be created: ${why}`, inst.activating, err));
@@ -72,7 +67,7 @@ export async function buildRoutes(
       warnedKey = true;
       log(logger, "warn", "IW_REDACT_KEY is not set: hash redaction uses a random per-process key, so hashes correlate within this process only");
     }
-    routes.push({ sink, queue, accepts: parsed.generic.filter.accepts });
+    routes.push({ sink, queue: parsed.generic.queue, accepts: parsed.generic.filter.accepts, ...(transform === undefined ? {} : { transform }) });
     log(logger, "info", `sink ${name} active (events: ${parsed.generic.filter.text}, redact: ${redact.mode})`, { sink: name });
   }
   return { routes, ...settings };
@@ -85,12 +80,15 @@ export interface BuiltRoutes {
   readonly summaryIntervalS: number;
   /** `IW_SERVICE_NAME`. */
   readonly service: string | undefined;
+  /** `IW_EXIT_FLUSH_MS`. */
+  readonly exitFlushMs: number;
 }
 
 /** A sink under another name (a named instance), delegating so `#private` fields keep working. */
 function renamed(sink: Sink, name: string): Sink {
   if (sink.name === name) return sink;
-  return { name, send: (batch, ctx) => sink.send(batch, ctx), close: () => sink.close() };
+  const prepare = sink.prepare?.bind(sink);
+  return { name, ...(prepare === undefined ? {} : { prepare }), send: (batch, ctx) => sink.send(batch, ctx), close: () => sink.close() };
 }
 
 /** A logger that adds `fields` to every line. */

@@ -1,5 +1,7 @@
-import type { DeliveryQueue } from "./delivery/delivery-queue.js";
-import { DEFAULT_FLUSH_TIMEOUT_MS } from "./delivery/delivery-queue.js";
+import { DEFAULT_FLUSH_TIMEOUT_MS, DeliveryQueue } from "./delivery/delivery-queue.js";
+import { unwatchExit, watchExit } from "./delivery/exit-guard.js";
+import type { ExitParticipant } from "./delivery/exit-guard.js";
+import { estimateSize } from "./delivery/size-estimate.js";
 import type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
 import { timerDelay } from "./deadline.js";
 import { IwError } from "./errors.js";
@@ -11,23 +13,26 @@ import type { SinkStats } from "./stats.js";
 import { selectTestEvents } from "./test-events.js";
 import { uuidv7 } from "./uuidv7.js";
 import { lifecycleEventFor, sinkActivatedEvent } from "./lifecycle.js";
-import type { QueueStateChange } from "./delivery/queue-options.js";
+import type { QueueOptions, QueueStateChange } from "./delivery/queue-options.js";
 import { TrafficSummary } from "./summary.js";
 
 /** Deadline of `Dispatcher.test()` per sink when none is given. @default 10_000 */
 export const DEFAULT_TEST_TIMEOUT_MS = 10_000;
 
-/** One active sink: its queue, and the filter that selects which events it gets. */
+/** One destination of a dispatcher: the sink, which events it gets, and its delivery policy. */
 export interface Route {
   readonly sink: Sink;
-  readonly queue: DeliveryQueue;
-  /** The sink's event filter (`IW_<PREFIX>_EVENTS`). Must not throw; if it does, the event is skipped. */
-  readonly accepts: (event: IwEvent) => boolean;
+  /** The sink's event filter (`IW_<PREFIX>_EVENTS`). Must not throw; if it does, the event is skipped. @default every event */
+  readonly accepts?: (event: IwEvent) => boolean;
+  /** The sink's queue options (`IW_<PREFIX>_BATCH_SIZE`, …). @default DEFAULT_QUEUE_OPTIONS */
+  readonly queue?: Partial<QueueOptions>;
+  /** Applied to each event just before it is sent (redaction). Must not mutate its input. */
+  readonly transform?: (event: IwEvent) => IwEvent;
 }
 
 /** Options of `createDispatcher`. */
 export interface DispatcherOptions {
-  /** Where problems of the dispatcher itself are reported. @default silentLogger */
+  /** Where problems are reported, the dispatcher's and its queues'. @default silentLogger */
   readonly logger?: Logger;
   /**
    * Emit a traffic summary (`log_type: "summary"`) this often; 0 turns it off. The last partial
@@ -38,26 +43,29 @@ export interface DispatcherOptions {
   /** `service` / `host` set on the events the dispatcher makes itself (summary, lifecycle). */
   readonly eventFields?: { readonly service?: string; readonly host?: string };
   /**
-   * Queue state changes arrive through this relay and become lifecycle audit events
-   * (`sink_activated` at creation, `sink_disabled`, `sink_recovered`) sent to the *other*
-   * destinations, so a dead destination is reported through a live one. @default none: no
-   * lifecycle events
+   * Send lifecycle audit events (`sink_activated` at creation, `sink_disabled`,
+   * `sink_recovered`) to the *other* destinations, so a dead destination is reported through a
+   * live one. @default false (activate's default: true)
    */
-  readonly lifecycle?: LifecycleRelay;
+  readonly lifecycleEvents?: boolean;
+  /**
+   * When the event loop empties while events are still held (the host never called `close()`),
+   * flush them, keeping the process up at most this long; and when the process exits with
+   * events undelivered, log one line with their count. 0 turns both off.
+   * @default 5000 — `IW_EXIT_FLUSH_MS`
+   */
+  readonly exitFlushMs?: number;
+  /** Source of randomness for backoff jitter (tests pin it). @default Math.random */
+  readonly random?: () => number;
 }
 
-/**
- * Carries queue state changes to the dispatcher, which does not exist yet when the queues are
- * built: pass `relay.onStateChange` as `QueueDeps.onStateChange`, then the relay to
- * `createDispatcher`.
- */
-export class LifecycleRelay {
-  #target: ((change: QueueStateChange) => void) | undefined;
-  readonly onStateChange = (change: QueueStateChange): void => this.#target?.(change);
-  /** @internal Called by `createDispatcher`. */
-  attach(target: (change: QueueStateChange) => void): void {
-    this.#target = target;
-  }
+/** How long the exit flush may keep a process up. @default 5000 */
+export const DEFAULT_EXIT_FLUSH_MS = 5000;
+
+interface Live {
+  readonly sink: Sink;
+  readonly queue: DeliveryQueue;
+  readonly accepts: (event: IwEvent) => boolean;
 }
 
 /** The dispatcher of a host with no active sink: every method is a no-op. */
@@ -72,22 +80,40 @@ export const NOOP_DISPATCHER: Dispatcher = Object.freeze({
 });
 
 /**
- * Fans each emitted event out, by reference, to the queue of every route whose filter accepts
- * it. `emit` is synchronous and never throws: a malformed event (not an object, no
- * `log_type`) is counted as dropped `malformed` on every sink. In development
- * (`NODE_ENV=development`) emitted events are frozen, so a host that mutates an event after
- * emitting it finds out at once.
+ * Builds one delivery queue per route and fans each emitted event out, by reference, to the
+ * queue of every route whose filter accepts it (its size estimated once, for every budget).
+ * `emit` is synchronous and never throws: a malformed event (not an object, no `log_type`) is
+ * counted as dropped `malformed` on every sink. In development (`NODE_ENV=development`) emitted
+ * events are frozen, so a host that mutates an event after emitting it finds out at once.
+ *
+ * @throws IwConfigError when a route's queue options are nonsense.
  */
 export function createDispatcher(routes: readonly Route[], options: DispatcherOptions = {}): Dispatcher {
   if (routes.length === 0) return NOOP_DISPATCHER;
   const logger = options.logger ?? silentLogger;
-  const list = [...routes];
   const freeze = process.env["NODE_ENV"] === "development";
   const fields = options.eventFields ?? {};
   const withFields = <T extends IwEvent>(e: T): T => ({ ...e, ...fields });
   let warnedMalformed = false;
   let closing: Promise<boolean> | undefined;
   let flushing: Promise<boolean> | undefined;
+  const outages = new Map<string, number>();
+  const onStateChange = (change: QueueStateChange): void => {
+    if (change.to === "backoff" && !outages.has(change.sink)) outages.set(change.sink, Date.now());
+    const event = lifecycleEventFor(change, outages.get(change.sink));
+    if (change.to !== "backoff") outages.delete(change.sink);
+    if (event) fanOut(withFields(event), change.sink);
+  };
+  const list: Live[] = routes.map((route) => ({
+    sink: route.sink,
+    accepts: route.accepts ?? acceptAll,
+    queue: new DeliveryQueue(route.sink, route.queue ?? {}, {
+      logger,
+      ...(route.transform === undefined ? {} : { transform: route.transform }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.lifecycleEvents === true ? { onStateChange } : {}),
+    }),
+  }));
 
   const malformed = (why: string): void => {
     for (const route of list) route.queue.recordDropped("malformed");
@@ -98,7 +124,8 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
   };
 
   /** Pushes to every route that accepts the event, except the sink named `except`. */
-  const fanOut = (event: IwEvent, except?: string): void => {
+  function fanOut(event: IwEvent, except?: string): void {
+    let size = -1;
     for (let i = 0; i < list.length; i++) {
       const route = list[i]!;
       if (route.sink.name === except) continue;
@@ -108,9 +135,11 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
       } catch {
         accepted = false;
       }
-      if (accepted) route.queue.push(event);
+      if (!accepted) continue;
+      if (size < 0) size = sizeOf(event);
+      route.queue.push(event, size);
     }
-  };
+  }
 
   const summaryMs = options.summaryIntervalMs ?? 0;
   const summary = summaryMs > 0 ? new TrafficSummary() : undefined;
@@ -124,16 +153,24 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
   const summaryTimer = summary ? setInterval(emitSummary, summaryMs) : undefined;
   summaryTimer?.unref();
 
-  if (options.lifecycle) {
-    const outages = new Map<string, number>();
-    options.lifecycle.attach((change) => {
-      if (change.to === "backoff" && !outages.has(change.sink)) outages.set(change.sink, Date.now());
-      const event = lifecycleEventFor(change, outages.get(change.sink));
-      if (change.to !== "backoff") outages.delete(change.sink);
-      if (event) fanOut(withFields(event), change.sink);
-    });
+  if (options.lifecycleEvents === true) {
     for (const route of list) fanOut(withFields(sinkActivatedEvent(route.sink.name)), route.sink.name);
   }
+
+  const flush = (timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> => {
+    flushing ??= all(list.map((r) => r.queue.flush(timeoutMs))).finally(() => (flushing = undefined));
+    return flushing;
+  };
+  const exit: ExitParticipant = {
+    exitFlushMs: options.exitFlushMs ?? DEFAULT_EXIT_FLUSH_MS,
+    pending: () => list.reduce((n, r) => n + r.queue.pending, 0),
+    flush,
+    report(undelivered) {
+      const per = list.filter((r) => r.queue.pending > 0).map((r) => `${r.sink.name}: ${r.queue.pending}`).join(", ");
+      safeLog(logger, `[iw] process exiting with ${undelivered} event${undelivered === 1 ? "" : "s"} undelivered (${per}); await dispatcher.close() before exiting to deliver them`);
+    },
+  };
+  if (exit.exitFlushMs > 0) watchExit(exit);
 
   return {
     enabled: true,
@@ -152,23 +189,31 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
     },
     test: (timeoutMs = DEFAULT_TEST_TIMEOUT_MS) => Promise.all(list.map((route) => testRoute(route, timeoutMs))),
     stats: () => list.map((r) => r.queue.stats()),
-    flush(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
-      flushing ??= all(list.map((r) => r.queue.flush(timeoutMs))).finally(() => (flushing = undefined));
-      return flushing;
-    },
+    flush,
     close(timeoutMs = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
       if (closing === undefined) {
         if (summaryTimer !== undefined) clearInterval(summaryTimer);
         if (summary?.pending()) emitSummary();
-        closing = all(list.map((r) => r.queue.close(timeoutMs)));
+        closing = all(list.map((r) => r.queue.close(timeoutMs))).finally(() => unwatchExit(exit));
       }
       return closing;
     },
   };
 }
 
+const acceptAll = (): boolean => true;
+
+/** The event's estimated size, once for every queue; a hostile getter costs a default size, not a crash. */
+function sizeOf(event: IwEvent): number {
+  try {
+    return estimateSize(event);
+  } catch {
+    return 1024;
+  }
+}
+
 /** Sends the route's `[Test message]` events straight to the sink (no queue, no retry). */
-async function testRoute(route: Route, timeoutMs: number): Promise<SinkTestReport> {
+async function testRoute(route: Live, timeoutMs: number): Promise<SinkTestReport> {
   const sink = route.sink;
   const started = performance.now();
   const report = (ok: boolean, events: number, error?: string): SinkTestReport => ({

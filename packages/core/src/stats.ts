@@ -1,8 +1,11 @@
 /** Why an event was dropped: a closed set, reported per sink. */
 export type DropReason =
-  /** Its lane was full when it was emitted (the newest event is the one dropped). */
+  /** The sink's byte budget was full when it was emitted (the newest event is the one dropped). */
   | "queue_full"
-  /** The collector refused it permanently (4xx other than 408/429/413, a `failure` result). */
+  /**
+   * The collector refused it for good (a 4xx other than 408/429/413), or kept refusing it while
+   * other events got through, `maxRefusals` times. Logged with its `event_id`.
+   */
   | "rejected"
   /** Alone in a batch and still refused as too large (413). */
   | "too_large"
@@ -42,6 +45,10 @@ export interface SinkStats {
   readonly queued: number;
   /** Events in batches being sent or waiting for a retry. */
   readonly inFlight: number;
+  /** Estimated bytes of every event held (queued, waiting for a retry, in flight). */
+  readonly heldBytes: number;
+  /** The sink's byte budget (`maxQueueBytes`): `heldBytes` never exceeds it. */
+  readonly budgetBytes: number;
   /** `"active"`, `"backoff"` (paused after failures), or `"disabled"`. */
   readonly state: "active" | "backoff" | "disabled";
   readonly lastError: { readonly message: string; readonly code?: string; readonly at: string } | null;

@@ -14,9 +14,9 @@ afterEach(() => {
 });
 
 describe("push", () => {
-  it("drops the newest scan log when the scan lane is full", async () => {
+  it("drops the newest scan log when the byte budget is full", async () => {
     const sink = new ScriptSink();
-    const q = new DeliveryQueue(sink, opts({ maxQueueSize: 3, maxBatchSize: 100 }));
+    const q = new DeliveryQueue(sink, opts({ maxQueueBytes: 400, auditReserveBytes: 100, maxBatchSize: 100 }), { sizeOf: () => 100 });
     for (const id of ["s1", "s2", "s3", "s4", "s5"]) q.push(scan(id));
     const s = q.stats();
     expect(s.dropped.queue_full).toBe(2);
@@ -27,9 +27,9 @@ describe("push", () => {
     expect(q.stats().delivered).toBe(3);
   });
 
-  it("keeps every audit event when a flood of scan logs fills the scan lane", async () => {
+  it("keeps every audit event when a flood of scan logs fills the budget: the audit reserve is theirs", async () => {
     const sink = new ScriptSink();
-    const q = new DeliveryQueue(sink, opts({ maxQueueSize: 5, maxAuditQueueSize: 3, maxBatchSize: 100 }));
+    const q = new DeliveryQueue(sink, opts({ maxQueueBytes: 800, auditReserveBytes: 300, maxBatchSize: 100 }), { sizeOf: () => 100 });
     q.push(audit("a1"));
     for (let i = 0; i < 1000; i++) q.push(scan(`s${i}`));
     q.push(audit("a2"));
@@ -38,24 +38,26 @@ describe("push", () => {
     expect(sink.ids().filter((id) => id.startsWith("a"))).toEqual(["a1", "a2"]);
   });
 
-  it("drops the newest audit event when the audit lane is full", async () => {
+  it("drops the newest audit event when the whole budget is full", async () => {
     const sink = new ScriptSink();
-    const q = new DeliveryQueue(sink, opts({ maxAuditQueueSize: 2, maxBatchSize: 100 }));
+    const q = new DeliveryQueue(sink, opts({ maxQueueBytes: 200, auditReserveBytes: 100, maxBatchSize: 100 }), { sizeOf: () => 100 });
     for (const id of ["a1", "a2", "a3"]) q.push(audit(id));
     expect(q.stats().dropped.queue_full).toBe(1);
     await q.flush(1000);
     expect(sink.ids()).toEqual(["a1", "a2"]);
   });
 
-  it("does not call the sink, the transform or the size estimator synchronously", () => {
+  it("does not call the sink or the transform synchronously, and sizes an event once", () => {
     const sink = new ScriptSink();
     const transform = vi.fn((e: IwEvent) => e);
     const sizeOf = vi.fn(() => 10);
     const q = new DeliveryQueue(sink, opts({ maxBatchSize: 1 }), { transform, sizeOf });
     q.push(scan());
+    q.push(scan(), 99); // a size given by the dispatcher is not estimated again
     expect(sink.calls).toHaveLength(0);
     expect(transform).not.toHaveBeenCalled();
-    expect(sizeOf).not.toHaveBeenCalled();
+    expect(sizeOf).toHaveBeenCalledTimes(1);
+    expect(q.stats().heldBytes).toBe(109);
   });
 
   it("never throws, even for garbage", () => {

@@ -114,14 +114,29 @@ describe("outcomes", () => {
     expect(sink.calls.filter((c) => c.batch.length === 1).map((c) => c.batch[0]!.event_id).sort()).toEqual(["a", "b", "c", "e", "f", "g", "h", "huge"]);
   });
 
-  it("drops a permanently refused batch as rejected and carries on", async () => {
-    const sink = new ScriptSink().script(failure());
-    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 2 }));
-    for (let i = 0; i < 4; i++) q.push(scan());
+  it("narrows a permanently refused batch down to the event at fault, drops it named, and carries on", async () => {
+    const lines: string[] = [];
+    const log = (m: string): void => void lines.push(m);
+    const sink = new ScriptSink();
+    sink.fallback = (batch) => (batch.some((e) => e.event_id === "bad") ? failure() : { status: "success" });
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 4 }), { logger: { debug: log, info: log, warn: log, error: log } });
+    for (const id of ["a", "bad", "c", "d", "e", "f", "g", "h"]) q.push(scan(id));
     await vi.advanceTimersByTimeAsync(0);
-    expect(q.stats()).toMatchObject({ delivered: 2, state: "active" });
-    expect(q.stats().dropped.rejected).toBe(2);
+    expect(q.stats()).toMatchObject({ delivered: 7, state: "active" });
+    expect(q.stats().dropped.rejected).toBe(1);
     expect(q.stats().lastError?.message).toContain("400");
+    expect(lines.find((l) => l.includes("dropped"))).toMatch(/dropped 1 event the collector refused \(rejected\).*event_id bad/);
+    expectInvariant(q.stats());
+  });
+
+  it("drops a batch whole, without splitting it further, when a destination refuses everything (a wrong path)", async () => {
+    const sink = new ScriptSink();
+    sink.fallback = failure();
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 8, maxConcurrency: 1 }));
+    for (let i = 0; i < 8; i++) q.push(scan());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(q.stats().dropped.rejected).toBe(8);
+    expect(sink.calls.map((c) => c.batch.length)).toEqual([8, 4, 4]); // one split to look, no more
   });
 
   it("disables the sink on failure with disable: true", async () => {
@@ -195,7 +210,7 @@ describe("diagnostics", () => {
     const logger: Logger = { debug: log, info: log, warn: log, error: log };
     const sink = new ScriptSink();
     sink.fallback = retryable();
-    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 10, maxQueueSize: 100, maxRetries: 3 }), { logger, random: () => 1 - 1e-9 });
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 10, maxQueueBytes: 100 * 1024, maxRetries: 3 }), { logger, random: () => 1 - 1e-9, sizeOf: () => 1024 });
     for (let i = 0; i < 50_000; i++) {
       q.push(scan());
       if (i % 1000 === 0) await vi.advanceTimersByTimeAsync(500);
@@ -239,7 +254,9 @@ describe("events a sink could not serialize", () => {
     for (let i = 0; i < 3; i++) q.push(scan());
     expect(await q.flush(1000)).toBe(true);
     const stats = q.stats();
-    expect([stats.delivered, stats.dropped.malformed, stats.dropped.rejected]).toEqual([3, 5, 0]);
+    // The unencodable batch is split until the events at fault stand alone; here the halves go
+    // through, so only the success's own 2 are lost.
+    expect([stats.delivered, stats.dropped.malformed, stats.dropped.rejected]).toEqual([6, 2, 0]);
     expectInvariant(stats);
     await q.close(100);
   });

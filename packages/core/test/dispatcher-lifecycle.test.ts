@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
-import { LifecycleRelay, createDispatcher } from "../src/dispatcher.js";
+import { createDispatcher } from "../src/dispatcher.js";
 import type { IwEvent } from "../src/events.js";
 import { IwError } from "../src/errors.js";
 import { SummaryEventSchema } from "../src/schema/events.js";
@@ -16,20 +15,17 @@ const lifecycle = (sink: ScriptSink): { action: unknown; details: unknown }[] =>
     .filter((e): e is Extract<IwEvent, { log_type: "audit" }> => e.log_type === "audit" && e.category === "lifecycle")
     .map((e) => ({ action: e.action, details: e.details }));
 
-/** Two script sinks behind queues that report to one lifecycle relay (100 ms flush and backoff). */
+/** Two script sinks with lifecycle events on (100 ms flush and backoff). */
 function twoSinksWithRelay(fields?: Record<string, string>) {
-  const relay = new LifecycleRelay();
   const a = new ScriptSink("a");
   const b = new ScriptSink("b");
-  const options = { flushIntervalMs: 100, retryInitialMs: 100, retryMaxMs: 100 };
-  const qa = new DeliveryQueue(a, options, { onStateChange: relay.onStateChange, random: () => 1 });
-  const qb = new DeliveryQueue(b, options, { onStateChange: relay.onStateChange, random: () => 1 });
+  const queue = { flushIntervalMs: 100, retryInitialMs: 100, retryMaxMs: 100, authPauseMs: 100 };
   const d = createDispatcher(
     [
-      { sink: a, queue: qa, accepts: () => true },
-      { sink: b, queue: qb, accepts: () => true },
+      { sink: a, queue, accepts: () => true },
+      { sink: b, queue, accepts: () => true },
     ],
-    { lifecycle: relay, ...(fields ? { eventFields: fields } : {}) },
+    { lifecycleEvents: true, random: () => 1, exitFlushMs: 0, ...(fields ? { eventFields: fields } : {}) },
   );
   return { a, b, d };
 }
@@ -80,7 +76,7 @@ describe("lifecycle events", () => {
 
   it("emits nothing of the kind without a relay", async () => {
     const a = new ScriptSink("a");
-    const d = createDispatcher([{ sink: a, queue: new DeliveryQueue(a, { flushIntervalMs: 10 }), accepts: () => true }]);
+    const d = createDispatcher([{ sink: a, queue: { flushIntervalMs: 10 }, accepts: () => true }]);
     expect(await d.flush(1000)).toBe(true);
     expect(a.calls).toHaveLength(0);
     await d.close(1000);
@@ -94,8 +90,8 @@ describe("traffic summary", () => {
     const scansOnly = new ScriptSink("scans-only");
     const d = createDispatcher(
       [
-        { sink: all, queue: new DeliveryQueue(all, { flushIntervalMs: 10 }), accepts: () => true },
-        { sink: scansOnly, queue: new DeliveryQueue(scansOnly, { flushIntervalMs: 10 }), accepts: (e) => e.log_type === "scan" },
+        { sink: all, queue: { flushIntervalMs: 10 }, accepts: () => true },
+        { sink: scansOnly, queue: { flushIntervalMs: 10 }, accepts: (e) => e.log_type === "scan" },
       ],
       { summaryIntervalMs: 60_000, eventFields: { host: "h1" } },
     );

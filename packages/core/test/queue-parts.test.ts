@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { DIAGNOSTIC_INTERVAL_MS, QueueDiagnostics } from "../src/delivery/diagnostics.js";
 import { backoffDelay } from "../src/delivery/backoff.js";
 import { Lane } from "../src/delivery/lane.js";
+import { ByteBudget } from "../src/delivery/budget.js";
 import { estimateSize } from "../src/delivery/size-estimate.js";
 import { AUDIT_CATEGORY_NAMES } from "../src/audit-categories.js";
 import { AUDIT_CATEGORIES } from "../src/schema/events.js";
@@ -10,25 +11,41 @@ import fc from "fast-check";
 import { auditEvent, scanLog } from "../src/events.js";
 
 describe("Lane", () => {
-  it("is FIFO across wrap-around and growth, and refuses the newest item when full", () => {
-    const lane = new Lane<number>(100);
+  it("is FIFO across wrap-around and growth, and keeps the sum of its sizes", () => {
+    const lane = new Lane<number>();
     const out: number[] = [];
-    for (let i = 0; i < 70; i++) lane.push(i);
+    for (let i = 0; i < 70; i++) lane.push(i, i);
     for (let i = 0; i < 50; i++) out.push(lane.shift()!);
-    for (let i = 70; i < 150; i++) lane.push(i); // 20 + 80 = 100 items, wraps
-    expect(lane.push(999)).toBe(false);
+    for (let i = 70; i < 150; i++) lane.push(i, i); // 20 + 80 = 100 items, wraps and grows
     expect(lane.length).toBe(100);
+    expect(lane.bytes).toBe(Array.from({ length: 100 }, (_, i) => 50 + i).reduce((a, b) => a + b));
+    expect(lane.peekSize()).toBe(50);
     while (lane.length > 0) out.push(lane.shift()!);
     expect(out).toEqual(Array.from({ length: 150 }, (_, i) => i));
     expect(lane.shift()).toBeUndefined();
+    expect(lane.bytes).toBe(0);
   });
 
-  it("clear() returns how many items it dropped", () => {
-    const lane = new Lane<string>(3);
-    lane.push("a");
-    lane.push("b");
-    expect(lane.clear()).toBe(2);
+  it("clear() returns how many items and bytes it dropped", () => {
+    const lane = new Lane<string>();
+    lane.push("a", 10);
+    lane.push("b", 5);
+    expect(lane.clear()).toEqual({ count: 2, bytes: 15 });
     expect(lane.length).toBe(0);
+  });
+});
+
+describe("ByteBudget", () => {
+  it("keeps the audit reserve out of reach of scan logs, and refuses what does not fit", () => {
+    const budget = new ByteBudget(1000, 300);
+    expect(budget.admit(700, false)).toBe(true);
+    expect(budget.admit(1, false)).toBe(false); // scan logs stop at limit - reserve
+    expect(budget.admit(300, true)).toBe(true); // the reserve is there for audit events
+    expect(budget.admit(1, true)).toBe(false); // the whole budget is used
+    budget.release(700, false);
+    expect(budget.held).toBe(300);
+    expect(budget.admit(700, false)).toBe(true);
+    expect(budget.held).toBe(1000);
   });
 });
 

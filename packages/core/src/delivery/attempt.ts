@@ -1,6 +1,6 @@
 import { IwError } from "../errors.js";
 import type { IwEvent } from "../events.js";
-import type { SendResult, Sink } from "../sink.js";
+import type { FailureReason, SendResult, Sink } from "../sink.js";
 
 /** How one attempt ended: a sink result, or the sink broke its contract (threw, bad result). */
 export type AttemptOutcome = SendResult | { readonly status: "threw"; readonly error: Error };
@@ -37,7 +37,7 @@ export function startAttempt(
   const timer = setTimeout(() => {
     const error = new IwError("IW_SEND_TIMEOUT", `${sink.name}: no answer within ${timeoutMs} ms`);
     controller.abort(error);
-    finish({ status: "retryable", error });
+    finish({ status: "retryable", reason: "timeout", error });
   }, timeoutMs);
   timer.unref?.();
 
@@ -77,4 +77,33 @@ function checkResult(name: string, result: unknown): AttemptOutcome {
     return { ...r, error: new IwError("IW_PROTOCOL", `${name}: ${r.status} without an error`) };
   }
   return r;
+}
+
+const CODE_REASONS: Readonly<Record<string, FailureReason>> = {
+  IW_AUTH: "auth",
+  IW_TLS: "tls",
+  IW_SEND_TIMEOUT: "timeout",
+  IW_NETWORK: "network",
+  IW_SEND_ABORTED: "network",
+  IW_SERIALIZE: "serialize",
+  IW_CLOSED: "closed",
+};
+
+/**
+ * The reason of a failed outcome: the sink's own, or, for a sink written before reasons
+ * existed, one read from the error's code or HTTP status.
+ */
+export function reasonOf(outcome: Exclude<AttemptOutcome, { status: "success" }>): FailureReason {
+  if (outcome.status === "threw") return "rejected";
+  if (outcome.reason !== undefined) return outcome.reason;
+  if (outcome.status === "too_large") return "too_large";
+  const error = outcome.error as { code?: unknown; status?: unknown };
+  const byCode = typeof error.code === "string" ? CODE_REASONS[error.code] : undefined;
+  if (byCode !== undefined) return byCode;
+  if (typeof error.status === "number") {
+    if (error.status === 408 || error.status === 429) return "throttled";
+    if (error.status >= 500) return "server";
+    if (error.status === 410) return "gone";
+  }
+  return outcome.status === "failure" ? "rejected" : "network";
 }

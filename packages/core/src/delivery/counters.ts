@@ -56,7 +56,7 @@ export class QueueCounters {
   }
 
   /** A frozen copy for callers. */
-  snapshot(sink: string, queued: number): SinkStats {
+  snapshot(sink: string, queued: number, heldBytes: number, budgetBytes: number): SinkStats {
     const dropped = { total: this.#droppedTotal } as Record<DropReason, number> & { total: number };
     for (const reason of DROP_REASONS) dropped[reason] = this.#dropped[reason];
     return {
@@ -67,6 +67,8 @@ export class QueueCounters {
       retried: this.retried,
       queued,
       inFlight: this.inFlight,
+      heldBytes,
+      budgetBytes,
       state: this.state,
       lastError: this.lastError,
       lastSuccessAt: this.lastSuccessAt,

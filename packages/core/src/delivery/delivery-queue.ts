@@ -1,45 +1,36 @@
-import { startAttempt } from "./attempt.js";
-import type { Attempt, AttemptOutcome } from "./attempt.js";
-import { backoffDelay } from "./backoff.js";
 import { timerDelay, withDeadline } from "../deadline.js";
 import { IwError } from "../errors.js";
 import type { IwEvent } from "../events.js";
-import { Lane } from "./lane.js";
-import { QueueCounters } from "./counters.js";
-import type { QueueState } from "./counters.js";
-import { QueueDiagnostics } from "./diagnostics.js";
-import { resolveOptions } from "./resolve-options.js";
-import type { QueueDeps, QueueOptions } from "./queue-options.js";
-import { estimateSize } from "./size-estimate.js";
-import type { Sink } from "../sink.js";
+import type { Prepared, Sink } from "../sink.js";
 import type { DropReason, SinkStats } from "../stats.js";
 import { uuidv7 } from "../uuidv7.js";
+import { reasonOf, startAttempt } from "./attempt.js";
+import type { AttemptOutcome } from "./attempt.js";
+import { backoffDelay } from "./backoff.js";
+import type { Batch } from "./batch.js";
+import { batchBytes, keepOnly, splitBatch } from "./batch.js";
+import { Batcher } from "./batcher.js";
+import { Circuit } from "./circuit.js";
+import { QueueCounters } from "./counters.js";
+import { decide } from "./decide.js";
+import { QueueDiagnostics } from "./diagnostics.js";
+import type { QueueDeps, QueueOptions } from "./queue-options.js";
+import { resolveOptions } from "./resolve-options.js";
+import { estimateSize } from "./size-estimate.js";
+import { describeDrop, ReadyList } from "./ready-list.js";
 
 /** Deadline of `flush()` / `close()` when none is given. @default 5000 */
 export const DEFAULT_FLUSH_TIMEOUT_MS = 5000;
 
-interface Batch {
-  readonly id: string;
-  readonly events: readonly IwEvent[];
-  /** Attempts made so far. */
-  attempt: number;
-  /** Has failed retryably at least once and not settled yet (keeps the circuit paused). */
-  retrying: boolean;
-  settled: boolean;
-  running?: Attempt | undefined;
-  /** What `sink.prepare` built, reused by every attempt. */
-  prepared?: { readonly payload: unknown } | undefined;
-  retryTimer?: ReturnType<typeof setTimeout> | undefined;
-}
-
 /**
- * One sink's delivery policy: two bounded lanes (audit events apart, so scan floods never
- * evict them), batching on count/bytes/age, at most `maxConcurrency` batches in flight, a
- * deadline per attempt, capped full-jitter backoff that pauses the sink, 413 splitting, drop
- * accounting and flush/close. `push` is synchronous, O(1) and never throws; all work (redaction,
- * size estimation, serialization by the sink) happens when a batch is assembled.
+ * One sink's delivery: events wait in the {@link Batcher} (two lanes under one byte budget),
+ * leave in batches on count, bytes or age, at most `maxConcurrency` at a time, each attempt
+ * under a deadline. A failed batch goes back to the {@link ReadyList} and {@link decide} says
+ * whether the destination is sick (the {@link Circuit} pauses the sink) or refuses this payload
+ * (split it, drop what it keeps refusing). `push` is synchronous, O(1) and never throws.
  *
- * Invariant at every moment: `emitted == delivered + dropped.total + queued + inFlight`.
+ * Invariant at every moment: `emitted == delivered + dropped.total + queued + inFlight`, and the
+ * bytes held (queued, waiting for a retry, in flight) never exceed `maxQueueBytes`.
  */
 export class DeliveryQueue {
   /** The sink's name. */
@@ -47,23 +38,23 @@ export class DeliveryQueue {
   readonly #sink: Sink;
   readonly #opts: QueueOptions;
   readonly #deps: QueueDeps;
-  readonly #scan: Lane<IwEvent>;
-  readonly #audit: Lane<IwEvent>;
+  readonly #batcher: Batcher;
   readonly #counters = new QueueCounters();
   readonly #diag: QueueDiagnostics;
-  /** Batches ready to (re)send before any new one: due retries and 413 halves. */
-  readonly #ready: Batch[] = [];
+  readonly #circuit: Circuit;
+  /** Batches kept for (another) attempt, in emission order: retries, split halves. */
+  readonly #ready = new ReadyList();
   readonly #sending = new Set<Batch>();
-  readonly #backingOff = new Set<Batch>();
-  #retrying = 0;
   #ageTimer: ReturnType<typeof setTimeout> | undefined;
+  #wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  #wakeAt = Number.POSITIVE_INFINITY;
   /** The oldest queued event is older than `flushIntervalMs`: send partial batches. */
   #due = false;
+  /** One pump that ignores the pause and the one-probe rule (`flush()` / `close()`). */
+  #hurry = false;
   #pumpScheduled = false;
   #flushing = 0;
   #closed = false;
-  /** The current outage has seen its credentials refused (`IW_AUTH`); reset on recovery. */
-  #authRefused = false;
   #flushPromise: Promise<boolean> | undefined;
   #closePromise: Promise<boolean> | undefined;
   readonly #idleWaiters = new Set<(drained: boolean) => void>();
@@ -74,21 +65,26 @@ export class DeliveryQueue {
     this.name = sink.name;
     this.#opts = resolveOptions(sink.name, options);
     this.#deps = deps;
-    this.#scan = new Lane(this.#opts.maxQueueSize);
-    this.#audit = new Lane(this.#opts.maxAuditQueueSize);
+    this.#batcher = new Batcher(this.#opts.maxQueueBytes, this.#opts.auditReserveBytes);
     this.#diag = new QueueDiagnostics(sink.name, deps.logger);
+    this.#circuit = new Circuit(sink.name, this.#opts, this.#counters, this.#diag, deps.random ?? Math.random, deps.onStateChange);
   }
 
-  /** Queues one event. Synchronous, O(1), no I/O, never throws; a full lane drops `event`. */
-  push(event: IwEvent): void {
+  /**
+   * Queues one event of `size` estimated bytes (estimated here when not given). Synchronous,
+   * O(1), no I/O, never throws; an event the budget has no room for is dropped `queue_full`.
+   */
+  push(event: IwEvent, size?: number): void {
     const c = this.#counters;
     c.emitted++;
     try {
       if (this.#closed) return this.#dropped("closed", 1);
       if (c.state === "disabled") return this.#dropped("disabled", 1);
-      const lane = event.log_type === "audit" ? this.#audit : this.#scan;
-      if (!lane.push(event)) return this.#dropped("queue_full", 1);
-      if (this.#scan.length + this.#audit.length >= this.#opts.maxBatchSize) this.#schedulePump();
+      const audit = event.log_type === "audit";
+      const bytes = size ?? (this.#deps.sizeOf ?? estimateSize)(event);
+      if (!this.#batcher.push(event, bytes, audit)) return this.#dropped("queue_full", 1, undefined, audit ? "audit" : "scan");
+      const b = this.#batcher;
+      if (b.length >= this.#opts.maxBatchSize || b.bytes >= this.#opts.maxBatchBytes) this.#schedulePump();
       else if (this.#ageTimer === undefined) this.#armAgeTimer();
     } catch {
       this.#dropped("malformed", 1); // e.g. `event` is null: counted, never thrown at the host
@@ -103,14 +99,20 @@ export class DeliveryQueue {
 
   /** A consistent snapshot of this sink's counters. */
   stats(): SinkStats {
-    return this.#counters.snapshot(this.name, this.#scan.length + this.#audit.length);
+    return this.#counters.snapshot(this.name, this.#batcher.length, this.#batcher.budget.held, this.#opts.maxQueueBytes);
+  }
+
+  /** Events held (queued, waiting for a retry or in flight). */
+  get pending(): number {
+    return this.#batcher.length + this.#counters.inFlight;
   }
 
   /**
-   * Sends everything queued now (partial batches included) and resolves to whether the queue
-   * became empty within `timeoutMs`. Never rejects; concurrent calls share one promise. While
-   * it is pending, its deadline timer keeps the process alive (at most `timeoutMs`), so that
-   * a host awaiting it at shutdown really gets the retries it is waiting for.
+   * Sends everything held now at once (partial batches, and batches waiting for a retry,
+   * whatever their backoff; a server's `Retry-After` still holds) and resolves to whether the
+   * queue became empty within `timeoutMs`. Never rejects; concurrent calls share one promise.
+   * While it is pending, its deadline timer keeps the process alive (at most `timeoutMs`), so
+   * that a host awaiting it at shutdown really gets the retries it is waiting for.
    */
   flush(timeoutMs: number = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
     this.#flushPromise ??= this.#waitIdle(timeoutMs).finally(() => (this.#flushPromise = undefined));
@@ -152,6 +154,9 @@ export class DeliveryQueue {
   #waitIdle(timeoutMs: number): Promise<boolean> {
     if (this.#isIdle()) return Promise.resolve(true);
     this.#flushing++;
+    this.#ready.dueNow();
+    this.#circuit.hurry();
+    this.#hurry = true;
     this.#schedulePump();
     return new Promise<boolean>((resolve) => {
       const done = (drained: boolean): void => {
@@ -169,7 +174,7 @@ export class DeliveryQueue {
   }
 
   #isIdle(): boolean {
-    return this.#scan.length + this.#audit.length === 0 && this.#counters.inFlight === 0;
+    return this.#batcher.length === 0 && this.#counters.inFlight === 0;
   }
 
   #checkIdle(): void {
@@ -191,106 +196,113 @@ export class DeliveryQueue {
     this.#ageTimer.unref?.();
   }
 
-  /** Starts as many batches as the concurrency limit, the circuit and the batching rules allow. */
+  /** Pumps again at `at` (ms epoch), unless an earlier wake-up is already set. */
+  #wake(at: number): void {
+    if (this.#wakeTimer !== undefined && this.#wakeAt <= at) return;
+    if (this.#wakeTimer !== undefined) clearTimeout(this.#wakeTimer);
+    this.#wakeAt = at;
+    this.#wakeTimer = setTimeout(() => {
+      this.#wakeTimer = undefined;
+      this.#wakeAt = Number.POSITIVE_INFINITY;
+      this.#pump();
+    }, timerDelay(at - Date.now()));
+    this.#wakeTimer.unref?.();
+  }
+
+  /** Starts as many attempts as the circuit, the concurrency limit and the batching rules allow. */
   #pump(): void {
     this.#pumpScheduled = false;
-    const c = this.#counters;
-    while (this.#sending.size < this.#opts.maxConcurrency) {
-      let batch = this.#ready.shift();
-      if (batch === undefined) {
-        // New batches only when the collector is not known to be sick (circuit closed).
-        if (c.state === "disabled" || (c.state === "backoff" && this.#retrying > 0)) break;
-        const queued = this.#scan.length + this.#audit.length;
-        if (queued === 0) break;
-        if (queued < this.#opts.maxBatchSize && !this.#due && this.#flushing === 0) break;
-        batch = this.#assemble();
-        if (batch === undefined) continue;
+    if (this.#counters.state === "disabled") return this.#checkIdle();
+    const now = Date.now();
+    const hurry = this.#hurry;
+    this.#hurry = false;
+    if (!hurry && now < this.#circuit.resumeAt) {
+      this.#wake(this.#circuit.resumeAt);
+    } else if (!hurry && this.#circuit.open) {
+      // Half-open: one probe at a time, the batch that failed least (a fresh one if any), so one
+      // batch the collector refuses cannot stand between the sink and its recovery.
+      if (this.#sending.size === 0) {
+        const probe = this.#ready.takeProbe(now, this.#batcher.length > 0) ?? this.#assemble(true);
+        if (probe !== undefined) this.#send(probe);
       }
-      this.#send(batch);
+    } else {
+      while (this.#sending.size < this.#opts.maxConcurrency) {
+        const batch = this.#ready.takeDue(now) ?? this.#assemble(false);
+        if (batch === undefined) break;
+        this.#send(batch);
+      }
     }
-    const queued = this.#scan.length + this.#audit.length;
-    if (queued === 0) this.#due = false;
+    const next = this.#ready.nextDueAt(now);
+    if (next !== undefined) this.#wake(next);
+    if (this.#batcher.length === 0) this.#due = false;
     else if (!this.#due && this.#ageTimer === undefined && !this.#closed) this.#armAgeTimer();
     this.#checkIdle();
   }
 
-  /** Takes events off the lanes (audit first) up to the count and byte limits. */
-  #assemble(): Batch | undefined {
+  /** A new batch from the lanes: when full, due by age, flushing, or `force`d (a probe). */
+  #assemble(force: boolean): Batch | undefined {
+    const b = this.#batcher;
+    if (b.length === 0) return undefined;
     const { maxBatchSize, maxBatchBytes } = this.#opts;
-    const sizeOf = this.#deps.sizeOf ?? estimateSize;
-    const transform = this.#deps.transform;
-    const events: IwEvent[] = [];
-    let bytes = 0;
-    while (events.length < maxBatchSize) {
-      const lane = this.#audit.length > 0 ? this.#audit : this.#scan.length > 0 ? this.#scan : undefined;
-      if (lane === undefined) break;
-      const raw = lane.peek()!;
-      let size: number;
-      try {
-        size = sizeOf(raw);
-      } catch {
-        size = 0;
-      }
-      if (events.length > 0 && bytes + size > maxBatchBytes) break;
-      lane.shift();
-      let event: IwEvent;
-      try {
-        event = transform ? transform(raw) : raw;
-      } catch (err) {
-        this.#dropped("malformed", 1, err);
-        continue;
-      }
-      events.push(event);
-      this.#counters.inFlight++;
-      bytes += size;
-    }
-    if (events.length === 0) return undefined;
-    return { id: uuidv7(), events, attempt: 0, retrying: false, settled: false };
+    if (!force && b.length < maxBatchSize && b.bytes < maxBatchBytes && !this.#due && this.#flushing === 0) return undefined;
+    const batch = b.assemble(uuidv7(), maxBatchSize, maxBatchBytes, this.#deps.transform, (err) => this.#dropped("malformed", 1, err));
+    if (batch !== undefined) this.#counters.inFlight += batch.events.length;
+    return batch;
   }
 
   #send(batch: Batch): void {
     batch.attempt++;
     this.#sending.add(batch);
     if (this.#sink.prepare !== undefined && batch.prepared === undefined) {
-      // Interim: prepare once per batch, then attempt (the v2 engine replaces this).
-      const sink = this.#sink as Required<Pick<Sink, "prepare">>;
-      let pending: Promise<unknown>;
-      try {
-        pending = Promise.resolve(sink.prepare(batch.events, { batchId: batch.id }));
-      } catch (err) {
-        pending = Promise.reject(err instanceof Error ? err : new Error(String(err)));
-      }
-      pending.then(
-        (p) => {
-          const prepared = p as { payload: unknown; events?: readonly IwEvent[] };
-          if (prepared.events !== undefined && prepared.events.length < batch.events.length) {
-            const left = batch.events.length - prepared.events.length;
-            (batch as { events: readonly IwEvent[] }).events = prepared.events;
-            this.#counters.inFlight -= left;
-            this.#dropped("malformed", left);
-          }
-          batch.prepared = { payload: prepared.payload };
-          if (batch.events.length === 0) {
-            this.#sending.delete(batch);
-            this.#release(batch);
-            this.#schedulePump();
-            return;
-          }
-          this.#attempt(batch);
-        },
-        (err: unknown) => {
-          this.#sending.delete(batch);
-          this.#drop(batch, "malformed", err);
-          this.#schedulePump();
-        },
-      );
-      return;
+      void this.#prepare(batch).then((ready) => {
+        if (ready) this.#attempt(batch);
+      });
+    } else {
+      this.#attempt(batch);
     }
-    this.#attempt(batch);
+  }
+
+  /** Builds the batch's payload once (under the attempt deadline); false when it is not to be sent. */
+  async #prepare(batch: Batch): Promise<boolean> {
+    const sink = this.#sink as Sink & Required<Pick<Sink, "prepare">>;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let outcome: Prepared<unknown> | AttemptOutcome;
+    try {
+      const late = new Promise<AttemptOutcome>((resolve) => {
+        timer = setTimeout(() => resolve({ status: "retryable", reason: "timeout", error: new IwError("IW_SEND_TIMEOUT", `${this.name}: preparing the batch took longer than ${this.#opts.attemptTimeoutMs} ms`) }), this.#opts.attemptTimeoutMs);
+        timer.unref?.();
+      });
+      outcome = await Promise.race([Promise.resolve().then(() => sink.prepare(batch.events, { batchId: batch.id })), late]);
+    } catch (err) {
+      outcome = { status: "failure", reason: "serialize", error: new IwError("IW_SERIALIZE", `${this.name}: cannot encode the batch: ${err instanceof Error ? err.message : String(err)}`, { cause: err }) };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!this.#sending.has(batch)) return false; // abandoned (close, disable) meanwhile
+    if ("status" in outcome) {
+      this.#sending.delete(batch);
+      this.#settle(batch, outcome);
+      this.#schedulePump();
+      return false;
+    }
+    const prepared = outcome;
+    if (prepared.events !== undefined && prepared.events.length < batch.events.length) {
+      const left = keepOnly(batch, prepared.events);
+      this.#batcher.budget.release(left.audit, true);
+      this.#batcher.budget.release(left.scan, false);
+      this.#counters.inFlight -= left.count;
+      this.#dropped("malformed", left.count);
+    }
+    batch.prepared = { payload: prepared.payload };
+    if (batch.events.length > 0) return true;
+    this.#sending.delete(batch);
+    this.#schedulePump();
+    return false;
   }
 
   #attempt(batch: Batch): void {
-    batch.running = startAttempt(this.#sink, batch.events, { attempt: batch.attempt, batchId: batch.id, payload: batch.prepared?.payload }, this.#opts.attemptTimeoutMs, (outcome) => {
+    const ctx = { attempt: batch.attempt, batchId: batch.id, payload: batch.prepared?.payload };
+    batch.running = startAttempt(this.#sink, batch.events, ctx, this.#opts.attemptTimeoutMs, (outcome) => {
       batch.running = undefined;
       this.#sending.delete(batch);
       this.#settle(batch, outcome);
@@ -299,109 +311,98 @@ export class DeliveryQueue {
   }
 
   #settle(batch: Batch, outcome: AttemptOutcome): void {
-    if (batch.settled) return;
     const c = this.#counters;
     const n = batch.events.length;
     if (outcome.status === "success") {
-      this.#finish(batch);
       // A sink may leave out events it could not serialize and still deliver the rest.
       const malformed = Math.min(n, Math.max(0, Math.trunc(outcome.malformed ?? 0)));
+      this.#finish(batch);
       c.delivered += n - malformed;
       if (malformed > 0) this.#dropped("malformed", malformed);
       c.lastSuccessAt = new Date().toISOString();
-      if (c.state === "backoff") this.#setState("active");
+      this.#circuit.succeeded();
       return;
     }
     c.recordError(outcome.error);
     if (c.state === "disabled") return this.#drop(batch, "disabled", outcome.error);
-    switch (outcome.status) {
-      case "retryable":
-        return this.#retry(batch, outcome.error, outcome.retryAfterMs);
-      case "too_large":
-        return this.#split(batch, outcome.error);
-      case "failure":
-        this.#drop(batch, (outcome.error as { code?: unknown }).code === "IW_SERIALIZE" ? "malformed" : "rejected", outcome.error);
-        if (outcome.disable === true) this.#disable(outcome.error);
-        return;
-      case "threw":
-        return this.#drop(batch, "malformed", outcome.error);
+    const reason = reasonOf(outcome);
+    const evidence = this.#circuit.evidence(batch.mark);
+    this.#circuit.failed();
+    const disable = outcome.status === "failure" && outcome.disable === true;
+    const decision = decide(batch, outcome.status, reason, disable, evidence, this.#opts);
+    switch (decision.kind) {
+      case "retry":
+        return this.#retry(batch, outcome, decision.sinkWide);
+      case "split":
+        return this.#split(batch, outcome.error, reason);
+      case "drop":
+        return this.#drop(batch, decision.reason, outcome.error);
+      case "disable":
+        this.#drop(batch, "rejected", outcome.error);
+        return this.#disable(outcome.error);
     }
   }
 
-  #retry(batch: Batch, error: Error, retryAfterMs: number | undefined): void {
-    if (batch.attempt - 1 >= this.#opts.maxRetries) return this.#drop(batch, "retries_exhausted", error);
-    const delay = backoffDelay({
-      attempt: batch.attempt,
-      initialMs: this.#opts.retryInitialMs,
-      maxMs: this.#opts.retryMaxMs,
-      random: (this.#deps.random ?? Math.random)(),
-      retryAfterMs,
-    });
+  #retry(batch: Batch, outcome: Exclude<AttemptOutcome, { status: "success" }>, sinkWide: boolean): void {
+    const error = outcome.error;
+    batch.failures++;
     this.#counters.retried++;
-    if (!batch.retrying) {
-      batch.retrying = true;
-      this.#retrying++;
+    if (sinkWide) {
+      const retryAfterMs = outcome.status === "retryable" ? outcome.retryAfterMs : undefined;
+      const delay = this.#circuit.backOff(reasonOf(outcome), error, retryAfterMs);
+      this.#diag.report("retry", "warn", () => [
+        `delivery failed, retrying in ${delay} ms: ${error.message}`,
+        { attempt: batch.attempt, events: batch.events.length, code: (error as { code?: unknown }).code, queued: this.#batcher.length, dropped: this.#counters.droppedTotal },
+      ]);
+    } else {
+      batch.refusals++;
+      const delay = backoffDelay({ attempt: batch.refusals, initialMs: this.#opts.retryInitialMs, maxMs: this.#opts.retryMaxMs, random: (this.#deps.random ?? Math.random)() });
+      batch.dueAt = Date.now() + delay;
+      this.#diag.always("warn", `the collector refused event ${batch.events[0]?.event_id ?? "?"} while other events got through (${batch.refusals} of ${this.#opts.maxRefusals} tries): ${error.message}`);
     }
-    this.#setState("backoff", error);
-    this.#diag.report("retry", "warn", () => [
-      `delivery failed, retrying in ${delay} ms: ${error.message}`,
-      {
-        attempt: batch.attempt,
-        events: batch.events.length,
-        code: (error as { code?: unknown }).code,
-        queued: this.#scan.length + this.#audit.length,
-        dropped: this.#counters.droppedTotal,
-      },
-    ]);
-    this.#backingOff.add(batch);
-    batch.retryTimer = setTimeout(() => {
-      batch.retryTimer = undefined;
-      this.#backingOff.delete(batch);
-      this.#ready.unshift(batch);
-      this.#pump();
-    }, delay);
-    batch.retryTimer.unref?.();
+    batch.mark = this.#circuit.mark();
+    this.#ready.insert(batch);
   }
 
-  /** A 413: send each half as its own batch (new ids); a lone event is dropped. */
-  #split(batch: Batch, error: Error): void {
+  /** Narrows a batch down: each half is prepared and sent on its own (new ids). */
+  #split(batch: Batch, error: Error, reason: string): void {
+    const halves = splitBatch(batch, [uuidv7(), uuidv7()], this.#circuit.mark());
+    for (const half of halves) this.#ready.insert(half);
     const n = batch.events.length;
-    if (n <= 1) return this.#drop(batch, "too_large", error);
-    this.#release(batch);
-    const mid = Math.ceil(n / 2);
-    const halves = [batch.events.slice(0, mid), batch.events.slice(mid)].map(
-      (events): Batch => ({ id: uuidv7(), events, attempt: 0, retrying: false, settled: false }),
-    );
-    this.#ready.unshift(...halves);
-    this.#diag.report("split", "info", () => [`collector refused a batch of ${n} events as too large; splitting it`]);
-  }
-
-  /** Marks a batch as done without changing counts (its events move elsewhere). */
-  #release(batch: Batch): void {
-    batch.settled = true;
-    if (batch.retrying) {
-      batch.retrying = false;
-      this.#retrying--;
-    }
+    const why = reason === "too_large" ? "as too large" : reason === "serialize" ? "as unencodable" : `(${error.message})`;
+    this.#diag.report(`split:${reason}`, "info", () => [`a batch of ${n} events was refused ${why}; splitting it to find the events at fault`]);
   }
 
   /** The batch left flight: delivered or dropped. */
   #finish(batch: Batch): void {
-    this.#release(batch);
+    const bytes = batchBytes(batch);
+    this.#batcher.budget.release(bytes.audit, true);
+    this.#batcher.budget.release(bytes.scan, false);
     this.#counters.inFlight -= batch.events.length;
   }
 
   #drop(batch: Batch, reason: DropReason, error?: unknown): void {
     this.#finish(batch);
+    if (reason === "rejected" || reason === "too_large") {
+      // Name what was lost: collectors de-duplicate and operators search by event_id.
+      this.#counters.drop(reason, batch.events.length);
+      const line = describeDrop(batch.events, reason, error);
+      if (batch.events.length === 1) this.#diag.always("warn", line.message, line.fields);
+      else this.#diag.report(`drop:${reason}`, "warn", () => [line.message, line.fields]);
+      return;
+    }
     this.#dropped(reason, batch.events.length, error);
   }
 
-  #dropped(reason: DropReason, n: number, error?: unknown): void {
+  #dropped(reason: DropReason, n: number, error?: unknown, lane?: "audit" | "scan"): void {
     this.#counters.drop(reason, n);
-    const suppressed = this.#diag.gate(reason); // a full lane drops on the emit path: no allocation
+    const key = lane === undefined ? reason : `${reason}:${lane}`;
+    const suppressed = this.#diag.gate(key); // a full budget drops on the emit path: no allocation
     if (suppressed === undefined) return;
-    this.#diag.always(reason === "closed" ? "info" : "warn", `dropped ${n} event${n === 1 ? "" : "s"} (${reason})${error instanceof Error ? `: ${error.message}` : ""}`, {
+    const what = lane === undefined ? `event${n === 1 ? "" : "s"}` : `${lane} event${n === 1 ? "" : "s"}`;
+    this.#diag.always(reason === "closed" ? "info" : "warn", `dropped ${n} ${what} (${reason})${error instanceof Error ? `: ${error.message}` : ""}`, {
       reason,
+      ...(lane === undefined ? {} : { lane }),
       droppedForReason: this.#counters.droppedFor(reason),
       ...(suppressed > 0 ? { suppressed } : {}),
     });
@@ -409,26 +410,27 @@ export class DeliveryQueue {
 
   #disable(error: Error): void {
     if (this.#counters.state === "disabled") return;
-    this.#setState("disabled", error);
+    this.#circuit.setState("disabled", error);
     this.#counters.recordError(error);
     this.#diag.always("error", `sink disabled, every further event is dropped: ${error.message}`);
     this.#abandon("disabled", undefined, false);
   }
 
   /**
-   * Drops everything queued, waiting or backing off; with `abort` set, also in-flight requests.
+   * Drops everything queued or waiting for a retry; with `abort` set, also in-flight requests.
    * Returns how many events were dropped.
    */
   #abandon(reason: DropReason, abortReason?: Error, abort = true): number {
-    let n = this.#scan.clear() + this.#audit.clear();
+    let n = this.#batcher.clear();
     if (n > 0) this.#counters.drop(reason, n);
     if (this.#ageTimer !== undefined) clearTimeout(this.#ageTimer);
+    if (this.#wakeTimer !== undefined) clearTimeout(this.#wakeTimer);
     this.#ageTimer = undefined;
-    const batches = [...this.#ready.splice(0), ...this.#backingOff];
-    this.#backingOff.clear();
+    this.#wakeTimer = undefined;
+    this.#wakeAt = Number.POSITIVE_INFINITY;
+    const batches = this.#ready.takeAll();
     if (abort) batches.push(...this.#sending);
     for (const batch of batches) {
-      if (batch.retryTimer !== undefined) clearTimeout(batch.retryTimer);
       batch.running?.abort(abortReason ?? new IwError("IW_SEND_ABORTED", `${this.name}: ${reason}`));
       this.#sending.delete(batch);
       n += batch.events.length;
@@ -439,23 +441,5 @@ export class DeliveryQueue {
     if (abort) for (const done of [...this.#idleWaiters]) done(n === 0);
     else this.#checkIdle();
     return n;
-  }
-
-  #setState(to: QueueState, error?: Error): void {
-    const from = this.#counters.state;
-    // Within one outage, the first refusal of the credentials is news of its own (the lifecycle
-    // relay turns it into `sink_disabled`, retrying), even though the state stays `backoff`.
-    const authRefused = to === "backoff" && (error as { code?: unknown } | undefined)?.code === "IW_AUTH";
-    const authNews = authRefused && !this.#authRefused;
-    this.#authRefused = to === "backoff" ? this.#authRefused || authRefused : false;
-    if (from === to && !authNews) return;
-    this.#counters.state = to;
-    if (to === "backoff" && from !== to) this.#diag.report("state:backoff", "warn", () => ["collector failing: pausing and backing off", { from }]);
-    if (to === "active") this.#diag.report("state:active", "info", () => ["collector answering again: delivery resumed", { from }]);
-    try {
-      this.#deps.onStateChange?.({ sink: this.name, from, to, ...(error ? { error } : {}) });
-    } catch {
-      // A listener's bug must not break delivery.
-    }
   }
 }

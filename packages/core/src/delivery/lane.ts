@@ -1,35 +1,33 @@
 /**
- * A bounded FIFO ring buffer: O(1) `push` and `shift`, no allocation after construction
- * beyond the backing array growing up to `capacity` (it starts small so that an idle sink with
- * a large capacity costs almost nothing).
- *
- * When full, `push` refuses the NEWEST item (returns false): the caller counts the drop. Older
- * items are never evicted, so what is already queued keeps its place.
+ * A FIFO ring buffer of items with their sizes: O(1) `push` and `shift`, no allocation after
+ * construction beyond the backing arrays growing (they start small, so an idle sink costs
+ * almost nothing). Bounds are the byte budget's business, not the lane's.
  */
 export class Lane<T> {
-  readonly capacity: number;
-  #items: (T | undefined)[];
+  #items: (T | undefined)[] = new Array<T | undefined>(64);
+  #sizes: number[] = new Array<number>(64).fill(0);
   #head = 0;
   #length = 0;
-
-  /** @param capacity maximum number of items (at least 1). */
-  constructor(capacity: number) {
-    this.capacity = Math.max(1, Math.floor(capacity));
-    this.#items = new Array<T | undefined>(Math.min(this.capacity, 64));
-  }
+  #bytes = 0;
 
   /** Items currently held. */
   get length(): number {
     return this.#length;
   }
 
-  /** Appends `item`; false (and nothing stored) when the lane is full. */
-  push(item: T): boolean {
-    if (this.#length >= this.capacity) return false;
+  /** Sum of the sizes of the items held. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Appends `item` of `size` bytes. */
+  push(item: T, size: number): void {
     if (this.#length === this.#items.length) this.#grow();
-    this.#items[(this.#head + this.#length) % this.#items.length] = item;
+    const i = (this.#head + this.#length) % this.#items.length;
+    this.#items[i] = item;
+    this.#sizes[i] = size;
     this.#length++;
-    return true;
+    this.#bytes += size;
   }
 
   /** The oldest item without removing it. */
@@ -37,31 +35,45 @@ export class Lane<T> {
     return this.#length === 0 ? undefined : this.#items[this.#head];
   }
 
+  /** The size of the oldest item (0 when empty). */
+  peekSize(): number {
+    return this.#length === 0 ? 0 : this.#sizes[this.#head]!;
+  }
+
   /** Removes and returns the oldest item. */
   shift(): T | undefined {
     if (this.#length === 0) return undefined;
     const item = this.#items[this.#head];
     this.#items[this.#head] = undefined; // let the event be collected once sent
+    this.#bytes -= this.#sizes[this.#head]!;
     this.#head = (this.#head + 1) % this.#items.length;
     this.#length--;
     return item;
   }
 
-  /** Empties the lane and returns how many items it held. */
-  clear(): number {
-    const n = this.#length;
-    this.#items = new Array<T | undefined>(Math.min(this.capacity, 64));
+  /** Empties the lane; returns how many items and bytes it held. */
+  clear(): { readonly count: number; readonly bytes: number } {
+    const held = { count: this.#length, bytes: this.#bytes };
+    this.#items = new Array<T | undefined>(64);
+    this.#sizes = new Array<number>(64).fill(0);
     this.#head = 0;
     this.#length = 0;
-    return n;
+    this.#bytes = 0;
+    return held;
   }
 
   #grow(): void {
     // Doubling keeps push amortised O(1); the copy unrolls the ring so head returns to 0.
-    const size = Math.min(this.capacity, this.#items.length * 2);
-    const next = new Array<T | undefined>(size);
-    for (let i = 0; i < this.#length; i++) next[i] = this.#items[(this.#head + i) % this.#items.length];
-    this.#items = next;
+    const size = this.#items.length * 2;
+    const items = new Array<T | undefined>(size);
+    const sizes = new Array<number>(size).fill(0);
+    for (let i = 0; i < this.#length; i++) {
+      const j = (this.#head + i) % this.#items.length;
+      items[i] = this.#items[j];
+      sizes[i] = this.#sizes[j]!;
+    }
+    this.#items = items;
+    this.#sizes = sizes;
     this.#head = 0;
   }
 }

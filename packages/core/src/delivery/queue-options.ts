@@ -9,10 +9,17 @@ export interface QueueOptions {
   readonly maxBatchBytes: number;
   /** Age of a batch's first event before the batch is sent anyway. @default 1000 — `IW_<PREFIX>_FLUSH_MS` */
   readonly flushIntervalMs: number;
-  /** Scan-log lane capacity (events). @default 10_000 — `IW_<PREFIX>_QUEUE_SIZE` */
-  readonly maxQueueSize: number;
-  /** Audit lane capacity (events); scan logs can never evict these. @default 10_000 — `IW_<PREFIX>_AUDIT_QUEUE_SIZE` */
-  readonly maxAuditQueueSize: number;
+  /**
+   * The one bound on what the sink holds: events queued, waiting for a retry and in flight, in
+   * estimated serialized bytes. A new event that does not fit is dropped (`queue_full`).
+   * @default 33_554_432 (32 MiB) — `IW_<PREFIX>_MAX_QUEUE_BYTES`
+   */
+  readonly maxQueueBytes: number;
+  /**
+   * The share of `maxQueueBytes` only audit events may use, so a flood of scan logs never
+   * crowds them out. @default 8_388_608 (8 MiB) — `IW_<PREFIX>_AUDIT_RESERVE_BYTES`
+   */
+  readonly auditReserveBytes: number;
   /** Batches being sent at once. @default 2 — `IW_<PREFIX>_CONCURRENCY` */
   readonly maxConcurrency: number;
   /** Deadline of one attempt; the request is aborted after it. @default 10_000 — `IW_<PREFIX>_TIMEOUT_MS` */
@@ -23,13 +30,20 @@ export interface QueueOptions {
   readonly retryMaxMs: number;
   /** Retries of one batch before it is dropped; `Infinity` retries until close. @default Infinity — `IW_<PREFIX>_MAX_RETRIES` */
   readonly maxRetries: number;
+  /**
+   * Tries left to an event the collector keeps refusing while other events get through (found
+   * by splitting its batch), before it is dropped `rejected` and named in the log.
+   * @default 3 — `IW_<PREFIX>_MAX_REFUSALS`
+   */
+  readonly maxRefusals: number;
+  /**
+   * Pause after the credentials or the TLS handshake were refused: a person has to fix
+   * something, so the collector is not hammered meanwhile. @default 30_000 — `IW_<PREFIX>_AUTH_PAUSE_MS`
+   */
+  readonly authPauseMs: number;
 }
 
-/**
- * How long a sink pauses after its credentials (`auth`) or the TLS handshake (`tls`) were refused:
- * long enough not to hammer a collector that refuses us, short enough that events flow again soon
- * after the credentials, the receiver's secret, a certificate or this host's clock are fixed.
- */
+/** The default of {@link QueueOptions.authPauseMs}. */
 export const DEFAULT_AUTH_RETRY_MS = 30_000;
 
 /** The defaults, documented on each option above. */
@@ -37,21 +51,23 @@ export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
   maxBatchSize: 500,
   maxBatchBytes: 1_048_576,
   flushIntervalMs: 1000,
-  maxQueueSize: 10_000,
-  maxAuditQueueSize: 10_000,
+  maxQueueBytes: 32 * 1024 * 1024,
+  auditReserveBytes: 8 * 1024 * 1024,
   maxConcurrency: 2,
   attemptTimeoutMs: 10_000,
   retryInitialMs: 250,
   retryMaxMs: 30_000,
   maxRetries: Number.POSITIVE_INFINITY,
+  maxRefusals: 3,
+  authPauseMs: DEFAULT_AUTH_RETRY_MS,
 };
 
 /** Injected into a queue; everything optional. */
 export interface QueueDeps {
   readonly logger?: Logger;
-  /** Applied to each event of a batch just before `send` (redaction). Must not mutate its input. */
+  /** Applied to each event of a batch just before `prepare`/`send` (redaction). Must not mutate its input. */
   readonly transform?: (event: IwEvent) => IwEvent;
-  /** Estimates an event's serialized size for `maxBatchBytes`. @default a cheap heuristic */
+  /** Estimates an event's serialized size when `push` is not given one. @default a cheap heuristic */
   readonly sizeOf?: (event: IwEvent) => number;
   /** Source of randomness for backoff jitter (tests pin it). @default Math.random */
   readonly random?: () => number;

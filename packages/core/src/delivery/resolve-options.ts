@@ -21,8 +21,18 @@ export function resolveOptions(sink: string, options: Partial<QueueOptions>): Qu
   // setTimeout fires after 1 ms for a longer delay (or Infinity): a deadline of Infinity would
   // abort every attempt at once. Past the limit, wait the limit (about 24.8 days).
   for (const key of TIMER_OPTIONS) resolved[key] = Math.min(resolved[key], MAX_TIMER_MS);
+  // The audit reserve is a share of the budget; a reserve as large as the budget would leave
+  // scan logs nothing.
+  resolved.auditReserveBytes = Math.min(resolved.auditReserveBytes, Math.floor(resolved.maxQueueBytes / 2));
   return resolved;
 }
 
-const ZERO_ALLOWED: ReadonlySet<keyof QueueOptions> = new Set(["maxRetries", "retryInitialMs", "flushIntervalMs"]);
-const TIMER_OPTIONS: readonly (keyof QueueOptions)[] = ["flushIntervalMs", "attemptTimeoutMs", "retryInitialMs", "retryMaxMs"];
+const ZERO_ALLOWED: ReadonlySet<keyof QueueOptions> = new Set([
+  "maxRetries",
+  "retryInitialMs",
+  "flushIntervalMs",
+  "auditReserveBytes",
+  "maxRefusals",
+  "authPauseMs",
+]);
+const TIMER_OPTIONS: readonly (keyof QueueOptions)[] = ["flushIntervalMs", "attemptTimeoutMs", "retryInitialMs", "retryMaxMs", "authPauseMs"];

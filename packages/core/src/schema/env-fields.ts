@@ -46,6 +46,28 @@ export function envInt(defaultValue: number, min: number, max: number, unit = ""
     .describe(`a whole number from ${min} to ${max}${u}; default ${defaultValue}${u}`);
 }
 
+const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** A size in bytes: a whole number, optionally in KiB, MiB or GiB (`64MiB`). */
+export function envBytes(defaultValue: number, min: number, max: number) {
+  const show = (n: number) => (n % 1024 ** 2 === 0 ? `${n / 1024 ** 2}MiB` : n % 1024 === 0 ? `${n / 1024}KiB` : `${n}`);
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return defaultValue;
+      const m = /^(\d+)\s*([a-z]*)$/i.exec(v.trim());
+      const unit = m === null ? undefined : BYTE_UNITS[m[2]!.toLowerCase()];
+      const n = m === null || unit === undefined ? Number.NaN : Number(m[1]) * unit;
+      if (!Number.isSafeInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: "out of range, or not a whole number of bytes, KiB, MiB or GiB" });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .describe(`a size from ${show(min)} to ${show(max)}: bytes, or a whole number of KiB, MiB or GiB (e.g. 64MiB); default ${show(defaultValue)}`);
+}
+
 /** A duration in milliseconds. */
 export function envMs(defaultValue: number, min = 1, max = 3_600_000) {
   return envInt(defaultValue, min, max, "ms");

@@ -5,7 +5,7 @@ import { DEFAULT_QUEUE_OPTIONS } from "../delivery/queue-options.js";
 import type { QueueOptions } from "../delivery/queue-options.js";
 import { REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMode } from "../redact.js";
 import type { RedactMode } from "../redact.js";
-import { envInt, envMs } from "./env-fields.js";
+import { envBytes, envInt, envMs } from "./env-fields.js";
 
 /** Wraps a parser that throws `Error(reason)` into a described zod field. */
 function parsed<T>(parse: (text: string | undefined) => T, form: string) {
@@ -47,12 +47,14 @@ export function genericEnvSchema(prefix: string, defaults: Partial<QueueOptions>
     [`${prefix}_BATCH_SIZE`]: envInt(d.maxBatchSize, 1, 100_000, "events"),
     [`${prefix}_BATCH_BYTES`]: envInt(d.maxBatchBytes, 1024, 256 * 1024 * 1024, "bytes"),
     [`${prefix}_FLUSH_MS`]: envMs(d.flushIntervalMs, 0, 600_000),
-    [`${prefix}_QUEUE_SIZE`]: envInt(d.maxQueueSize, 1, 10_000_000, "scan logs"),
-    [`${prefix}_AUDIT_QUEUE_SIZE`]: envInt(d.maxAuditQueueSize, 1, 10_000_000, "audit events"),
+    [`${prefix}_MAX_QUEUE_BYTES`]: envBytes(d.maxQueueBytes, 64 * 1024, 64 * 1024 ** 3),
+    [`${prefix}_AUDIT_RESERVE_BYTES`]: envBytes(d.auditReserveBytes, 0, 32 * 1024 ** 3),
     [`${prefix}_CONCURRENCY`]: envInt(d.maxConcurrency, 1, 64, "batches"),
     [`${prefix}_TIMEOUT_MS`]: envMs(d.attemptTimeoutMs, 100, 600_000),
     [`${prefix}_RETRY_INITIAL_MS`]: envMs(d.retryInitialMs, 1, 600_000),
     [`${prefix}_RETRY_MAX_MS`]: envMs(d.retryMaxMs, 1, 3_600_000),
+    [`${prefix}_MAX_REFUSALS`]: envInt(d.maxRefusals, 1, 100, "tries"),
+    [`${prefix}_AUTH_PAUSE_MS`]: envMs(d.authPauseMs, 1000, 3_600_000),
     [`${prefix}_MAX_RETRIES`]: parsed((v) => maxRetries(v, d.maxRetries), `a whole number from 0 to 1000000, or infinite (retry until close); default ${retries}`),
     [`${prefix}_EVENTS`]: parsed(compileEventFilter, EVENT_FILTER_FORM),
     [`${prefix}_REDACT`]: parsed(parseRedactMode, `${REDACT_MODE_FORM.replace(/; default off$/, "")}; default IW_REDACT`),
@@ -78,13 +80,15 @@ export function toGenericConfig(prefix: string, v: Record<string, unknown>): Gen
       maxBatchSize: get("BATCH_SIZE"),
       maxBatchBytes: get("BATCH_BYTES"),
       flushIntervalMs: get("FLUSH_MS"),
-      maxQueueSize: get("QUEUE_SIZE"),
-      maxAuditQueueSize: get("AUDIT_QUEUE_SIZE"),
+      maxQueueBytes: get("MAX_QUEUE_BYTES"),
+      auditReserveBytes: get("AUDIT_RESERVE_BYTES"),
       maxConcurrency: get("CONCURRENCY"),
       attemptTimeoutMs: get("TIMEOUT_MS"),
       retryInitialMs: get("RETRY_INITIAL_MS"),
       retryMaxMs: get("RETRY_MAX_MS"),
       maxRetries: get("MAX_RETRIES"),
+      maxRefusals: get("MAX_REFUSALS"),
+      authPauseMs: get("AUTH_PAUSE_MS"),
     },
     filter: get("EVENTS"),
     redact: get("REDACT"),
@@ -109,6 +113,9 @@ export const globalEnvSchema = z.object({
     .refine((v) => v === undefined || v === "" || Buffer.byteLength(v) >= 16, { message: "is shorter than 16 bytes" })
     .describe("the HMAC key of hash redaction, at least 16 bytes; a random per-process key when unset (hashes then correlate within one process only)"),
   IW_SUMMARY_INTERVAL_S: envInt(DEFAULT_SUMMARY_INTERVAL_S, 0, 604_800, "seconds (0 turns traffic summaries off)"),
+  IW_EXIT_FLUSH_MS: envMs(5000, 0, 600_000).describe(
+    "how long a process that exits without close() stays up to deliver the events still held (0 turns the exit flush and the exit report off); a whole number from 0 to 600000 ms; default 5000 ms",
+  ),
   IW_SERVICE_NAME: z.string().optional().describe("the service field of the events core makes itself (traffic summaries, lifecycle events); unset by default"),
   IW_SINK_PLUGINS: z.string().optional().describe("comma-separated module specifiers of custom sink plugins, resolved from the application; none by default"),
   IW_SINKS_STRICT: z.string().optional().describe("true or false: a bad sink configuration rejects activate() instead of leaving that sink off; default false"),
