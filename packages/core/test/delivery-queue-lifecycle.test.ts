@@ -35,11 +35,19 @@ describe("flush", () => {
     sink.fallback = "hang";
     const q = new DeliveryQueue(sink, opts({ attemptTimeoutMs: 60_000 }));
     q.push(scan());
-    const a = q.flush(1000);
-    const b = q.flush(5000);
-    expect(b).toBe(a);
-    await vi.advanceTimersByTimeAsync(1000);
+    const a = q.flush(5000);
+    const b = q.flush(1000);
+    expect(b).toBe(a); // a shorter wait rides along with the longer one
+    const c = q.flush(9000);
+    expect(c).not.toBe(a); // a longer one is not answered by an earlier, shorter deadline
+    await vi.advanceTimersByTimeAsync(5000);
     await expect(a).resolves.toBe(false);
+    let settled = false;
+    void c.then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(3999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(c).resolves.toBe(false);
     expect(q.flush(1000)).not.toBe(a); // a new flush after the first one settled
   });
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
 import { ScriptSink, audit, expectInvariant, failure, retryable, scan, tooLarge } from "./helpers/script-sink.js";
 import type { Step } from "./helpers/script-sink.js";
+import type { SinkStats } from "../src/stats.js";
 
 const outcome = fc.constantFrom<Step>(
   { status: "success" },
@@ -28,8 +29,9 @@ const action = fc.oneof(
 const options = fc.record({
   maxBatchSize: fc.integer({ min: 1, max: 6 }),
   maxBatchBytes: fc.integer({ min: 100, max: 5000 }),
-  maxQueueSize: fc.integer({ min: 1, max: 30 }),
-  maxAuditQueueSize: fc.integer({ min: 1, max: 10 }),
+  maxQueueBytes: fc.integer({ min: 500, max: 20_000 }),
+  auditReserveBytes: fc.integer({ min: 0, max: 5000 }),
+  maxRefusals: fc.integer({ min: 1, max: 4 }),
   maxConcurrency: fc.integer({ min: 1, max: 3 }),
   attemptTimeoutMs: fc.integer({ min: 50, max: 1000 }),
   flushIntervalMs: fc.integer({ min: 0, max: 1000 }),
@@ -58,6 +60,7 @@ describe("DeliveryQueue (property)", () => {
             else if (a.kind === "flush") flushes.push(q.flush(a.ms));
             else q.disable("property test");
             expectInvariant(q.stats());
+            expectBounded(q.stats());
           }
           const closing = q.close(1500);
           let settled = false;
@@ -81,6 +84,61 @@ describe("DeliveryQueue (property)", () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+/** Boundedness: what the sink holds, retries and in-flight batches included, stays in its budget. */
+function expectBounded(s: SinkStats): void {
+  expect(s.heldBytes, JSON.stringify(s)).toBeLessThanOrEqual(s.budgetBytes);
+  if (s.queued + s.inFlight === 0) expect(s.heldBytes).toBe(0);
+}
+
+/** Faults that end: no outcome disables the destination for good. */
+const transient = fc.constantFrom<Step>(
+  { status: "success" },
+  retryable(),
+  retryable(50),
+  failure(),
+  tooLarge(),
+  "throw",
+  "reject",
+  "hang",
+);
+
+describe("DeliveryQueue progress (property)", () => {
+  it("delivers or accounts for every event once the faults stop: flush() resolves true and nothing is held", async () => {
+    await fc.assert(
+      fc.asyncProperty(options, fc.array(transient, { maxLength: 40 }), fc.array(action.filter((a) => a.kind !== "disable"), { minLength: 1, maxLength: 30 }), fc.double({ min: 0, max: 0.999, noNaN: true }), async (opts, outcomes, actions, jitter) => {
+        vi.useFakeTimers();
+        try {
+          const sink = new ScriptSink().script(...outcomes);
+          const q = new DeliveryQueue(sink, opts, { random: () => jitter });
+          for (const a of actions) {
+            if (a.kind === "scan") for (let i = 0; i < a.n; i++) q.push(scan());
+            else if (a.kind === "audit") for (let i = 0; i < a.n; i++) q.push(audit());
+            else if (a.kind === "advance") await vi.advanceTimersByTimeAsync(a.ms);
+            else if (a.kind === "flush") void q.flush(a.ms);
+            expectBounded(q.stats());
+          }
+          // The scripted faults are used up by now or soon; from then on the collector accepts all.
+          let drained: boolean | undefined;
+          void q.flush(600_000).then((d) => (drained = d));
+          for (let i = 0; i < 600 && drained === undefined; i++) await vi.advanceTimersByTimeAsync(1000);
+          expect(drained).toBe(true);
+          const s = q.stats();
+          expect(s).toMatchObject({ queued: 0, inFlight: 0, heldBytes: 0 });
+          expect(s.state).not.toBe("disabled");
+          expectInvariant(s);
+          // Nothing was lost that the collector did not refuse: only refusals, size and unencodable or
+          // over-budget events may be missing.
+          expect(s.dropped.closed + s.dropped.disabled).toBe(0);
+          await q.close(100);
+        } finally {
+          vi.useRealTimers();
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -75,6 +75,16 @@ export class Circuit {
     return true;
   }
 
+  /**
+   * The collector answered, but refused this payload (a 4xx, 413): it is up, so an outage is
+   * over even though nothing was delivered.
+   */
+  answered(): void {
+    this.#streak = 0;
+    this.#resumeAt = this.#notBefore;
+    if (this.#counters.state === "backoff") this.setState("active");
+  }
+
   /** Counts a failed attempt (call before deciding, after reading the evidence). */
   failed(): void {
     this.#fail++;

@@ -56,6 +56,7 @@ export class DeliveryQueue {
   #flushing = 0;
   #closed = false;
   #flushPromise: Promise<boolean> | undefined;
+  #flushDeadline = 0;
   #closePromise: Promise<boolean> | undefined;
   readonly #idleWaiters = new Set<(drained: boolean) => void>();
 
@@ -110,13 +111,22 @@ export class DeliveryQueue {
   /**
    * Sends everything held now at once (partial batches, and batches waiting for a retry,
    * whatever their backoff; a server's `Retry-After` still holds) and resolves to whether the
-   * queue became empty within `timeoutMs`. Never rejects; concurrent calls share one promise.
+   * queue became empty within `timeoutMs`. Never rejects; a call made while a flush is in
+   * progress shares its promise, unless it asks to wait longer.
    * While it is pending, its deadline timer keeps the process alive (at most `timeoutMs`), so
    * that a host awaiting it at shutdown really gets the retries it is waiting for.
    */
   flush(timeoutMs: number = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
-    this.#flushPromise ??= this.#waitIdle(timeoutMs).finally(() => (this.#flushPromise = undefined));
-    return this.#flushPromise;
+    // A call that would wait longer than the flush in progress gets its own, longer wait: it
+    // must not be answered `false` by an earlier caller's short deadline.
+    const deadline = Date.now() + Math.max(0, timeoutMs);
+    if (this.#flushPromise !== undefined && deadline <= this.#flushDeadline) return this.#flushPromise;
+    const promise: Promise<boolean> = this.#waitIdle(timeoutMs).finally(() => {
+      if (this.#flushPromise === promise) this.#flushPromise = undefined;
+    });
+    this.#flushPromise = promise;
+    this.#flushDeadline = deadline;
+    return promise;
   }
 
   /**
@@ -330,6 +340,7 @@ export class DeliveryQueue {
     this.#circuit.failed();
     const disable = outcome.status === "failure" && outcome.disable === true;
     const decision = decide(batch, outcome.status, reason, disable, evidence, this.#opts);
+    if ((outcome.status === "failure" && reason !== "serialize") || outcome.status === "too_large") this.#circuit.answered();
     switch (decision.kind) {
       case "retry":
         return this.#retry(batch, outcome, decision.sinkWide);
