@@ -19,7 +19,8 @@ afterEach(async () => {
   queue = receiver = raw = undefined;
 });
 
-const FAST = { flushIntervalMs: 10, retryInitialMs: 20, retryMaxMs: 200, attemptTimeoutMs: DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS, maxBatchSize: 5 };
+const AUTH_PAUSE_MS = 250;
+const FAST = { flushIntervalMs: 10, retryInitialMs: 20, retryMaxMs: 200, attemptTimeoutMs: DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS, maxBatchSize: 5, authPauseMs: AUTH_PAUSE_MS };
 
 async function start(fault?: Parameters<WebhookReceiver["setFault"]>[0]) {
   receiver = await startWebhookReceiver({ secrets: [SECRET_A] });
@@ -29,10 +30,13 @@ async function start(fault?: Parameters<WebhookReceiver["setFault"]>[0]) {
 }
 
 describe("WebhookSink behind core's DeliveryQueue", () => {
-  it("keeps events refused with 401/403 and delivers them once the receiver accepts, under the same webhook-id", async () => {
+  it("keeps events refused with 401/403, pausing core's authPauseMs after each refusal, and delivers them under the same webhook-id", async () => {
     const { receiver, queue } = await start({ mode: "status", status: 403, count: 2 });
+    const started = Date.now();
     for (const e of mixedBatch(5)) queue.push(e);
     expect(await queue.flush(5000)).toBe(true);
+    // The pause comes from reason "auth" alone: the sink no longer sends a retryAfterMs.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2 * AUTH_PAUSE_MS - 20);
     expect(receiver.requests.map((r) => r.status)).toEqual([403, 403, 200]);
     expect(new Set(receiver.webhookIds()).size).toBe(1);
     expect(receiver.distinctEvents).toBe(5);
