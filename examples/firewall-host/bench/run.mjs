@@ -24,7 +24,7 @@ async function variant(name, env) {
   const receiver = env === null ? undefined : await startLogstashReceiver();
   if (receiver && env.blackhole) await receiver.setFault({ mode: "blackhole" });
   const dispatcher = await activate({
-    env: receiver ? { IW_ELK_URL: receiver.url, IW_ELK_QUEUE_SIZE: "1000000", IW_ELK_AUDIT_QUEUE_SIZE: "1000000" } : {},
+    env: receiver ? { IW_ELK_URL: receiver.url, IW_ELK_MAX_QUEUE_BYTES: "4GiB", IW_ELK_AUDIT_RESERVE_BYTES: "1GiB" } : {},
     logger: silentLogger,
   });
   const server = createFirewallServer({ dispatcher, keys: [KEY], rateLimitPerSec: 0, metrics: createMetrics(dispatcher, { defaultMetrics: false }) });

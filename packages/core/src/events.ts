@@ -54,7 +54,7 @@ export function auditEvent(input: AuditEventInput): AuditEvent {
   };
 }
 
-/** True for audit events, which travel in their own queue lane. */
+/** True for audit events, which travel in their own queue lane under a protected share of the budget. */
 export function isAudit(event: IwEvent): event is AuditEvent {
   return event.log_type === "audit";
 }

@@ -77,10 +77,10 @@ const verify = async () => (await ask("verify")).distinct;
 
 /**
  * Ours: activation from the environment, exactly as a host would, with the lanes sized to hold
- * the whole run (the baseline's queue is unbounded; ours drops beyond IW_FLUENTD_QUEUE_SIZE).
+ * the whole run (the baseline's queue is unbounded; ours drops beyond IW_FLUENTD_MAX_QUEUE_BYTES).
  */
 async function runOurs(ack, events) {
-  const env = { IW_FLUENTD_URL: url, IW_FLUENTD_ACK: String(ack), IW_FLUENTD_QUEUE_SIZE: String(events.length), IW_FLUENTD_AUDIT_QUEUE_SIZE: String(events.length), ...EXTRA_ENV };
+  const env = { IW_FLUENTD_URL: url, IW_FLUENTD_ACK: String(ack), IW_FLUENTD_MAX_QUEUE_BYTES: "4GiB", IW_FLUENTD_AUDIT_RESERVE_BYTES: "1GiB", ...EXTRA_ENV };
   const dispatcher = await activate({ env, plugins: [plugin], logger: silentLogger });
   const [started, cpu0] = [performance.now(), process.cpuUsage()];
   for (let i = 0; i < events.length; i++) {
@@ -222,7 +222,7 @@ lines.push(
   "",
   `| collector down, ${N.toLocaleString("en-US")} events emitted | what is held after 0.5 s |`,
   "|---|---|",
-  `| @iw/sink-fluentd | ${deadStats.queued + deadStats.inFlight} events queued (bounded by IW_FLUENTD_QUEUE_SIZE), ${deadStats.dropped.queue_full} dropped as queue_full and counted |`,
+  `| @iw/sink-fluentd | ${deadStats.queued + deadStats.inFlight} events queued (bounded by IW_FLUENTD_MAX_QUEUE_BYTES), ${deadStats.dropped.queue_full} dropped as queue_full and counted |`,
   `| @fluent-org/logger | ${loggerPending} emits pending, +${loggerHeldMb.toFixed(1)} MB heap${globalThis.gc ? "" : " (run with --expose-gc)"}, unbounded |`,
 );
 process.stdout.write(`${lines.join("\n")}\n`);

@@ -13,7 +13,7 @@ const CONCURRENCY = 2;
 async function viaSink(rx, events) {
   const r = await rx.start();
   const n = String(events.length);
-  const iw = await activate({ env: { IW_ELK_URL: r.url, IW_ELK_QUEUE_SIZE: n, IW_ELK_AUDIT_QUEUE_SIZE: n }, plugins: [plugin], logger: countingLogger(), summaryIntervalMs: 0 });
+  const iw = await activate({ env: { IW_ELK_URL: r.url, IW_ELK_MAX_QUEUE_BYTES: "4GiB", IW_ELK_AUDIT_RESERVE_BYTES: "1GiB" }, plugins: [plugin], logger: countingLogger(), summaryIntervalMs: 0 });
   const t0 = performance.now();
   for (const e of events) iw.emit(e);
   const drained = await iw.flush(120_000);

@@ -101,7 +101,8 @@ export class Circuit {
       random: this.#random(),
       retryAfterMs,
     });
-    if (reason === "auth" || reason === "tls") delay = Math.max(delay, this.#opts.authPauseMs);
+    // retryMaxMs caps every pause, this one too: an operator who set it means it.
+    if (reason === "auth" || reason === "tls") delay = Math.max(delay, Math.min(this.#opts.authPauseMs, this.#opts.retryMaxMs));
     if (retryAfterMs !== undefined && retryAfterMs > 0) this.#notBefore = Math.max(this.#notBefore, now + Math.min(retryAfterMs, this.#opts.retryMaxMs));
     this.#resumeAt = Math.max(this.#resumeAt, now + delay);
     this.setState("backoff", error);
