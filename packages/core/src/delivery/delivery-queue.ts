@@ -1,7 +1,9 @@
 import { timerDelay, withDeadline } from "../deadline.js";
+import { IdleWaiters } from "./idle-waiters.js";
+import { prepareBatch } from "./prepare.js";
 import { IwError } from "../errors.js";
 import type { IwEvent } from "../events.js";
-import type { Prepared, Sink } from "../sink.js";
+import type { Sink } from "../sink.js";
 import type { DropReason, SinkStats } from "../stats.js";
 import { uuidv7 } from "../uuidv7.js";
 import { reasonOf, startAttempt } from "./attempt.js";
@@ -55,10 +57,8 @@ export class DeliveryQueue {
   #pumpScheduled = false;
   #flushing = 0;
   #closed = false;
-  #flushPromise: Promise<boolean> | undefined;
-  #flushDeadline = 0;
   #closePromise: Promise<boolean> | undefined;
-  readonly #idleWaiters = new Set<(drained: boolean) => void>();
+  readonly #waiters = new IdleWaiters();
 
   /** @throws IwConfigError when an option is not a positive number. */
   constructor(sink: Sink, options: Partial<QueueOptions> = {}, deps: QueueDeps = {}) {
@@ -117,16 +117,7 @@ export class DeliveryQueue {
    * that a host awaiting it at shutdown really gets the retries it is waiting for.
    */
   flush(timeoutMs: number = DEFAULT_FLUSH_TIMEOUT_MS): Promise<boolean> {
-    // A call that would wait longer than the flush in progress gets its own, longer wait: it
-    // must not be answered `false` by an earlier caller's short deadline.
-    const deadline = Date.now() + Math.max(0, timeoutMs);
-    if (this.#flushPromise !== undefined && deadline <= this.#flushDeadline) return this.#flushPromise;
-    const promise: Promise<boolean> = this.#waitIdle(timeoutMs).finally(() => {
-      if (this.#flushPromise === promise) this.#flushPromise = undefined;
-    });
-    this.#flushPromise = promise;
-    this.#flushDeadline = deadline;
-    return promise;
+    return this.#waiters.shared(timeoutMs, () => this.#waitIdle(timeoutMs));
   }
 
   /**
@@ -168,19 +159,7 @@ export class DeliveryQueue {
     this.#circuit.hurry();
     this.#hurry = true;
     this.#schedulePump();
-    return new Promise<boolean>((resolve) => {
-      const done = (drained: boolean): void => {
-        clearTimeout(timer);
-        this.#idleWaiters.delete(done);
-        this.#flushing--;
-        resolve(drained);
-      };
-      // Deliberately ref'd: a caller awaiting flush/close asked for up to `timeoutMs` of
-      // draining (retries included), so the process stays up that long and no longer. Every
-      // other timer of the queue is unref'd.
-      const timer = setTimeout(() => done(false), timerDelay(timeoutMs));
-      this.#idleWaiters.add(done);
-    });
+    return this.#waiters.wait(timeoutMs, () => this.#flushing--);
   }
 
   #isIdle(): boolean {
@@ -188,7 +167,7 @@ export class DeliveryQueue {
   }
 
   #checkIdle(): void {
-    if (this.#idleWaiters.size > 0 && this.#isIdle()) for (const done of [...this.#idleWaiters]) done(true);
+    if (this.#waiters.size > 0 && this.#isIdle()) this.#waiters.settle(true);
   }
 
   #schedulePump(): void {
@@ -272,30 +251,17 @@ export class DeliveryQueue {
     }
   }
 
-  /** Builds the batch's payload once (under the attempt deadline); false when it is not to be sent. */
+  /** Builds the batch's payload once; false when it is not to be sent (settled or abandoned). */
   async #prepare(batch: Batch): Promise<boolean> {
-    const sink = this.#sink as Sink & Required<Pick<Sink, "prepare">>;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let outcome: Prepared<unknown> | AttemptOutcome;
-    try {
-      const late = new Promise<AttemptOutcome>((resolve) => {
-        timer = setTimeout(() => resolve({ status: "retryable", reason: "timeout", error: new IwError("IW_SEND_TIMEOUT", `${this.name}: preparing the batch took longer than ${this.#opts.attemptTimeoutMs} ms`) }), this.#opts.attemptTimeoutMs);
-        timer.unref?.();
-      });
-      outcome = await Promise.race([Promise.resolve().then(() => sink.prepare(batch.events, { batchId: batch.id })), late]);
-    } catch (err) {
-      outcome = { status: "failure", reason: "serialize", error: new IwError("IW_SERIALIZE", `${this.name}: cannot encode the batch: ${err instanceof Error ? err.message : String(err)}`, { cause: err }) };
-    } finally {
-      clearTimeout(timer);
-    }
+    const result = await prepareBatch(this.#sink as Sink & Required<Pick<Sink, "prepare">>, batch.events, batch.id, this.#opts.attemptTimeoutMs);
     if (!this.#sending.has(batch)) return false; // abandoned (close, disable) meanwhile
-    if ("status" in outcome) {
+    if ("outcome" in result) {
       this.#sending.delete(batch);
-      this.#settle(batch, outcome);
+      this.#settle(batch, result.outcome);
       this.#schedulePump();
       return false;
     }
-    const prepared = outcome;
+    const { prepared } = result;
     if (prepared.events !== undefined && prepared.events.length < batch.events.length) {
       const left = keepOnly(batch, prepared.events);
       this.#batcher.budget.release(left.audit, true);
@@ -449,7 +415,7 @@ export class DeliveryQueue {
       this.#counters.drop(reason, batch.events.length);
     }
     // close() gave up on these events: a flush still waiting did not drain.
-    if (abort) for (const done of [...this.#idleWaiters]) done(n === 0);
+    if (abort) this.#waiters.settle(n === 0);
     else this.#checkIdle();
     return n;
   }
