@@ -87,6 +87,27 @@ describe("retries", () => {
     expect(changes[0]!.error?.message).toContain("503");
   });
 
+  it("probes a destination that refuses connections at least once a second, so delivery resumes within a second of its return", async () => {
+    const refused = { status: "retryable" as const, reason: "network" as const, error: new IwError("IW_NETWORK", "ECONNREFUSED") };
+    const sink = new ScriptSink().script(...Array.from({ length: 12 }, () => refused));
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 1, retryMaxMs: 30_000 }), { random: () => 1 - 1e-9 });
+    q.push(scan());
+    await vi.advanceTimersByTimeAsync(20_000);
+    const gaps = sink.calls.slice(1).map((c, i) => c.at - sink.calls[i]!.at);
+    expect(sink.calls).toHaveLength(13);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(1000);
+    expect(q.stats().delivered).toBe(1);
+  });
+
+  it("backs off up to retryMaxMs from a collector that answers 503", async () => {
+    const sink = new ScriptSink().script(...Array.from({ length: 8 }, () => retryable()));
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 1, retryInitialMs: 250, retryMaxMs: 30_000 }), { random: () => 1 - 1e-9 });
+    q.push(scan());
+    await vi.advanceTimersByTimeAsync(120_000);
+    const gaps = sink.calls.slice(1).map((c, i) => c.at - sink.calls[i]!.at);
+    expect(Math.max(...gaps)).toBeGreaterThan(15_000); // 250 × 2^6 = 16 s: a sick collector is not hammered
+  });
+
   it("drops a batch after maxRetries and then probes the collector with the next batch", async () => {
     const sink = new ScriptSink().script(retryable(), retryable());
     const q = new DeliveryQueue(sink, opts({ maxBatchSize: 1, maxRetries: 1, maxConcurrency: 1 }), { random: () => 0 });

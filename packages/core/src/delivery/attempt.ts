@@ -105,5 +105,5 @@ export function reasonOf(outcome: Exclude<AttemptOutcome, { status: "success" }>
     if (error.status >= 500) return "server";
     if (error.status === 410) return "gone";
   }
-  return outcome.status === "failure" ? "rejected" : "network";
+  return outcome.status === "failure" ? "rejected" : "server";
 }

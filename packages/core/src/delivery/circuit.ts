@@ -6,6 +6,9 @@ import type { QueueDiagnostics } from "./diagnostics.js";
 import type { Evidence } from "./decide.js";
 import type { QueueOptions, QueueStateChange } from "./queue-options.js";
 
+/** The longest pause between probes of a destination that refuses connections. */
+export const NETWORK_PROBE_MAX_MS = 1000;
+
 /**
  * The sink-wide half of retry policy: whether the destination looks sick, and until when the
  * sink holds back. A failure that says "the destination is unavailable" opens the circuit for a
@@ -101,6 +104,9 @@ export class Circuit {
       random: this.#random(),
       retryAfterMs,
     });
+    // Nobody listening (refused, reset) costs a probe almost nothing, and probing often is what
+    // lets delivery resume within a second of the collector's return.
+    if (reason === "network") delay = Math.min(delay, Math.max(NETWORK_PROBE_MAX_MS, retryAfterMs ?? 0));
     // retryMaxMs caps every pause, this one too: an operator who set it means it.
     if (reason === "auth" || reason === "tls") delay = Math.max(delay, Math.min(this.#opts.authPauseMs, this.#opts.retryMaxMs));
     if (retryAfterMs !== undefined && retryAfterMs > 0) this.#notBefore = Math.max(this.#notBefore, now + Math.min(retryAfterMs, this.#opts.retryMaxMs));
