@@ -1,6 +1,14 @@
 import { randomFillSync } from "node:crypto";
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** The two ASCII hex digits of every byte value. */
+const HEX = new Uint8Array(512);
+for (let i = 0; i < 256; i++) {
+  const h = i.toString(16).padStart(2, "0");
+  HEX[i * 2] = h.charCodeAt(0);
+  HEX[i * 2 + 1] = h.charCodeAt(1);
+}
+/** The text of the id being built: 36 ASCII characters, the dashes in place. */
+const text = Buffer.alloc(36, "-");
 const pool = new Uint8Array(16 * 256);
 let poolOffset = pool.length;
 let lastMs = -1;
@@ -35,10 +43,14 @@ export function uuidv7(now: number = Date.now()): string {
   b[6] = 0x70 | ((seq >>> 8) & 0x0f);
   b[7] = seq & 0xff;
   b[8] = 0x80 | (b[8]! & 0x3f);
-  let s = "";
+  // One flat string decoded from bytes: a string built by `+=` is a tree of ~20 cons cells that
+  // outlives the event in every queue holding it (several times the memory, and GC work).
+  let j = 0;
   for (let i = 0; i < 16; i++) {
-    s += HEX[b[i]!]!;
-    if (i === 3 || i === 5 || i === 7 || i === 9) s += "-";
+    if (i === 4 || i === 6 || i === 8 || i === 10) j++;
+    const x = b[i]! * 2;
+    text[j++] = HEX[x]!;
+    text[j++] = HEX[x + 1]!;
   }
-  return s;
+  return text.toString("latin1", 0, 36);
 }
