@@ -1,0 +1,129 @@
+import { open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import type { SegmentHeader } from "./format.js";
+import { FLAG_AUDIT, RECORD_HEADER_BYTES, SEGMENT_HEADER_BYTES, decodeSegmentHeader, plausibleRecord, recordChecksumOk } from "./format.js";
+
+/** One record as read back: its index in the segment (seq = baseSeq + index). */
+export interface SegmentRecord {
+  index: number;
+  audit: boolean;
+  data: Buffer;
+}
+
+const MIN_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Reads a segment front to back through one buffer of bounded size (1 MiB, or one maximal
+ * record), so memory does not depend on the segment or backlog size. Damage is skipped by
+ * resynchronising on the next record whose header is plausible and whose checksum matches.
+ */
+export class SegmentReader {
+  /** The decoded header, or "bad"/"short" when it is damaged or truncated. */
+  header: SegmentHeader | "bad" | "short" = "short";
+  /**
+   * Records lost to damage between valid records: the index gap across each damaged stretch
+   * (at least 1). An upper bound: records acknowledged before their group was written leave
+   * index gaps too.
+   */
+  damaged = 0;
+  /** File offset where unreadable bytes run to the end (a torn tail), if any. */
+  tailDamageAt: number | undefined;
+  /** File offset just after the last valid record. */
+  validEnd = SEGMENT_HEADER_BYTES;
+  lastIndex = -1;
+
+  readonly #handle: FileHandle;
+  readonly #maxPayload: number;
+  #buf: Buffer;
+  #bufPos = 0; // file offset of #buf[0]
+  #len = 0;
+  #at = 0;
+  #eof = false;
+
+  private constructor(handle: FileHandle, maxPayload: number) {
+    this.#handle = handle;
+    this.#maxPayload = maxPayload;
+    this.#buf = Buffer.allocUnsafe(Math.max(MIN_CHUNK_BYTES, maxPayload + RECORD_HEADER_BYTES));
+  }
+
+  static async open(path: string, maxPayload: number): Promise<SegmentReader> {
+    const reader = new SegmentReader(await open(path, "r"), maxPayload);
+    try {
+      await reader.#ensure(SEGMENT_HEADER_BYTES);
+      reader.header = decodeSegmentHeader(reader.#buf.subarray(0, reader.#len));
+      reader.#at = Math.min(SEGMENT_HEADER_BYTES, reader.#len);
+    } catch (err) {
+      await reader.close();
+      throw err;
+    }
+    return reader;
+  }
+
+  async close(): Promise<void> {
+    await this.#handle.close().catch(() => undefined);
+  }
+
+  /** Valid records in file order; damage is counted in `damaged` / `tailDamageAt`. */
+  async *records(): AsyncGenerator<SegmentRecord> {
+    if (this.header === "short") {
+      if (this.#len > 0) this.tailDamageAt = 0;
+      this.validEnd = 0;
+      return;
+    }
+    for (;;) {
+      const found = await this.#nextValid();
+      if (found === false) return;
+      const buf = this.#buf;
+      const at = this.#at;
+      const n = buf.readUInt32LE(at);
+      const index = buf.readUInt32LE(at + 9);
+      const record = { index, audit: (buf.readUInt8(at + 8) & FLAG_AUDIT) !== 0, data: Buffer.from(buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + n)) };
+      this.#at = at + RECORD_HEADER_BYTES + n;
+      this.validEnd = this.#bufPos + this.#at;
+      this.lastIndex = index;
+      yield record;
+    }
+  }
+
+  /** Positions #at on the next valid record; false at the end of the file. */
+  async #nextValid(): Promise<boolean> {
+    if (await this.#validHere()) return true;
+    if (!(await this.#ensure(1))) return false; // clean end
+    const badAt = this.#bufPos + this.#at;
+    for (this.#at++; ; this.#at++) {
+      // Synchronous fast path: most offsets fail the plausibility test without any I/O.
+      if (this.#at + RECORD_HEADER_BYTES > this.#len && !(await this.#ensure(RECORD_HEADER_BYTES))) break;
+      if (!plausibleRecord(this.#buf, this.#at, this.lastIndex + 1, this.#maxPayload)) continue;
+      if (await this.#validHere()) {
+        this.damaged += Math.max(1, this.#buf.readUInt32LE(this.#at + 9) - (this.lastIndex + 1));
+        return true;
+      }
+    }
+    this.tailDamageAt = badAt;
+    return false;
+  }
+
+  async #validHere(): Promise<boolean> {
+    if (!(await this.#ensure(RECORD_HEADER_BYTES))) return false;
+    if (!plausibleRecord(this.#buf, this.#at, this.lastIndex + 1, this.#maxPayload)) return false;
+    const n = this.#buf.readUInt32LE(this.#at);
+    return (await this.#ensure(RECORD_HEADER_BYTES + n)) && recordChecksumOk(this.#buf, this.#at);
+  }
+
+  /** Makes `n` bytes from #at available in #buf; false when the file ends first. */
+  async #ensure(n: number): Promise<boolean> {
+    while (this.#at + n > this.#len) {
+      if (this.#eof) return false;
+      if (this.#at > 0) {
+        this.#buf.copy(this.#buf, 0, this.#at, this.#len);
+        this.#bufPos += this.#at;
+        this.#len -= this.#at;
+        this.#at = 0;
+      }
+      const { bytesRead } = await this.#handle.read(this.#buf, this.#len, this.#buf.length - this.#len, this.#bufPos + this.#len);
+      if (bytesRead === 0) this.#eof = true;
+      this.#len += bytesRead;
+    }
+    return true;
+  }
+}

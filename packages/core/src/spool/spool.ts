@@ -1,0 +1,327 @@
+import { unlink } from "node:fs/promises";
+import type { AckEntry } from "./ack-file.js";
+import { writeAckFile } from "./ack-file.js";
+import { RECORD_HEADER_BYTES } from "./format.js";
+import type { Pending } from "./group-commit.js";
+import { writeGroup } from "./group-commit.js";
+import type { DirLock } from "./lock.js";
+import { SegmentReader } from "./segment-reader.js";
+import type { SegmentState } from "./segment-state.js";
+import { findSegment, isAcked, markAcked } from "./segment-state.js";
+import { SegmentWriter } from "./segment-writer.js";
+import { SpoolError, describeIoError } from "./spool-error.js";
+import type { ResolvedSpoolOptions } from "./spool-options.js";
+import type { SpoolStats } from "./spool-stats.js";
+import type { SpoolCounters } from "./spool-stats.js";
+
+/** A record read back by {@link Spool.replay}. */
+export interface SpoolRecord {
+  seq: number;
+  audit: boolean;
+  data: Buffer;
+}
+
+/**
+ * A durable, bounded, acknowledged record log in one directory. Created by `openSpool()`.
+ *
+ * `append` only pushes to memory; a commit loop writes pending records as one group per
+ * `flushMs` (or sooner past `groupBytes`) and, in the same loop, persists acks and deletes
+ * fully acknowledged segments. Nothing here throws into the caller after open: I/O failures
+ * move the spool to `failed`, after which `append` refuses and the caller keeps events in memory.
+ */
+export class Spool {
+  readonly #o: ResolvedSpoolOptions;
+  readonly #lock: DirLock;
+  readonly #segments: SegmentState[];
+  readonly #writer: SegmentWriter;
+  readonly #c: SpoolCounters;
+  readonly #onFailure: ((err: SpoolError) => void) | undefined;
+  #nextSeq: number;
+  #committedSeq: number;
+  #pending: Pending[] = [];
+  #pendingBytes = 0;
+  #inflightBytes = 0;
+  #diskBytes: number;
+  #ackDirty = false;
+  #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  #syncTimer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #rerun = false;
+  #failed: SpoolError | undefined;
+  #closed = false;
+  #done = false;
+  #inflightRecords = 0;
+  #closing: Promise<void> | undefined;
+
+  /** @internal use `openSpool()`. */
+  constructor(init: { options: ResolvedSpoolOptions; lock: DirLock; backlog: SegmentState[]; nextSeq: number; counters: SpoolCounters }) {
+    this.#o = init.options;
+    this.#lock = init.lock;
+    this.#segments = init.backlog;
+    this.#nextSeq = init.nextSeq;
+    this.#committedSeq = init.nextSeq - 1;
+    this.#c = init.counters;
+    this.#onFailure = init.options.onFailure;
+    this.#diskBytes = init.backlog.reduce((sum, s) => sum + s.bytes, 0);
+    this.#writer = new SegmentWriter(init.options.dir, init.options.sync, init.options.syncIntervalMs);
+  }
+
+  /** The I/O failure that stopped the spool, if any. */
+  get failed(): SpoolError | undefined {
+    return this.#failed;
+  }
+
+  /** Highest sequence number whose group is written (and synced, with `sync: "always"`). */
+  get committedSeq(): number {
+    return this.#committedSeq;
+  }
+
+  /**
+   * Queues one record for the next group commit. Synchronous and O(1) in the spool size.
+   * Returns its sequence number, or undefined when refused (full, too large, failed, closed),
+   * each refusal counted in `stats().refused`. `data` must not be modified afterwards.
+   */
+  append(data: Uint8Array | string, audit: boolean): number | undefined {
+    if (this.#closed) return this.#refuse("spool_closed", audit);
+    if (this.#failed) return this.#refuse("spool_failed", audit);
+    const n = typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+    if (n > this.#o.maxPayload) return this.#refuse("too_large", audit);
+    const size = RECORD_HEADER_BYTES + n;
+    const limit = audit ? this.#o.maxBytes : this.#o.maxBytes - this.#o.auditReserveBytes;
+    if (this.#diskBytes + this.#pendingBytes + this.#inflightBytes + size > limit) return this.#refuse("spool_full", audit);
+    const seq = this.#nextSeq++;
+    this.#pending.push({ seq, audit, data, size, acked: false });
+    this.#pendingBytes += size;
+    this.#c.spooledRecords++;
+    this.#c.spooledBytes += size;
+    if (this.#pendingBytes >= this.#o.groupBytes) {
+      // Commit soon, but never inside the caller's stack: encoding the group is O(group).
+      this.#immediate ??= setImmediate(() => {
+        this.#immediate = undefined;
+        this.#kick();
+      }).unref();
+    } else {
+      this.#schedule();
+    }
+    return seq;
+  }
+
+  /**
+   * Releases a record: delivered (or deliberately given up). Acks may come in any order;
+   * unknown and repeated sequence numbers are ignored. Progress reaches disk with the next
+   * group commit, so a crash may replay records acked in the last `flushMs`.
+   */
+  ack(seq: number): void {
+    if (this.#done) return;
+    const first = this.#pending[0]?.seq;
+    if (first !== undefined && seq >= first) {
+      const p = this.#pending[seq - first];
+      if (p && !p.acked) {
+        p.acked = true;
+        this.#c.ackedRecords++;
+      }
+      return;
+    }
+    const seg = findSegment(this.#segments, seq);
+    if (!seg || seg.gone) return;
+    const index = seq - seg.baseSeq;
+    if (!markAcked(seg, index)) return;
+    this.#c.ackedRecords++;
+    if (index <= seg.handedUpTo) seg.acked++;
+    this.#ackDirty = true;
+    this.#schedule();
+  }
+
+  /** Writes everything appended so far and the ack progress; resolves when done (never rejects). */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#kick();
+    await this.#running;
+  }
+
+  /**
+   * Records left by earlier runs that are not acknowledged, per lane in append order, read
+   * segment by segment through a bounded buffer. Damaged records are skipped and counted.
+   * Records appended by this process are not included (the caller holds them already).
+   */
+  async *replay(): AsyncGenerator<SpoolRecord> {
+    for (const seg of this.#segments.filter((s) => s.backlog)) {
+      if (this.#closed) return;
+      if (seg.gone) continue;
+      let reader: SegmentReader;
+      try {
+        reader = await SegmentReader.open(seg.path, this.#o.maxPayload);
+      } catch (err) {
+        this.#o.logger?.warn(describeIoError("read segment", seg.path, err));
+        continue;
+      }
+      try {
+        for await (const r of reader.records()) {
+          if (this.#closed) return;
+          if (isAcked(seg, r.index)) continue;
+          if (r.index > seg.handedUpTo) {
+            seg.handedUpTo = r.index;
+            seg.expected++;
+          }
+          this.#c.replayedRecords++;
+          yield { seq: seg.baseSeq + r.index, audit: r.audit, data: r.data };
+        }
+        this.#noteDamage(seg, reader);
+        seg.sealed = true;
+        this.#ackDirty = true; // lets the commit loop delete it once its records are acked
+        this.#schedule();
+      } catch (err) {
+        this.#o.logger?.warn(describeIoError("read segment", seg.path, err));
+      } finally {
+        await reader.close();
+      }
+    }
+  }
+
+  /** Counters and gauges; see {@link SpoolStats}. */
+  stats(): SpoolStats {
+    return this.#c.snapshot({
+      pendingRecords: this.#pending.length,
+      pendingBytes: this.#pendingBytes + this.#inflightBytes,
+      diskBytes: this.#diskBytes,
+      segments: this.#segments.length,
+      committedSeq: this.#committedSeq,
+      failed: this.#failed !== undefined,
+    });
+  }
+
+  /** Commits what is pending, persists acks, closes files and releases the lock. Idempotent, never rejects. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      await this.flush();
+      clearTimeout(this.#syncTimer);
+      if (this.#immediate) clearImmediate(this.#immediate);
+      try {
+        if (!this.#failed) await this.#writer.close();
+      } catch (err) {
+        this.#fail(err);
+      }
+      await this.#writer.abandon();
+      await this.#lock.release();
+      this.#done = true;
+    })();
+    return this.#closing;
+  }
+
+  #refuse(reason: "spool_full" | "too_large" | "spool_failed" | "spool_closed", audit: boolean): undefined {
+    this.#c.refused[reason]++;
+    if (audit) this.#c.refusedAudit++;
+    return undefined;
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#failed) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#kick();
+    }, this.#o.flushMs).unref();
+  }
+
+  /** Starts the commit loop, or asks the running one for another pass. */
+  #kick(): void {
+    if (this.#running) {
+      this.#rerun = true;
+      return;
+    }
+    this.#running = (async () => {
+      do {
+        this.#rerun = false;
+        try {
+          await this.#commitOnce();
+        } catch (err) {
+          this.#fail(err);
+        }
+      } while (this.#rerun && !this.#failed);
+      this.#running = undefined;
+    })();
+  }
+
+  async #commitOnce(): Promise<void> {
+    if (this.#failed) return;
+    const group = this.#pending;
+    if (group.length > 0) {
+      this.#pending = [];
+      this.#inflightBytes = this.#pendingBytes;
+      this.#inflightRecords = group.length;
+      this.#pendingBytes = 0;
+      await writeGroup(group, { writer: this.#writer, segments: this.#segments, dir: this.#o.dir, segmentBytes: this.#o.segmentBytes }, (bytes) => {
+        this.#diskBytes += bytes;
+        this.#inflightBytes = Math.max(0, this.#inflightBytes - bytes);
+      });
+      this.#inflightBytes = 0;
+      this.#inflightRecords = 0;
+      this.#committedSeq = group[group.length - 1]!.seq;
+    }
+    const syncIn = this.#writer.syncDueInMs();
+    if (syncIn === 0) await this.#writer.syncNow();
+    else if (syncIn !== undefined && !this.#syncTimer) {
+      this.#syncTimer = setTimeout(() => {
+        this.#syncTimer = undefined;
+        this.#kick();
+      }, syncIn).unref();
+    }
+    await this.#releaseSegments();
+  }
+
+  /** Persists ack progress, then deletes segments whose records are all acknowledged. */
+  async #releaseSegments(): Promise<void> {
+    let active = this.#writer.active;
+    if (active && active.acked >= active.expected && this.#diskBytes + this.#o.segmentBytes > this.#o.maxBytes - this.#o.auditReserveBytes) {
+      // Near the limit, a fully acknowledged active segment is closed so that it can be
+      // deleted; otherwise its bytes would stay counted until it filled up.
+      await this.#writer.close();
+      active = undefined;
+    }
+    const done = this.#segments.filter((s) => s.sealed && s !== active && !s.gone && s.acked >= s.expected);
+    if (!this.#ackDirty && done.length === 0) return;
+    this.#ackDirty = false;
+    for (const s of done) s.gone = true;
+    // Acks first, deletions second: a crash in between replays duplicates, never loses records.
+    const entries: AckEntry[] = [];
+    for (const s of this.#segments) if (!s.gone && s.anyAcked && s.nonce !== undefined) entries.push({ baseSeq: s.baseSeq, nonce: s.nonce, bits: s.bits });
+    await writeAckFile(this.#o.dir, { nextSeq: this.#nextSeq, entries });
+    for (const s of done) {
+      await unlink(s.path).catch((err: { code?: string }) => {
+        if (err.code !== "ENOENT") throw err;
+      });
+      this.#diskBytes -= s.bytes;
+      this.#segments.splice(this.#segments.indexOf(s), 1);
+    }
+  }
+
+  #noteDamage(seg: SegmentState, reader: SegmentReader): void {
+    if (seg.damageCounted) return;
+    seg.damageCounted = true;
+    const lost = reader.damaged + (reader.tailDamageAt !== undefined ? 1 : 0);
+    if (lost === 0) return;
+    this.#c.damagedRecords += lost;
+    this.#o.logger?.warn(`spool: skipped ${lost} damaged record(s) in ${seg.path}`, { segment: seg.path, damaged: lost });
+  }
+
+  #fail(err: unknown): void {
+    if (this.#failed) return;
+    this.#failed = err instanceof SpoolError ? err : new SpoolError("IW_SPOOL_IO", describeIoError("write to spool directory", this.#o.dir, err), { cause: err });
+    this.#c.lostRecords += this.#pending.length + this.#inflightRecords;
+    this.#inflightRecords = 0;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#inflightBytes = 0;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#syncTimer);
+    this.#o.logger?.error(this.#failed.message, { code: this.#failed.code, errno: this.#failed.errno });
+    void this.#writer.abandon();
+    try {
+      this.#onFailure?.(this.#failed);
+    } catch {
+      // a throwing callback must not turn into an unhandled rejection of the commit loop
+    }
+  }
+}
