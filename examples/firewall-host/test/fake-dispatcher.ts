@@ -45,7 +45,7 @@ export class FakeDispatcher implements Dispatcher {
         queued: this.events.length - this.delivered,
         inFlight: 0,
         heldBytes: 0,
-        budgetBytes: 16_777_216,
+        budgetBytes: 33_554_432,
         state: this.state,
         lastError: null,
         lastSuccessAt: null,

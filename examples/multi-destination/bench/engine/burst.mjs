@@ -19,7 +19,8 @@ const build = (prefix, n) => Array.from({ length: n }, (_, i) => requestEvent(pr
 async function viaSink(collectors, n, prefix) {
   const rx = await collectors.start("logstash");
   const logger = countingLogger();
-  const dispatcher = await activate({ env: { IW_ELK_URL: rx.url, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true" }, logger, resolveFrom: import.meta.url });
+  const extra = process.env.IW_ELK_MAX_QUEUE_BYTES ? { IW_ELK_MAX_QUEUE_BYTES: process.env.IW_ELK_MAX_QUEUE_BYTES } : {};
+  const dispatcher = await activate({ env: { IW_ELK_URL: rx.url, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true", ...extra }, logger, resolveFrom: import.meta.url });
   const events = build(prefix, n);
   await settle();
   const t0 = performance.now();

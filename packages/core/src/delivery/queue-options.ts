@@ -12,12 +12,12 @@ export interface QueueOptions {
   /**
    * The one bound on what the sink holds: events queued, waiting for a retry and in flight, in
    * estimated serialized bytes. A new event that does not fit is dropped (`queue_full`).
-   * @default 16_777_216 (16 MiB) — `IW_<PREFIX>_MAX_QUEUE_BYTES`
+   * @default 33_554_432 (32 MiB) — `IW_<PREFIX>_MAX_QUEUE_BYTES`
    */
   readonly maxQueueBytes: number;
   /**
    * The share of `maxQueueBytes` only audit events may use, so a flood of scan logs never
-   * crowds them out. @default 4_194_304 (4 MiB) — `IW_<PREFIX>_AUDIT_RESERVE_BYTES`
+   * crowds them out. @default 8_388_608 (8 MiB) — `IW_<PREFIX>_AUDIT_RESERVE_BYTES`
    */
   readonly auditReserveBytes: number;
   /** Batches being sent at once. @default 2 — `IW_<PREFIX>_CONCURRENCY` */
@@ -52,8 +52,8 @@ export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
   maxBatchSize: 500,
   maxBatchBytes: 1_048_576,
   flushIntervalMs: 1000,
-  maxQueueBytes: 16 * 1024 * 1024,
-  auditReserveBytes: 4 * 1024 * 1024,
+  maxQueueBytes: 32 * 1024 * 1024,
+  auditReserveBytes: 8 * 1024 * 1024,
   maxConcurrency: 2,
   attemptTimeoutMs: 10_000,
   retryInitialMs: 250,
