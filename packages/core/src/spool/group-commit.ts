@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { join } from "node:path";
 import { SEGMENT_HEADER_BYTES, encodeRecord, encodeSegmentHeader, segmentFileName } from "./format.js";
 import type { SegmentState } from "./segment-state.js";
-import { MAX_SEGMENT_INDEX, createSegmentState } from "./segment-state.js";
+import { MAX_SEGMENT_INDEX, createSegmentState, markAcked } from "./segment-state.js";
 import type { SegmentWriter } from "./segment-writer.js";
 
 /** A record accepted by `append`, waiting for its group commit. */
@@ -12,8 +12,10 @@ export interface Pending {
   data: Uint8Array | string;
   /** Bytes on disk: record header + payload. */
   size: number;
-  /** Acknowledged before it was written: it is skipped (never reaches disk). */
+  /** Acknowledged before it was encoded: it is skipped (never reaches disk). */
   acked: boolean;
+  /** The segment it was assigned to; from then on its ack goes to that segment. */
+  seg?: SegmentState;
 }
 
 export interface GroupTarget {
@@ -42,8 +44,13 @@ export async function writeGroup(group: readonly Pending[], t: GroupTarget, onWr
     runBytes = 0;
   };
   for (const p of group) {
-    if (p.acked) continue;
     let seg = t.writer.active;
+    if (p.acked) {
+      // Its sequence number maps to this segment from now on: the bit makes a repeated ack
+      // a no-op instead of counting towards releasing the segment.
+      if (seg && p.seq - seg.baseSeq <= MAX_SEGMENT_INDEX) markAcked(seg, p.seq - seg.baseSeq);
+      continue;
+    }
     const full = seg !== undefined && seg.bytes + runBytes > SEGMENT_HEADER_BYTES && seg.bytes + runBytes + p.size > t.segmentBytes;
     if (!seg || full || p.seq - seg.baseSeq > MAX_SEGMENT_INDEX) {
       await writeRun();
@@ -54,6 +61,11 @@ export async function writeGroup(group: readonly Pending[], t: GroupTarget, onWr
       encodeSegmentHeader(header, 0, seg.baseSeq, seg.nonce!);
       run.push(header);
       runBytes += SEGMENT_HEADER_BYTES;
+      if (p.acked) {
+        // acknowledged while the new file was being created
+        markAcked(seg, p.seq - seg.baseSeq);
+        continue;
+      }
     }
     const buf = Buffer.allocUnsafe(p.size);
     encodeRecord(buf, 0, p.seq - seg.baseSeq, p.audit, p.data);
@@ -61,6 +73,7 @@ export async function writeGroup(group: readonly Pending[], t: GroupTarget, onWr
     runBytes += p.size;
     seg.handedUpTo = p.seq - seg.baseSeq;
     seg.expected++;
+    p.seg = seg;
   }
   await writeRun();
 }

@@ -92,6 +92,8 @@ async function recover(o: ResolvedSpoolOptions, lock: DirLock): Promise<Spool> {
     if (reader.lastIndex < 0) {
       await unlink(newest.path);
       segments.pop();
+      // A bare valid header is a segment whose records were all acknowledged before being written.
+      if (reader.tailDamageAt === undefined && typeof reader.header === "object") continue;
       counters.tornTails++;
       o.logger?.warn(`spool: removed ${newest.path}, which holds no complete record (torn write)`);
       continue;

@@ -10,10 +10,10 @@ export interface SegmentRecord {
   data: Buffer;
 }
 
-const MIN_CHUNK_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Reads a segment front to back through one buffer of bounded size (1 MiB, or one maximal
+ * Reads a segment front to back through one buffer of 1 MiB (grown only to hold a larger
  * record), so memory does not depend on the segment or backlog size. Damage is skipped by
  * resynchronising on the next record whose header is plausible and whose checksum matches.
  */
@@ -43,7 +43,7 @@ export class SegmentReader {
   private constructor(handle: FileHandle, maxPayload: number) {
     this.#handle = handle;
     this.#maxPayload = maxPayload;
-    this.#buf = Buffer.allocUnsafe(Math.max(MIN_CHUNK_BYTES, maxPayload + RECORD_HEADER_BYTES));
+    this.#buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxPayload + RECORD_HEADER_BYTES));
   }
 
   static async open(path: string, maxPayload: number): Promise<SegmentReader> {
@@ -119,6 +119,11 @@ export class SegmentReader {
         this.#bufPos += this.#at;
         this.#len -= this.#at;
         this.#at = 0;
+      }
+      if (n > this.#buf.length) {
+        const grown = Buffer.allocUnsafe(n);
+        this.#buf.copy(grown, 0, 0, this.#len);
+        this.#buf = grown;
       }
       const { bytesRead } = await this.#handle.read(this.#buf, this.#len, this.#buf.length - this.#len, this.#bufPos + this.#len);
       if (bytesRead === 0) this.#eof = true;

@@ -39,6 +39,8 @@ export class Spool {
   #nextSeq: number;
   #committedSeq: number;
   #pending: Pending[] = [];
+  /** The group being written. */
+  #inflight: Pending[] = [];
   #pendingBytes = 0;
   #inflightBytes = 0;
   #diskBytes: number;
@@ -51,7 +53,6 @@ export class Spool {
   #failed: SpoolError | undefined;
   #closed = false;
   #done = false;
-  #inflightRecords = 0;
   #closing: Promise<void> | undefined;
 
   /** @internal use `openSpool()`. */
@@ -114,16 +115,16 @@ export class Spool {
    */
   ack(seq: number): void {
     if (this.#done) return;
-    const first = this.#pending[0]?.seq;
-    if (first !== undefined && seq >= first) {
-      const p = this.#pending[seq - first];
-      if (p && !p.acked) {
+    // Not yet encoded (pending, or later in the group being written): it is simply not written.
+    const p = this.#unwritten(seq);
+    if (p && !p.seg) {
+      if (!p.acked) {
         p.acked = true;
         this.#c.ackedRecords++;
       }
       return;
     }
-    const seg = findSegment(this.#segments, seq);
+    const seg = p?.seg ?? findSegment(this.#segments, seq);
     if (!seg || seg.gone) return;
     const index = seq - seg.baseSeq;
     if (!markAcked(seg, index)) return;
@@ -131,6 +132,10 @@ export class Spool {
     if (index <= seg.handedUpTo) seg.acked++;
     this.#ackDirty = true;
     this.#schedule();
+  }
+
+  #unwritten(seq: number): Pending | undefined {
+    return at(this.#pending, seq) ?? at(this.#inflight, seq);
   }
 
   /** Writes everything appended so far and the ack progress; resolves when done (never rejects). */
@@ -249,15 +254,15 @@ export class Spool {
     const group = this.#pending;
     if (group.length > 0) {
       this.#pending = [];
+      this.#inflight = group;
       this.#inflightBytes = this.#pendingBytes;
-      this.#inflightRecords = group.length;
       this.#pendingBytes = 0;
       await writeGroup(group, { writer: this.#writer, segments: this.#segments, dir: this.#o.dir, segmentBytes: this.#o.segmentBytes }, (bytes) => {
         this.#diskBytes += bytes;
         this.#inflightBytes = Math.max(0, this.#inflightBytes - bytes);
       });
+      this.#inflight = [];
       this.#inflightBytes = 0;
-      this.#inflightRecords = 0;
       this.#committedSeq = group[group.length - 1]!.seq;
     }
     const syncIn = this.#writer.syncDueInMs();
@@ -309,19 +314,25 @@ export class Spool {
   #fail(err: unknown): void {
     if (this.#failed) return;
     this.#failed = err instanceof SpoolError ? err : new SpoolError("IW_SPOOL_IO", describeIoError("write to spool directory", this.#o.dir, err), { cause: err });
-    this.#c.lostRecords += this.#pending.length + this.#inflightRecords;
-    this.#inflightRecords = 0;
+    this.#c.lostRecords += this.#pending.length + this.#inflight.length;
+    this.#inflight = [];
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#inflightBytes = 0;
     clearTimeout(this.#timer);
     clearTimeout(this.#syncTimer);
-    this.#o.logger?.error(this.#failed.message, { code: this.#failed.code, errno: this.#failed.errno });
     void this.#writer.abandon();
     try {
+      this.#o.logger?.error(this.#failed.message, { code: this.#failed.code, errno: this.#failed.errno });
       this.#onFailure?.(this.#failed);
     } catch {
-      // a throwing callback must not turn into an unhandled rejection of the commit loop
+      // a throwing logger or callback must not become an unhandled rejection of the commit loop
     }
   }
+}
+
+/** The entry for `seq` in a list of consecutive sequence numbers. */
+function at(list: readonly Pending[], seq: number): Pending | undefined {
+  const first = list[0]?.seq;
+  return first !== undefined && seq >= first ? list[seq - first] : undefined;
 }

@@ -114,4 +114,22 @@ describe("I/O failure while running", () => {
     expect(logged).toEqual([spool.failed!.message]);
     expect(spool.stats()).toMatchObject({ failed: true, lostRecords: 1, refused: { spool_failed: 1 } });
   });
+
+  it("survives a throwing onFailure callback on the timer-driven commit without an unhandled rejection", async () => {
+    const dir = await tmp.make();
+    const spool = await openSpool({
+      dir,
+      flushMs: 10,
+      onFailure: () => {
+        throw new Error("callback bug");
+      },
+    });
+    open.push(spool);
+    await rm(dir, { recursive: true, force: true });
+
+    spool.append("x", false);
+    await new Promise((r) => setTimeout(r, 100)); // vitest fails the run on an unhandled rejection
+
+    expect(spool.failed?.code).toBe("IW_SPOOL_IO");
+  });
 });

@@ -127,6 +127,57 @@ describe("ack", () => {
     expect(replayed.map((r) => r.data.toString())).toEqual(["still pending"]);
   });
 
+  it("counts acks that arrive while their group is being written against the right segment", async () => {
+    const dir = await tmp.make();
+    const a = await openTracked({ dir, segmentBytes: 4096 });
+    const seqs = Array.from({ length: 100 }, (_, i) => a.append(payload(`r${i}`, 200), false)!);
+
+    const writing = a.flush(); // encodes the first segment, then awaits I/O
+    for (const seq of seqs.slice(0, 99)) a.ack(seq);
+    await writing;
+    await a.flush();
+    await a.close();
+
+    const b = await openTracked({ dir, segmentBytes: 4096 });
+    expect((await collect(b)).map((r) => r.seq)).toEqual([100]);
+    expect(await segmentFiles(dir)).toHaveLength(1);
+  });
+
+  it("does not release a segment early when a record is acknowledged twice", async () => {
+    const dir = await tmp.make();
+    const a = await openTracked({ dir, segmentBytes: 4096 });
+    const seqs = Array.from({ length: 30 }, () => a.append(payload("r", 200), false)!);
+    a.ack(seqs[0]!); // before the write: never written
+    await a.flush();
+    for (let i = 0; i < 29; i++) a.ack(seqs[i]!); // seqs[0] again; seqs[29] stays unacked
+    for (let i = 0; i < 29; i++) a.ack(seqs[i]!);
+    for (let i = 0; i < 30; i++) a.append(payload("more", 200), false); // rolls the first segment
+    await a.flush();
+    await a.close();
+
+    const b = await openTracked({ dir, segmentBytes: 4096 });
+    const replayed = (await collect(b)).map((r) => r.seq);
+
+    expect(replayed[0]).toBe(seqs[29]);
+    expect(replayed).toHaveLength(31);
+  });
+
+  it("round-trips a record larger than the 1 MiB read buffer", async () => {
+    const dir = await tmp.make();
+    const big = Buffer.alloc(3 * 1024 * 1024, 7);
+    const a = await openTracked({ dir });
+    a.append("small", true);
+    a.append(big, false);
+    a.append("after", true);
+    await a.close();
+
+    const b = await openTracked({ dir });
+    const replayed = await collect(b);
+
+    expect(replayed.map((r) => r.data.length)).toEqual([5, big.length, 5]);
+    expect(replayed[1]!.data.equals(big)).toBe(true);
+  });
+
   it("deletes replayed segments once the replayed records are acknowledged", async () => {
     const dir = await tmp.make();
     const a = await openTracked({ dir, segmentBytes: 4096 });
