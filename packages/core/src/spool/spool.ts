@@ -114,7 +114,7 @@ export class Spool {
    * group commit, so a crash may replay records acked in the last `flushMs`.
    */
   ack(seq: number): void {
-    if (this.#done) return;
+    if (this.#done || !Number.isSafeInteger(seq) || seq < 1) return;
     // Not yet encoded (pending, or later in the group being written): it is simply not written.
     const p = this.#unwritten(seq);
     if (p && !p.seg) {
