@@ -150,6 +150,28 @@ describe("outcomes", () => {
     expectInvariant(q.stats());
   });
 
+  it("finds a poison event even with no other traffic to compare against, so flush() ends", async () => {
+    const sink = new ScriptSink();
+    sink.fallback = (batch) => (batch.some((e) => e.event_id === "bad") ? retryable() : { status: "success" });
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 4, maxConcurrency: 1, retryMaxMs: 1000 }), { random: () => 0.5 });
+    for (const id of ["a", "bad", "c", "d"]) q.push(scan(id));
+    let drained: boolean | undefined;
+    void q.flush(120_000).then((d) => (drained = d));
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(drained).toBe(true);
+    expect(q.stats()).toMatchObject({ delivered: 3, queued: 0, inFlight: 0, dropped: { rejected: 1, total: 1 } });
+  });
+
+  it("keeps a lone batch whole while the collector refuses connections (an outage is not a refusal)", async () => {
+    const refused = { status: "retryable" as const, reason: "network" as const, error: new IwError("IW_NETWORK", "ECONNREFUSED") };
+    const sink = new ScriptSink().script(...Array.from({ length: 20 }, () => refused));
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 4, maxConcurrency: 1 }), { random: () => 0.5 });
+    for (const id of ["a", "b", "c", "d"]) q.push(scan(id));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(sink.calls.every((c) => c.batch.length === 4)).toBe(true);
+    expect(q.stats()).toMatchObject({ delivered: 4, dropped: { total: 0 } });
+  });
+
   it("drops a batch whole, without splitting it further, when a destination refuses everything (a wrong path)", async () => {
     const sink = new ScriptSink();
     sink.fallback = failure();

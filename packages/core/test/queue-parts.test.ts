@@ -26,6 +26,22 @@ describe("Lane", () => {
     expect(lane.bytes).toBe(0);
   });
 
+  it("stays FIFO across chunks while it fills and drains, and frees drained chunks", () => {
+    const lane = new Lane<number>();
+    const out: number[] = [];
+    let next = 0;
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 2500; i++) lane.push(next++, 1);
+      for (let i = 0; i < 1700; i++) out.push(lane.shift()!);
+    }
+    expect(lane.length).toBe(6 * 800);
+    expect(lane.bytes).toBe(6 * 800);
+    while (lane.length > 0) out.push(lane.shift()!);
+    expect(out).toEqual(Array.from({ length: next }, (_, i) => i));
+    lane.push(-1, 7);
+    expect([lane.peek(), lane.peekSize(), lane.shift(), lane.length]).toEqual([-1, 7, -1, 0]);
+  });
+
   it("clear() returns how many items and bytes it dropped", () => {
     const lane = new Lane<string>();
     lane.push("a", 10);

@@ -63,9 +63,9 @@ export class Circuit {
     return { ok: this.#ok, fail: this.#fail };
   }
 
-  evidence(mark: Mark | undefined): Evidence {
-    if (mark === undefined) return { othersGotThrough: false, othersFailed: false };
-    return { othersGotThrough: this.#ok > mark.ok, othersFailed: this.#fail > mark.fail };
+  evidence(mark: Mark | undefined, alone: boolean): Evidence {
+    if (mark === undefined) return { othersGotThrough: false, othersFailed: false, alone };
+    return { othersGotThrough: this.#ok > mark.ok, othersFailed: this.#fail > mark.fail, alone };
   }
 
   /** An attempt succeeded. Returns true when that ends an outage. */

@@ -18,6 +18,8 @@ export interface Evidence {
   readonly othersGotThrough: boolean;
   /** Other attempts failed since the mark. */
   readonly othersFailed: boolean;
+  /** Nothing else is waiting or in flight: this batch is all the sink has to probe with. */
+  readonly alone: boolean;
 }
 
 /** Reasons that say the destination as a whole is unavailable, never this payload. */
@@ -52,8 +54,16 @@ export function decide(
   }
   if (batch.attempt - 1 >= options.maxRetries) return { kind: "drop", reason: "retries_exhausted" };
   if (SINK_WIDE.has(reason)) return { kind: "retry", sinkWide: true };
-  const refused = batch.mark !== undefined && evidence.othersGotThrough && !evidence.othersFailed;
-  if (!refused) return { kind: "retry", sinkWide: true };
+  // An event refused once already stays suspect while nothing else fails: with no other traffic
+  // to compare against, it must not be probed forever (and hold flush() back) on its own word.
+  const refused = (batch.mark !== undefined && evidence.othersGotThrough && !evidence.othersFailed) || (batch.refusals > 0 && !evidence.othersFailed);
+  if (!refused) {
+    // A batch failing on its own, with nothing else to compare against, is split once: if the
+    // collector is up, one half gets through and that is the evidence; if it is down, two
+    // batches wait instead of one.
+    if (evidence.alone && n > 1 && batch.failures >= 2 && (reason === "server" || reason === "timeout")) return { kind: "split" };
+    return { kind: "retry", sinkWide: true };
+  }
   if (n > 1) return { kind: "split" };
   if (batch.refusals + 1 >= options.maxRefusals) return { kind: "drop", reason: "rejected" };
   return { kind: "retry", sinkWide: false };

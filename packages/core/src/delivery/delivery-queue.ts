@@ -19,7 +19,8 @@ import { QueueDiagnostics } from "./diagnostics.js";
 import type { QueueDeps, QueueOptions } from "./queue-options.js";
 import { resolveOptions } from "./resolve-options.js";
 import { estimateSize } from "./size-estimate.js";
-import { describeDrop, ReadyList } from "./ready-list.js";
+import { ReadyList } from "./ready-list.js";
+import { DropLog } from "./drop-log.js";
 
 /** Deadline of `flush()` / `close()` when none is given. @default 5000 */
 export const DEFAULT_FLUSH_TIMEOUT_MS = 5000;
@@ -44,6 +45,7 @@ export class DeliveryQueue {
   readonly #counters = new QueueCounters();
   readonly #diag: QueueDiagnostics;
   readonly #circuit: Circuit;
+  readonly #drops: DropLog;
   /** Batches kept for (another) attempt, in emission order: retries, split halves. */
   readonly #ready = new ReadyList();
   readonly #sending = new Set<Batch>();
@@ -68,6 +70,7 @@ export class DeliveryQueue {
     this.#deps = deps;
     this.#batcher = new Batcher(this.#opts.maxQueueBytes, this.#opts.auditReserveBytes);
     this.#diag = new QueueDiagnostics(sink.name, deps.logger);
+    this.#drops = new DropLog(this.#counters, this.#diag);
     this.#circuit = new Circuit(sink.name, this.#opts, this.#counters, this.#diag, deps.random ?? Math.random, deps.onStateChange);
   }
 
@@ -302,7 +305,8 @@ export class DeliveryQueue {
     c.recordError(outcome.error);
     if (c.state === "disabled") return this.#drop(batch, "disabled", outcome.error);
     const reason = reasonOf(outcome);
-    const evidence = this.#circuit.evidence(batch.mark);
+    const alone = this.#ready.length === 0 && this.#sending.size === 0 && this.#batcher.length === 0;
+    const evidence = this.#circuit.evidence(batch.mark, alone);
     this.#circuit.failed();
     const disable = outcome.status === "failure" && outcome.disable === true;
     const decision = decide(batch, outcome.status, reason, disable, evidence, this.#opts);
@@ -335,7 +339,8 @@ export class DeliveryQueue {
       batch.refusals++;
       const delay = backoffDelay({ attempt: batch.refusals, initialMs: this.#opts.retryInitialMs, maxMs: this.#opts.retryMaxMs, random: (this.#deps.random ?? Math.random)() });
       batch.dueAt = Date.now() + delay;
-      this.#diag.always("warn", `the collector refused event ${batch.events[0]?.event_id ?? "?"} while other events got through (${batch.refusals} of ${this.#opts.maxRefusals} tries): ${error.message}`);
+      const id = batch.events[0]?.event_id ?? "?";
+      this.#diag.report("refused", "info", () => [`the collector refused event ${id} while other events got through (${batch.refusals} of ${this.#opts.maxRefusals} tries): ${error.message}`]);
     }
     batch.mark = this.#circuit.mark();
     this.#ready.insert(batch);
@@ -360,29 +365,11 @@ export class DeliveryQueue {
 
   #drop(batch: Batch, reason: DropReason, error?: unknown): void {
     this.#finish(batch);
-    if (reason === "rejected" || reason === "too_large") {
-      // Name what was lost: collectors de-duplicate and operators search by event_id.
-      this.#counters.drop(reason, batch.events.length);
-      const line = describeDrop(batch.events, reason, error);
-      if (batch.events.length === 1) this.#diag.always("warn", line.message, line.fields);
-      else this.#diag.report(`drop:${reason}`, "warn", () => [line.message, line.fields]);
-      return;
-    }
-    this.#dropped(reason, batch.events.length, error);
+    this.#drops.batch(batch.events, reason, error);
   }
 
   #dropped(reason: DropReason, n: number, error?: unknown, lane?: "audit" | "scan"): void {
-    this.#counters.drop(reason, n);
-    const key = lane === undefined ? reason : `${reason}:${lane}`;
-    const suppressed = this.#diag.gate(key); // a full budget drops on the emit path: no allocation
-    if (suppressed === undefined) return;
-    const what = lane === undefined ? `event${n === 1 ? "" : "s"}` : `${lane} event${n === 1 ? "" : "s"}`;
-    this.#diag.always(reason === "closed" ? "info" : "warn", `dropped ${n} ${what} (${reason})${error instanceof Error ? `: ${error.message}` : ""}`, {
-      reason,
-      ...(lane === undefined ? {} : { lane }),
-      droppedForReason: this.#counters.droppedFor(reason),
-      ...(suppressed > 0 ? { suppressed } : {}),
-    });
+    this.#drops.count(reason, n, error, lane);
   }
 
   #disable(error: Error): void {

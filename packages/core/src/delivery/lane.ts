@@ -1,12 +1,25 @@
+/** Items per chunk: big enough to amortise the chunk, small enough that a chunk is cheap to drop. */
+const CHUNK = 1024;
+
+interface Chunk<T> {
+  readonly items: (T | undefined)[];
+  readonly sizes: Float64Array;
+  /** First live slot. */
+  head: number;
+  /** One past the last written slot. */
+  tail: number;
+  next: Chunk<T> | undefined;
+}
+
 /**
- * A FIFO ring buffer of items with their sizes: O(1) `push` and `shift`, no allocation after
- * construction beyond the backing arrays growing (they start small, so an idle sink costs
- * almost nothing). Bounds are the byte budget's business, not the lane's.
+ * A FIFO of items with their sizes: O(1) `push` and `shift`, in a list of fixed-size chunks, so
+ * it never copies what it holds to grow (a queue filling up under a dead collector would
+ * otherwise pause the host to copy tens of thousands of references) and frees memory as it
+ * drains. Bounds are the byte budget's business, not the lane's.
  */
 export class Lane<T> {
-  #items: (T | undefined)[] = new Array<T | undefined>(64);
-  #sizes: number[] = new Array<number>(64).fill(0);
-  #head = 0;
+  #head: Chunk<T> | undefined;
+  #tail: Chunk<T> | undefined;
   #length = 0;
   #bytes = 0;
 
@@ -22,58 +35,55 @@ export class Lane<T> {
 
   /** Appends `item` of `size` bytes. */
   push(item: T, size: number): void {
-    if (this.#length === this.#items.length) this.#grow();
-    const i = (this.#head + this.#length) % this.#items.length;
-    this.#items[i] = item;
-    this.#sizes[i] = size;
+    let tail = this.#tail;
+    if (tail === undefined || tail.tail === CHUNK) {
+      const chunk: Chunk<T> = { items: new Array<T | undefined>(CHUNK), sizes: new Float64Array(CHUNK), head: 0, tail: 0, next: undefined };
+      if (tail === undefined) this.#head = chunk;
+      else tail.next = chunk;
+      this.#tail = tail = chunk;
+    }
+    tail.items[tail.tail] = item;
+    tail.sizes[tail.tail] = size;
+    tail.tail++;
     this.#length++;
     this.#bytes += size;
   }
 
   /** The oldest item without removing it. */
   peek(): T | undefined {
-    return this.#length === 0 ? undefined : this.#items[this.#head];
+    const head = this.#head;
+    return head === undefined || head.head === head.tail ? undefined : head.items[head.head];
   }
 
   /** The size of the oldest item (0 when empty). */
   peekSize(): number {
-    return this.#length === 0 ? 0 : this.#sizes[this.#head]!;
+    const head = this.#head;
+    return head === undefined || head.head === head.tail ? 0 : head.sizes[head.head]!;
   }
 
   /** Removes and returns the oldest item. */
   shift(): T | undefined {
-    if (this.#length === 0) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head] = undefined; // let the event be collected once sent
-    this.#bytes -= this.#sizes[this.#head]!;
-    this.#head = (this.#head + 1) % this.#items.length;
+    const head = this.#head;
+    if (head === undefined || head.head === head.tail) return undefined;
+    const item = head.items[head.head];
+    head.items[head.head] = undefined; // let the event be collected once sent
+    this.#bytes -= head.sizes[head.head]!;
+    head.head++;
     this.#length--;
+    if (head.head === head.tail) {
+      // Drained: drop the chunk, or rewind it when it is the only one.
+      if (head.next !== undefined) this.#head = head.next;
+      else head.head = head.tail = 0;
+    }
     return item;
   }
 
   /** Empties the lane; returns how many items and bytes it held. */
   clear(): { readonly count: number; readonly bytes: number } {
     const held = { count: this.#length, bytes: this.#bytes };
-    this.#items = new Array<T | undefined>(64);
-    this.#sizes = new Array<number>(64).fill(0);
-    this.#head = 0;
+    this.#head = this.#tail = undefined;
     this.#length = 0;
     this.#bytes = 0;
     return held;
-  }
-
-  #grow(): void {
-    // Doubling keeps push amortised O(1); the copy unrolls the ring so head returns to 0.
-    const size = this.#items.length * 2;
-    const items = new Array<T | undefined>(size);
-    const sizes = new Array<number>(size).fill(0);
-    for (let i = 0; i < this.#length; i++) {
-      const j = (this.#head + i) % this.#items.length;
-      items[i] = this.#items[j];
-      sizes[i] = this.#sizes[j]!;
-    }
-    this.#items = items;
-    this.#sizes = sizes;
-    this.#head = 0;
   }
 }

@@ -1,4 +1,3 @@
-import type { IwEvent } from "../events.js";
 import type { Batch } from "./batch.js";
 
 /**
@@ -64,18 +63,4 @@ export class ReadyList {
   takeAll(): Batch[] {
     return this.#batches.splice(0);
   }
-}
-
-const NAMED_IDS = 5;
-
-/** The log line of events dropped as refused: how many, why, and their `event_id`s. */
-export function describeDrop(events: readonly IwEvent[], reason: string, error: unknown): { message: string; fields: Record<string, unknown> } {
-  const ids = events.slice(0, NAMED_IDS).map((e) => (typeof e?.event_id === "string" ? e.event_id : "?"));
-  const more = events.length > NAMED_IDS ? ` and ${events.length - NAMED_IDS} more` : "";
-  const why = error instanceof Error ? `: ${error.message}` : "";
-  const n = events.length;
-  return {
-    message: `dropped ${n} event${n === 1 ? "" : "s"} the collector refused (${reason})${why}; event_id ${ids.join(", ")}${more}`,
-    fields: { reason, event_ids: ids, dropped: n },
-  };
 }
