@@ -16,7 +16,11 @@ export type DropReason =
   /** Still queued or in flight when `close()` gave up. */
   | "closed"
   /** The sink threw instead of returning a result, or the event could not be serialized. */
-  | "malformed";
+  | "malformed"
+  /** The disk spool was full (scan logs give way first). */
+  | "spool_full"
+  /** Held only on disk when the spool failed (disk error), or found damaged when read back. */
+  | "spool_failed";
 
 /** Every drop reason, in a stable order (for stats tables and metrics). */
 export const DROP_REASONS: readonly DropReason[] = [
@@ -27,11 +31,13 @@ export const DROP_REASONS: readonly DropReason[] = [
   "disabled",
   "closed",
   "malformed",
+  "spool_full",
+  "spool_failed",
 ];
 
 /**
  * One sink's counters. Invariant at every moment:
- * `emitted == delivered + dropped.total + queued + inFlight`.
+ * `emitted == delivered + dropped.total + queued + inFlight + spooled`.
  */
 export interface SinkStats {
   readonly sink: string;
@@ -45,7 +51,13 @@ export interface SinkStats {
   readonly queued: number;
   /** Events in batches being sent or waiting for a retry. */
   readonly inFlight: number;
-  /** Estimated bytes of every event held (queued, waiting for a retry, in flight). */
+  /**
+   * Events held only in the disk spool (`IW_SPOOL_DIR`): waiting for room in memory, or kept
+   * at `close()` for the next start. 0 without a spool. Events replayed from an earlier run
+   * count as emitted.
+   */
+  readonly spooled: number;
+  /** Estimated bytes of every event held in memory (queued, waiting for a retry, in flight). */
   readonly heldBytes: number;
   /** The sink's byte budget (`maxQueueBytes`): `heldBytes` never exceeds it. */
   readonly budgetBytes: number;

@@ -18,6 +18,8 @@ export interface Batch {
   events: readonly IwEvent[];
   sizes: readonly number[];
   audit: readonly boolean[];
+  /** The events' spool sequence numbers, when the sink spools (acknowledged once each event is settled). */
+  seqs: readonly number[] | undefined;
   /** Splits above this batch: 0 for a batch assembled from the lanes. */
   readonly depth: number;
   /** Attempts made so far (`SendContext.attempt` of the next one is this + 1). */
@@ -36,8 +38,8 @@ export interface Batch {
 }
 
 /** A new batch over `events` (sizes and lanes given per event). */
-export function newBatch(id: string, seq: number, depth: number, events: IwEvent[], sizes: number[], audit: boolean[]): Batch {
-  return { id, seq, depth, events, sizes, audit, attempt: 0, failures: 0, refusals: 0, mark: undefined, dueAt: 0, prepared: undefined, running: undefined };
+export function newBatch(id: string, seq: number, depth: number, events: IwEvent[], sizes: number[], audit: boolean[], seqs?: number[]): Batch {
+  return { id, seq, depth, events, sizes, audit, seqs, attempt: 0, failures: 0, refusals: 0, mark: undefined, dueAt: 0, prepared: undefined, running: undefined };
 }
 
 /** Bytes of `batch` charged to the budget, per lane. */
@@ -59,7 +61,7 @@ export function splitBatch(batch: Batch, ids: readonly [string, string], mark: M
   const mid = Math.ceil(batch.events.length / 2);
   const depth = batch.depth + 1;
   const half = (id: string, seq: number, from: number, to: number): Batch => {
-    const b = newBatch(id, seq, depth, batch.events.slice(from, to), batch.sizes.slice(from, to), batch.audit.slice(from, to));
+    const b = newBatch(id, seq, depth, batch.events.slice(from, to), batch.sizes.slice(from, to), batch.audit.slice(from, to), batch.seqs?.slice(from, to));
     b.refusals = batch.refusals;
     b.mark = mark;
     return b;
@@ -72,11 +74,16 @@ export function splitBatch(batch: Batch, ids: readonly [string, string], mark: M
  * Keeps only the events of `batch` that are in `kept` (by identity, in order); returns what was
  * left out, per lane, so the caller can release and count it.
  */
-export function keepOnly(batch: Batch, kept: readonly IwEvent[]): { readonly count: number; readonly audit: number; readonly scan: number } {
+export function keepOnly(
+  batch: Batch,
+  kept: readonly IwEvent[],
+): { readonly count: number; readonly audit: number; readonly scan: number; readonly seqs: readonly number[] } {
   const keep = new Set(kept);
   const events: IwEvent[] = [];
   const sizes: number[] = [];
   const audit: boolean[] = [];
+  const seqs: number[] = [];
+  const leftSeqs: number[] = [];
   let leftAudit = 0;
   let leftScan = 0;
   for (let i = 0; i < batch.events.length; i++) {
@@ -84,12 +91,17 @@ export function keepOnly(batch: Batch, kept: readonly IwEvent[]): { readonly cou
       events.push(batch.events[i]!);
       sizes.push(batch.sizes[i]!);
       audit.push(batch.audit[i]!);
-    } else if (batch.audit[i]) leftAudit += batch.sizes[i]!;
+      if (batch.seqs) seqs.push(batch.seqs[i]!);
+      continue;
+    }
+    if (batch.seqs) leftSeqs.push(batch.seqs[i]!);
+    if (batch.audit[i]) leftAudit += batch.sizes[i]!;
     else leftScan += batch.sizes[i]!;
   }
   const count = batch.events.length - events.length;
   batch.events = events;
   batch.sizes = sizes;
   batch.audit = audit;
-  return { count, audit: leftAudit, scan: leftScan };
+  if (batch.seqs) batch.seqs = seqs;
+  return { count, audit: leftAudit, scan: leftScan, seqs: leftSeqs };
 }

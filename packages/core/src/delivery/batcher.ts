@@ -15,6 +15,9 @@ export class Batcher {
   readonly #scan = new Lane<IwEvent>();
   #seq = 0;
 
+  /** Events carry spool sequence numbers (the sink spools). */
+  tagged = false;
+
   constructor(maxBytes: number, auditReserveBytes: number) {
     this.budget = new ByteBudget(maxBytes, auditReserveBytes);
   }
@@ -29,11 +32,17 @@ export class Batcher {
     return this.#audit.bytes + this.#scan.bytes;
   }
 
-  /** Queues `event` if the budget has room for `size` more bytes; false when it is full. */
-  push(event: IwEvent, size: number, audit: boolean): boolean {
+  /** Queues `event` (with its spool sequence number, if any) if the budget has room for `size` more bytes; false when it is full. */
+  push(event: IwEvent, size: number, audit: boolean, seq = 0): boolean {
     if (!this.budget.admit(size, audit)) return false;
-    (audit ? this.#audit : this.#scan).push(event, size);
+    (audit ? this.#audit : this.#scan).push(event, size, seq);
     return true;
+  }
+
+  /** Calls `fn` with the spool sequence number of every event waiting (0 for none). */
+  forEachSeq(fn: (seq: number) => void): void {
+    this.#audit.forEachTag(fn);
+    this.#scan.forEachTag(fn);
   }
 
   /**
@@ -46,11 +55,12 @@ export class Batcher {
     maxEvents: number,
     maxBytes: number,
     transform: ((event: IwEvent) => IwEvent) | undefined,
-    onMalformed: (err: unknown) => void,
+    onMalformed: (err: unknown, seq: number) => void,
   ): Batch | undefined {
     const events: IwEvent[] = [];
     const sizes: number[] = [];
     const audit: boolean[] = [];
+    const seqs: number[] = [];
     let bytes = 0;
     while (events.length < maxEvents) {
       const fromAudit = this.#audit.length > 0;
@@ -58,22 +68,24 @@ export class Batcher {
       if (lane === undefined) break;
       const size = lane.peekSize();
       if (events.length > 0 && bytes + size > maxBytes) break;
+      const seq = lane.peekTag();
       const raw = lane.shift()!;
       let event: IwEvent;
       try {
         event = transform ? transform(raw) : raw;
       } catch (err) {
         this.budget.release(size, fromAudit);
-        onMalformed(err);
+        onMalformed(err, seq);
         continue;
       }
       events.push(event);
       sizes.push(size);
       audit.push(fromAudit);
+      seqs.push(seq);
       bytes += size;
     }
     if (events.length === 0) return undefined;
-    return newBatch(id, ++this.#seq, 0, events, sizes, audit);
+    return newBatch(id, ++this.#seq, 0, events, sizes, audit, this.tagged ? seqs : undefined);
   }
 
   /** Empties both lanes, releasing their bytes; returns how many events they held. */

@@ -26,6 +26,8 @@ export class QueueCounters {
     disabled: 0,
     closed: 0,
     malformed: 0,
+    spool_full: 0,
+    spool_failed: 0,
   };
   #droppedTotal = 0;
 
@@ -56,7 +58,7 @@ export class QueueCounters {
   }
 
   /** A frozen copy for callers. */
-  snapshot(sink: string, queued: number, heldBytes: number, budgetBytes: number): SinkStats {
+  snapshot(sink: string, queued: number, spooled: number, heldBytes: number, budgetBytes: number): SinkStats {
     const dropped = { total: this.#droppedTotal } as Record<DropReason, number> & { total: number };
     for (const reason of DROP_REASONS) dropped[reason] = this.#dropped[reason];
     return {
@@ -67,6 +69,7 @@ export class QueueCounters {
       retried: this.retried,
       queued,
       inFlight: this.inFlight,
+      spooled,
       heldBytes,
       budgetBytes,
       state: this.state,

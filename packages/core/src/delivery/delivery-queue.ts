@@ -20,6 +20,8 @@ import type { QueueDeps, QueueOptions } from "./queue-options.js";
 import { resolveOptions } from "./resolve-options.js";
 import { estimateSize } from "./size-estimate.js";
 import { ReadyList } from "./ready-list.js";
+import { SpoolTier } from "./spool-tier.js";
+import type { QueueSpool, SpooledRecord } from "./spool-tier.js";
 import { DropLog } from "./drop-log.js";
 
 /** Deadline of `flush()` / `close()` when none is given. @default 5000 */
@@ -61,6 +63,8 @@ export class DeliveryQueue {
   #closed = false;
   #closePromise: Promise<boolean> | undefined;
   readonly #waiters = new IdleWaiters();
+  /** The disk half of the queue, while the sink spools. */
+  #tier: SpoolTier | undefined;
 
   /** @throws IwConfigError when an option is not a positive number. */
   constructor(sink: Sink, options: Partial<QueueOptions> = {}, deps: QueueDeps = {}) {
@@ -72,6 +76,7 @@ export class DeliveryQueue {
     this.#diag = new QueueDiagnostics(sink.name, deps.logger);
     this.#drops = new DropLog(this.#counters, this.#diag);
     this.#circuit = new Circuit(sink.name, this.#opts, this.#counters, this.#diag, deps.random ?? Math.random, deps.onStateChange);
+    if (deps.spool !== undefined) this.#startSpool(deps.spool);
   }
 
   /**
@@ -85,14 +90,47 @@ export class DeliveryQueue {
       if (this.#closed) return this.#dropped("closed", 1);
       if (c.state === "disabled") return this.#dropped("disabled", 1);
       const audit = event.log_type === "audit";
+      if (this.#tier !== undefined) return this.#pushSpooled(this.#tier, event, audit);
       const bytes = size ?? (this.#deps.sizeOf ?? estimateSize)(event);
       if (!this.#batcher.push(event, bytes, audit)) return this.#dropped("queue_full", 1, undefined, audit ? "audit" : "scan");
-      const b = this.#batcher;
-      if (b.length >= this.#opts.maxBatchSize || b.bytes >= this.#opts.maxBatchBytes) this.#schedulePump();
-      else if (this.#ageTimer === undefined) this.#armAgeTimer();
+      this.#pushed();
     } catch {
       this.#dropped("malformed", 1); // e.g. `event` is null: counted, never thrown at the host
     }
+  }
+
+  /** A new event is in the lanes: send when a batch is full, else when the first event is old enough. */
+  #pushed(): void {
+    const b = this.#batcher;
+    if (b.length >= this.#opts.maxBatchSize || b.bytes >= this.#opts.maxBatchBytes) this.#schedulePump();
+    else if (this.#ageTimer === undefined) this.#armAgeTimer();
+  }
+
+  /**
+   * Spooling: the event is redacted and serialized now (what the spool holds is what the sink
+   * would send), appended (written in groups, off this call), and held in memory too while the
+   * budget allows and nothing is waiting on disk before it.
+   */
+  #pushSpooled(tier: SpoolTier, raw: IwEvent, audit: boolean): void {
+    let event = raw;
+    let json: string | undefined;
+    try {
+      if (this.#deps.transform !== undefined) event = this.#deps.transform(raw);
+      json = JSON.stringify(event);
+    } catch (err) {
+      return this.#dropped("malformed", 1, err);
+    }
+    if (json === undefined) return this.#dropped("malformed", 1);
+    const seq = tier.spool.append(json, audit);
+    if (seq === undefined) {
+      if (tier.spool.failed === undefined) return this.#dropped("spool_full", 1, undefined, audit ? "audit" : "scan");
+      this.#spoolFailed();
+      if (!this.#batcher.push(event, json.length, audit)) return this.#dropped("queue_full", 1, undefined, audit ? "audit" : "scan");
+      return this.#pushed();
+    }
+    tier.lastSeq = seq;
+    if (tier.spilled === 0 && this.#batcher.push(event, json.length, audit, seq)) return this.#pushed();
+    tier.spill(seq);
   }
 
   /** Counts one event refused before queueing (the dispatcher's malformed events). */
@@ -103,12 +141,12 @@ export class DeliveryQueue {
 
   /** A consistent snapshot of this sink's counters. */
   stats(): SinkStats {
-    return this.#counters.snapshot(this.name, this.#batcher.length, this.#batcher.budget.held, this.#opts.maxQueueBytes);
+    return this.#counters.snapshot(this.name, this.#batcher.length, this.#tier?.spilled ?? 0, this.#batcher.budget.held, this.#opts.maxQueueBytes);
   }
 
   /** Events held (queued, waiting for a retry or in flight). */
   get pending(): number {
-    return this.#batcher.length + this.#counters.inFlight;
+    return this.#batcher.length + this.#counters.inFlight + (this.#tier?.spilled ?? 0);
   }
 
   /**
@@ -146,9 +184,11 @@ export class DeliveryQueue {
     try {
       drained = await this.#waitIdle(timeoutMs);
       const left = this.#abandon("closed", new IwError("IW_CLOSED", `${this.name}: queue closed`));
-      if (left > 0) this.#diag.always("warn", `closed with ${left} events undelivered`, { dropped: left });
+      const spooled = this.#tier !== undefined;
+      if (left > 0) this.#diag.always("warn", spooled ? `closed with ${left} events kept in the spool for the next start` : `closed with ${left} events undelivered`, spooled ? { spooled: left } : { dropped: left });
       const remaining = Math.max(timeoutMs - (Date.now() - started), 1000);
       await withDeadline(this.#sink.close(), remaining);
+      if (this.#tier !== undefined) await withDeadline(this.#tier.spool.close(), remaining);
     } catch (err) {
       this.#diag.always("warn", `error while closing: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -166,7 +206,7 @@ export class DeliveryQueue {
   }
 
   #isIdle(): boolean {
-    return this.#batcher.length === 0 && this.#counters.inFlight === 0;
+    return this.#batcher.length === 0 && this.#counters.inFlight === 0 && (this.#tier?.spilled ?? 0) === 0;
   }
 
   #checkIdle(): void {
@@ -226,6 +266,9 @@ export class DeliveryQueue {
     }
     const next = this.#ready.nextDueAt(now);
     if (next !== undefined) this.#wake(next);
+    const tier = this.#tier;
+    if (tier !== undefined && tier.spool.failed !== undefined) this.#spoolFailed();
+    else if (tier !== undefined && tier.spilled > 0 && !tier.reading && this.#batcher.budget.held <= this.#opts.maxQueueBytes / 2) void this.#refill(tier);
     if (this.#batcher.length === 0) this.#due = false;
     else if (!this.#due && this.#ageTimer === undefined && !this.#closed) this.#armAgeTimer();
     this.#checkIdle();
@@ -237,7 +280,11 @@ export class DeliveryQueue {
     if (b.length === 0) return undefined;
     const { maxBatchSize, maxBatchBytes } = this.#opts;
     if (!force && b.length < maxBatchSize && b.bytes < maxBatchBytes && !this.#due && this.#flushing === 0) return undefined;
-    const batch = b.assemble(uuidv7(), maxBatchSize, maxBatchBytes, this.#deps.transform, (err) => this.#dropped("malformed", 1, err));
+    const transform = this.#tier === undefined ? this.#deps.transform : undefined; // a spooling sink redacted at push
+    const batch = b.assemble(uuidv7(), maxBatchSize, maxBatchBytes, transform, (err, seq) => {
+      if (seq > 0) this.#tier?.spool.ack(seq);
+      this.#dropped("malformed", 1, err);
+    });
     if (batch !== undefined) this.#counters.inFlight += batch.events.length;
     return batch;
   }
@@ -267,6 +314,7 @@ export class DeliveryQueue {
     const { prepared } = result;
     if (prepared.events !== undefined && prepared.events.length < batch.events.length) {
       const left = keepOnly(batch, prepared.events);
+      if (this.#tier !== undefined) for (const seq of left.seqs) if (seq > 0) this.#tier.spool.ack(seq);
       this.#batcher.budget.release(left.audit, true);
       this.#batcher.budget.release(left.scan, false);
       this.#counters.inFlight -= left.count;
@@ -355,12 +403,13 @@ export class DeliveryQueue {
     this.#diag.report(`split:${reason}`, "info", () => [`a batch of ${n} events was refused ${why}; splitting it to find the events at fault`]);
   }
 
-  /** The batch left flight: delivered or dropped. */
-  #finish(batch: Batch): void {
+  /** The batch left flight: delivered or dropped (its spool records released), or kept in the spool (`ack` false). */
+  #finish(batch: Batch, ack = true): void {
     const bytes = batchBytes(batch);
     this.#batcher.budget.release(bytes.audit, true);
     this.#batcher.budget.release(bytes.scan, false);
     this.#counters.inFlight -= batch.events.length;
+    if (ack && batch.seqs !== undefined && this.#tier !== undefined) for (const seq of batch.seqs) if (seq > 0) this.#tier.spool.ack(seq);
   }
 
   #drop(batch: Batch, reason: DropReason, error?: unknown): void {
@@ -380,13 +429,85 @@ export class DeliveryQueue {
     this.#abandon("disabled", undefined, false);
   }
 
+  /** Opens the disk tier: an earlier run's backlog is read back before anything new. */
+  #startSpool(spool: QueueSpool): void {
+    const tier = new SpoolTier(spool);
+    this.#tier = tier;
+    this.#batcher.tagged = true;
+    const backlog = tier.start();
+    if (backlog === 0) return;
+    this.#counters.emitted += backlog;
+    this.#diag.always("info", `replaying ${backlog} event${backlog === 1 ? "" : "s"} left in the spool by an earlier run`, { replaying: backlog });
+    this.#schedulePump();
+  }
+
+  /** Reads spilled events back into memory, oldest first, as far as the budget allows. */
+  async #refill(tier: SpoolTier): Promise<void> {
+    tier.reading = true;
+    const room = Math.max(64 * 1024, this.#opts.maxQueueBytes - this.#batcher.budget.held);
+    let records: readonly SpooledRecord[] = [];
+    try {
+      records = await tier.spool.read(tier.cursor, Math.min(room, 4 * 1024 * 1024));
+    } finally {
+      tier.reading = false;
+    }
+    if (this.#tier !== tier) return; // failed or closed meanwhile
+    if (tier.spool.failed !== undefined) return this.#spoolFailed();
+    let moved = 0;
+    for (const record of records) {
+      if (record.seq < tier.cursor) continue;
+      let event: IwEvent;
+      try {
+        event = JSON.parse(record.data.toString("utf8")) as IwEvent;
+      } catch (err) {
+        tier.spool.ack(record.seq);
+        tier.cursor = record.seq + 1;
+        tier.spilled--;
+        this.#dropped("malformed", 1, err);
+        continue;
+      }
+      if (!this.#batcher.push(event, record.data.length, record.audit, record.seq)) break;
+      tier.cursor = record.seq + 1;
+      tier.spilled--;
+      moved++;
+    }
+    if (records.length === 0 && tier.spilled > 0) {
+      // Nothing left to read although events are counted on disk: damaged records were skipped.
+      this.#dropped("spool_failed", tier.spilled);
+      tier.spilled = 0;
+    }
+    if (moved > 0) this.#pushed();
+    this.#schedulePump();
+  }
+
+  /** The spool failed (disk error): events held only on disk are lost; memory carries on alone. */
+  #spoolFailed(): void {
+    const tier = this.#tier;
+    if (tier === undefined) return;
+    this.#tier = undefined;
+    const lost = tier.spilled;
+    tier.spilled = 0;
+    if (lost > 0) this.#dropped("spool_failed", lost, tier.spool.failed);
+    this.#diag.always("error", `the spool failed, delivery goes on from memory only: ${tier.spool.failed?.message ?? "unknown error"}`);
+    this.#checkIdle();
+  }
+
   /**
    * Drops everything queued or waiting for a retry; with `abort` set, also in-flight requests.
    * Returns how many events were dropped.
    */
   #abandon(reason: DropReason, abortReason?: Error, abort = true): number {
+    // Closing a spooling sink keeps what is left on disk for the next start: not dropped, not
+    // acknowledged, counted as spooled. Anything else drops it, and releases it from the spool.
+    const keep = reason === "closed" && this.#tier !== undefined && this.#tier.spool.failed === undefined;
+    const tier = this.#tier;
+    if (!keep && tier !== undefined) {
+      this.#batcher.forEachSeq((seq) => {
+        if (seq > 0) tier.spool.ack(seq);
+      });
+    }
     let n = this.#batcher.clear();
-    if (n > 0) this.#counters.drop(reason, n);
+    if (n > 0 && !keep) this.#counters.drop(reason, n);
     if (this.#ageTimer !== undefined) clearTimeout(this.#ageTimer);
     if (this.#wakeTimer !== undefined) clearTimeout(this.#wakeTimer);
     this.#ageTimer = undefined;
@@ -398,12 +519,21 @@ export class DeliveryQueue {
       batch.running?.abort(abortReason ?? new IwError("IW_SEND_ABORTED", `${this.name}: ${reason}`));
       this.#sending.delete(batch);
       n += batch.events.length;
-      this.#finish(batch);
-      this.#counters.drop(reason, batch.events.length);
+      this.#finish(batch, !keep);
+      if (!keep) this.#counters.drop(reason, batch.events.length);
+    }
+    if (tier !== undefined) {
+      if (keep) tier.spilled += n;
+      else {
+        const spilled = tier.ackSpilled();
+        if (spilled > 0) this.#counters.drop(reason, spilled);
+        n += spilled;
+      }
     }
     // close() gave up on these events: a flush still waiting did not drain.
     if (abort) this.#waiters.settle(n === 0);
     else this.#checkIdle();
     return n;
   }
+
 }

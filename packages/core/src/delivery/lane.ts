@@ -4,6 +4,8 @@ const CHUNK = 1024;
 interface Chunk<T> {
   readonly items: (T | undefined)[];
   readonly sizes: Float64Array;
+  /** A number the owner attaches to each item (its spool sequence number; 0 for none). */
+  readonly tags: Float64Array;
   /** First live slot. */
   head: number;
   /** One past the last written slot. */
@@ -33,17 +35,18 @@ export class Lane<T> {
     return this.#bytes;
   }
 
-  /** Appends `item` of `size` bytes. */
-  push(item: T, size: number): void {
+  /** Appends `item` of `size` bytes, tagged `tag`. */
+  push(item: T, size: number, tag = 0): void {
     let tail = this.#tail;
     if (tail === undefined || tail.tail === CHUNK) {
-      const chunk: Chunk<T> = { items: new Array<T | undefined>(CHUNK), sizes: new Float64Array(CHUNK), head: 0, tail: 0, next: undefined };
+      const chunk: Chunk<T> = { items: new Array<T | undefined>(CHUNK), sizes: new Float64Array(CHUNK), tags: new Float64Array(CHUNK), head: 0, tail: 0, next: undefined };
       if (tail === undefined) this.#head = chunk;
       else tail.next = chunk;
       this.#tail = tail = chunk;
     }
     tail.items[tail.tail] = item;
     tail.sizes[tail.tail] = size;
+    tail.tags[tail.tail] = tag;
     tail.tail++;
     this.#length++;
     this.#bytes += size;
@@ -59,6 +62,17 @@ export class Lane<T> {
   peekSize(): number {
     const head = this.#head;
     return head === undefined || head.head === head.tail ? 0 : head.sizes[head.head]!;
+  }
+
+  /** The tag of the oldest item (0 when empty). */
+  peekTag(): number {
+    const head = this.#head;
+    return head === undefined || head.head === head.tail ? 0 : head.tags[head.head]!;
+  }
+
+  /** Calls `fn` with the tag of every item held, oldest first. */
+  forEachTag(fn: (tag: number) => void): void {
+    for (let c = this.#head; c !== undefined; c = c.next) for (let i = c.head; i < c.tail; i++) fn(c.tags[i]!);
   }
 
   /** Removes and returns the oldest item. */

@@ -1,5 +1,6 @@
 import type { IwEvent } from "../events.js";
 import type { Logger } from "../logger.js";
+import type { QueueSpool } from "./spool-tier.js";
 
 /** Delivery policy of one sink. Every option has a default and an `IW_<PREFIX>_*` variable. */
 export interface QueueOptions {
@@ -79,6 +80,12 @@ export interface QueueDeps {
    * dropped `disabled` by this sink and still reaches the others.
    */
   readonly onStateChange?: (change: QueueStateChange) => void;
+  /**
+   * A disk spool for this sink (`IW_SPOOL_DIR`): every event is appended when pushed and
+   * acknowledged once settled, memory holds what the budget allows, the rest waits on disk;
+   * an earlier run's backlog is sent first. The queue closes it. @default none: memory only
+   */
+  readonly spool?: QueueSpool;
 }
 
 /**

@@ -1,0 +1,74 @@
+import type { SpoolStats } from "../spool/spool-stats.js";
+
+/** One record read back from a spool. */
+export interface SpooledRecord {
+  readonly seq: number;
+  readonly audit: boolean;
+  readonly data: Buffer;
+}
+
+/** What the delivery queue needs of a disk spool (`openSpool` from the spool module). */
+export interface QueueSpool {
+  /** Appends one record; its sequence number, or `undefined` when refused (full, failed). Synchronous. */
+  append(data: string, audit: boolean): number | undefined;
+  /** Releases a record for good (delivered, or dropped for a reason a retry cannot fix). */
+  ack(seq: number): void;
+  /** Unacknowledged records from `fromSeq` on, in order, about `maxBytes` of them. Never rejects. */
+  read(fromSeq: number, maxBytes: number): Promise<readonly SpooledRecord[]>;
+  /** The lowest sequence number not acknowledged, from this run or an earlier one. */
+  readonly oldestUnackedSeq: number | undefined;
+  /** Records appended or found at open and not acknowledged. */
+  readonly unacked: number;
+  /** Set once an I/O failure stopped the spool. */
+  readonly failed: Error | undefined;
+  stats(): SpoolStats;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The disk half of a spooling sink's queue. Every event is appended to the spool when it is
+ * pushed and acknowledged once settled; memory holds what the byte budget allows. Once an event
+ * does not fit, it and every later one stay on disk only ("spilled", so order is kept) until
+ * the queue reads them back as memory frees up. Records an earlier run left unacknowledged are
+ * spilled from the start, so they are sent before new events.
+ */
+export class SpoolTier {
+  readonly spool: QueueSpool;
+  /** Events on disk only. */
+  spilled = 0;
+  /** The first sequence number not in memory, while `spilled > 0`. */
+  cursor = 0;
+  /** Highest sequence number appended by this run. */
+  lastSeq = 0;
+  reading = false;
+
+  constructor(spool: QueueSpool) {
+    this.spool = spool;
+  }
+
+  /** Takes over an earlier run's backlog; returns how many events it holds. */
+  start(): number {
+    const backlog = this.spool.unacked;
+    const oldest = this.spool.oldestUnackedSeq;
+    if (backlog > 0 && oldest !== undefined) {
+      this.spilled = backlog;
+      this.cursor = oldest;
+    }
+    return this.spilled;
+  }
+
+  /** Records that event `seq` stays on disk only. */
+  spill(seq: number): void {
+    if (this.spilled === 0) this.cursor = seq;
+    this.spilled++;
+  }
+
+  /** Acknowledges every spilled record (they are dropped); returns how many there were. */
+  ackSpilled(): number {
+    const n = this.spilled;
+    if (n > 0) for (let seq = this.cursor; seq <= Math.max(this.lastSeq, this.cursor + n - 1); seq++) this.spool.ack(seq);
+    this.spilled = 0;
+    return n;
+  }
+}
