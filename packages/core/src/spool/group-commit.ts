@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { join } from "node:path";
 import { SEGMENT_HEADER_BYTES, encodeRecord, encodeSegmentHeader, segmentFileName } from "./format.js";
 import type { SegmentState } from "./segment-state.js";
-import { MAX_SEGMENT_INDEX, createSegmentState, markAcked } from "./segment-state.js";
+import { MAX_SEGMENT_INDEX, addMark, createSegmentState, markAcked } from "./segment-state.js";
 import type { SegmentWriter } from "./segment-writer.js";
 
 /** A record accepted by `append`, waiting for its group commit. */
@@ -71,8 +71,9 @@ export async function writeGroup(group: readonly Pending[], t: GroupTarget, onWr
     encodeRecord(buf, 0, p.seq - seg.baseSeq, p.audit, p.data);
     run.push(buf);
     runBytes += p.size;
-    seg.handedUpTo = p.seq - seg.baseSeq;
-    seg.expected++;
+    addMark(seg, p.seq - seg.baseSeq, seg.bytes + runBytes - p.size);
+    seg.lastIndex = p.seq - seg.baseSeq;
+    seg.live++;
     p.seg = seg;
   }
   await writeRun();

@@ -7,7 +7,7 @@ import type { DirLock } from "./lock.js";
 import { acquireLock } from "./lock.js";
 import { SegmentReader } from "./segment-reader.js";
 import type { SegmentState } from "./segment-state.js";
-import { createSegmentState } from "./segment-state.js";
+import { addMark, createSegmentState, isAcked, markAcked } from "./segment-state.js";
 import { Spool } from "./spool.js";
 import { SpoolError, describeIoError } from "./spool-error.js";
 import type { ResolvedSpoolOptions, SpoolOptions } from "./spool-options.js";
@@ -85,7 +85,7 @@ async function recover(o: ResolvedSpoolOptions, lock: DirLock): Promise<Spool> {
     const newest = segments[segments.length - 1]!;
     const reader = await SegmentReader.open(newest.path, o.maxPayload);
     try {
-      for await (const _ of reader.records());
+      while (await reader.next());
     } finally {
       await reader.close();
     }
@@ -121,7 +121,35 @@ async function recover(o: ResolvedSpoolOptions, lock: DirLock): Promise<Spool> {
       }
     }
   }
+  // Every backlog segment is scanned once (checksums, no payload copies) so that the spool
+  // knows how many records are unacknowledged, where each segment's first live one is, and
+  // where to seek to; damage is counted here.
+  for (const seg of segments) await scanSegment(seg, o, counters, seg === segments[segments.length - 1]);
   return new Spool({ options: o, lock, backlog: segments, nextSeq, counters });
+}
+
+/** Counts the live records of a backlog segment, marks absent indices, learns seek marks. */
+async function scanSegment(seg: SegmentState, o: ResolvedSpoolOptions, counters: SpoolCounters, newest: boolean): Promise<void> {
+  const reader = await SegmentReader.open(seg.path, o.maxPayload, { offset: SEGMENT_HEADER_BYTES, firstIndex: 0, end: seg.bytes });
+  try {
+    let expect = 0;
+    for (let r = await reader.next(); r; r = await reader.next()) {
+      // Indices with no record (acknowledged before being written, or lost to damage) count as released.
+      for (; expect < r.index; expect++) markAcked(seg, expect);
+      expect = r.index + 1;
+      addMark(seg, r.index, reader.recordOffset);
+      if (!isAcked(seg, r.index)) seg.live++;
+    }
+    seg.lastIndex = reader.lastIndex;
+  } finally {
+    await reader.close();
+  }
+  seg.sealed = true;
+  seg.damageCounted = true;
+  const lost = reader.damaged + (reader.tailDamageAt !== undefined && !newest ? 1 : 0);
+  if (lost === 0) return;
+  counters.damagedRecords += lost;
+  o.logger?.warn(`spool: skipped ${lost} damaged record(s) in ${seg.path}`, { segment: seg.path, damaged: lost });
 }
 
 async function readHeader(path: string): Promise<SegmentHeader | "bad" | "short"> {

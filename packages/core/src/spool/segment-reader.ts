@@ -12,6 +12,15 @@ export interface SegmentRecord {
 
 const CHUNK_BYTES = 1024 * 1024;
 
+/** Where to start reading (a record boundary, e.g. a seek mark) and where to stop. */
+export interface ReadRange {
+  /** File offset of a record; its index is at least `firstIndex`. */
+  offset: number;
+  firstIndex: number;
+  /** File size to read up to (bytes after it are ignored, e.g. a write under way). */
+  end?: number;
+}
+
 /**
  * Reads a segment front to back through one buffer of 1 MiB (grown only to hold a larger
  * record), so memory does not depend on the segment or backlog size. Damage is skipped by
@@ -31,6 +40,8 @@ export class SegmentReader {
   /** File offset just after the last valid record. */
   validEnd = SEGMENT_HEADER_BYTES;
   lastIndex = -1;
+  /** File offset of the record last returned by `next()`. */
+  recordOffset = 0;
 
   readonly #handle: FileHandle;
   readonly #maxPayload: number;
@@ -39,6 +50,7 @@ export class SegmentReader {
   #len = 0;
   #at = 0;
   #eof = false;
+  #end = Number.POSITIVE_INFINITY;
 
   private constructor(handle: FileHandle, maxPayload: number) {
     this.#handle = handle;
@@ -46,12 +58,27 @@ export class SegmentReader {
     this.#buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxPayload + RECORD_HEADER_BYTES));
   }
 
-  static async open(path: string, maxPayload: number): Promise<SegmentReader> {
+  /**
+   * Opens a segment and reads its header. With `range`, reading starts at `range.offset`
+   * instead of the first record (the header is still checked) and stops at `range.end`.
+   */
+  static async open(path: string, maxPayload: number, range?: ReadRange): Promise<SegmentReader> {
     const reader = new SegmentReader(await open(path, "r"), maxPayload);
     try {
+      if (range?.end !== undefined) reader.#end = range.end;
       await reader.#ensure(SEGMENT_HEADER_BYTES);
       reader.header = decodeSegmentHeader(reader.#buf.subarray(0, reader.#len));
       reader.#at = Math.min(SEGMENT_HEADER_BYTES, reader.#len);
+      if (range && range.offset > SEGMENT_HEADER_BYTES && reader.header !== "short") {
+        reader.#bufPos = range.offset;
+        reader.#len = 0;
+        reader.#at = 0;
+        reader.#eof = range.offset >= reader.#end;
+        reader.lastIndex = range.firstIndex - 1;
+        reader.validEnd = range.offset;
+      } else if (range) {
+        reader.lastIndex = range.firstIndex - 1;
+      }
     } catch (err) {
       await reader.close();
       throw err;
@@ -63,26 +90,35 @@ export class SegmentReader {
     await this.#handle.close().catch(() => undefined);
   }
 
-  /** Valid records in file order; damage is counted in `damaged` / `tailDamageAt`. */
+  /** Valid records in file order (payloads copied); damage is counted in `damaged` / `tailDamageAt`. */
   async *records(): AsyncGenerator<SegmentRecord> {
+    for (;;) {
+      const r = await this.next();
+      if (!r) return;
+      yield { index: r.index, audit: r.audit, data: Buffer.from(r.data) };
+    }
+  }
+
+  /**
+   * The next valid record, or undefined at the end. Its `data` is a view into the read buffer,
+   * valid only until the next call (copy it to keep it).
+   */
+  async next(): Promise<SegmentRecord | undefined> {
     if (this.header === "short") {
       if (this.#len > 0) this.tailDamageAt = 0;
       this.validEnd = 0;
-      return;
+      return undefined;
     }
-    for (;;) {
-      const found = await this.#nextValid();
-      if (found === false) return;
-      const buf = this.#buf;
-      const at = this.#at;
-      const n = buf.readUInt32LE(at);
-      const index = buf.readUInt32LE(at + 9);
-      const record = { index, audit: (buf.readUInt8(at + 8) & FLAG_AUDIT) !== 0, data: Buffer.from(buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + n)) };
-      this.#at = at + RECORD_HEADER_BYTES + n;
-      this.validEnd = this.#bufPos + this.#at;
-      this.lastIndex = index;
-      yield record;
-    }
+    if (!(await this.#nextValid())) return undefined;
+    const buf = this.#buf;
+    const at = this.#at;
+    const n = buf.readUInt32LE(at);
+    const index = buf.readUInt32LE(at + 9);
+    this.recordOffset = this.#bufPos + at;
+    this.#at = at + RECORD_HEADER_BYTES + n;
+    this.validEnd = this.#bufPos + this.#at;
+    this.lastIndex = index;
+    return { index, audit: (buf.readUInt8(at + 8) & FLAG_AUDIT) !== 0, data: buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + n) };
   }
 
   /** Positions #at on the next valid record; false at the end of the file. */
@@ -125,7 +161,8 @@ export class SegmentReader {
         this.#buf.copy(grown, 0, 0, this.#len);
         this.#buf = grown;
       }
-      const { bytesRead } = await this.#handle.read(this.#buf, this.#len, this.#buf.length - this.#len, this.#bufPos + this.#len);
+      const want = Math.min(this.#buf.length - this.#len, this.#end - (this.#bufPos + this.#len));
+      const { bytesRead } = want > 0 ? await this.#handle.read(this.#buf, this.#len, want, this.#bufPos + this.#len) : { bytesRead: 0 };
       if (bytesRead === 0) this.#eof = true;
       this.#len += bytesRead;
     }

@@ -19,6 +19,8 @@ export interface SpoolStats {
   /** Refusals by reason; `refusedAudit` says how many of them were audit records. */
   refused: Record<SpoolRefusal, number>;
   refusedAudit: number;
+  /** Records appended (this run) or found at open and not acknowledged: `Spool.unacked`. */
+  unackedRecords: number;
   /** Records and bytes accepted but not yet written. */
   pendingRecords: number;
   pendingBytes: number;
@@ -29,7 +31,7 @@ export interface SpoolStats {
   failed: boolean;
 }
 
-type Gauges = Pick<SpoolStats, "pendingRecords" | "pendingBytes" | "diskBytes" | "segments" | "committedSeq" | "failed">;
+type Gauges = Pick<SpoolStats, "pendingRecords" | "unackedRecords" | "pendingBytes" | "diskBytes" | "segments" | "committedSeq" | "failed">;
 
 /** The spool's mutable counters. */
 export class SpoolCounters {

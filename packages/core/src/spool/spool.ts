@@ -1,20 +1,20 @@
 import { unlink } from "node:fs/promises";
 import type { AckEntry } from "./ack-file.js";
 import { writeAckFile } from "./ack-file.js";
-import { RECORD_HEADER_BYTES } from "./format.js";
+import { RECORD_HEADER_BYTES, SEGMENT_HEADER_BYTES } from "./format.js";
 import type { Pending } from "./group-commit.js";
 import { writeGroup } from "./group-commit.js";
 import type { DirLock } from "./lock.js";
 import { SegmentReader } from "./segment-reader.js";
 import type { SegmentState } from "./segment-state.js";
-import { findSegment, isAcked, markAcked } from "./segment-state.js";
+import { addMark, findSegment, isAcked, markAcked, markBefore } from "./segment-state.js";
 import { SegmentWriter } from "./segment-writer.js";
 import { SpoolError, describeIoError } from "./spool-error.js";
 import type { ResolvedSpoolOptions } from "./spool-options.js";
 import type { SpoolStats } from "./spool-stats.js";
 import type { SpoolCounters } from "./spool-stats.js";
 
-/** A record read back by {@link Spool.replay}. */
+/** A record read back by {@link Spool.read} or {@link Spool.replay}. */
 export interface SpoolRecord {
   seq: number;
   audit: boolean;
@@ -54,6 +54,12 @@ export class Spool {
   #closed = false;
   #done = false;
   #closing: Promise<void> | undefined;
+  /** Records appended or found at open and not acknowledged (nor lost to a failure). */
+  #unacked: number;
+  /** No sequence number below this one is unacknowledged (a lower bound, advanced lazily). */
+  #oldest: number;
+  /** Where the last `read` stopped inside a segment, so that the next one continues without a seek. */
+  #cursor: { seg: SegmentState; index: number; offset: number } | undefined;
 
   /** @internal use `openSpool()`. */
   constructor(init: { options: ResolvedSpoolOptions; lock: DirLock; backlog: SegmentState[]; nextSeq: number; counters: SpoolCounters }) {
@@ -66,6 +72,61 @@ export class Spool {
     this.#onFailure = init.options.onFailure;
     this.#diskBytes = init.backlog.reduce((sum, s) => sum + s.bytes, 0);
     this.#writer = new SegmentWriter(init.options.dir, init.options.sync, init.options.syncIntervalMs);
+    this.#unacked = init.backlog.reduce((sum, s) => sum + s.live, 0);
+    this.#oldest = init.backlog[0]?.baseSeq ?? init.nextSeq;
+    // Backlog segments without a live record are deleted by the first commit.
+    if (init.backlog.some((s) => s.live === 0)) this.#schedule();
+  }
+
+  /** Records appended (this run) or found at open (earlier runs) that are not acknowledged. */
+  get unacked(): number {
+    return this.#unacked;
+  }
+
+  /**
+   * The lowest sequence number not acknowledged, from an earlier run or this one; undefined
+   * when every record is. Amortised O(1): it only moves forward, over released records.
+   */
+  get oldestUnackedSeq(): number | undefined {
+    if (this.#unacked <= 0) return undefined;
+    let s = this.#oldest;
+    while (s < this.#nextSeq) {
+      const p = this.#unwritten(s);
+      if (p) {
+        if (!p.acked && !(p.seg && isAcked(p.seg, s - p.seg.baseSeq))) break;
+        s++;
+        continue;
+      }
+      const seg = findSegment(this.#segments, s);
+      if (seg && !seg.gone && seg.live > 0 && s - seg.baseSeq <= seg.lastIndex) {
+        if (!isAcked(seg, s - seg.baseSeq)) break;
+        s++;
+        continue;
+      }
+      s = this.#nextHolder(s);
+    }
+    this.#oldest = s;
+    return s < this.#nextSeq ? s : undefined;
+  }
+
+  /** The next sequence number after `s` that may hold a record: a later segment's base or the first unwritten one. */
+  #nextHolder(s: number): number {
+    let next = this.#nextSeq;
+    const first = this.#inflight[0]?.seq ?? this.#pending[0]?.seq;
+    if (first !== undefined && first > s) next = first;
+    let lo = 0;
+    let hi = this.#segments.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#segments[mid]!.baseSeq > s) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    for (let i = lo; i < this.#segments.length; i++) {
+      const seg = this.#segments[i]!;
+      if (seg.gone || seg.live === 0) continue;
+      return Math.min(next, seg.baseSeq);
+    }
+    return next;
   }
 
   /** The I/O failure that stopped the spool, if any. */
@@ -93,6 +154,7 @@ export class Spool {
     if (this.#diskBytes + this.#pendingBytes + this.#inflightBytes + size > limit) return this.#refuse("spool_full", audit);
     const seq = this.#nextSeq++;
     this.#pending.push({ seq, audit, data, size, acked: false });
+    this.#unacked++;
     this.#pendingBytes += size;
     this.#c.spooledRecords++;
     this.#c.spooledBytes += size;
@@ -114,22 +176,25 @@ export class Spool {
    * group commit, so a crash may replay records acked in the last `flushMs`.
    */
   ack(seq: number): void {
-    if (this.#done || !Number.isSafeInteger(seq) || seq < 1) return;
+    if (this.#done || !Number.isSafeInteger(seq) || seq < 1 || seq >= this.#nextSeq) return;
     // Not yet encoded (pending, or later in the group being written): it is simply not written.
     const p = this.#unwritten(seq);
     if (p && !p.seg) {
       if (!p.acked) {
         p.acked = true;
         this.#c.ackedRecords++;
+        this.#unacked--;
       }
       return;
     }
     const seg = p?.seg ?? findSegment(this.#segments, seq);
     if (!seg || seg.gone) return;
     const index = seq - seg.baseSeq;
-    if (!markAcked(seg, index)) return;
+    // Above lastIndex there is no record (e.g. acknowledged before its group was written).
+    if (index > seg.lastIndex || !markAcked(seg, index)) return;
     this.#c.ackedRecords++;
-    if (index <= seg.handedUpTo) seg.acked++;
+    seg.live--;
+    this.#unacked--;
     this.#ackDirty = true;
     this.#schedule();
   }
@@ -166,17 +231,10 @@ export class Spool {
         for await (const r of reader.records()) {
           if (this.#closed) return;
           if (isAcked(seg, r.index)) continue;
-          if (r.index > seg.handedUpTo) {
-            seg.handedUpTo = r.index;
-            seg.expected++;
-          }
           this.#c.replayedRecords++;
           yield { seq: seg.baseSeq + r.index, audit: r.audit, data: r.data };
         }
         this.#noteDamage(seg, reader);
-        seg.sealed = true;
-        this.#ackDirty = true; // lets the commit loop delete it once its records are acked
-        this.#schedule();
       } catch (err) {
         this.#o.logger?.warn(describeIoError("read segment", seg.path, err));
       } finally {
@@ -185,10 +243,116 @@ export class Spool {
     }
   }
 
+  /**
+   * Unacknowledged records with `seq >= fromSeq`, in sequence order, from earlier runs'
+   * segments and this run's (written, being written, or still pending in memory: those are
+   * served from memory without forcing a commit), until their payload bytes would pass
+   * `maxBytes`; at least one record when any exists. Reads only what it returns (plus at most
+   * one seek mark's spacing, 64 KiB, per segment entered; a read continuing where the last
+   * one stopped seeks exactly). Damaged records are skipped and counted.
+   *
+   * Never rejects: an I/O error moves the spool to `failed` and the records read so far are
+   * returned; a failed or closed spool returns []. Safe to run alongside `append`, `ack` and
+   * commits: a record acknowledged while the read is under way may still be returned, and
+   * records appended meanwhile may or may not be. Returned `data` of a pending record may
+   * share memory with the buffer given to `append`.
+   */
+  async read(fromSeq: number, maxBytes: number): Promise<SpoolRecord[]> {
+    const out: SpoolRecord[] = [];
+    if (this.#failed || this.#done) return out;
+    const budget = { bytes: 0, max: Number.isFinite(maxBytes) ? maxBytes : Number.POSITIVE_INFINITY };
+    let next = Number.isFinite(fromSeq) ? Math.max(1, Math.ceil(fromSeq)) : fromSeq > 0 ? this.#nextSeq : 1;
+    try {
+      for (;;) {
+        if (this.#failed) return out;
+        const upTo = this.#committedSeq;
+        if (next <= upTo) {
+          const stopped = await this.#readDisk(next, upTo, out, budget);
+          if (stopped !== undefined) return out;
+          next = upTo + 1;
+          continue; // commits may have moved more records to disk meanwhile
+        }
+        // Synchronously: the group being written and the pending records continue exactly after committedSeq.
+        for (const list of [this.#inflight, this.#pending]) {
+          const first = list[0]?.seq;
+          if (first === undefined) continue;
+          for (let i = Math.max(0, next - first); i < list.length; i++) {
+            const p = list[i]!;
+            if (p.acked || (p.seg && isAcked(p.seg, p.seq - p.seg.baseSeq))) continue;
+            const data = typeof p.data === "string" ? Buffer.from(p.data) : Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
+            if (!this.#take(out, budget, { seq: p.seq, audit: p.audit, data })) return out;
+          }
+        }
+        return out;
+      }
+    } catch (err) {
+      this.#fail(err instanceof SpoolError ? err : new SpoolError("IW_SPOOL_IO", describeIoError("read from spool directory", this.#o.dir, err), { cause: err }));
+      return out;
+    }
+  }
+
+  /** Adds a record unless the budget is spent (the first record always fits); false when full. */
+  #take(out: SpoolRecord[], budget: { bytes: number; max: number }, r: SpoolRecord): boolean {
+    if (out.length > 0 && budget.bytes + r.data.length > budget.max) return false;
+    out.push(r);
+    budget.bytes += r.data.length;
+    return true;
+  }
+
+  /**
+   * Reads records `next..upTo` (all written) from the segment files into `out`; returns the
+   * sequence number it stopped before when the budget ran out, undefined when it got to `upTo`.
+   */
+  async #readDisk(next: number, upTo: number, out: SpoolRecord[], budget: { bytes: number; max: number }): Promise<number | undefined> {
+    while (next <= upTo) {
+      let seg = findSegment(this.#segments, next);
+      if (!seg || seg.gone || seg.live === 0 || next - seg.baseSeq > seg.lastIndex) {
+        next = this.#nextHolder(next);
+        if (next > upTo) return undefined;
+        seg = findSegment(this.#segments, next);
+        if (!seg || seg.baseSeq !== next) return undefined; // nothing on disk up to upTo
+      }
+      const startIndex = next - seg.baseSeq;
+      const endIndex = Math.min(seg.lastIndex, upTo - seg.baseSeq);
+      let from = markBefore(seg, startIndex, SEGMENT_HEADER_BYTES);
+      const c = this.#cursor;
+      if (c && c.seg === seg && c.index <= startIndex && c.index >= from.index) from = c;
+      const reader = await this.#openForRead(seg, from);
+      if (reader) {
+        try {
+          for (let r = await reader.next(); r && r.index <= endIndex; r = await reader.next()) {
+            addMark(seg, r.index, reader.recordOffset);
+            if (r.index < startIndex || isAcked(seg, r.index)) continue;
+            if (!this.#take(out, budget, { seq: seg.baseSeq + r.index, audit: r.audit, data: Buffer.from(r.data) })) {
+              this.#cursor = { seg, index: r.index, offset: reader.recordOffset };
+              return seg.baseSeq + r.index;
+            }
+          }
+          if (reader.damaged > 0 && !seg.damageCounted) this.#noteDamage(seg, reader);
+        } finally {
+          await reader.close();
+        }
+      }
+      next = seg.baseSeq + endIndex + 1;
+    }
+    return undefined;
+  }
+
+  /** Opens a segment for `read`; undefined when it was deleted meanwhile (all its records acknowledged). */
+  async #openForRead(seg: SegmentState, from: { index: number; offset: number }): Promise<SegmentReader | undefined> {
+    try {
+      return await SegmentReader.open(seg.path, this.#o.maxPayload, { offset: from.offset, firstIndex: from.index, end: seg.bytes });
+    } catch (err) {
+      if (seg.gone && (err as { code?: string }).code === "ENOENT") return undefined;
+      throw err;
+    }
+  }
+
   /** Counters and gauges; see {@link SpoolStats}. */
   stats(): SpoolStats {
     return this.#c.snapshot({
       pendingRecords: this.#pending.length,
+      unackedRecords: this.#unacked,
       pendingBytes: this.#pendingBytes + this.#inflightBytes,
       diskBytes: this.#diskBytes,
       segments: this.#segments.length,
@@ -279,13 +443,13 @@ export class Spool {
   /** Persists ack progress, then deletes segments whose records are all acknowledged. */
   async #releaseSegments(): Promise<void> {
     let active = this.#writer.active;
-    if (active && active.acked >= active.expected && this.#diskBytes + this.#o.segmentBytes > this.#o.maxBytes - this.#o.auditReserveBytes) {
+    if (active && active.live === 0 && this.#diskBytes + this.#o.segmentBytes > this.#o.maxBytes - this.#o.auditReserveBytes) {
       // Near the limit, a fully acknowledged active segment is closed so that it can be
       // deleted; otherwise its bytes would stay counted until it filled up.
       await this.#writer.close();
       active = undefined;
     }
-    const done = this.#segments.filter((s) => s.sealed && s !== active && !s.gone && s.acked >= s.expected);
+    const done = this.#segments.filter((s) => s.sealed && s !== active && !s.gone && s.live === 0);
     if (!this.#ackDirty && done.length === 0) return;
     this.#ackDirty = false;
     for (const s of done) s.gone = true;
@@ -315,6 +479,11 @@ export class Spool {
     if (this.#failed) return;
     this.#failed = err instanceof SpoolError ? err : new SpoolError("IW_SPOOL_IO", describeIoError("write to spool directory", this.#o.dir, err), { cause: err });
     this.#c.lostRecords += this.#pending.length + this.#inflight.length;
+    for (const p of [...this.#inflight, ...this.#pending]) {
+      if (p.acked || (p.seg && isAcked(p.seg, p.seq - p.seg.baseSeq))) continue;
+      this.#unacked--;
+      if (p.seg && markAcked(p.seg, p.seq - p.seg.baseSeq)) p.seg.live--;
+    }
     this.#inflight = [];
     this.#pending = [];
     this.#pendingBytes = 0;
