@@ -36,6 +36,11 @@ export interface ActivateOptions {
    * @default 3_600_000 — `IW_SUMMARY_INTERVAL_S` (in seconds)
    */
   readonly summaryIntervalMs?: number;
+  /**
+   * The durable spool's directory (each sink its own subfolder); overrides the variable.
+   * @default none: memory only — `IW_SPOOL_DIR`
+   */
+  readonly spoolDir?: string;
 }
 
 /** What {@link activateWithReport} returns: the dispatcher and every problem found. */
@@ -80,7 +85,7 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
   let service: string | undefined;
   let exitFlushMs = DEFAULT_EXIT_FLUSH_MS;
   try {
-    if (active.length > 0) ({ routes, summaryIntervalS, service, exitFlushMs } = await buildRoutes(active, env, logger, report, () => !failed()));
+    if (active.length > 0) ({ routes, summaryIntervalS, service, exitFlushMs } = await buildRoutes(active, env, logger, report, () => !failed(), { spoolDir: options.spoolDir }));
   } catch (err) {
     // Not a configuration problem (a bug, a broken install): still never take the host down.
     const why = maskSecrets(err instanceof Error ? err.message : String(err));
@@ -88,7 +93,7 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
   }
   if (failed()) {
     // Sinks whose create() succeeded after another failed: release them before rejecting.
-    await Promise.all(routes.map((r) => r.sink.close().catch(() => undefined)));
+    await Promise.all(routes.flatMap((r) => [r.sink.close().catch(() => undefined), r.spool?.close() ?? Promise.resolve()]));
     throw strictError(errors);
   }
   if (routes.length === 0) return { dispatcher: NOOP_DISPATCHER, errors };

@@ -23,6 +23,8 @@ export interface GlobalConfig {
   readonly service: string | undefined;
   /** `IW_EXIT_FLUSH_MS`; 0 = off. */
   readonly exitFlushMs: number;
+  /** `IW_SPOOL_*`: `dir` undefined = no spool. */
+  readonly spool: { readonly dir: string | undefined; readonly maxBytes: number; readonly flushMs: number; readonly sync: "never" | "interval" | "always" };
 }
 
 interface Issue {
@@ -46,6 +48,12 @@ export function parseGlobal(env: Env): { config?: GlobalConfig; errors: IwConfig
       summaryIntervalS: result.data["IW_SUMMARY_INTERVAL_S"] as number,
       service: (result.data["IW_SERVICE_NAME"] as string | undefined) || undefined,
       exitFlushMs: result.data["IW_EXIT_FLUSH_MS"] as number,
+      spool: {
+        dir: (result.data["IW_SPOOL_DIR"] as string | undefined)?.trim() || undefined,
+        maxBytes: result.data["IW_SPOOL_MAX_BYTES"] as number,
+        flushMs: result.data["IW_SPOOL_FLUSH_MS"] as number,
+        sync: result.data["IW_SPOOL_SYNC"] as "never" | "interval" | "always",
+      },
     },
     errors: [],
   };

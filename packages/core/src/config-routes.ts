@@ -1,4 +1,7 @@
+import { join } from "node:path";
 import { resolveOptions } from "./delivery/resolve-options.js";
+import type { QueueSpool } from "./delivery/spool-tier.js";
+import type { GlobalConfig } from "./config-parse.js";
 import type { Route } from "./dispatcher.js";
 import type { Env } from "./env-instances.js";
 import { findInstances, instanceSinkName, splitActivating } from "./env-instances.js";
@@ -21,6 +24,7 @@ export async function buildRoutes(
   logger: Logger,
   report: (e: IwError) => void,
   create: () => boolean,
+  options: { readonly spoolDir?: string | undefined } = {},
 ): Promise<BuiltRoutes> {
   const cfg = await import("./config-parse.js");
   const global = cfg.parseGlobal(env);
@@ -44,6 +48,7 @@ export async function buildRoutes(
       }
     }
   }
+  const spoolDir = options.spoolDir ?? global.config?.spool.dir;
   const settings = { summaryIntervalS: global.config?.summaryIntervalS ?? 0, service: global.config?.service, exitFlushMs: global.config?.exitFlushMs ?? 5000 };
   if (!create()) return { routes: [], ...settings };
   const routes: Route[] = [];
@@ -67,7 +72,15 @@ export async function buildRoutes(
       warnedKey = true;
       log(logger, "warn", "IW_REDACT_KEY is not set: hash redaction uses a random per-process key, so hashes correlate within this process only");
     }
-    routes.push({ sink, queue: parsed.generic.queue, accepts: parsed.generic.filter.accepts, ...(transform === undefined ? {} : { transform }) });
+    const spoolCfg = spoolDir === undefined ? undefined : { ...g.spool, dir: spoolDir };
+    const spool = spoolCfg === undefined || !parsed.generic.spool ? undefined : await openSinkSpool(name, spoolCfg, sinkLogger);
+    routes.push({
+      sink,
+      queue: parsed.generic.queue,
+      accepts: parsed.generic.filter.accepts,
+      ...(transform === undefined ? {} : { transform }),
+      ...(spool === undefined ? {} : { spool }),
+    });
     log(logger, "info", `sink ${name} active (events: ${parsed.generic.filter.text}, redact: ${redact.mode})`, { sink: name });
   }
   return { routes, ...settings };
@@ -82,6 +95,25 @@ export interface BuiltRoutes {
   readonly service: string | undefined;
   /** `IW_EXIT_FLUSH_MS`. */
   readonly exitFlushMs: number;
+}
+
+/**
+ * Opens a sink's spool in its own subfolder of the spool directory. The spool module is loaded
+ * only here, so a host without `IW_SPOOL_DIR` never loads it. A spool that cannot be opened
+ * (locked by another process, unwritable) is one clear line, and the sink runs in memory.
+ */
+async function openSinkSpool(name: string, cfg: GlobalConfig["spool"] & { dir: string }, logger: Logger): Promise<QueueSpool | undefined> {
+  const dir = join(cfg.dir, name.replace(/[^A-Za-z0-9_.-]/g, "-"));
+  try {
+    const { openSpool } = await import("./spool/index.js");
+    const spool = await openSpool({ dir, maxBytes: cfg.maxBytes, flushMs: cfg.flushMs, sync: cfg.sync, logger });
+    log(logger, "info", `sink ${name} spools to ${dir} (sync: ${cfg.sync})`, { sink: name });
+    return spool;
+  } catch (err) {
+    const why = maskSecrets(err instanceof Error ? err.message : String(err));
+    log(logger, "error", `sink ${name}: the spool in ${dir} cannot be used, so this sink keeps its events in memory only: ${why}`, { sink: name, code: (err as { code?: unknown }).code });
+    return undefined;
+  }
 }
 
 /** A sink under another name (a named instance), delegating so `#private` fields keep working. */

@@ -14,6 +14,7 @@ import { selectTestEvents } from "./test-events.js";
 import { uuidv7 } from "./uuidv7.js";
 import { lifecycleEventFor, sinkActivatedEvent } from "./lifecycle.js";
 import type { QueueOptions, QueueStateChange } from "./delivery/queue-options.js";
+import type { QueueSpool } from "./delivery/spool-tier.js";
 import { TrafficSummary } from "./summary.js";
 
 /** Deadline of `Dispatcher.test()` per sink when none is given. @default 10_000 */
@@ -28,6 +29,8 @@ export interface Route {
   readonly queue?: Partial<QueueOptions>;
   /** Applied to each event just before it is sent (redaction). Must not mutate its input. */
   readonly transform?: (event: IwEvent) => IwEvent;
+  /** The sink's disk spool (activation opens it from `IW_SPOOL_DIR`); the queue closes it. @default none */
+  readonly spool?: QueueSpool;
 }
 
 /** Options of `createDispatcher`. */
@@ -110,6 +113,7 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
     queue: new DeliveryQueue(route.sink, route.queue ?? {}, {
       logger,
       ...(route.transform === undefined ? {} : { transform: route.transform }),
+      ...(route.spool === undefined ? {} : { spool: route.spool }),
       ...(options.random === undefined ? {} : { random: options.random }),
       ...(options.lifecycleEvents === true ? { onStateChange } : {}),
     }),

@@ -21,6 +21,7 @@ export const GENERIC_SUFFIXES: readonly string[] = [
   "MAX_RETRIES",
   "MAX_REFUSALS",
   "AUTH_PAUSE_MS",
+  "SPOOL",
   "EVENTS",
   "REDACT",
   "REDACT_FIELDS",

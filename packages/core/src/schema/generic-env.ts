@@ -5,7 +5,7 @@ import { DEFAULT_QUEUE_OPTIONS } from "../delivery/queue-options.js";
 import type { QueueOptions } from "../delivery/queue-options.js";
 import { REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMode } from "../redact.js";
 import type { RedactMode } from "../redact.js";
-import { envBytes, envInt, envMs } from "./env-fields.js";
+import { envBool, envBytes, envEnum, envInt, envMs } from "./env-fields.js";
 
 /** Wraps a parser that throws `Error(reason)` into a described zod field. */
 function parsed<T>(parse: (text: string | undefined) => T, form: string) {
@@ -56,6 +56,7 @@ export function genericEnvSchema(prefix: string, defaults: Partial<QueueOptions>
     [`${prefix}_MAX_REFUSALS`]: envInt(d.maxRefusals, 1, 100, "tries"),
     [`${prefix}_AUTH_PAUSE_MS`]: envMs(d.authPauseMs, 1000, 3_600_000),
     [`${prefix}_MAX_RETRIES`]: parsed((v) => maxRetries(v, d.maxRetries), `a whole number from 0 to 1000000, or infinite (retry until close); default ${retries}`),
+    [`${prefix}_SPOOL`]: envBool(true, "off keeps this sink in memory when IW_SPOOL_DIR is set"),
     [`${prefix}_EVENTS`]: parsed(compileEventFilter, EVENT_FILTER_FORM),
     [`${prefix}_REDACT`]: parsed(parseRedactMode, `${REDACT_MODE_FORM.replace(/; default off$/, "")}; default IW_REDACT`),
     [`${prefix}_REDACT_FIELDS`]: parsed((v) => (v === undefined || v.trim() === "" ? undefined : parseRedactFields(v)), `${REDACT_FIELDS_FORM.replace(/; default .*$/, "")}; default IW_REDACT_FIELDS`),
@@ -70,6 +71,8 @@ export interface GenericSinkConfig {
   /** `undefined` = use the global setting. */
   readonly redact: RedactMode | undefined;
   readonly redactFields: readonly string[] | undefined;
+  /** `IW_<PREFIX>_SPOOL`: false keeps the sink in memory although `IW_SPOOL_DIR` is set. */
+  readonly spool: boolean;
 }
 
 /** Converts a parsed {@link genericEnvSchema} object (keyed by `prefix`) to typed options. */
@@ -91,6 +94,7 @@ export function toGenericConfig(prefix: string, v: Record<string, unknown>): Gen
       authPauseMs: get("AUTH_PAUSE_MS"),
     },
     filter: get("EVENTS"),
+    spool: get("SPOOL"),
     redact: get("REDACT"),
     redactFields: get("REDACT_FIELDS"),
   };
@@ -113,6 +117,17 @@ export const globalEnvSchema = z.object({
     .refine((v) => v === undefined || v === "" || Buffer.byteLength(v) >= 16, { message: "is shorter than 16 bytes" })
     .describe("the HMAC key of hash redaction, at least 16 bytes; a random per-process key when unset (hashes then correlate within one process only)"),
   IW_SUMMARY_INTERVAL_S: envInt(DEFAULT_SUMMARY_INTERVAL_S, 0, 604_800, "seconds (0 turns traffic summaries off)"),
+  IW_SPOOL_DIR: z
+    .string()
+    .optional()
+    .describe("a directory for the durable spool (each sink its own subfolder): events survive a crash, a restart or a long outage; unset by default (memory only)"),
+  IW_SPOOL_MAX_BYTES: envBytes(256 * 1024 * 1024, 1024 * 1024, 1024 ** 4),
+  IW_SPOOL_FLUSH_MS: envMs(100, 0, 10_000).describe(
+    "how long an event may wait in memory before its group is written to the spool (what a kill -9 can lose); a whole number from 0 to 10000 ms; default 100 ms",
+  ),
+  IW_SPOOL_SYNC: envEnum(["never", "interval", "always"] as const, "interval").describe(
+    "when the spool calls fsync: never (survives a crash of the process, not a power loss), interval (also a power loss, but the last second), always (every group; slowest); default interval",
+  ),
   IW_EXIT_FLUSH_MS: envMs(5000, 0, 600_000).describe(
     "how long a process that exits without close() stays up to deliver the events still held (0 turns the exit flush and the exit report off); a whole number from 0 to 600000 ms; default 5000 ms",
   ),
