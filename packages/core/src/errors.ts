@@ -13,7 +13,10 @@ export type IwErrorCode =
   | "IW_SERIALIZE"
   | "IW_SINK_THREW"
   | "IW_SINK_DISABLED"
-  | "IW_CLOSED";
+  | "IW_CLOSED"
+  | "IW_SPOOL_LOCKED"
+  | "IW_SPOOL_UNAVAILABLE"
+  | "IW_SPOOL_IO";
 
 /** Base of every error the @iw packages create: a stable `code` and an optional `cause`. */
 export class IwError extends Error {

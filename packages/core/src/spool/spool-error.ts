@@ -1,6 +1,7 @@
+import { IwError } from "../errors.js";
+
 /**
- * Stable codes of spool failures. They live here, not in `IwErrorCode`, until the engine
- * integration adds them there; the strings will not change.
+ * Stable codes of spool failures (members of `IwErrorCode`).
  *
  * - `IW_SPOOL_LOCKED`: another live process holds the directory.
  * - `IW_SPOOL_UNAVAILABLE`: the directory cannot be created, opened or written at start.
@@ -10,14 +11,13 @@
 export type SpoolErrorCode = "IW_SPOOL_LOCKED" | "IW_SPOOL_UNAVAILABLE" | "IW_SPOOL_IO";
 
 /** A spool failure with a stable `code`, the system `errno` code when there is one, and a `cause`. */
-export class SpoolError extends Error {
-  readonly code: SpoolErrorCode;
+export class SpoolError extends IwError {
+  declare readonly code: SpoolErrorCode;
   /** The underlying system error code (`ENOSPC`, `EACCES`, ...), if any. */
   readonly errno: string | undefined;
   constructor(code: SpoolErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = "SpoolError";
-    this.code = code;
     this.errno = systemCode(options?.cause);
   }
 }
