@@ -1,5 +1,6 @@
-import { timerDelay, withDeadline } from "../deadline.js";
+import { withDeadline } from "../deadline.js";
 import { IdleWaiters } from "./idle-waiters.js";
+import { QueueTimers } from "./timers.js";
 import { prepareBatch } from "./prepare.js";
 import { IwError } from "../errors.js";
 import type { IwEvent } from "../events.js";
@@ -20,8 +21,8 @@ import type { QueueDeps, QueueOptions } from "./queue-options.js";
 import { resolveOptions } from "./resolve-options.js";
 import { estimateSize } from "./size-estimate.js";
 import { ReadyList } from "./ready-list.js";
-import { SpoolTier } from "./spool-tier.js";
-import type { QueueSpool, SpooledRecord } from "./spool-tier.js";
+import { SpoolTier, encodeForSpool, readBack } from "./spool-tier.js";
+import type { QueueSpool } from "./spool-tier.js";
 import { DropLog } from "./drop-log.js";
 
 /** Deadline of `flush()` / `close()` when none is given. @default 5000 */
@@ -51,9 +52,7 @@ export class DeliveryQueue {
   /** Batches kept for (another) attempt, in emission order: retries, split halves. */
   readonly #ready = new ReadyList();
   readonly #sending = new Set<Batch>();
-  #ageTimer: ReturnType<typeof setTimeout> | undefined;
-  #wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  #wakeAt = Number.POSITIVE_INFINITY;
+  readonly #timers = new QueueTimers();
   /** The oldest queued event is older than `flushIntervalMs`: send partial batches. */
   #due = false;
   /** One pump that ignores the pause and the one-probe rule (`flush()` / `close()`). */
@@ -103,7 +102,7 @@ export class DeliveryQueue {
   #pushed(): void {
     const b = this.#batcher;
     if (b.length >= this.#opts.maxBatchSize || b.bytes >= this.#opts.maxBatchBytes) this.#schedulePump();
-    else if (this.#ageTimer === undefined) this.#armAgeTimer();
+    else if (!this.#timers.ageArmed) this.#armAgeTimer();
   }
 
   /**
@@ -112,20 +111,15 @@ export class DeliveryQueue {
    * budget allows and nothing is waiting on disk before it.
    */
   #pushSpooled(tier: SpoolTier, raw: IwEvent, audit: boolean): void {
-    let event = raw;
-    let json: string | undefined;
-    try {
-      if (this.#deps.transform !== undefined) event = this.#deps.transform(raw);
-      json = JSON.stringify(event);
-    } catch (err) {
-      return this.#dropped("malformed", 1, err);
-    }
-    if (json === undefined) return this.#dropped("malformed", 1);
+    const encoded = encodeForSpool(raw, this.#deps.transform);
+    if (encoded instanceof Error) return this.#dropped("malformed", 1, encoded);
+    const { event, json } = encoded;
+    const lane = audit ? "audit" : "scan";
     const seq = tier.spool.append(json, audit);
     if (seq === undefined) {
-      if (tier.spool.failed === undefined) return this.#dropped("spool_full", 1, undefined, audit ? "audit" : "scan");
+      if (tier.spool.failed === undefined) return this.#dropped("spool_full", 1, undefined, lane);
       this.#spoolFailed();
-      if (!this.#batcher.push(event, json.length, audit)) return this.#dropped("queue_full", 1, undefined, audit ? "audit" : "scan");
+      if (!this.#batcher.push(event, json.length, audit)) return this.#dropped("queue_full", 1, undefined, lane);
       return this.#pushed();
     }
     tier.lastSeq = seq;
@@ -220,25 +214,14 @@ export class DeliveryQueue {
   }
 
   #armAgeTimer(): void {
-    this.#ageTimer = setTimeout(() => {
-      this.#ageTimer = undefined;
+    this.#timers.armAge(this.#opts.flushIntervalMs, () => {
       this.#due = true;
       this.#pump();
-    }, this.#opts.flushIntervalMs);
-    this.#ageTimer.unref?.();
+    });
   }
 
-  /** Pumps again at `at` (ms epoch), unless an earlier wake-up is already set. */
   #wake(at: number): void {
-    if (this.#wakeTimer !== undefined && this.#wakeAt <= at) return;
-    if (this.#wakeTimer !== undefined) clearTimeout(this.#wakeTimer);
-    this.#wakeAt = at;
-    this.#wakeTimer = setTimeout(() => {
-      this.#wakeTimer = undefined;
-      this.#wakeAt = Number.POSITIVE_INFINITY;
-      this.#pump();
-    }, timerDelay(at - Date.now()));
-    this.#wakeTimer.unref?.();
+    this.#timers.wakeAt(at, () => this.#pump());
   }
 
   /** Starts as many attempts as the circuit, the concurrency limit and the batching rules allow. */
@@ -270,7 +253,7 @@ export class DeliveryQueue {
     if (tier !== undefined && tier.spool.failed !== undefined) this.#spoolFailed();
     else if (tier !== undefined && tier.spilled > 0 && !tier.reading && this.#batcher.budget.held <= this.#opts.maxQueueBytes / 2) void this.#refill(tier);
     if (this.#batcher.length === 0) this.#due = false;
-    else if (!this.#due && this.#ageTimer === undefined && !this.#closed) this.#armAgeTimer();
+    else if (!this.#due && !this.#timers.ageArmed && !this.#closed) this.#armAgeTimer();
     this.#checkIdle();
   }
 
@@ -443,40 +426,13 @@ export class DeliveryQueue {
 
   /** Reads spilled events back into memory, oldest first, as far as the budget allows. */
   async #refill(tier: SpoolTier): Promise<void> {
-    tier.reading = true;
     const room = Math.max(64 * 1024, this.#opts.maxQueueBytes - this.#batcher.budget.held);
-    let records: readonly SpooledRecord[] = [];
-    try {
-      records = await tier.spool.read(tier.cursor, Math.min(room, 4 * 1024 * 1024));
-    } finally {
-      tier.reading = false;
-    }
+    const done = await readBack(tier, Math.min(room, 4 * 1024 * 1024), (event, size, audit, seq) => this.#batcher.push(event, size, audit, seq));
     if (this.#tier !== tier) return; // failed or closed meanwhile
     if (tier.spool.failed !== undefined) return this.#spoolFailed();
-    let moved = 0;
-    for (const record of records) {
-      if (record.seq < tier.cursor) continue;
-      let event: IwEvent;
-      try {
-        event = JSON.parse(record.data.toString("utf8")) as IwEvent;
-      } catch (err) {
-        tier.spool.ack(record.seq);
-        tier.cursor = record.seq + 1;
-        tier.spilled--;
-        this.#dropped("malformed", 1, err);
-        continue;
-      }
-      if (!this.#batcher.push(event, record.data.length, record.audit, record.seq)) break;
-      tier.cursor = record.seq + 1;
-      tier.spilled--;
-      moved++;
-    }
-    if (records.length === 0 && tier.spilled > 0) {
-      // Nothing left to read although events are counted on disk: damaged records were skipped.
-      this.#dropped("spool_failed", tier.spilled);
-      tier.spilled = 0;
-    }
-    if (moved > 0) this.#pushed();
+    if (done.malformed > 0) this.#dropped("malformed", done.malformed);
+    if (done.missing > 0) this.#dropped("spool_failed", done.missing);
+    if (done.moved > 0) this.#pushed();
     this.#schedulePump();
   }
 
@@ -508,11 +464,7 @@ export class DeliveryQueue {
     }
     let n = this.#batcher.clear();
     if (n > 0 && !keep) this.#counters.drop(reason, n);
-    if (this.#ageTimer !== undefined) clearTimeout(this.#ageTimer);
-    if (this.#wakeTimer !== undefined) clearTimeout(this.#wakeTimer);
-    this.#ageTimer = undefined;
-    this.#wakeTimer = undefined;
-    this.#wakeAt = Number.POSITIVE_INFINITY;
+    this.#timers.clear();
     const batches = this.#ready.takeAll();
     if (abort) batches.push(...this.#sending);
     for (const batch of batches) {

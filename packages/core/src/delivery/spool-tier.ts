@@ -1,3 +1,4 @@
+import type { IwEvent } from "../events.js";
 import type { SpoolStats } from "../spool/spool-stats.js";
 
 /** One record read back from a spool. */
@@ -70,5 +71,68 @@ export class SpoolTier {
     if (n > 0) for (let seq = this.cursor; seq <= Math.max(this.lastSeq, this.cursor + n - 1); seq++) this.spool.ack(seq);
     this.spilled = 0;
     return n;
+  }
+}
+
+/** What {@link SpoolTier.readBack} did. */
+export interface ReadBack {
+  /** Events now in memory. */
+  readonly moved: number;
+  /** Events that could not be parsed (released, to be counted `malformed`). */
+  readonly malformed: number;
+  /** Events counted on disk but found nowhere (damaged records skipped): to be counted `spool_failed`. */
+  readonly missing: number;
+}
+
+/**
+ * Reads spilled events back, oldest first, handing each to `admit` (the memory budget) until it
+ * says no. Bounded: at most `maxBytes` of records per call.
+ */
+export async function readBack(tier: SpoolTier, maxBytes: number, admit: (event: IwEvent, size: number, audit: boolean, seq: number) => boolean): Promise<ReadBack> {
+  tier.reading = true;
+  let records: readonly SpooledRecord[] = [];
+  try {
+    records = await tier.spool.read(tier.cursor, maxBytes);
+  } finally {
+    tier.reading = false;
+  }
+  let moved = 0;
+  let malformed = 0;
+  for (const record of records) {
+    if (record.seq < tier.cursor) continue;
+    let event: IwEvent | undefined;
+    try {
+      event = JSON.parse(record.data.toString("utf8")) as IwEvent;
+    } catch {
+      event = undefined;
+    }
+    if (event === undefined) {
+      tier.spool.ack(record.seq);
+      malformed++;
+    } else if (!admit(event, record.data.length, record.audit, record.seq)) {
+      break;
+    } else {
+      moved++;
+    }
+    tier.cursor = record.seq + 1;
+    tier.spilled--;
+  }
+  // Nothing left to read although events are counted on disk: damaged records were skipped.
+  const missing = records.length === 0 && tier.spool.failed === undefined ? tier.spilled : 0;
+  if (missing > 0) tier.spilled = 0;
+  return { moved, malformed, missing };
+}
+
+/**
+ * What a spooling sink appends: the event redacted (`transform`) and serialized, once, at
+ * push; what the spool holds is what the sink would send. `undefined` when it cannot be.
+ */
+export function encodeForSpool(raw: IwEvent, transform: ((event: IwEvent) => IwEvent) | undefined): { readonly event: IwEvent; readonly json: string } | Error {
+  try {
+    const event = transform === undefined ? raw : transform(raw);
+    const json = JSON.stringify(event) as string | undefined;
+    return json === undefined ? new TypeError("the event serializes to nothing") : { event, json };
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
   }
 }
