@@ -170,8 +170,11 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
     pending: () => list.reduce((n, r) => n + r.queue.pending, 0),
     flush,
     report(undelivered) {
-      const per = list.filter((r) => r.queue.pending > 0).map((r) => `${r.sink.name}: ${r.queue.pending}`).join(", ");
-      safeLog(logger, `[iw] process exiting with ${undelivered} event${undelivered === 1 ? "" : "s"} undelivered (${per}); await dispatcher.close() before exiting to deliver them`);
+      const held = list.filter((r) => r.queue.pending > 0);
+      const per = held.map((r) => `${r.sink.name}: ${r.queue.pending}${r.queue.spooling ? " kept in its spool" : ""}`).join(", ");
+      const all = held.every((r) => r.queue.spooling);
+      const what = all ? "undelivered, kept in the spool for the next start (all but the last IW_SPOOL_FLUSH_MS)" : "undelivered";
+      safeLog(logger, `[iw] process exiting with ${undelivered} event${undelivered === 1 ? "" : "s"} ${what} (${per}); await dispatcher.close() before exiting to deliver them`);
     },
   };
   if (exit.exitFlushMs > 0) watchExit(exit);

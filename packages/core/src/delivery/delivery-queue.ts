@@ -138,6 +138,11 @@ export class DeliveryQueue {
     return this.#counters.snapshot(this.name, this.#batcher.length, this.#tier?.spilled ?? 0, this.#batcher.budget.held, this.#opts.maxQueueBytes);
   }
 
+  /** The sink keeps its events in a disk spool too. */
+  get spooling(): boolean {
+    return this.#tier !== undefined;
+  }
+
   /** Events held (queued, waiting for a retry or in flight). */
   get pending(): number {
     return this.#batcher.length + this.#counters.inFlight + (this.#tier?.spilled ?? 0);
