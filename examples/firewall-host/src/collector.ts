@@ -5,6 +5,8 @@ import { describeEvent } from "./collector-format.js";
 // A local stand-in for Logstash: @iw/testkit's receiver behaves like logstash-input-http 4.x
 // (JSON array = one event per element, ECS mode adds host.ip/http.*/url.*). It prints one line
 // per event it receives and, when IW_COLLECTOR_JSONL names a file, appends each event to it.
+// SIGUSR1 takes it down (its port closed: connection refused, as when Logstash is stopped) and
+// SIGUSR2 brings it back on the same port, so an outage can be shown without a new URL.
 
 const out = (line: string): boolean => process.stdout.write(`${line}\n`);
 const jsonl = process.env.IW_COLLECTOR_JSONL?.trim() || undefined;
@@ -36,3 +38,12 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void stop());
+
+async function setDown(down: boolean): Promise<void> {
+  if (stopping) return;
+  drain();
+  await receiver.setFault(down ? "down" : "none");
+  out(down ? `down: port ${receiver.port} closed, connections refused (SIGUSR2 brings it back)` : `up again on ${receiver.url}`);
+}
+process.on("SIGUSR1", () => void setDown(true));
+process.on("SIGUSR2", () => void setDown(false));

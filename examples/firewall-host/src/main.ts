@@ -81,7 +81,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   let dropped = 0;
   for (const s of dispatcher.stats()) {
     dropped += s.dropped.total;
-    log.info(`sink ${s.sink}: emitted ${s.emitted}, delivered ${s.delivered}, dropped ${s.dropped.total}, still queued ${s.queued + s.inFlight}`);
+    const kept = s.spooled > 0 ? `, kept in the spool for the next start ${s.spooled}` : "";
+    log.info(`sink ${s.sink}: emitted ${s.emitted}, delivered ${s.delivered}, dropped ${s.dropped.total}, still queued ${s.queued + s.inFlight}${kept}`);
   }
   if (!dispatcher.enabled) log.info("stopped (no sink was active)");
   else if (!drained) log.warn(`stopped: the sinks did not drain within ${config.shutdownMs} ms`);

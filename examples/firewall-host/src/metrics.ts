@@ -1,3 +1,4 @@
+import { DROP_REASONS } from "@iw/core";
 import type { Dispatcher } from "@iw/core";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { Decision } from "./scanner.js";
@@ -16,16 +17,6 @@ export interface MetricsOptions {
   /** Adds prom-client's default process metrics (CPU, memory, event loop lag). @default true */
   readonly defaultMetrics?: boolean;
 }
-
-const DROP_REASONS = [
-  "queue_full",
-  "rejected",
-  "too_large",
-  "retries_exhausted",
-  "disabled",
-  "closed",
-  "malformed",
-] as const;
 
 /**
  * Builds a private prom-client registry. The sink series are read from `dispatcher.stats()` at
@@ -65,7 +56,9 @@ export function createMetrics(dispatcher: Dispatcher, options: MetricsOptions = 
   sinkCounter("iw_sink_retried_total", "Batch attempts that were retried.", (s) => s.retried);
   sinkGauge("iw_sink_queued", "Events waiting in the sink's lanes.", (s) => s.queued);
   sinkGauge("iw_sink_in_flight", "Events in batches being sent or waiting for a retry.", (s) => s.inFlight);
+  sinkGauge("iw_sink_events_spooled", "Events held only in the disk spool (IW_SPOOL_DIR): waiting for room in memory, or kept at close for the next start.", (s) => s.spooled);
   sinkGauge("iw_sink_up", "1 while the sink is active, 0 in backoff or disabled.", (s) => (s.state === "active" ? 1 : 0));
+  // Core's list, not a copy: a reason added there (spool_full, spool_failed) shows up here as a 0.
   new Counter({
     name: "iw_sink_events_dropped_total",
     help: "Events dropped, by reason.",

@@ -128,6 +128,7 @@ export function createFirewallServer(options: FirewallServerOptions): Server {
       dropped: s.dropped.total,
       queued: s.queued,
       in_flight: s.inFlight,
+      spooled: s.spooled,
       last_error: s.lastError?.message ?? null,
       last_success_at: s.lastSuccessAt,
     }));

@@ -1,4 +1,4 @@
-import type { Dispatcher, IwEvent, SinkStats, SinkTestReport } from "@iw/core";
+import type { Dispatcher, DropReason, IwEvent, SinkStats, SinkTestReport } from "@iw/core";
 import { DROP_REASONS } from "@iw/core";
 
 /**
@@ -13,6 +13,10 @@ export class FakeDispatcher implements Dispatcher {
   state: SinkStats["state"] = "active";
   delivered = 0;
   retried = 0;
+  /** Events held only in the disk spool. */
+  spooled = 0;
+  /** Dropped events by reason (the rest are 0). */
+  dropped: Partial<Record<DropReason, number>> = { queue_full: 2 };
 
   constructor(options: { enabled?: boolean; sink?: string } = {}) {
     this.enabled = options.enabled ?? true;
@@ -32,18 +36,17 @@ export class FakeDispatcher implements Dispatcher {
 
   stats(): SinkStats[] {
     return this.sinks.map((sink) => {
-      const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, r === "queue_full" ? 2 : 0])) as Record<
-        (typeof DROP_REASONS)[number],
-        number
-      >;
+      const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, this.dropped[r] ?? 0])) as Record<DropReason, number>;
+      const total = DROP_REASONS.reduce((n, r) => n + dropped[r], 0);
       return {
         sink,
-        emitted: this.events.length + 2,
+        emitted: this.events.length + total + this.spooled,
         delivered: this.delivered,
-        dropped: { ...dropped, total: 2 },
+        dropped: { ...dropped, total },
         retried: this.retried,
         queued: this.events.length - this.delivered,
         inFlight: 0,
+        spooled: this.spooled,
         heldBytes: 0,
         budgetBytes: 33_554_432,
         state: this.state,

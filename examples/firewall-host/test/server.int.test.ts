@@ -207,6 +207,20 @@ describe("GET /healthz and /metrics", () => {
     expect(text).toContain('iw_firewall_scans_total{direction="input",decision="allow"} 1');
   });
 
+  it("shows the events held only in the disk spool and the spool's drop reasons", async () => {
+    const { url, iw } = await start();
+    iw.spooled = 40;
+    iw.dropped = { spool_full: 5, spool_failed: 1 };
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain("# TYPE iw_sink_events_spooled gauge");
+    expect(text).toContain('iw_sink_events_spooled{sink="memory"} 40');
+    expect(text).toContain('iw_sink_events_dropped_total{sink="memory",reason="spool_full"} 5');
+    expect(text).toContain('iw_sink_events_dropped_total{sink="memory",reason="spool_failed"} 1');
+    expect(text).toContain('iw_sink_events_dropped_total{sink="memory",reason="queue_full"} 0');
+    const health = (await (await fetch(`${url}/healthz`)).json()) as { sinks: { spooled: number; dropped: number }[] };
+    expect(health.sinks[0]).toMatchObject({ spooled: 40, dropped: 6 });
+  });
+
   it("adds the default process metrics unless turned off", async () => {
     const iw = new FakeDispatcher();
     const text = await createMetrics(iw).registry.metrics();

@@ -1,13 +1,14 @@
-// Delivery engine v2 targets: four scenarios measured against baselines in the same run, each
+// Delivery engine v2 targets: five scenarios measured against baselines in the same run, each
 // in its own process (--expose-gc), collectors in another process. Prints Markdown for
 // BENCHMARKS.md. Run after `pnpm build`:
 //
-//   node examples/multi-destination/bench/engine/run.mjs [--quick] [--only=1,2,3,4] [--requests=N]
+//   node examples/multi-destination/bench/engine/run.mjs [--quick] [--only=1,2,3,4,5] [--requests=N]
 //   pnpm --filter @iw/example-multi-destination bench:engine      (this suite alone)
 //   pnpm --filter @iw/example-multi-destination bench             (the host-cost bench, then this)
 //
 // --quick runs every scenario smaller (~1 min; the full run takes ~4); --requests sets scenario
-// 1's requests per round (default 200,000; 30,000 with --quick).
+// 1's requests per round (default 200,000; 30,000 with --quick). Scenario 5 is the durable spool
+// (spool.mjs): host cost, throughput and a 1,000,000-event replay, spool on vs off.
 // A target that is missed is reported (❌) and does not fail the run; a crashed scenario or a
 // broken stats invariant (emitted ≠ delivered + dropped + queued + inFlight) exits non-zero.
 // The raw figures of every round are written to a JSON file in the temp directory.
@@ -20,7 +21,7 @@ import { engineFingerprint } from "./common.mjs";
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
 const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-const ONLY = new Set((flag("only") ?? "1,2,3,4").split(","));
+const ONLY = new Set((flag("only") ?? "1,2,3,4,5").split(","));
 const S1_REQUESTS = Number(flag("requests") ?? (QUICK ? 30_000 : 200_000));
 
 const f0 = (x) => (x === undefined ? "–" : Math.round(x).toLocaleString("en-US"));
@@ -178,6 +179,56 @@ if (ONLY.has("4")) {
     log(`| ceiling: pre-serialized ${r.batch}-event JSON arrays, undici keep-alive, ${r.concurrency} in flight | ${r.ceiling.map((x) => f0(x.delivered)).join(" / ")} | ${f0(r.ceilingRate)} | 1.00 | |`);
     log();
     log(`Sink rounds: dropped ${r.sink.map((x) => drops(x.acc)).join(" | ")}; emit loop ${r.sink.map((x) => f0(x.emitMs)).join(" / ")} ms.`);
+  }
+}
+
+if (ONLY.has("5")) {
+  const opts = QUICK ? { requests: 30_000, rounds: 2, events: 50_000, backlog: 200_000 } : { requests: 100_000, rounds: 3, events: 200_000, backlog: 1_000_000 };
+  const r = await scenario("./spool.mjs", { ...opts, workUs: 15 });
+  if (r) {
+    raw.spool = r;
+    for (const v of ["off", "on"]) {
+      for (const x of r.cost[v]) checkInvariant(`scenario 5a (spool ${v})`, x.acc);
+      for (const x of r.burst[v]) checkInvariant(`scenario 5b (spool ${v})`, x.acc);
+    }
+    checkInvariant("scenario 5c (write)", r.replay.written.acc);
+    checkInvariant("scenario 5c (replay)", r.replay.replayed.acc);
+    const { cost, burst, replay } = r;
+    const us = (rows, f) => f1(median(rows.map((x) => (f(x) * 1000) / r.requests)));
+    const n = r.requests * r.rounds;
+    const got = (rows) => rows.reduce((k, x) => k + x.counts.distinct, 0);
+    const dups = (rows) => rows.reduce((k, x) => k + x.counts.duplicates, 0);
+    const costOk = (rows) => rows.every((x) => x.complete);
+    const w = replay.written;
+    const p = replay.replayed;
+    const mib = (b) => f1(b / 2 ** 20);
+    const rate = (p.replayed / p.drainMs) * 1000;
+    const replayOk = p.flushed && replay.counts.distinct === replay.backlog && replay.counts.duplicates === 0 && p.replayed === replay.backlog;
+    log();
+    log(`#### 5. Durable spool (IW_SPOOL_DIR; defaults: sync interval, group commit every 100 ms) against the same Logstash sink without it, ${r.rounds} alternating rounds, median`);
+    log();
+    log("| measure | spool off (baseline) | spool on | on ÷ off (range) | target |");
+    log("|---|---:|---:|---:|---|");
+    log(`| (a) host cost, ${f0(r.requests)} requests (~${r.workUs} µs work + build + emit): total wall per request, first request → flush done, µs | ${us(cost.off, (x) => x.ms)} | ${us(cost.on, (x) => x.ms)} | **${f2(r.median.wall)}** (${range(cost.wall)}) | ≤ 1.2 ${mark(r.median.wall <= 1.2)} |`);
+    log(`| (a) host-thread CPU per request, µs | ${us(cost.off, (x) => x.cpuMs)} | ${us(cost.on, (x) => x.cpuMs)} | **${f2(r.median.cpu)}** (${range(cost.cpu)}) | ≤ 1.2 ${mark(r.median.cpu <= 1.2)} |`);
+    log(`| (a) delivered, distinct event_ids | ${f0(got(cost.off))}/${f0(n)}${dups(cost.off) ? `, ${dups(cost.off)} duplicates` : ""} | ${f0(got(cost.on))}/${f0(n)}${dups(cost.on) ? `, ${dups(cost.on)} duplicates` : ""} | | all, once ${mark(costOk(cost.off) && costOk(cost.on))} |`);
+    log(`| (b) throughput, ${f0(r.events)} events as fast as possible (yield every 32), 512 MiB budget: delivered/s, first emit → flush done | ${f0(median(burst.off.map((x) => x.rate)))} | ${f0(median(burst.on.map((x) => x.rate)))} | **${f2(r.median.burst)}** (${range(burst.ratios)}) | ≥ 0.7 ${mark(r.median.burst >= 0.7)} |`);
+    log(`| (b) emit loop, ms | ${f0(median(burst.off.map((x) => x.emitMs)))} | ${f0(median(burst.on.map((x) => x.emitMs)))} | ${f2(median(burst.on.map((x) => x.emitMs)) / median(burst.off.map((x) => x.emitMs)))} | info |`);
+    log(`| (b) delivered, distinct event_ids | ${burst.off.map((x) => f0(x.delivered)).join(" / ")} | ${burst.on.map((x) => f0(x.delivered)).join(" / ")} | | all, once ${mark([...burst.off, ...burst.on].every((x) => x.delivered === r.events && x.duplicates === 0))} |`);
+    log();
+    log(`| (c) replay of a ${f0(replay.backlog)}-event backlog | |`);
+    log("|---|---|");
+    log(`| written by a first host process, collector down (connection refused): emit loop / close() / on disk | ${f1(w.emitMs / 1000)} s / ${f0(w.closeMs)} ms / ${mib(w.diskBytes)} MiB (${f0(w.diskBytes / replay.backlog)} B per event); ${f0(w.spooled)} kept in the spool |`);
+    log(`| a second host process, collector up: "replaying N events …" | N = ${f0(p.replayed)} |`);
+    log(`| activate() (opens the spool, scans the backlog once) | ${f0(p.activateMs)} ms |`);
+    log(`| **time to drain** (activate() → flush() resolved, everything acknowledged) | **${f1(p.drainMs / 1000)} s** |`);
+    log(`| **delivered/s during replay** | **${f0(rate)}** |`);
+    log(`| RSS: before activate() → peak during replay (growth) | ${mib(p.baseRss)} → ${mib(p.peakRss)} MiB (+${mib(p.peakRss - p.baseRss)}) |`);
+    log(`| heap used: before → peak | ${mib(p.baseHeap)} → ${mib(p.peakHeap)} MiB (+${mib(p.peakHeap - p.baseHeap)}) |`);
+    log(`| received: distinct event_ids / duplicates (${f0(replay.counts.requests)} requests) | ${f0(replay.counts.distinct)} / ${f0(replay.counts.duplicates)} ${mark(replayOk)} |`);
+    log(`| spool directory after the drain | ${f0(p.diskBytesAfter)} B |`);
+    log();
+    log(`Same host loop and receiver as scenarios 1 and 4; each spool-on round spools to a fresh directory under ${tmpdir()}. Spool-on rounds' dropped: ${[...cost.on, ...burst.on].map((x) => drops(x.acc)).join(" | ")}. The replay's receiver (in the bench's parent process) only counts event_ids and answers 200; the memory budget is the default 32 MiB, so the replay reads the backlog back as memory frees.`);
   }
 }
 
