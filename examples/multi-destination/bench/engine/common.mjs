@@ -128,7 +128,7 @@ export function accounting(stats) {
     droppedBy: {},
   };
   for (const s of stats) for (const [k, v] of Object.entries(s.dropped)) if (k !== "total" && v > 0) t.droppedBy[k] = (t.droppedBy[k] ?? 0) + v;
-  t.holds = stats.every((s) => s.emitted === s.delivered + s.dropped.total + s.queued + s.inFlight);
+  t.holds = stats.every((s) => s.emitted === s.delivered + s.dropped.total + s.queued + s.inFlight + (s.spooled ?? 0));
   return t;
 }
 
