@@ -98,6 +98,23 @@ describe("DeliveryQueue with a spool", () => {
     expect(q2.stats()).toMatchObject({ emitted: 13, delivered: 13, spooled: 0 });
   });
 
+  it("says at close how many events it keeps on disk, counting those that never fitted in memory", async () => {
+    const spool = new MemorySpool();
+    const sink = new ScriptSink();
+    sink.fallback = retryable();
+    const lines: string[] = [];
+    const log = (m: string): void => void lines.push(m);
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 10, maxQueueBytes: 64 * 1024, auditReserveBytes: 0 }), { spool, random: () => 0.5, logger: { debug: log, info: log, warn: log, error: log } });
+    for (let i = 0; i < 1000; i++) q.push(scan());
+    expect(q.stats().spooled).toBeGreaterThan(0);
+    const closing = q.close(10);
+    await vi.advanceTimersByTimeAsync(2000);
+    await closing;
+    expect(q.stats()).toMatchObject({ spooled: 1000, dropped: { total: 0 } });
+    expect(lines.filter((l) => l.includes("closed with 1000 events kept in the spool"))).toHaveLength(1);
+    expect(spool.unacked).toBe(1000);
+  });
+
   it("drops scan logs as spool_full when the disk bound is reached, and goes on delivering", async () => {
     const spool = new MemorySpool({ maxRecords: 10 });
     const sink = new ScriptSink();

@@ -480,8 +480,12 @@ export class DeliveryQueue {
       if (!keep) this.#counters.drop(reason, batch.events.length);
     }
     if (tier !== undefined) {
-      if (keep) tier.spilled += n;
-      else {
+      if (keep) {
+        // Everything this sink still holds is on disk now: what was only there, and what memory had.
+        const onDiskOnly = tier.spilled;
+        tier.spilled += n;
+        n += onDiskOnly;
+      } else {
         const spilled = tier.ackSpilled();
         if (spilled > 0) this.#counters.drop(reason, spilled);
         n += spilled;
