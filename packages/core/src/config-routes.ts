@@ -106,7 +106,10 @@ async function openSinkSpool(name: string, cfg: GlobalConfig["spool"] & { dir: s
   const dir = join(cfg.dir, name.replace(/[^A-Za-z0-9_.-]/g, "-"));
   try {
     const { openSpool } = await import("./spool/index.js");
-    const spool = await openSpool({ dir, maxBytes: cfg.maxBytes, flushMs: cfg.flushMs, sync: cfg.sync, logger });
+    // The queue tells a failure at run time in one line of its own (with the spool's reason and
+    // what it does about it): the spool's own error line is kept for debugging only.
+    const quiet: Logger = { ...logger, error: (m, f) => logger.debug(m, f) };
+    const spool = await openSpool({ dir, maxBytes: cfg.maxBytes, flushMs: cfg.flushMs, sync: cfg.sync, logger: quiet });
     log(logger, "info", `sink ${name} spools to ${dir} (sync: ${cfg.sync})`, { sink: name });
     return spool;
   } catch (err) {
