@@ -1,16 +1,13 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { activate } from "@iw/core";
 import type { Dispatcher, Logger, SinkStats } from "@iw/core";
 import { delay, makeTestEvents, startLogstashReceiver, waitFor } from "@iw/testkit";
 import type { LogstashReceiver } from "@iw/testkit";
-import { buildCorePackage, buildSinkPackage } from "../../core/test/helpers/build-dist.js";
+import { buildHostApp } from "./host-app.js";
 import { plugin } from "../src/index.js";
 import { ids, recordingLogger, startRawServer } from "./helpers.js";
 import type { RawServer } from "./helpers.js";
@@ -20,7 +17,6 @@ import type { RawServer } from "./helpers.js";
  * collectors: what arrives (by event_id), what the stats say, what is logged.
  */
 
-const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 let iw: Dispatcher | undefined;
 const servers: { close(): Promise<void> }[] = [];
@@ -251,18 +247,7 @@ describe("a host that never calls close() (built packages, child process)", () =
   let app: string;
 
   beforeAll(() => {
-    // Private builds (the shared dist/ folders may hold someone else's work in progress).
-    const core = buildCorePackage();
-    app = mkdtempSync(join(tmpdir(), "iw-exit-host-"));
-    const sink = buildSinkPackage("sink-logstash", join(app, "sink-logstash"));
-    mkdirSync(join(sink, "node_modules", "@iw"), { recursive: true });
-    symlinkSync(core, join(sink, "node_modules", "@iw", "core"), "dir");
-    for (const dep of ["undici", "zod"]) symlinkSync(join(PACKAGE_DIR, "node_modules", dep), join(sink, "node_modules", dep), "dir");
-    mkdirSync(join(app, "node_modules", "@iw"), { recursive: true });
-    symlinkSync(core, join(app, "node_modules", "@iw", "core"), "dir");
-    symlinkSync(sink, join(app, "node_modules", "@iw", "sink-logstash"), "dir");
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "exit-host", private: true, type: "module" }));
-    copyFileSync(join(PACKAGE_DIR, "test", "fixtures", "exit-app.mjs"), join(app, "app.mjs"));
+    app = buildHostApp("exit-host", "exit-app.mjs", "app.mjs");
   }, 180_000);
 
   afterAll(() => {

@@ -1,16 +1,15 @@
 import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { activate, scanLog } from "@iw/core";
 import type { Dispatcher, IwEvent, SinkStats } from "@iw/core";
 import { delay, startLogstashReceiver, waitFor } from "@iw/testkit";
 import type { LogstashReceiver } from "@iw/testkit";
-import { buildCorePackage, buildSinkPackage } from "../../core/test/helpers/build-dist.js";
+import { buildHostApp } from "./host-app.js";
 import { openSpool } from "../../core/src/spool/index.js";
 import { plugin } from "../src/index.js";
 import { recordingLogger } from "./helpers.js";
@@ -21,7 +20,6 @@ import { recordingLogger } from "./helpers.js";
  * the built packages.
  */
 
-const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** The spool's group commit window in these tests (IW_SPOOL_FLUSH_MS). */
 const FLUSH_MS = 50;
 /** Timer and scheduling delay allowed on top of one flush window on a loaded 2-core machine. */
@@ -114,18 +112,7 @@ describe("a host with IW_SPOOL_DIR (built packages, child processes)", () => {
   let app: string;
 
   beforeAll(() => {
-    // Private builds (the shared dist/ folders may hold someone else's work in progress).
-    const core = buildCorePackage();
-    app = mkdtempSync(join(tmpdir(), "iw-spool-host-"));
-    const sink = buildSinkPackage("sink-logstash", join(app, "sink-logstash"));
-    mkdirSync(join(sink, "node_modules", "@iw"), { recursive: true });
-    symlinkSync(core, join(sink, "node_modules", "@iw", "core"), "dir");
-    for (const dep of ["undici", "zod"]) symlinkSync(join(PACKAGE_DIR, "node_modules", dep), join(sink, "node_modules", dep), "dir");
-    mkdirSync(join(app, "node_modules", "@iw"), { recursive: true });
-    symlinkSync(core, join(app, "node_modules", "@iw", "core"), "dir");
-    symlinkSync(sink, join(app, "node_modules", "@iw", "sink-logstash"), "dir");
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "spool-host", private: true, type: "module" }));
-    copyFileSync(join(PACKAGE_DIR, "test", "fixtures", "spool-host.mjs"), join(app, "host.mjs"));
+    app = buildHostApp("spool-host", "spool-host.mjs", "host.mjs");
   }, 180_000);
 
   afterAll(() => {
