@@ -9,7 +9,7 @@ const Packr = (packModule as unknown as { Packr: typeof PackrClass }).Packr;
 import type { IwEvent } from "@iw/core";
 import { chunkIdFor } from "./chunk-id.js";
 import { EVENT_TIME_EXT_TYPE, eventTimeFromIso } from "./event-time.js";
-import { datesAsJson, groupByTag, recordMapper, type FluentdFormat } from "./records.js";
+import { datesAsJson, groupByTag, recordMapper, wellFormed, type FluentdFormat } from "./records.js";
 
 /** One forward-protocol message ready for the socket. */
 export interface ForwardMessage {
@@ -110,7 +110,7 @@ export class ForwardEncoder {
    */
   canEncode(event: IwEvent): boolean {
     try {
-      this.#packr.pack(this.#record(event));
+      this.#pack(event);
       return true;
     } catch {
       return false;
@@ -196,7 +196,7 @@ export class ForwardEncoder {
       const records = new Array<Uint8Array>(to - from);
       let length = 0;
       for (let i = from; i < to; i++) {
-        const packed = this.#packr.pack(this.#record(events[i] as IwEvent));
+        const packed = this.#pack(events[i] as IwEvent);
         records[i - from] = packed;
         length += ENTRY_OVERHEAD + packed.length;
       }
@@ -219,11 +219,32 @@ export class ForwardEncoder {
     return { parts, length: total };
   }
 
+  /**
+   * One record, packed. msgpackr writes a lone surrogate of a short string as 3 bytes that are
+   * not UTF-8 (0xED then 0xA0–0xBF, never valid UTF-8); such a record is packed again with its
+   * strings made well-formed (U+FFFD, as in JSON), so Fluentd never receives invalid UTF-8. The
+   * same bytes can occur inside a number or bin: that only costs a second pack.
+   */
+  #pack(event: IwEvent): Uint8Array {
+    const record = this.#record(event);
+    const packed = this.#packr.pack(record);
+    return mayHoldLoneSurrogate(packed) ? this.#packr.pack(wellFormed(record)) : packed;
+  }
+
   /** The framed message in one buffer. */
   #message(packed: PackedTag, ack: boolean): ForwardMessage {
     const { chunk, parts } = this.frame(packed, ack);
     return { tag: packed.tag, chunk, size: packed.size, bytes: Buffer.concat(parts) };
   }
+}
+
+/** Whether `bytes` hold 0xED followed by 0xA0–0xBF: a UTF-16 surrogate encoded as if it were a character. */
+function mayHoldLoneSurrogate(bytes: Uint8Array): boolean {
+  for (let at = bytes.indexOf(0xed); at !== -1 && at + 1 < bytes.length; at = bytes.indexOf(0xed, at + 1)) {
+    const next = bytes[at + 1] as number;
+    if (next >= 0xa0 && next <= 0xbf) return true;
+  }
+  return false;
 }
 
 /** msgpack bin 8/16/32 header for `length` bytes. */

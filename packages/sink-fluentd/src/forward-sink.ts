@@ -4,7 +4,7 @@ import { raceSignal } from "./abort.js";
 import { ForwardConnection } from "./forward-connection.js";
 import { ForwardEncoder, type ForwardFrame, type PackedTag } from "./forward-encoder.js";
 import type { HandshakeCredentials } from "./handshake.js";
-import { DEFAULT_ENV_PREFIX, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
+import { DEFAULT_ENV_PREFIX, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, FORWARD_QUERY, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
 import { describeTarget, forwardTarget, type ForwardTarget } from "./target.js";
 
@@ -35,6 +35,7 @@ export class ForwardSink implements Sink<ForwardPayload> {
   readonly #ack: boolean;
   readonly #creds: HandshakeCredentials | undefined;
   readonly #keepAliveMs: number;
+  readonly #idleTimeoutMs: number;
   readonly #heloGraceMs: number;
   readonly #probeAcks: boolean;
   readonly #problems: ProblemLog;
@@ -45,6 +46,9 @@ export class ForwardSink implements Sink<ForwardPayload> {
   constructor(options: FluentdSinkOptions, logger: Logger = silentLogger) {
     this.name = options.name ?? DEFAULT_SINK_NAME;
     this.#envPrefix = options.envPrefix ?? DEFAULT_ENV_PREFIX;
+    if (options.url.search !== "" || options.url.hash !== "") {
+      throw new IwConfigError(`${this.#envPrefix}_URL ${FORWARD_QUERY}`, { variable: `${this.#envPrefix}_URL` });
+    }
     this.#target = forwardTarget(options.url, { verify: true, ...options.tls });
     this.#what = describeTarget(this.#target);
     const ack = options.ack ?? this.#target.kind !== "unix";
@@ -64,6 +68,7 @@ export class ForwardSink implements Sink<ForwardPayload> {
       ? undefined
       : { sharedKey: options.sharedKey, hostname: options.hostname ?? osHostname(), username: options.username, password: options.password };
     this.#keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.#problems = new ProblemLog(logger, this.name);
     if (this.#target.kind === "tls" && !this.#target.tls.verify) {
       logger.warn(`Fluentd TLS certificate verification is OFF (${this.#envPrefix}_TLS_VERIFY=false): anyone on the path can read and alter events`, { sink: this.name });
@@ -163,7 +168,8 @@ export class ForwardSink implements Sink<ForwardPayload> {
   #take(): ForwardConnection {
     let conn = this.#idle.pop();
     while (conn !== undefined && conn.stage === "dead") conn = this.#idle.pop();
-    conn ??= new ForwardConnection(this.#target, this.#creds, this.#keepAliveMs, this.#envPrefix, this.#heloGraceMs);
+    conn ??= new ForwardConnection(this.#target, this.#creds, this.#keepAliveMs, this.#envPrefix, this.#heloGraceMs, (error) =>
+      this.#problems.limited(new IwError(error.code, `${this.#what}: ${error.message}`)));
     conn.ref();
     this.#busy.add(conn);
     return conn;
@@ -175,7 +181,7 @@ export class ForwardSink implements Sink<ForwardPayload> {
       conn.destroy();
       return;
     }
-    conn.unref();
+    conn.unref(this.#idleTimeoutMs);
     this.#idle.push(conn);
   }
 
@@ -188,11 +194,10 @@ export class ForwardSink implements Sink<ForwardPayload> {
       return { status: "retryable", reason: "auth", error };
     }
     if (!signal.aborted && code === "IW_PROTOCOL") {
-      // Whatever answered does not speak the forward protocol (a wrong port, a proxy): nothing
-      // about the batch is wrong, and core backs off as for an unreachable collector.
-      const error = err as IwError;
-      this.#problems.report(error);
-      return { status: "retryable", reason: "network", error };
+      // Whatever answered does not speak the forward protocol (a wrong port, a proxy, a hostile
+      // server): nothing about the batch is wrong, and core backs off as for an unreachable
+      // collector. The connection already reported it (rate-limited, see #take).
+      return { status: "retryable", reason: "network", error: new IwError("IW_PROTOCOL", `${this.#what}: ${(err as Error).message}`, { cause: err }) };
     }
     const result = classifyNetworkError(err, signal, this.#what);
     if (result.status !== "retryable") return result;

@@ -5,6 +5,7 @@ import {
   assertHeaderValue,
   classifyHttpStatus,
   classifyNetworkError,
+  IwConfigError,
   IwError,
   readResponseDetail,
   releaseBody,
@@ -17,7 +18,7 @@ import {
   type SendResult,
   type Sink,
 } from "@iw/core";
-import { DEFAULT_ENV_PREFIX, DEFAULT_SINK_NAME, DEFAULT_TAG, type FluentdSinkOptions } from "./options.js";
+import { DEFAULT_ENV_PREFIX, DEFAULT_SINK_NAME, DEFAULT_TAG, HTTP_FRAGMENT, type FluentdSinkOptions } from "./options.js";
 import { ProblemLog } from "./problem-log.js";
 import { groupByTag, httpRecordJson, recordMapper } from "./records.js";
 
@@ -44,7 +45,10 @@ const MAX_PARTIAL_BATCHES = 1024;
  */
 export class HttpSink implements Sink<HttpPayload> {
   readonly name: string;
+  /** Scheme, host and path of the URL, trailing slashes removed: the tag goes after it. */
   readonly #base: string;
+  /** The URL's query (`?token=…`) or "": kept after the tag, where in_http ignores it. */
+  readonly #query: string;
   readonly #what: string;
   readonly #tag: string;
   readonly #gzip: boolean;
@@ -63,15 +67,23 @@ export class HttpSink implements Sink<HttpPayload> {
   constructor(options: FluentdSinkOptions, logger: Logger = silentLogger) {
     this.name = options.name ?? DEFAULT_SINK_NAME;
     const url = new URL(options.url);
+    const prefix = options.envPrefix ?? DEFAULT_ENV_PREFIX;
+    if (url.hash !== "") {
+      throw new IwConfigError(`${prefix}_URL ${HTTP_FRAGMENT}`, { variable: `${prefix}_URL` });
+    }
     const auth = url.username === "" ? undefined : `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
     url.username = "";
     url.password = "";
-    this.#base = url.href.replace(/\/+$/, "");
-    this.#what = `Fluentd in_http ${stripCredentials(this.#base)}`;
+    // The tag is a path segment: before the query (`/?token=Q` + tag would put it inside the
+    // query), which in_http ignores but a proxy in front of it may need.
+    this.#base = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+    this.#query = url.search;
+    // The query may carry a token: diagnostics show that there is one, never what it is.
+    this.#what = `Fluentd in_http ${stripCredentials(this.#base)}${this.#query === "" ? "" : "?…"}`;
     this.#tag = options.tag ?? DEFAULT_TAG;
     this.#gzip = options.compression === "gzip";
     this.#record = recordMapper(options.format);
-    for (const [name, value] of Object.entries(options.headers ?? {})) assertHeaderValue(name, value, `${options.envPrefix ?? DEFAULT_ENV_PREFIX}_HEADERS`);
+    for (const [name, value] of Object.entries(options.headers ?? {})) assertHeaderValue(name, value, `${prefix}_HEADERS`);
     this.#headers = {
       ...options.headers,
       "content-type": "application/json",
@@ -85,7 +97,7 @@ export class HttpSink implements Sink<HttpPayload> {
     });
     this.#problems = new ProblemLog(logger, this.name);
     if (url.protocol === "https:" && tls?.verify === false) {
-      logger.warn(`Fluentd TLS certificate verification is OFF (${options.envPrefix ?? DEFAULT_ENV_PREFIX}_TLS_VERIFY=false)`, { sink: this.name });
+      logger.warn(`Fluentd TLS certificate verification is OFF (${prefix}_TLS_VERIFY=false)`, { sink: this.name });
     }
   }
 
@@ -166,7 +178,7 @@ export class HttpSink implements Sink<HttpPayload> {
 
   async #post(tag: string, body: string | Buffer, signal: AbortSignal): Promise<SendResult> {
     try {
-      const res = await request(`${this.#base}/${encodeURIComponent(tag)}`, {
+      const res = await request(`${this.#base}/${encodeURIComponent(tag)}${this.#query}`, {
         method: "POST",
         headers: this.#headers,
         body,

@@ -11,7 +11,7 @@ export type { ForwardMessage, ForwardEncoderOptions, ForwardFrame, PackedTag } f
 export { EventTime, eventTimeFromIso, createEventTimeCodec, EVENT_TIME_EXT_TYPE } from "./event-time.js";
 export { chunkIdFor } from "./chunk-id.js";
 export { RENAMED_TIME_FIELD } from "./records.js";
-export { DEFAULT_TAG, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_CONCURRENCY, DEFAULT_BATCH_SIZE } from "./options.js";
+export { DEFAULT_TAG, DEFAULT_KEEPALIVE_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_SINK_NAME, DEFAULT_CONCURRENCY, DEFAULT_BATCH_SIZE } from "./options.js";
 export type { FluentdSinkOptions } from "./options.js";
 export type { FluentdTlsOptions, ForwardTarget } from "./target.js";
 

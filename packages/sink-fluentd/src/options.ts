@@ -35,6 +35,11 @@ export interface FluentdSinkOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** TCP keep-alive probe delay of forward connections. @default 30_000 */
   readonly keepAliveMs?: number;
+  /**
+   * Forward mode: a pooled connection idle this long is closed (0: never), so no peer holds one
+   * open forever; the next batch opens a fresh one. Code only, no variable. @default 30_000
+   */
+  readonly idleTimeoutMs?: number;
   /** Sink name in stats and logs. @default "fluentd" */
   readonly name?: string;
   /** The variable prefix named in diagnostics (`IW_FLUENTD_EU` for a named instance). @default "IW_FLUENTD" */
@@ -44,6 +49,8 @@ export interface FluentdSinkOptions {
 /** Defaults of the options above. */
 export const DEFAULT_TAG = "inferwall";
 export const DEFAULT_KEEPALIVE_MS = 30_000;
+/** As Fluent Bit's `net.keepalive_idle_timeout`: longer than the 1 s flush, so busy pools stay warm. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 export const DEFAULT_SINK_NAME = "fluentd";
 export const DEFAULT_ENV_PREFIX = "IW_FLUENTD";
 
@@ -72,3 +79,9 @@ export const DEFAULT_BATCH_SIZE = 1000;
 /** Why gzip is refused over `unix://`, after `<PREFIX>_COMPRESSION=gzip`. */
 export const UNIX_GZIP =
   "is refused for unix://: Fluentd's in_unix reads PackedForward entries without decompressing them, so every event would be lost without an error, and a local socket gains nothing from compression; remove it";
+
+/** Why a forward URL with `?…` or `#…` is refused: the forward protocol has no use for either, and silently dropping them hides a typo (a `#` in a socket path must be percent-encoded). */
+export const FORWARD_QUERY = "has a query or fragment (?… or #…), which tcp://, tls:// and unix:// have no use for; remove it (percent-encode a ? or # in a socket path)";
+
+/** Why an in_http URL with a fragment is refused: it is never sent, so in_http would get `POST /` and lose the tag. */
+export const HTTP_FRAGMENT = "has a fragment (#…), which is never sent: in_http would get POST / and lose the tag; remove it (a query is kept, after the tag)";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineSinkPlugin } from "@iw/core";
 import { envBool, envEnum, envFile, envHeaders, envString } from "@iw/core/schema";
 import { createFluentdSink } from "./create.js";
-import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, DEFAULT_TAG, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, DEFAULT_TAG, FORWARD_QUERY, HTTP_FRAGMENT, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
 
 const SCHEMES = ["tcp:", "tls:", "unix:", "http:", "https:"];
 const TAG = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -26,9 +26,14 @@ const url = z
       ctx.addIssue({ code: "custom", message: parsed.protocol === "unix:" ? "no socket path" : "no host" });
       return z.NEVER;
     }
+    const http = parsed.protocol === "http:" || parsed.protocol === "https:";
+    if (parsed.hash !== "" || (!http && parsed.search !== "")) {
+      ctx.addIssue({ code: "custom", message: http ? HTTP_FRAGMENT : FORWARD_QUERY });
+      return z.NEVER;
+    }
     return parsed;
   })
-  .describe("tcp://host:24224 or tls://host:24224 (forward protocol), unix:///path/to.sock, or http(s)://host:9880 (in_http); required");
+  .describe("tcp://host:24224 or tls://host:24224 (forward protocol), unix:///path/to.sock, or http(s)://host:9880[/path][?query] (in_http: POST <path>/<tag>?<query>; no #fragment); required");
 
 const tag = z
   .string()

@@ -192,3 +192,41 @@ describe("ForwardEncoder", () => {
   });
 });
 
+
+/** Every str of the entries, as raw bytes (`rawStrings`): what Fluentd's unpacker would read. */
+function rawStringsOf(value: unknown, out: Uint8Array[] = []): Uint8Array[] {
+  if (value instanceof Uint8Array) out.push(value);
+  else if (Array.isArray(value)) for (const item of value) rawStringsOf(item, out);
+  else if (value !== null && typeof value === "object" && !(value instanceof EventTime)) {
+    for (const [k, v] of Object.entries(value)) {
+      out.push(Buffer.from(k));
+      rawStringsOf(v, out);
+    }
+  }
+  return out;
+}
+
+describe("ForwardEncoder text", () => {
+  it("packs a lone UTF-16 surrogate in a short string as U+FFFD: every str is valid UTF-8", () => {
+    const encoder = new ForwardEncoder({ tag: "iw", ack: true, gzip: false });
+    const [event] = events(1, "scan") as [IwEvent & { matches: { matched_text: string }[] }];
+    const lone = { ...event, matches: [{ ...event.matches[0], matched_text: "ab\uD800cd" }], source: "\uDC00".repeat(3), long: `${"x".repeat(80)}\uD800` } as unknown as IwEvent;
+    const [message] = encoder.encode([lone], "b1");
+    const [, packed] = decode(message!.bytes) as [string, Uint8Array];
+    const strict = new TextDecoder("utf-8", { fatal: true });
+    const strings = rawStringsOf([...decodeMulti(packed, { rawStrings: true, extensionCodec: codec })]);
+    for (const bytes of strings) expect(() => strict.decode(bytes)).not.toThrow();
+    const [[, record]] = entriesOf(message!.bytes) as [[unknown, { matches: { matched_text: string }[]; source: string; long: string }]];
+    expect(record.matches[0]!.matched_text).toBe("ab\uFFFDcd");
+    expect(record.source).toBe("\uFFFD\uFFFD\uFFFD");
+    expect(record.long).toBe(`${"x".repeat(80)}\uFFFD`);
+  });
+
+  it("keeps well-formed text (pairs, Hangul, whose UTF-8 also starts with 0xED) as it is", () => {
+    const encoder = new ForwardEncoder({ tag: "iw", ack: true, gzip: false });
+    const [event] = events(1, "audit");
+    const text = { ...event!, note: "\u{1F600} \uD7A3 \uD000" } as unknown as IwEvent;
+    const [[, record]] = entriesOf(encoder.encode([text], "b1")[0]!.bytes) as [[unknown, { note: string }]];
+    expect(record.note).toBe("\u{1F600} \uD7A3 \uD000");
+  });
+});

@@ -72,3 +72,15 @@ export function watchPrepare(sink: Sink, reads: () => number): { calls: () => nu
   };
   return { calls: () => calls, readsWhenPrepared: () => readsWhenPrepared };
 }
+
+/** `batch` with `log_type` behind a counting getter (enumerable, as a field of the record). */
+export function countTypeReads(batch: readonly IwEvent[]): { events: IwEvent[]; reads: number[] } {
+  const reads = batch.map(() => 0);
+  const out = batch.map((event, i) => {
+    const copy = { ...event } as Record<string, unknown>;
+    const type = copy["log_type"];
+    Object.defineProperty(copy, "log_type", { enumerable: true, get: () => (reads[i] = (reads[i] as number) + 1, type) });
+    return copy as unknown as IwEvent;
+  });
+  return { events: out, reads };
+}

@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import type { IwEvent, Sink } from "@iw/core";
 import { createFluentdSink } from "../src/index.js";
@@ -130,5 +131,61 @@ describe("HttpSink (in_http)", () => {
     r.setFault(null);
     await r.down();
     expect(await sink.send(events(1), ctx())).toMatchObject({ status: "retryable", reason: "network" });
+  });
+
+  it("puts the tag after the URL's path and before its query: POST /inferwall.audit?token=Q", async () => {
+    const r = await start();
+    sink = createFluentdSink({ url: new URL(`${r.httpUrl!}/?token=Q`) });
+    expect(await sink.send(events(2, "audit"), ctx())).toEqual({ status: "success" });
+    // in_http takes the tag from the path alone (its query is parsed as params, never the tag).
+    expect(r.httpRequests.map((q) => [q.path, q.tag, q.status])).toEqual([["/inferwall.audit", "inferwall.audit", 200]]);
+    expect(r.distinctTagCounts()).toEqual({ "inferwall.audit": 2 });
+  });
+
+  it("keeps a base path (a proxy's prefix) and the query on the wire, byte for byte", async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? "");
+      req.resume().on("end", () => res.writeHead(200, { "content-length": "0" }).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      sink = createFluentdSink({ url: new URL(`http://127.0.0.1:${port}/fluentd//?token=Q%26x&b=2`) });
+      expect(await sink.send(events(2), ctx())).toEqual({ status: "success" });
+      expect(seen).toEqual(["/fluentd/inferwall.scan?token=Q%26x&b=2", "/fluentd/inferwall.audit?token=Q%26x&b=2"]);
+    } finally {
+      await sink?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("never shows the URL's query (it may hold a token) in a diagnostic", async () => {
+    const r = await start();
+    r.setFault({ kind: "http_status", status: 400 });
+    sink = createFluentdSink({ url: new URL(`${r.httpUrl!}/?token=s3cret`) });
+    const result = await sink.send(events(1), ctx());
+    expect(result).toMatchObject({ status: "failure", reason: "rejected" });
+    expect((result as { error: Error }).error.message).toContain(`${r.httpUrl!}?…`);
+    expect((result as { error: Error }).error.message).not.toContain("s3cret");
+  });
+
+  it("refuses a URL with a fragment at configuration time, naming the variable (it would POST / and lose the tag)", () => {
+    expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880/#frag") })).toThrow(
+      /^IW_FLUENTD_URL has a fragment \(#…\), which is never sent: in_http would get POST \/ and lose the tag/,
+    );
+    expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880/#frag"), envPrefix: "IW_FLUENTD_EU" })).toThrow(/^IW_FLUENTD_EU_URL has a fragment/);
+  });
+
+  it("sends a lone UTF-16 surrogate as U+FFFD, so in_http never parses a string that is not UTF-8", async () => {
+    const r = await start();
+    sink = createFluentdSink({ url: new URL(r.httpUrl!) });
+    const [event] = events(1, "scan") as [IwEvent & { matches: { matched_text: string }[] }];
+    const lone = { ...event, matches: [{ ...event.matches[0], matched_text: "ab\uD800cd\uDC00" }], ["k\uDBFF"]: "v" } as unknown as IwEvent;
+    expect(await sink.send([lone], ctx())).toEqual({ status: "success" });
+    const record = r.records[0]!.record as { matches: { matched_text: string }[] } & Record<string, unknown>;
+    expect(record.matches[0]!.matched_text).toBe("ab\uFFFDcd\uFFFD");
+    expect(record["k\uFFFD"]).toBe("v");
+    expect(JSON.stringify(record)).not.toMatch(/\\ud[89a-f]/);
   });
 });

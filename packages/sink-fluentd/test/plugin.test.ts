@@ -47,6 +47,10 @@ describe("plugin", () => {
     expect(issues({ IW_FLUENTD_URL: "tcp://fluentd:24224", IW_FLUENTD_COMPRESSION: "gzip" })).toEqual([]);
   });
 
+  it("keeps an in_http URL's path and query (the tag goes between them)", () => {
+    expect(fluentdEnvSchema.parse({ IW_FLUENTD_URL: "http://fluentd:9880/in/?token=Q" }).url.href).toBe("http://fluentd:9880/in/?token=Q");
+  });
+
   it("reads every forward option", () => {
     const options = fluentdEnvSchema.parse({
       IW_FLUENTD_URL: "tls://fluentd.example:24224",
@@ -70,6 +74,10 @@ describe("plugin", () => {
     [{ IW_FLUENTD_URL: "ftp://x" }, /IW_FLUENTD_URL: scheme ftp: is not supported/],
     [{ IW_FLUENTD_URL: "fluentd:24224x" }, /IW_FLUENTD_URL: /],
     [{ IW_FLUENTD_URL: "unix://" }, /IW_FLUENTD_URL: no socket path/],
+    [{ IW_FLUENTD_URL: "http://x:9880/#frag" }, /^IW_FLUENTD_URL: has a fragment \(#…\), which is never sent: in_http would get POST \/ and lose the tag/],
+    [{ IW_FLUENTD_URL: "https://x:9880/in?token=Q#frag" }, /^IW_FLUENTD_URL: has a fragment/],
+    [{ IW_FLUENTD_URL: "tcp://x:24224/?token=Q" }, /^IW_FLUENTD_URL: has a query or fragment \(\?… or #…\), which tcp:\/\/, tls:\/\/ and unix:\/\/ have no use for/],
+    [{ IW_FLUENTD_URL: "unix:///run/fluentd#1.sock" }, /^IW_FLUENTD_URL: has a query or fragment/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_TAG: "bad tag!" }, /IW_FLUENTD_TAG: not a dot-separated tag/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_ACK: "maybe" }, /IW_FLUENTD_ACK: not a boolean/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_USERNAME: "u", IW_FLUENTD_PASSWORD: "p" }, /IW_FLUENTD_SHARED_KEY: required with IW_FLUENTD_USERNAME/],

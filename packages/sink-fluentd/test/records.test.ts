@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { IwEvent } from "@iw/core";
-import { groupByTag, httpRecordJson } from "../src/records.js";
-import { events } from "./helpers.js";
+import { groupByTag, httpRecordJson, wellFormed } from "../src/records.js";
+import { countTypeReads, events } from "./helpers.js";
 
 describe("httpRecordJson", () => {
   it("puts the event time first as float seconds and keeps every field", () => {
@@ -35,3 +35,28 @@ describe("groupByTag", () => {
   });
 });
 
+
+describe("groupByTag reads", () => {
+  it.each([
+    ["a single-type batch", events(6, "scan")],
+    ["a mixed batch", events(6)],
+    ["a batch whose second type comes late", [...events(3, "scan"), ...events(3, "audit")]],
+  ])("reads each event's log_type exactly once (%s)", (_what, batch) => {
+    const { events: counted, reads } = countTypeReads(batch);
+    const groups = groupByTag("iw", counted);
+    expect(reads).toEqual(batch.map(() => 1));
+    expect([...groups.values()].flat()).toHaveLength(batch.length);
+  });
+});
+
+describe("wellFormed", () => {
+  it("replaces lone surrogates in values and keys with U+FFFD, keeps pairs, and copies only what changes", () => {
+    const clean = { a: "ok \u{1F600}", n: [1, "x"] };
+    expect(wellFormed(clean)).toBe(clean);
+    const dirty = { a: "\uD800", [`k\uDC00`]: ["x\uDBFFy", new Map([["\uDFFF", 1]])], keep: clean };
+    const fixed = wellFormed(dirty) as Record<string, unknown>;
+    expect(fixed).toEqual({ a: "\uFFFD", [`k\uFFFD`]: ["x\uFFFDy", new Map([["\uFFFD", 1]])], keep: clean });
+    expect(fixed["keep"]).toBe(clean);
+    expect(dirty.a).toBe("\uD800");
+  });
+});
