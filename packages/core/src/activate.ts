@@ -3,9 +3,10 @@ import { hostname } from "node:os";
 import { DEFAULT_EXIT_FLUSH_MS, NOOP_DISPATCHER, createDispatcher } from "./dispatcher.js";
 import type { Route } from "./dispatcher.js";
 import type { Dispatcher } from "./dispatcher-types.js";
-import { maskSecrets } from "./env-mask.js";
 import type { Env } from "./env-instances.js";
 import { isSet, looksActivated } from "./env-instances.js";
+import { unknownVariableWarnings } from "./env-unknown.js";
+import { maskKnownSecrets, registerSecretValues, secretValuesOf } from "./secret-values.js";
 import { IwConfigError, IwError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { BUILTIN_SINKS, IwPluginError, ModuleMissingError, loadModule, pluginOf, pluginProblem, resolutionBases } from "./plugins.js";
@@ -70,7 +71,22 @@ export async function activate(options: ActivateOptions = {}): Promise<Dispatche
 /** {@link activate}, also returning the errors found (for `doctor`-style tools and tests). */
 export async function activateWithReport(options: ActivateOptions = {}): Promise<ActivationReport> {
   const env: Env = options.env ?? process.env;
-  const logger = options.logger ?? consoleLoggerFromEnv(env);
+  // Secret values are known to every masking step from the first line on; plugins' own secret
+  // names are added once they are loaded. Released when the dispatcher closes (at once if none).
+  const releases = [registerSecretValues(secretValuesOf(env))];
+  const release = () => releases.splice(0).forEach((r) => r());
+  try {
+    const report = await activateRegistered(env, options, releases);
+    if (report.dispatcher === NOOP_DISPATCHER) release();
+    return { ...report, dispatcher: report.dispatcher === NOOP_DISPATCHER ? NOOP_DISPATCHER : releasingOnClose(report.dispatcher, release) };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function activateRegistered(env: Env, options: ActivateOptions, releases: (() => void)[]): Promise<ActivationReport> {
+  const logger = options.logger === undefined ? consoleLoggerFromEnv(env) : maskingLogger(options.logger);
   const errors: IwError[] = [];
   const report = (err: IwError): void => {
     errors.push(err);
@@ -78,6 +94,8 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
   };
   const strict = options.strict ?? strictFromEnv(env, report);
   const plugins = await collectPlugins(env, options, logger, report);
+  releases.push(registerSecretValues(secretValuesOf(env, plugins.flatMap((p) => p.secrets ?? []))));
+  await warnUnknownVariables(env, plugins, logger);
   const active = plugins.filter((p) => looksActivated(env, p.env));
   const failed = () => strict && errors.length > 0;
   let routes: Route[] = [];
@@ -88,7 +106,7 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
     if (active.length > 0) ({ routes, summaryIntervalS, service, exitFlushMs } = await buildRoutes(active, env, logger, report, () => !failed(), { spoolDir: options.spoolDir }));
   } catch (err) {
     // Not a configuration problem (a bug, a broken install): still never take the host down.
-    const why = maskSecrets(err instanceof Error ? err.message : String(err));
+    const why = maskKnownSecrets(err instanceof Error ? err.message : String(err));
     report(new IwPluginError("IW_PLUGIN_INVALID", `activation failed unexpectedly, no sink is active: ${why}`, undefined, err));
   }
   if (failed()) {
@@ -100,6 +118,57 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
   const summaryIntervalMs = options.summaryIntervalMs ?? summaryIntervalS * 1000;
   const eventFields = { host: hostname(), ...(service === undefined ? {} : { service }) };
   return { dispatcher: createDispatcher(routes, { logger, lifecycleEvents: true, summaryIntervalMs, eventFields, exitFlushMs }), errors };
+}
+
+/**
+ * The dispatcher, releasing this activation's secret values when it is closed, and masking the
+ * errors `test()` reports (a sink's message may quote a credential).
+ */
+function releasingOnClose(dispatcher: Dispatcher, release: () => void): Dispatcher {
+  return {
+    enabled: dispatcher.enabled,
+    sinks: dispatcher.sinks,
+    emit: (event) => dispatcher.emit(event),
+    test: async (timeoutMs) => (await dispatcher.test(timeoutMs)).map((r) => (r.error === undefined ? r : { ...r, error: maskKnownSecrets(r.error) })),
+    stats: () => dispatcher.stats(),
+    flush: (timeoutMs) => dispatcher.flush(timeoutMs),
+    close: (timeoutMs) => dispatcher.close(timeoutMs).finally(release),
+  };
+}
+
+/**
+ * The host's logger behind a mask: core's own lines (a sink's error, a collector's answer) may
+ * quote a configured secret, and the host's logger knows none of them. Only strings are
+ * rewritten; other fields (errors, objects) reach the host's serializers as they are.
+ */
+function maskingLogger(logger: Logger): Logger {
+  const fields = (f?: Record<string, unknown>) => {
+    if (f === undefined) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(f)) out[k] = typeof v === "string" ? maskKnownSecrets(v) : v;
+    return out;
+  };
+  return {
+    debug: (m, f) => logger.debug(maskKnownSecrets(m), fields(f)),
+    info: (m, f) => logger.info(maskKnownSecrets(m), fields(f)),
+    warn: (m, f) => logger.warn(maskKnownSecrets(m), fields(f)),
+    error: (m, f) => logger.error(maskKnownSecrets(m), fields(f)),
+  };
+}
+
+/** One warning per `IW_*` variable nothing reads (a typo: the setting meant is not applied). */
+async function warnUnknownVariables(env: Env, plugins: readonly SinkPlugin<unknown>[], logger: Logger): Promise<void> {
+  try {
+    // Only with plugins (and so zod) loaded: a host with nothing set loads no schema module.
+    const shapeOf = plugins.length === 0 ? undefined : (await import("./schema/inspect.js")).objectShape;
+    const loaded = plugins.map((p) => ({ name: p.name, env: p.env, variables: Object.keys(shapeOf?.(p.options) ?? {}) }));
+    const missing = BUILTIN_SINKS.filter((b) => !plugins.some((p) => p.name === b.name || p.env === b.env)).map((b) => ({ ...b, variables: undefined }));
+    for (const warning of unknownVariableWarnings(env, [...loaded, ...missing])) {
+      safeLog(logger, "warn", warning, { variable: warning.slice(0, warning.indexOf(" ")) });
+    }
+  } catch {
+    // A diagnostic; a plugin whose schema cannot be read is reported by the parse itself.
+  }
 }
 
 function strictError(errors: readonly IwError[]): IwConfigError {
@@ -168,7 +237,7 @@ function loadError(variable: string, specifier: string, err: unknown): IwError {
   if (err instanceof IwError && err.code === "IW_PLUGIN_INVALID") {
     return new IwPluginError("IW_PLUGIN_INVALID", `${variable}: ${err.message}`, name, err);
   }
-  const why = maskSecrets(err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err));
+  const why = maskKnownSecrets(err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err));
   return new IwPluginError("IW_PLUGIN_INVALID", `${variable} is set but ${specifier} failed to load: ${why}`, name, err);
 }
 

@@ -4,6 +4,7 @@
 import type { EnvInstance, Env } from "./env-instances.js";
 import { GENERIC_SUFFIXES, splitActivating } from "./env-instances.js";
 import { isSecretName, maskSecrets, showValue } from "./env-mask.js";
+import { registeredSecretValues, secretValuesOf } from "./secret-values.js";
 import { IwConfigError } from "./errors.js";
 import { DEFAULT_REDACT_FIELDS } from "./redact.js";
 import type { RedactMode } from "./redact.js";
@@ -84,7 +85,7 @@ export async function parseInstance(plugin: SinkPlugin<unknown>, inst: EnvInstan
     else errors.push(...toErrors(own.error.issues, shape, inst.env, inst.realName, secrets, inst.activating));
   } catch (err) {
     // A schema that throws instead of reporting an issue (a bug in the plugin's transform).
-    errors.push(new IwConfigError(`${inst.activating}: the ${plugin.name} plugin's options schema threw: ${maskSecrets((err as Error).message)}`, { variable: inst.activating, cause: err }));
+    errors.push(new IwConfigError(`${inst.activating}: the ${plugin.name} plugin's options schema threw: ${maskSecrets((err as Error).message, secretValuesOf(inst.env, secrets))}`, { variable: inst.activating, cause: err }));
   }
   const common = generic.safeParse(inst.env) as Parsed<Record<string, unknown>>;
   if (!common.success) errors.push(...toErrors(common.error.issues, shape, inst.env, inst.realName, secrets, inst.activating));
@@ -104,9 +105,9 @@ function toErrors(
   secrets: readonly string[],
   fallback: string,
 ): IwConfigError[] {
-  const secretValues = Object.entries(env)
-    .filter(([k, v]) => v !== undefined && isSecretName(k, secrets))
-    .map(([, v]) => v!);
+  // Every secret of this environment, however it is written (a password holding a comma, a
+  // quote or a space is no URL token the patterns can find), and those of live activations.
+  const secretValues = [...secretValuesOf(env, secrets), ...registeredSecretValues()];
   const bases = Object.keys(shape).sort((a, b) => b.length - a.length);
   const rename = (text: string) =>
     bases.reduce((t, b) => (realName(b) === b ? t : t.replace(new RegExp(`\\b${b}\\b`, "g"), realName(b))), text);
@@ -128,7 +129,7 @@ function toErrors(
       continue;
     }
     const secret = isSecretName(base, secrets) || isSecretName(variable, secrets);
-    const shown = showValue(variable, env[base], secret ? [variable] : []);
+    const shown = showValue(variable, env[base], secret ? [variable] : [], secretValues);
     const form = describeField(shape[base]);
     const expected = form === undefined ? "" : `; expected ${rename(form)}`;
     out.push(new IwConfigError(`${variable}=${shown} is invalid: ${why}${expected}`, { variable }));

@@ -5,7 +5,7 @@ import type { GlobalConfig } from "./config-parse.js";
 import type { Route } from "./dispatcher.js";
 import type { Env } from "./env-instances.js";
 import { findInstances, instanceSinkName, splitActivating } from "./env-instances.js";
-import { maskSecrets } from "./env-mask.js";
+import { maskKnownSecrets } from "./secret-values.js";
 import type { IwError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { IwPluginError } from "./plugins.js";
@@ -64,7 +64,7 @@ export async function buildRoutes(
       sink = renamed(plugin.create(parsed.options, { logger: sinkLogger, env: inst.env, sinkName: name, envPrefix }), name);
       transform = createRedactor(redact);
     } catch (err) {
-      const why = maskSecrets(err instanceof Error ? err.message : String(err));
+      const why = maskKnownSecrets(err instanceof Error ? err.message : String(err));
       report(new IwPluginError("IW_PLUGIN_INVALID", `${inst.activating}: the ${plugin.name} sink could not be created: ${why}`, inst.activating, err));
       continue;
     }
@@ -113,7 +113,7 @@ async function openSinkSpool(name: string, cfg: GlobalConfig["spool"] & { dir: s
     log(logger, "info", `sink ${name} spools to ${dir} (sync: ${cfg.sync})`, { sink: name });
     return spool;
   } catch (err) {
-    const why = maskSecrets(err instanceof Error ? err.message : String(err));
+    const why = maskKnownSecrets(err instanceof Error ? err.message : String(err));
     log(logger, "error", `sink ${name}: the spool in ${dir} cannot be used, so this sink keeps its events in memory only: ${why}`, { sink: name, code: (err as { code?: unknown }).code });
     return undefined;
   }

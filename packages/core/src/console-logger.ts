@@ -1,5 +1,6 @@
 import { maskFields, maskSecrets } from "./env-mask.js";
 import type { Logger } from "./logger.js";
+import { registeredSecretValues } from "./secret-values.js";
 
 /** A log level, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -18,7 +19,10 @@ export interface ConsoleLoggerOptions {
   readonly write?: (line: string) => void;
   /** Lines with the same level and message per minute before they are suppressed. @default 10 */
   readonly perMinute?: number;
-  /** Literal secret values to mask wherever they appear. @default none */
+  /**
+   * Literal secret values to mask wherever they appear, besides the ones every live activation
+   * registers (the configured passwords, tokens and URL credentials of its sinks). @default none
+   */
   readonly secrets?: readonly string[];
   /** Clock, for tests. @default Date.now */
   readonly now?: () => number;
@@ -33,7 +37,8 @@ interface Window {
 /**
  * The default logger of `activate()`: one JSON (or logfmt) line per message on stderr,
  * `{"time","level","logger":"iw","msg",…fields}`. Secrets are masked (URL credentials,
- * `password=…`-style pairs, secret-looking field names, the given literal values). The same
+ * `password=…`-style pairs, secret-looking field names, the given literal values and the secret
+ * values of every live activation). The same
  * level+message is written at most `perMinute` times per minute; the first line after that
  * minute says how many were suppressed. No timer is used, so it never keeps a process alive.
  */
@@ -74,8 +79,10 @@ export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger 
   };
 
   const emit = (level: LogLevel, message: string, fields: Record<string, unknown> | undefined, t: number): void => {
-    const masked = fields === undefined ? {} : maskFields(fields);
-    write(format(new Date(t).toISOString(), level, maskSecrets(message, secrets), masked));
+    const known = registeredSecretValues();
+    const values = secrets.length === 0 ? known : known.length === 0 ? secrets : [...secrets, ...known];
+    const masked = fields === undefined ? {} : maskFields(fields, values);
+    write(format(new Date(t).toISOString(), level, maskSecrets(message, values), masked));
   };
 
   return {
@@ -105,12 +112,27 @@ function logfmtValue(s: string): string {
   return s !== "" && /^[^\s"=\\]+$/.test(s) ? s : JSON.stringify(s);
 }
 
-/** Reads `IW_LOG_LEVEL` and `IW_LOG_FORMAT` (unknown values fall back to the defaults). */
-export function consoleLoggerFromEnv(env: Readonly<Record<string, string | undefined>>): Logger {
-  const level = env["IW_LOG_LEVEL"]?.trim().toLowerCase();
-  const format = env["IW_LOG_FORMAT"]?.trim().toLowerCase();
-  return createConsoleLogger({
-    level: level === "off" || (level !== undefined && level in RANK) ? (level as LogLevel | "off") : "info",
-    format: format === "logfmt" ? "logfmt" : "json",
-  });
+const LEVELS = ["debug", "info", "warn", "error", "off"] as const;
+const FORMATS = ["json", "logfmt"] as const;
+
+/**
+ * Reads `IW_LOG_LEVEL` and `IW_LOG_FORMAT`. An unknown value falls back to the default and is
+ * reported as the logger's first line (a warning: a log setting never keeps sinks off).
+ */
+export function consoleLoggerFromEnv(env: Readonly<Record<string, string | undefined>>, options: Pick<ConsoleLoggerOptions, "write"> = {}): Logger {
+  const problems: string[] = [];
+  const pick = <T extends string>(variable: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[variable];
+    const v = raw?.trim().toLowerCase() ?? "";
+    if (v === "") return fallback;
+    const hit = allowed.find((a) => a === v);
+    if (hit !== undefined) return hit;
+    problems.push(`${variable}=${JSON.stringify(raw!.slice(0, 40))} is not one of ${allowed.join(", ")}; using ${fallback}`);
+    return fallback;
+  };
+  const level = pick("IW_LOG_LEVEL", LEVELS, "info");
+  const format = pick("IW_LOG_FORMAT", FORMATS, "json");
+  const logger = createConsoleLogger({ level, format, ...options });
+  for (const p of problems) logger.warn(p, { variable: p.slice(0, p.indexOf("=")) });
+  return logger;
 }

@@ -27,6 +27,27 @@ export const GENERIC_SUFFIXES: readonly string[] = [
   "REDACT_FIELDS",
 ];
 
+/**
+ * The process-wide variables core reads (the keys of `globalEnvSchema`, kept here without zod so
+ * that the unknown-variable check runs even when no sink is active; a test keeps them equal).
+ */
+export const GLOBAL_VARIABLES: readonly string[] = [
+  "IW_REDACT",
+  "IW_REDACT_FIELDS",
+  "IW_REDACT_KEY",
+  "IW_SUMMARY_INTERVAL_S",
+  "IW_SPOOL_DIR",
+  "IW_SPOOL_MAX_BYTES",
+  "IW_SPOOL_FLUSH_MS",
+  "IW_SPOOL_SYNC",
+  "IW_EXIT_FLUSH_MS",
+  "IW_SERVICE_NAME",
+  "IW_SINK_PLUGINS",
+  "IW_SINKS_STRICT",
+  "IW_LOG_LEVEL",
+  "IW_LOG_FORMAT",
+];
+
 /** `IW_ELK_URL` → `{ prefix: "IW_ELK", suffix: "URL" }`: the prefix is the name minus its last word. */
 export function splitActivating(variable: string): { prefix: string; suffix: string } {
   const i = variable.lastIndexOf("_");

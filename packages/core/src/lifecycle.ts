@@ -1,6 +1,7 @@
 import { auditEvent } from "./events.js";
 import type { AuditEvent } from "./events.js";
 import type { QueueStateChange } from "./delivery/queue-options.js";
+import { maskKnownSecrets } from "./secret-values.js";
 
 /**
  * Integration lifecycle audit events (`category: "lifecycle"`), as Wallarm emits for its
@@ -16,14 +17,15 @@ export function sinkActivatedEvent(sink: string, details: Record<string, unknown
 /**
  * The lifecycle event for a queue state change, or `undefined` when the change is not one an
  * operator needs to hear about (entering backoff is visible in stats and logs; only the way out
- * of it is reported, once per outage).
+ * of it is reported, once per outage). The reason is masked (patterns and every configured secret
+ * value): the event is shipped to the other destinations.
  */
 export function lifecycleEventFor(change: QueueStateChange, outageStartedAt: number | undefined, now: number = Date.now()): AuditEvent | undefined {
   if (change.to === "disabled") {
     return auditEvent({
       category: "lifecycle",
       action: "sink_disabled",
-      details: { sink: change.sink, reason: change.error?.message ?? "disabled explicitly" },
+      details: { sink: change.sink, reason: reasonOf(change, "disabled explicitly") },
     });
   }
   if (change.to === "backoff" && (change.error as { code?: unknown } | undefined)?.code === "IW_AUTH") {
@@ -32,7 +34,7 @@ export function lifecycleEventFor(change: QueueStateChange, outageStartedAt: num
     return auditEvent({
       category: "lifecycle",
       action: "sink_disabled",
-      details: { sink: change.sink, reason: change.error?.message ?? "credentials refused", retrying: true },
+      details: { sink: change.sink, reason: reasonOf(change, "credentials refused"), retrying: true },
     });
   }
   if (change.from === "backoff" && change.to === "active") {
@@ -43,4 +45,10 @@ export function lifecycleEventFor(change: QueueStateChange, outageStartedAt: num
     });
   }
   return undefined;
+}
+
+/** The change's error message, masked: it may quote a URL token or an echoed credential. */
+function reasonOf(change: QueueStateChange, fallback: string): string {
+  const message = change.error?.message;
+  return message === undefined ? fallback : maskKnownSecrets(String(message));
 }

@@ -32,3 +32,11 @@ describe("named instances", () => {
     expect(looksActivated({ IW_ELK_EU_1_URL: "http://x" }, "IW_ELK_URL")).toBe(false);
   });
 });
+
+describe("GLOBAL_VARIABLES", () => {
+  it("lists exactly the variables of the global schema (the unknown-variable check relies on it)", async () => {
+    const { GLOBAL_VARIABLES } = await import("../src/env-instances.js");
+    const { globalEnvSchema, objectShape } = await import("@iw/core/schema");
+    expect([...GLOBAL_VARIABLES].sort()).toEqual(Object.keys(objectShape(globalEnvSchema)!).sort());
+  });
+});

@@ -43,3 +43,37 @@ describe("maskSecrets cost", () => {
     }
   });
 });
+
+describe("maskSecrets: whatever a credential holds, wherever it stands", () => {
+  it("masks user info holding a raw comma, quote or space, and percent-encoded ones", () => {
+    const raw = 'IW_ELK_URL="http://u:p,w"x y@h:8080" is invalid';
+    expect(maskSecrets(raw)).toBe('IW_ELK_URL="http://***@h:8080" is invalid');
+    expect(maskSecrets("POST http://u:p%2Cw%22x%20y@h:8080/x failed")).toBe("POST http://***@h:8080/x failed");
+    expect(showValue("IW_ELK_URL", "http://u:p,w'x y@h:8080")).toBe('"http://***@h:8080"');
+  });
+
+  it("masks every query value, the fragment and token-like path segments of a URL", () => {
+    expect(maskSecrets("GET https://h/x?token=abc&api_key=def&sig=ghi&v=1 failed")).toBe("GET https://h/x?token=****&api_key=****&sig=****&v=**** failed");
+    expect(maskSecrets("https://h/cb#access_token=zzz")).toBe("https://h/cb#****");
+    expect(maskSecrets("https://hooks.slack.com/services/T0001/B0002/XyZ123abcDEF456ghiJKL789 answered 404")).toBe("https://hooks.slack.com/services/T0001/B0002/**** answered 404");
+    expect(maskSecrets("https://x.webhook.office.com/webhookb2/a@b/IncomingWebhook/0123456789abcdef0123456789abcdef/guid")).toBe(
+      "https://x.webhook.office.com/webhookb2/a@b/IncomingWebhook/****/guid",
+    );
+    expect(maskSecrets("http://logstash:8080/ingest/v1")).toBe("http://logstash:8080/ingest/v1");
+  });
+
+  it("masks credentials a collector echoes back: Authorization headers, Bearer and Basic credentials", () => {
+    const body = 'HTTP 401: {"error":"bad credentials","headers":{"authorization":"Bearer eyJhbGciOi.abc.def","x-api-key":"k-123"}} Authorization: Basic dXNlcjpwYXNzd29yZA== then Bearer t0k3n-xyz';
+    const masked = maskSecrets(body);
+    for (const secret of ["eyJhbGciOi", "k-123", "dXNlcjpwYXNzd29yZA", "t0k3n-xyz"]) expect(masked).not.toContain(secret);
+    expect(masked).toContain('"error":"bad credentials"');
+    expect(maskSecrets('WWW-Authenticate: Bearer realm="api", HTTP Basic authentication failed')).toBe('WWW-Authenticate: Bearer realm="api", HTTP Basic authentication failed');
+  });
+
+  it("masks configured values in their printed forms, and never shows where a short one sits in a word", () => {
+    expect(maskSecrets('body {"pw":"p\\"w x"}', ['p\\"w x'])).toBe('body {"pw":"****"}');
+    expect(maskSecrets("is shorter than 16 bytes", ["short"])).toBe("is shorter than 16 bytes");
+    expect(maskSecrets("sent Bearerlong-secret-value1 to", ["long-secret-value1"])).toBe("sent **** to");
+    expect(maskSecrets("key=short, again: short.", ["short"])).toBe("key=****, again: ****.");
+  });
+});

@@ -1,3 +1,4 @@
+import { maskKnownSecrets } from "../secret-values.js";
 import { DROP_REASONS } from "../stats.js";
 import type { DropReason, SinkStats } from "../stats.js";
 
@@ -47,11 +48,15 @@ export class QueueCounters {
     return this.#droppedTotal;
   }
 
-  /** Records the latest delivery problem. `error.message` comes from sinks, which mask secrets. */
+  /**
+   * Records the latest delivery problem, its message masked here, at the source: a sink's message
+   * may quote a URL with a token in its query or a response body that echoes the credentials,
+   * and `stats()` is read by people and dashboards the secrets must not reach.
+   */
   recordError(error: Error): void {
     const code = (error as { code?: unknown }).code;
     this.lastError = {
-      message: error.message,
+      message: maskKnownSecrets(String(error.message)),
       ...(typeof code === "string" ? { code } : {}),
       at: new Date().toISOString(),
     };

@@ -6,6 +6,10 @@ import type { QueueOptions } from "../delivery/queue-options.js";
 import { REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMode } from "../redact.js";
 import type { RedactMode } from "../redact.js";
 import { envBool, envBytes, envEnum, envInt, envMs } from "./env-fields.js";
+import { closest } from "../env-unknown.js";
+import type { IwEvent } from "../events.js";
+import { AUDIT_CATEGORIES } from "./events.js";
+import { eventPaths, isEventPath } from "./event-paths.js";
 
 /** Wraps a parser that throws `Error(reason)` into a described zod field. */
 function parsed<T>(parse: (text: string | undefined) => T, form: string) {
@@ -29,6 +33,38 @@ function maxRetries(v: string | undefined, defaultValue: number): number {
   if (s === "infinite" || s === "infinity" || s === "inf") return Number.POSITIVE_INFINITY;
   if (!/^\d+$/.test(s) || Number(s) > 1_000_000) throw new Error("not a whole number from 0 to 1000000 nor infinite");
   return Number(s);
+}
+
+/** One event of every kind a filter can tell apart (only the fields the filter reads). */
+const FILTER_PROBES: readonly IwEvent[] = [
+  ...(["input", "output"] as const).flatMap((direction) => (["allow", "flag", "block"] as const).map((decision) => ({ log_type: "scan", direction, decision }))),
+  ...AUDIT_CATEGORIES.map((category) => ({ log_type: "audit", category })),
+  { log_type: "summary" },
+] as unknown as IwEvent[];
+
+/** `compileEventFilter`, refusing a filter that selects no event at all (`-all`, `-scan,-audit,-summary`). */
+function eventFilter(text: string | undefined): EventFilter {
+  const filter = compileEventFilter(text);
+  if (!FILTER_PROBES.some((e) => filter.accepts(e))) throw new Error(`"${filter.text}" selects no event: the sink would receive nothing (to turn it off, unset its URL)`);
+  return filter;
+}
+
+/**
+ * `parseRedactFields`, refusing a path that names no field of any event: it would redact
+ * nothing while the start line says `redact: mask`. `details` is free-form (`details.prompt`).
+ */
+function redactFields(text: string | undefined): readonly string[] {
+  const fields = parseRedactFields(text);
+  const unknown = fields.filter((f) => !isEventPath(f));
+  if (unknown.length > 0) {
+    const paths = eventPaths();
+    const hints = unknown.map((f) => {
+      const best = closest(f, paths);
+      return best === undefined ? `"${f}"` : `"${f}" (did you mean ${best}?)`;
+    });
+    throw new Error(`${hints.join(", ")} ${unknown.length === 1 ? "names" : "name"} no event field, so nothing would be redacted there (fields: matches.matched_text, source_ip, key_prefix, details.<anything>, …)`);
+  }
+  return fields;
 }
 
 /**
@@ -57,11 +93,21 @@ export function genericEnvSchema(prefix: string, defaults: Partial<QueueOptions>
     [`${prefix}_AUTH_PAUSE_MS`]: envMs(d.authPauseMs, 1000, 3_600_000),
     [`${prefix}_MAX_RETRIES`]: parsed((v) => maxRetries(v, d.maxRetries), `a whole number from 0 to 1000000, or infinite (retry until close); default ${retries}`),
     [`${prefix}_SPOOL`]: envBool(true, "off keeps this sink in memory when IW_SPOOL_DIR is set"),
-    [`${prefix}_EVENTS`]: parsed(compileEventFilter, EVENT_FILTER_FORM),
+    [`${prefix}_EVENTS`]: parsed(eventFilter, EVENT_FILTER_FORM),
     [`${prefix}_REDACT`]: parsed(parseRedactMode, `${REDACT_MODE_FORM.replace(/; default off$/, "")}; default IW_REDACT`),
-    [`${prefix}_REDACT_FIELDS`]: parsed((v) => (v === undefined || v.trim() === "" ? undefined : parseRedactFields(v)), `${REDACT_FIELDS_FORM.replace(/; default .*$/, "")}; default IW_REDACT_FIELDS`),
+    [`${prefix}_REDACT_FIELDS`]: parsed((v) => (v === undefined || v.trim() === "" ? undefined : redactFields(v)), `${REDACT_FIELDS_FORM.replace(/; default .*$/, "")}; default IW_REDACT_FIELDS`),
   };
-  return z.object(shape);
+  const initial = `${prefix}_RETRY_INITIAL_MS`;
+  const max = `${prefix}_RETRY_MAX_MS`;
+  return z.object(shape).superRefine((v, ctx) => {
+    const a = v[initial];
+    const b = v[max];
+    // A default initial delay above a lowered cap is simply capped; one set explicitly above
+    // the cap says the operator misread one of the two.
+    if (typeof a === "number" && typeof b === "number" && a > b && a !== d.retryInitialMs) {
+      ctx.addIssue({ code: "custom", path: [initial], message: `larger than ${max} (${b} ms), the cap of every backoff; raise ${max} or lower this` });
+    }
+  });
 }
 
 /** What {@link genericEnvSchema} yields for one sink, in typed form. */
@@ -110,7 +156,7 @@ export const DEFAULT_SUMMARY_INTERVAL_S = 3600;
 
 export const globalEnvSchema = z.object({
   IW_REDACT: parsed(parseRedactMode, REDACT_MODE_FORM),
-  IW_REDACT_FIELDS: parsed(parseRedactFields, REDACT_FIELDS_FORM),
+  IW_REDACT_FIELDS: parsed(redactFields, REDACT_FIELDS_FORM),
   IW_REDACT_KEY: z
     .string()
     .optional()

@@ -23,9 +23,10 @@ export interface MemoryOptions {
 /**
  * A tiny local plugin for activation tests: `IW_<P>_URL` (mem:// or http:// URL) activates it;
  * `IW_<P>_TOKEN` is a secret of at least 8 characters; `IW_<P>_LEVEL` a number from 1 to 5.
- * Every sink it creates is recorded in `records`, and every batch it receives.
+ * Every sink it creates is recorded in `records`, and every batch it receives. With `fail`, every
+ * send answers what it returns (a collector that refuses, echoing what it was sent).
  */
-export function memoryPlugin(prefix = "IW_MEM", name = "mem", opts: { throwOnCreate?: boolean; queueDefaults?: Partial<QueueOptions> } = {}) {
+export function memoryPlugin(prefix = "IW_MEM", name = "mem", opts: { throwOnCreate?: boolean; queueDefaults?: Partial<QueueOptions>; fail?: (o: MemoryOptions) => SendResult } = {}) {
   const records: MemoryRecord[] = [];
   const options = z
     .object({
@@ -52,6 +53,7 @@ export function memoryPlugin(prefix = "IW_MEM", name = "mem", opts: { throwOnCre
       return {
         name,
         send(batch: readonly IwEvent[]): Promise<SendResult> {
+          if (opts.fail !== undefined) return Promise.resolve(opts.fail(o));
           record.batches.push([...batch]);
           return Promise.resolve({ status: "success" });
         },
