@@ -49,3 +49,8 @@ export { lifecycleEventFor, sinkActivatedEvent } from "./lifecycle.js";
 export type { SummaryEvent } from "./events.js";
 export { readResponseDetail, releaseBody, RESPONSE_DETAIL_BYTES, RESPONSE_DETAIL_TIMEOUT_MS } from "./http/response-detail.js";
 export type { ResponseBody } from "./http/response-detail.js";
+export { createHttpTransport } from "./http/transport.js";
+export type { HttpTransport, HttpRequest } from "./http/transport.js";
+export { DEFAULT_HTTP_CONNECT_TIMEOUT_MS, DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS, checkHttpTransportOptions } from "./http/transport-options.js";
+export type { HttpTransportOptions, HttpTlsOptions } from "./http/transport-options.js";
+export { CLIENT_MANAGED_HEADERS, reservedHeaderProblem, checkConfiguredHeaders } from "./http/reserved-headers.js";

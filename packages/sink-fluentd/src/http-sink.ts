@@ -1,16 +1,11 @@
 import { promisify } from "node:util";
 import { gzip as gzipCb } from "node:zlib";
-import { Agent, request } from "undici";
 import {
-  assertHeaderValue,
-  classifyHttpStatus,
-  classifyNetworkError,
+  createHttpTransport,
   IwConfigError,
   IwError,
-  readResponseDetail,
-  releaseBody,
   silentLogger,
-  stripCredentials,
+  type HttpTransport,
   type IwEvent,
   type Logger,
   type Prepared,
@@ -19,7 +14,6 @@ import {
   type Sink,
 } from "@iw/core";
 import { DEFAULT_ENV_PREFIX, DEFAULT_SINK_NAME, DEFAULT_TAG, HTTP_FRAGMENT, type FluentdSinkOptions } from "./options.js";
-import { ProblemLog } from "./problem-log.js";
 import { groupByTag, httpRecordJson, recordMapper } from "./records.js";
 
 const gzip = promisify(gzipCb);
@@ -35,17 +29,20 @@ export interface HttpTagBody {
 /** What `HttpSink.prepare` builds: one body per tag, sent as they are by every attempt. */
 export type HttpPayload = readonly HttpTagBody[];
 
+/** Headers in_http mode sets itself; `IW_FLUENTD_HEADERS` may not replace them (nor core's reserved ones). */
+export const IN_HTTP_MANAGED_HEADERS: readonly string[] = ["content-type", "content-encoding"];
+
 /** Batches whose delivered tags are remembered across retries; the oldest is forgotten first. */
 const MAX_PARTIAL_BATCHES = 1024;
 
 /**
  * in_http sink: one `POST /<tag>` per tag with a JSON array body (optionally gzip), built once
- * per batch by `prepare`. Status codes are classified like every HTTP sink (core's
- * `classifyHttpStatus`); the status line of a 2xx is the receipt.
+ * per batch by `prepare`, over core's HTTP transport (pool, TLS, URL credentials, reserved
+ * headers, classification, problems logged once); the status line of a 2xx is the receipt.
  */
 export class HttpSink implements Sink<HttpPayload> {
   readonly name: string;
-  /** Scheme, host and path of the URL, trailing slashes removed: the tag goes after it. */
+  /** Path of the URL, trailing slashes removed: the tag goes after it. */
   readonly #base: string;
   /** The URL's query (`?token=…`) or "": kept after the tag, where in_http ignores it. */
   readonly #query: string;
@@ -53,9 +50,7 @@ export class HttpSink implements Sink<HttpPayload> {
   readonly #tag: string;
   readonly #gzip: boolean;
   readonly #record: (event: IwEvent) => object;
-  readonly #headers: Record<string, string>;
-  readonly #agent: Agent;
-  readonly #problems: ProblemLog;
+  readonly #transport: HttpTransport;
   /**
    * Tags already accepted, per batch id, for batches that failed on a later tag: the queue
    * retries the whole batch under the same id, and in_http has no chunk id to deduplicate, so
@@ -71,34 +66,26 @@ export class HttpSink implements Sink<HttpPayload> {
     if (url.hash !== "") {
       throw new IwConfigError(`${prefix}_URL ${HTTP_FRAGMENT}`, { variable: `${prefix}_URL` });
     }
-    const auth = url.username === "" ? undefined : `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
-    url.username = "";
-    url.password = "";
     // The tag is a path segment: before the query (`/?token=Q` + tag would put it inside the
     // query), which in_http ignores but a proxy in front of it may need.
-    this.#base = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+    this.#base = url.pathname.replace(/\/+$/, "");
     this.#query = url.search;
     // The query may carry a token: diagnostics show that there is one, never what it is.
-    this.#what = `Fluentd in_http ${stripCredentials(this.#base)}${this.#query === "" ? "" : "?…"}`;
+    this.#what = `Fluentd in_http ${url.origin}${this.#base}${this.#query === "" ? "" : "?…"}`;
     this.#tag = options.tag ?? DEFAULT_TAG;
     this.#gzip = options.compression === "gzip";
     this.#record = recordMapper(options.format);
-    for (const [name, value] of Object.entries(options.headers ?? {})) assertHeaderValue(name, value, `${prefix}_HEADERS`);
-    this.#headers = {
-      ...options.headers,
-      "content-type": "application/json",
-      ...(this.#gzip ? { "content-encoding": "gzip" } : {}),
-      ...(auth === undefined ? {} : { authorization: auth }),
-    };
-    const tls = options.tls;
-    this.#agent = new Agent({
-      connect: { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.verify ?? true },
-      keepAliveTimeout: 4_000,
+    this.#transport = createHttpTransport({
+      url,
+      headers: options.headers,
+      sinkHeaders: { "content-type": "application/json", ...(this.#gzip ? { "content-encoding": "gzip" } : {}) },
+      sinkHeaderNames: IN_HTTP_MANAGED_HEADERS,
+      tls: options.tls,
+      what: this.#what,
+      envPrefix: prefix,
+      name: this.name,
+      logger,
     });
-    this.#problems = new ProblemLog(logger, this.name);
-    if (url.protocol === "https:" && tls?.verify === false) {
-      logger.warn(`Fluentd TLS certificate verification is OFF (${prefix}_TLS_VERIFY=false)`, { sink: this.name });
-    }
   }
 
   /**
@@ -157,7 +144,6 @@ export class HttpSink implements Sink<HttpPayload> {
       if (result.status !== "success") return result;
       delivered.add(tag);
     }
-    this.#problems.recovered();
     return malformed > 0 ? { status: "success", malformed } : SUCCESS;
   }
 
@@ -169,7 +155,7 @@ export class HttpSink implements Sink<HttpPayload> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#agent.destroy();
+    await this.#transport.close();
   }
 
   #closedResult(): SendResult {
@@ -177,30 +163,8 @@ export class HttpSink implements Sink<HttpPayload> {
   }
 
   async #post(tag: string, body: string | Buffer, signal: AbortSignal): Promise<SendResult> {
-    try {
-      const res = await request(`${this.#base}/${encodeURIComponent(tag)}${this.#query}`, {
-        method: "POST",
-        headers: this.#headers,
-        body,
-        signal,
-        dispatcher: this.#agent,
-      });
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        // The status line is the receipt: a body that never ends must not turn into a resend.
-        releaseBody(res.body);
-        return SUCCESS;
-      }
-      const detail = await readResponseDetail(res.body);
-      const result = classifyHttpStatus(res.statusCode, res.headers, this.#what, detail);
-      // Refused credentials (a proxy in front of in_http) keep the events queued, like a wrong
-      // shared key in forward mode; both are reported once.
-      if (result.status === "failure" || (result.status === "retryable" && result.reason === "auth")) this.#problems.report(result.error);
-      return result;
-    } catch (err) {
-      if (this.#closed) return this.#closedResult();
-      const result = classifyNetworkError(err, signal, this.#what);
-      if (result.status === "retryable" && result.reason === "tls") this.#problems.report(result.error);
-      return result;
-    }
+    const result = await this.#transport.send({ path: `${this.#base}/${encodeURIComponent(tag)}${this.#query}`, body, signal });
+    // Like the forward mode, a closed sink keeps the batch for whoever drains the queue.
+    return result.status === "failure" && result.reason === "closed" ? this.#closedResult() : result;
   }
 }

@@ -1,8 +1,9 @@
 import { hostname as osHostname } from "node:os";
 import { z } from "zod";
-import { defineSinkPlugin } from "@iw/core";
+import { defineSinkPlugin, reservedHeaderProblem } from "@iw/core";
 import { envBool, envEnum, envFile, envHeaders, envString } from "@iw/core/schema";
 import { createFluentdSink } from "./create.js";
+import { IN_HTTP_MANAGED_HEADERS } from "./http-sink.js";
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, DEFAULT_TAG, FORWARD_QUERY, HTTP_FRAGMENT, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
 
 const SCHEMES = ["tcp:", "tls:", "unix:", "http:", "https:"];
@@ -93,6 +94,8 @@ export const fluentdEnvSchema = z
     if (env.IW_FLUENTD_PASSWORD !== undefined && env.IW_FLUENTD_USERNAME === undefined) issue("IW_FLUENTD_USERNAME", "required with IW_FLUENTD_PASSWORD");
     if (env.IW_FLUENTD_USERNAME !== undefined && env.IW_FLUENTD_SHARED_KEY === undefined) issue("IW_FLUENTD_SHARED_KEY", "required with IW_FLUENTD_USERNAME (users are part of the <security> handshake)");
     if (forward && Object.keys(env.IW_FLUENTD_HEADERS).length > 0) issue("IW_FLUENTD_HEADERS", "only applies to http:// and https:// (in_http)");
+    const reserved = forward ? undefined : reservedHeaderProblem(env.IW_FLUENTD_HEADERS, IN_HTTP_MANAGED_HEADERS);
+    if (reserved !== undefined) issue("IW_FLUENTD_HEADERS", reserved);
     if (scheme === "unix:" && env.IW_FLUENTD_COMPRESSION === "gzip") issue("IW_FLUENTD_COMPRESSION", `gzip ${UNIX_GZIP}`);
     if (!forward && env.IW_FLUENTD_SHARED_KEY !== undefined) issue("IW_FLUENTD_SHARED_KEY", "only applies to tcp://, tls:// and unix:// (in_http has no handshake)");
     if (!tls && (env.IW_FLUENTD_CA_FILE || env.IW_FLUENTD_CERT_FILE || env.IW_FLUENTD_KEY_FILE)) {

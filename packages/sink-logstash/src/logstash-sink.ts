@@ -47,21 +47,16 @@ export class LogstashSink implements Sink<LogstashPayload> {
     this.name = this.#options.name;
     const p = this.#options.envPrefix;
     this.#mapperFor = formatMapper(this.#options.format);
-    const nodes = this.#options.nodes.map((target) => new HttpNode(target, this.#options));
+    const nodes = this.#options.nodes.map((target) => new HttpNode(target, this.#logger));
     this.#nodes = new NodeSet(nodes, {
       initialMs: this.#options.nodeRetryInitialMs,
       maxMs: this.#options.nodeRetryMaxMs,
       logger: this.#logger,
     });
-    if (!this.#options.tlsVerify && this.#options.nodes.some((n) => n.https)) {
-      this.#logger.warn(`${p}_TLS_VERIFY=false: Logstash's TLS certificate is not verified; anyone on the path can read and alter the events`);
-    }
+    // TLS verification off and credentials over plain http are warned about by core's transport, per node.
     const tlsFiles = this.#options.ca !== undefined || this.#options.cert !== undefined;
     if (tlsFiles && !this.#options.nodes.some((n) => n.https)) {
       this.#logger.warn(`${p}_CA_FILE / ${p}_CERT_FILE are set but no ${p}_URL is https://, so they are not used`);
-    }
-    if (this.#options.cleartextAuth.length > 0) {
-      this.#logger.warn(`Basic auth is sent over plain http to ${this.#options.cleartextAuth.join(", ")}; use https:// to keep the password private`);
     }
   }
 

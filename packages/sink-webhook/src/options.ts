@@ -1,4 +1,4 @@
-import { IwConfigError, assertHeaderValue } from "@iw/core";
+import { IwConfigError, checkConfiguredHeaders, reservedHeaderProblem as coreReservedHeaderProblem } from "@iw/core";
 import { defaultCloudEventsSource } from "./cloudevents.js";
 import type { WebhookFormat } from "./formats.js";
 import { WEBHOOK_FORMATS } from "./formats.js";
@@ -19,13 +19,12 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
  */
 export const DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS = 15_000;
 
-/** Headers the sink sets itself; a custom header may not replace them. */
-const RESERVED = new Set(["webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host", "transfer-encoding", "connection"]);
+/** Headers the sink sets on every request; a configured header may not replace them (nor core's reserved ones). */
+export const WEBHOOK_MANAGED_HEADERS: readonly string[] = ["webhook-id", "webhook-timestamp", "webhook-signature", "content-type"];
 
-/** Why a custom header list is refused (it replaces one the sink sets), or `undefined`. */
+/** Why a custom header list is refused (it replaces one the sink or the HTTP client sets), or `undefined`. */
 export function reservedHeaderProblem(headers: Readonly<Record<string, string>>): string | undefined {
-  const name = Object.keys(headers).find((n) => RESERVED.has(n.toLowerCase()));
-  return name === undefined ? undefined : `sets ${name}, which the sink sets itself`;
+  return coreReservedHeaderProblem(headers, WEBHOOK_MANAGED_HEADERS);
 }
 
 /** Options of {@link createWebhookSink}. Every one but `url` has a default. */
@@ -34,7 +33,7 @@ export interface WebhookSinkOptions {
   readonly url: string | URL;
   /** @default "POST" — `IW_WEBHOOK_METHOD` */
   readonly method?: WebhookMethod;
-  /** Extra headers (CR/LF refused; `webhook-*`, `content-type` and hop-by-hop names reserved). @default {} — `IW_WEBHOOK_HEADERS` */
+  /** Extra headers (CR/LF refused; `webhook-*`, `content-type` and core's reserved names: host, content-length, expect, upgrade, …). @default {} — `IW_WEBHOOK_HEADERS` */
   readonly headers?: Readonly<Record<string, string>>;
   /** `whsec_…` secrets; every one signs each request (rotation). @default none: requests are unsigned — `IW_WEBHOOK_SECRET` */
   readonly secret?: string | readonly string[];
@@ -90,18 +89,8 @@ export function resolveWebhookOptions(options: WebhookSinkOptions): ResolvedWebh
   if (!WEBHOOK_METHODS.includes(method)) fail(`${p}_METHOD`, `is ${String(method)}; expected one of ${WEBHOOK_METHODS.join(", ")}`);
   const format = options.format ?? "json";
   if (!WEBHOOK_FORMATS.includes(format)) fail(`${p}_FORMAT`, `is ${String(format)}; expected one of ${WEBHOOK_FORMATS.join(", ")}`);
-  const headers: Record<string, string> = {};
-  const reserved = reservedHeaderProblem(options.headers ?? {});
-  if (reserved !== undefined) fail(`${p}_HEADERS`, reserved);
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    assertHeaderValue(name, value, `${p}_HEADERS`);
-    headers[name.toLowerCase()] = value;
-  }
-  if ((url.username || url.password) && headers["authorization"] === undefined) {
-    const user = decodeURIComponent(url.username);
-    const pass = decodeURIComponent(url.password);
-    headers["authorization"] = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
-  }
+  // URL credentials become a Basic authorization header in core's transport, unless these have one.
+  const headers = checkConfiguredHeaders(options.headers, `${p}_HEADERS`, WEBHOOK_MANAGED_HEADERS);
   const secret = options.secret;
   const keys = secret === undefined || secret.length === 0 ? [] : parseWebhookSecrets(secret, `${p}_SECRET`);
   if ((options.cert === undefined) !== (options.key === undefined)) {

@@ -20,12 +20,14 @@ const SUCCESS: SendResult = { status: "success" };
  *
  * @param what names the destination in the error message (no credentials in it).
  * @param detail a short excerpt of the response body, if the caller read one.
+ * @param authHint what to check after a 401/403. @default "check the user, password or token"
  */
 export function classifyHttpStatus(
   status: number,
   headers: HeaderBag,
   what: string,
   detail?: string,
+  authHint = "check the user, password or token",
 ): SendResult {
   if (status >= 200 && status < 300) return SUCCESS;
   const suffix = detail ? `: ${detail.slice(0, 200)}` : "";
@@ -61,7 +63,7 @@ export function classifyHttpStatus(
       reason: "auth",
       error: new IwHttpError(
         status,
-        `${what} refused the credentials (${status})${suffix}; check the user, password or token. The events stay queued and are retried until they are accepted`,
+        `${what} refused the credentials (${status})${suffix}; ${authHint}. The events stay queued and are retried until they are accepted`,
       ),
     };
   }
