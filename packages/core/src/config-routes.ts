@@ -109,7 +109,12 @@ async function openSinkSpool(name: string, cfg: GlobalConfig["spool"] & { dir: s
     // The queue tells a failure at run time in one line of its own (with the spool's reason and
     // what it does about it): the spool's own error line is kept for debugging only.
     const quiet: Logger = { ...logger, error: (m, f) => logger.debug(m, f) };
-    const spool = await openSpool({ dir, maxBytes: cfg.maxBytes, flushMs: cfg.flushMs, sync: cfg.sync, logger: quiet });
+    const listeners: (() => void)[] = [];
+    const onFailure = (): void => {
+      for (const listener of listeners.splice(0)) listener();
+    };
+    const opened = await openSpool({ dir, maxBytes: cfg.maxBytes, flushMs: cfg.flushMs, sync: cfg.sync, logger: quiet, onFailure });
+    const spool: QueueSpool = Object.assign(opened, { onFailure: (listener: () => void) => void listeners.push(listener) });
     log(logger, "info", `sink ${name} spools to ${dir} (sync: ${cfg.sync})`, { sink: name });
     return spool;
   } catch (err) {

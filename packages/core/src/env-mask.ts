@@ -41,13 +41,19 @@ export function maskUserinfo(rest: string): string {
   const end = rest.search(/[/?#\\]/);
   const authority = end === -1 ? rest : rest.slice(0, end);
   let at = authority.lastIndexOf("@");
-  if (at === -1 && !HOST_PORT.test(authority)) at = rest.lastIndexOf("@");
+  if (at === -1 && !HOST_PORT.test(authority)) {
+    // A raw `/`, `?` or `#` in the password cut the authority short: the credentials end at an
+    // `@` further on, but that `@` may as well be in the query. Keep the host only when nothing
+    // after it could be a secret; otherwise mask the rest whole.
+    at = rest.lastIndexOf("@");
+    if (at !== -1 && /[?#]/.test(rest.slice(at))) return "***";
+  }
   return at === -1 ? rest : `***${rest.slice(at)}`;
 }
 // `password=abc`, `token: abc`, `"secret":"abc"`, `Authorization: Bearer abc`, `x-api-key=abc`,
 // `sig=abc`: a name that ends in a secret-looking word, then `:` or `=`, then the value.
 const SECRET_ASSIGNMENT =
-  /((?<![\w.-])(?:"|')?[\w.-]*(?:password|passwd|pwd|secret|token|key|auth|authorization|credentials?|sig|signature|cookie|session)(?:"|')?\s*[:=]\s*)(?:"(?:[^"\\]|\\.)*"|'[^']*'|(?:Bearer|Basic|Digest|Token)\s+[^\s,;"']+|[^\s,;&"']+)/gi;
+  /((?<![\w.-])(?:"|')?[\w.-]*(?:password|passwd|pwd|secret|token|key|auth|authorization|credentials?|sig|signature|cookie|session)(?:"|')?\s*[:=]\s*)(?:"(?:[^"\\]|\\.)+"|'[^']+'|(?:Bearer|Basic|Digest|Token)\s+[^\s,;"']+|[^\s,;&"']+)/gi;
 // A credential after an authentication scheme, wherever it stands (a collector echoing the request
 // headers in its 401 body). `Bearer realm="x"` (a challenge) and `Basic authentication` are no
 // credentials: a Basic credential is base64 with a digit, `+`, `/` or an inner capital.

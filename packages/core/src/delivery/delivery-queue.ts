@@ -422,6 +422,9 @@ export class DeliveryQueue {
     const tier = new SpoolTier(spool);
     this.#tier = tier;
     this.#batcher.tagged = true;
+    spool.onFailure?.(() => {
+      if (this.#tier === tier) this.#spoolFailed();
+    });
     const backlog = tier.start();
     if (backlog === 0) return;
     this.#counters.emitted += backlog;

@@ -25,6 +25,8 @@ export interface QueueSpool {
   stats(): SpoolStats;
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** Optional: calls `listener` once when an I/O failure stops the spool, so the queue falls back at once. */
+  onFailure?(listener: () => void): void;
 }
 
 /**
