@@ -23,7 +23,7 @@ import { recordingLogger } from "./helpers.js";
 /** The spool's group commit window in these tests (IW_SPOOL_FLUSH_MS). */
 const FLUSH_MS = 50;
 /** Timer and scheduling delay allowed on top of one flush window on a loaded 2-core machine. */
-const SLACK_MS = 150;
+const SLACK_MS = 350;
 const MIB = 1024 * 1024;
 
 let iw: Dispatcher | undefined;
@@ -243,7 +243,7 @@ describe("a host with IW_SPOOL_DIR (built packages, child processes)", () => {
         `[spool crash loop] ${CYCLES} kill -9 cycles in ${elapsed} ms: ${emittedTotal} events emitted, ${mustTotal} required and delivered, ` +
           `${lastWindow} in the last ${FLUSH_MS + SLACK_MS} ms before a kill of which ${lostLastWindow} lost, ${ids.length - 5} delivered in all, 0 duplicates`,
       );
-      expect(elapsed).toBeLessThan(25_000);
+      expect(elapsed).toBeLessThan(45_000);
     }, 60_000);
   });
 
