@@ -139,12 +139,14 @@ describe("a flaky collector (70 % of requests answered 500)", () => {
       maxHeldEvents = Math.max(maxHeldEvents, queued + inFlight);
     };
     const sampler = setInterval(sample, 2);
+    // Chunks of 300 (about twice the budget) pushed at once: the budget is exceeded whatever the
+    // collector's pace, and the last chunk is still held when `before` is read.
     const events = makeTestEvents(3000, { kind: "scan" });
     try {
-      for (let i = 0; i < events.length; i += 100) {
-        for (const e of events.slice(i, i + 100)) iw.emit(e);
+      for (let i = 0; i < events.length; i += 300) {
+        if (i > 0) await delay(30);
+        for (const e of events.slice(i, i + 300)) iw.emit(e);
         sample();
-        await delay(30);
       }
     } finally {
       clearInterval(sampler);
