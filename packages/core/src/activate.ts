@@ -76,16 +76,16 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
   const releases = [registerSecretValues(secretValuesOf(env))];
   const release = () => releases.splice(0).forEach((r) => r());
   try {
-    const report = await activateRegistered(env, options, releases);
+    const report = await activateRegistered(env, options, releases, release);
     if (report.dispatcher === NOOP_DISPATCHER) release();
-    return { ...report, dispatcher: report.dispatcher === NOOP_DISPATCHER ? NOOP_DISPATCHER : releasingOnClose(report.dispatcher, release) };
+    return report;
   } catch (err) {
     release();
     throw err;
   }
 }
 
-async function activateRegistered(env: Env, options: ActivateOptions, releases: (() => void)[]): Promise<ActivationReport> {
+async function activateRegistered(env: Env, options: ActivateOptions, releases: (() => void)[], release: () => void): Promise<ActivationReport> {
   const logger = options.logger === undefined ? consoleLoggerFromEnv(env) : maskingLogger(options.logger);
   const errors: IwError[] = [];
   const report = (err: IwError): void => {
@@ -117,23 +117,7 @@ async function activateRegistered(env: Env, options: ActivateOptions, releases: 
   if (routes.length === 0) return { dispatcher: NOOP_DISPATCHER, errors };
   const summaryIntervalMs = options.summaryIntervalMs ?? summaryIntervalS * 1000;
   const eventFields = { host: hostname(), ...(service === undefined ? {} : { service }) };
-  return { dispatcher: createDispatcher(routes, { logger, lifecycleEvents: true, summaryIntervalMs, eventFields, exitFlushMs }), errors };
-}
-
-/**
- * The dispatcher, releasing this activation's secret values when it is closed, and masking the
- * errors `test()` reports (a sink's message may quote a credential).
- */
-function releasingOnClose(dispatcher: Dispatcher, release: () => void): Dispatcher {
-  return {
-    enabled: dispatcher.enabled,
-    sinks: dispatcher.sinks,
-    emit: (event) => dispatcher.emit(event),
-    test: async (timeoutMs) => (await dispatcher.test(timeoutMs)).map((r) => (r.error === undefined ? r : { ...r, error: maskKnownSecrets(r.error) })),
-    stats: () => dispatcher.stats(),
-    flush: (timeoutMs) => dispatcher.flush(timeoutMs),
-    close: (timeoutMs) => dispatcher.close(timeoutMs).finally(release),
-  };
+  return { dispatcher: createDispatcher(routes, { logger, lifecycleEvents: true, summaryIntervalMs, eventFields, exitFlushMs, onClose: release }), errors };
 }
 
 /**

@@ -2,6 +2,7 @@ import { DEFAULT_FLUSH_TIMEOUT_MS, DeliveryQueue } from "./delivery/delivery-que
 import { unwatchExit, watchExit } from "./delivery/exit-guard.js";
 import type { ExitParticipant } from "./delivery/exit-guard.js";
 import { estimateSize } from "./delivery/size-estimate.js";
+import { maskKnownSecrets } from "./secret-values.js";
 import type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
 import { timerDelay } from "./deadline.js";
 import { IwError } from "./errors.js";
@@ -60,6 +61,8 @@ export interface DispatcherOptions {
   readonly exitFlushMs?: number;
   /** Source of randomness for backoff jitter (tests pin it). @default Math.random */
   readonly random?: () => number;
+  /** Called once when `close()` has finished (activation releases what it registered). @default none */
+  readonly onClose?: () => void;
 }
 
 /** How long the exit flush may keep a process up. @default 5000 */
@@ -201,7 +204,10 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
       if (closing === undefined) {
         if (summaryTimer !== undefined) clearInterval(summaryTimer);
         if (summary?.pending()) emitSummary();
-        closing = all(list.map((r) => r.queue.close(timeoutMs))).finally(() => unwatchExit(exit));
+        closing = all(list.map((r) => r.queue.close(timeoutMs))).finally(() => {
+          unwatchExit(exit);
+          options.onClose?.();
+        });
       }
       return closing;
     },
@@ -226,7 +232,8 @@ async function testRoute(route: Live, timeoutMs: number): Promise<SinkTestReport
   const report = (ok: boolean, events: number, error?: string): SinkTestReport => ({
     sink: sink.name,
     ok,
-    ...(error === undefined ? {} : { error }),
+    // A sink's message may quote a credential (a collector echoing the request).
+    ...(error === undefined ? {} : { error: maskKnownSecrets(error) }),
     latencyMs: Math.round((performance.now() - started) * 10) / 10,
     events,
   });
