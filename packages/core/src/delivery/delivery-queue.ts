@@ -4,7 +4,7 @@ import { QueueTimers } from "./timers.js";
 import { prepareBatch } from "./prepare.js";
 import { IwError } from "../errors.js";
 import type { IwEvent } from "../events.js";
-import type { Sink } from "../sink.js";
+import type { FailureReason, Sink } from "../sink.js";
 import type { DropReason, SinkStats } from "../stats.js";
 import { uuidv7 } from "../uuidv7.js";
 import { reasonOf, startAttempt } from "./attempt.js";
@@ -239,8 +239,8 @@ export class DeliveryQueue {
     if (!hurry && now < this.#circuit.resumeAt) {
       this.#wake(this.#circuit.resumeAt);
     } else if (!hurry && this.#circuit.open) {
-      // Half-open: one probe at a time, the batch that failed least (a fresh one if any), so one
-      // batch the collector refuses cannot stand between the sink and its recovery.
+      // Half-open: one probe at a time (see ReadyList.takeProbe: the oldest batch, unless it keeps
+      // failing), so one batch the collector refuses cannot stand between the sink and recovery.
       if (this.#sending.size === 0) {
         const probe = this.#ready.takeProbe(now, this.#batcher.length > 0) ?? this.#assemble(true);
         if (probe !== undefined) this.#send(probe);
@@ -270,7 +270,7 @@ export class DeliveryQueue {
     if (!force && b.length < maxBatchSize && b.bytes < maxBatchBytes && !this.#due && this.#flushing === 0) return undefined;
     const transform = this.#tier === undefined ? this.#deps.transform : undefined; // a spooling sink redacted at push
     const batch = b.assemble(uuidv7(), maxBatchSize, maxBatchBytes, transform, (err, seq) => {
-      if (seq > 0) this.#tier?.spool.ack(seq);
+      this.#tier?.ack([seq]);
       this.#dropped("malformed", 1, err);
     });
     if (batch !== undefined) this.#counters.inFlight += batch.events.length;
@@ -302,7 +302,7 @@ export class DeliveryQueue {
     const { prepared } = result;
     if (prepared.events !== undefined && prepared.events.length < batch.events.length) {
       const left = keepOnly(batch, prepared.events);
-      if (this.#tier !== undefined) for (const seq of left.seqs) if (seq > 0) this.#tier.spool.ack(seq);
+      this.#tier?.ack(left.seqs);
       this.#batcher.budget.release(left.audit, true);
       this.#batcher.budget.release(left.scan, false);
       this.#counters.inFlight -= left.count;
@@ -349,7 +349,7 @@ export class DeliveryQueue {
     if ((outcome.status === "failure" && reason !== "serialize") || outcome.status === "too_large") this.#circuit.answered();
     switch (decision.kind) {
       case "retry":
-        return this.#retry(batch, outcome, decision.sinkWide);
+        return this.#retry(batch, outcome, reason, decision.sinkWide);
       case "split":
         return this.#split(batch, outcome.error, reason);
       case "drop":
@@ -360,13 +360,13 @@ export class DeliveryQueue {
     }
   }
 
-  #retry(batch: Batch, outcome: Exclude<AttemptOutcome, { status: "success" }>, sinkWide: boolean): void {
+  #retry(batch: Batch, outcome: Exclude<AttemptOutcome, { status: "success" }>, reason: FailureReason, sinkWide: boolean): void {
     const error = outcome.error;
     batch.failures++;
     this.#counters.retried++;
     if (sinkWide) {
       const retryAfterMs = outcome.status === "retryable" ? outcome.retryAfterMs : undefined;
-      const delay = this.#circuit.backOff(reasonOf(outcome), error, retryAfterMs);
+      const delay = this.#circuit.backOff(reason, error, retryAfterMs);
       this.#diag.report("retry", "warn", () => [
         `delivery failed, retrying in ${delay} ms: ${error.message}`,
         { attempt: batch.attempt, events: batch.events.length, code: (error as { code?: unknown }).code, queued: this.#batcher.length, dropped: this.#counters.droppedTotal },
@@ -397,7 +397,7 @@ export class DeliveryQueue {
     this.#batcher.budget.release(bytes.audit, true);
     this.#batcher.budget.release(bytes.scan, false);
     this.#counters.inFlight -= batch.events.length;
-    if (ack && batch.seqs !== undefined && this.#tier !== undefined) for (const seq of batch.seqs) if (seq > 0) this.#tier.spool.ack(seq);
+    if (ack && batch.seqs !== undefined) this.#tier?.ack(batch.seqs);
   }
 
   #drop(batch: Batch, reason: DropReason, error?: unknown): void {

@@ -61,6 +61,11 @@ export class SpoolTier {
     return this.spilled;
   }
 
+  /** Releases the records of events settled for good (0 = an event that was never appended). */
+  ack(seqs: Iterable<number>): void {
+    for (const seq of seqs) if (seq > 0) this.spool.ack(seq);
+  }
+
   /** Records that event `seq` stays on disk only. */
   spill(seq: number): void {
     if (this.spilled === 0) this.cursor = seq;
