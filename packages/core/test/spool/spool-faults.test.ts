@@ -1,22 +1,16 @@
 import { existsSync } from "node:fs";
 import { chmod, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SpoolError, openSpool } from "../../src/spool/index.js";
-import type { Spool } from "../../src/spool/index.js";
 import { describeIoError } from "../../src/spool/spool-error.js";
-import { tempDirs } from "./spool-helpers.js";
+import { spoolsUnderTest } from "./spool-helpers.js";
 
-const tmp = tempDirs();
-const open: Spool[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await tmp.cleanup();
-});
+const { tmp, track } = spoolsUnderTest();
 
 async function openError(dir: string): Promise<SpoolError> {
   const err: unknown = await openSpool({ dir }).then(
-    (s) => (open.push(s), new Error("opened")),
+    (s) => (track(s), new Error("opened")),
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(SpoolError);
@@ -27,7 +21,7 @@ describe("openSpool directory problems", () => {
   it("creates a missing directory with its parents", async () => {
     const dir = join(await tmp.make(), "a", "b", "sink");
     const spool = await openSpool({ dir });
-    open.push(spool);
+    track(spool);
 
     expect((await stat(dir)).isDirectory()).toBe(true);
   });
@@ -97,7 +91,7 @@ describe("I/O failure while running", () => {
     const logged: string[] = [];
     const logger = { debug() {}, info() {}, warn() {}, error: (m: string) => void logged.push(m) };
     const spool = await openSpool({ dir, logger, onFailure: (e) => failures.push(e) });
-    open.push(spool);
+    track(spool);
     await rm(dir, { recursive: true, force: true }); // the segment file cannot be created now
 
     const seq = spool.append("lost", true);
@@ -124,7 +118,7 @@ describe("I/O failure while running", () => {
         throw new Error("callback bug");
       },
     });
-    open.push(spool);
+    track(spool);
     await rm(dir, { recursive: true, force: true });
 
     spool.append("x", false);

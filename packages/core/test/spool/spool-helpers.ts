@@ -1,7 +1,9 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Spool, SpoolRecord } from "../../src/spool/index.js";
+import { afterEach } from "vitest";
+import { openSpool } from "../../src/spool/index.js";
+import type { Spool, SpoolOptions, SpoolRecord } from "../../src/spool/index.js";
 
 /** Temporary directories made by a test file, removed by `cleanup()` in `afterEach`. */
 export function tempDirs(): { make(): Promise<string>; cleanup(): Promise<void> } {
@@ -31,4 +33,26 @@ export async function segmentFiles(dir: string): Promise<string[]> {
 /** A payload that identifies itself, padded to roughly `size` bytes. */
 export function payload(tag: string, size = 100): string {
   return `${tag}|${"x".repeat(Math.max(0, size - tag.length - 1))}`;
+}
+
+/**
+ * The spools a test file opens and its temporary directories: every spool opened (or
+ * `track`ed) is closed, and every directory removed, after each test.
+ */
+export function spoolsUnderTest(): {
+  readonly tmp: ReturnType<typeof tempDirs>;
+  readonly open: (options: SpoolOptions) => Promise<Spool>;
+  readonly track: (spool: Spool) => Spool;
+} {
+  const tmp = tempDirs();
+  const opened: Spool[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+    await tmp.cleanup();
+  });
+  const track = (spool: Spool): Spool => {
+    opened.push(spool);
+    return spool;
+  };
+  return { tmp, track, open: async (options) => track(await openSpool(options)) };
 }

@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openSpool } from "../../src/spool/index.js";
-import type { Spool } from "../../src/spool/index.js";
-import { tempDirs } from "./spool-helpers.js";
+import { spoolsUnderTest } from "./spool-helpers.js";
 
-const tmp = tempDirs();
-const open: Spool[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await tmp.cleanup();
-});
+const { tmp, track } = spoolsUnderTest();
 
 // 100-byte payloads take 113 bytes; maxBytes 10000 leaves scan 7500 (default reserve: a quarter).
 const body = "p".repeat(100);
@@ -16,7 +10,7 @@ const body = "p".repeat(100);
 describe("maxBytes", () => {
   it("refuses scan records first and still accepts audit records within the reserve, counting every refusal", async () => {
     const spool = await openSpool({ dir: await tmp.make(), maxBytes: 10_000 });
-    open.push(spool);
+    track(spool);
 
     const scan = Array.from({ length: 100 }, () => spool.append(body, false));
     const audit = Array.from({ length: 30 }, () => spool.append(body, true));
@@ -28,7 +22,7 @@ describe("maxBytes", () => {
 
   it("accepts scan records again once acknowledged segments are deleted", async () => {
     const spool = await openSpool({ dir: await tmp.make(), maxBytes: 10_000 });
-    open.push(spool);
+    track(spool);
     const seqs = Array.from({ length: 66 }, () => spool.append(body, false)!);
     expect(spool.append(body, false)).toBeUndefined();
     await spool.flush();
@@ -42,7 +36,7 @@ describe("maxBytes", () => {
 
   it("refuses a record larger than a segment as too_large", async () => {
     const spool = await openSpool({ dir: await tmp.make(), segmentBytes: 4096 });
-    open.push(spool);
+    track(spool);
 
     expect(spool.append("x".repeat(4096), true)).toBeUndefined();
     expect(spool.append("x".repeat(4096 - 24 - 13), true)).toBeDefined();

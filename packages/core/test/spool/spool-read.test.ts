@@ -1,21 +1,9 @@
 import { rm } from "node:fs/promises";
-import { afterEach, describe, expect, it } from "vitest";
-import { openSpool } from "../../src/spool/index.js";
+import { describe, expect, it } from "vitest";
 import type { Spool, SpoolRecord } from "../../src/spool/index.js";
-import { payload, segmentFiles, tempDirs } from "./spool-helpers.js";
+import { payload, segmentFiles, spoolsUnderTest } from "./spool-helpers.js";
 
-const tmp = tempDirs();
-const open: Spool[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await tmp.cleanup();
-});
-
-async function openTracked(options: Parameters<typeof openSpool>[0]): Promise<Spool> {
-  const spool = await openSpool(options);
-  open.push(spool);
-  return spool;
-}
+const { tmp, open: openTracked } = spoolsUnderTest();
 
 const tags = (records: SpoolRecord[]) => records.map((r) => r.data.toString().split("|")[0]);
 

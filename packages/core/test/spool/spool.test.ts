@@ -1,22 +1,9 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { openSpool } from "../../src/spool/index.js";
-import type { Spool } from "../../src/spool/index.js";
-import { collect, payload, segmentFiles, tempDirs } from "./spool-helpers.js";
+import { describe, expect, it } from "vitest";
+import { collect, payload, segmentFiles, spoolsUnderTest } from "./spool-helpers.js";
 
-const tmp = tempDirs();
-const open: Spool[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-  await tmp.cleanup();
-});
-
-async function openTracked(options: Parameters<typeof openSpool>[0]): Promise<Spool> {
-  const spool = await openSpool(options);
-  open.push(spool);
-  return spool;
-}
+const { tmp, open: openTracked } = spoolsUnderTest();
 
 describe("append and replay", () => {
   it("replays after a restart what was appended, byte for byte, with its lane and sequence number", async () => {
