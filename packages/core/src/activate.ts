@@ -156,7 +156,8 @@ async function warnUnknownVariables(env: Env, plugins: readonly SinkPlugin<unkno
 }
 
 function strictError(errors: readonly IwError[]): IwConfigError {
-  const lines = errors.map((e) => `  - ${e.message}`).join("\n");
+  // Masked as the logger masks, so the thrown text and the logged lines say the same.
+  const lines = errors.map((e) => `  - ${maskKnownSecrets(e.message)}`).join("\n");
   return new IwConfigError(`${errors.length} sink configuration error${errors.length === 1 ? "" : "s"} (IW_SINKS_STRICT):\n${lines}`, {
     cause: new AggregateError(errors),
     variable: (errors[0] as { variable?: string }).variable,

@@ -6,7 +6,7 @@ import { GENERIC_SUFFIXES, splitActivating } from "./env-instances.js";
 import { isSecretName, maskSecrets, showValue } from "./env-mask.js";
 import { registeredSecretValues, secretValuesOf } from "./secret-values.js";
 import { IwConfigError } from "./errors.js";
-import { DEFAULT_REDACT_FIELDS } from "./redact.js";
+import { DEFAULT_REDACT_FIELDS, DEFAULT_REDACT_MODE } from "./redact.js";
 import type { RedactMode } from "./redact.js";
 import type { SinkPlugin } from "./sink.js";
 import { genericEnvSchema, globalEnvSchema, toGenericConfig } from "./schema/generic-env.js";
@@ -43,7 +43,7 @@ export function parseGlobal(env: Env): { config?: GlobalConfig; errors: IwConfig
   const key = result.data["IW_REDACT_KEY"] as string | undefined;
   return {
     config: {
-      redact: (result.data["IW_REDACT"] as RedactMode | undefined) ?? "off",
+      redact: (result.data["IW_REDACT"] as RedactMode | undefined) ?? DEFAULT_REDACT_MODE,
       redactFields: (result.data["IW_REDACT_FIELDS"] as readonly string[] | undefined) ?? DEFAULT_REDACT_FIELDS,
       redactKey: key === "" ? undefined : key,
       summaryIntervalS: result.data["IW_SUMMARY_INTERVAL_S"] as number,

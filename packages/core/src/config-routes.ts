@@ -81,9 +81,17 @@ export async function buildRoutes(
       ...(transform === undefined ? {} : { transform }),
       ...(spool === undefined ? {} : { spool }),
     });
-    log(logger, "info", `sink ${name} active (events: ${parsed.generic.filter.text}, redact: ${redact.mode})`, { sink: name });
+    log(logger, "info", `sink ${name} active (events: ${parsed.generic.filter.text}, redact: ${redactText(redact)})`, { sink: name });
+    if (redact.mode === "off") {
+      log(logger, "warn", `sink ${name} ships scan logs unredacted (redact: off): matches.matched_text holds users' own words, including the secrets and personal data the firewall detected`, { sink: name });
+    }
   }
   return { routes, ...settings };
+}
+
+/** `mask (matches.matched_text)`: the mode and the fields it rewrites, as the start line shows them. */
+function redactText(redact: { readonly mode: string; readonly fields: readonly string[] }): string {
+  return redact.mode === "off" ? "off" : `${redact.mode} (${redact.fields.join(",")})`;
 }
 
 /** The routes, and the process-wide settings the dispatcher needs. */

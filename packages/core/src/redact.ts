@@ -7,19 +7,27 @@ export type RedactMode = "off" | "mask" | "mask-length" | "hash";
 /** Every redaction mode, in the order shown in errors and docs. */
 export const REDACT_MODES: readonly RedactMode[] = ["off", "mask", "mask-length", "hash"];
 
+/**
+ * The mode `activate()` applies when `IW_REDACT` is unset. Scan logs carry `matched_text`: the
+ * user's own words, including the very secrets and personal data the firewall just detected, and
+ * which signature families mean "secret" is the host's choice. So every match is masked by
+ * default (fail closed); `IW_REDACT=off` ships InferenceWall's payload unchanged.
+ */
+export const DEFAULT_REDACT_MODE: RedactMode = "mask";
+
 /** Fields redacted when `IW_REDACT_FIELDS` is unset: the user's prompt text. */
 export const DEFAULT_REDACT_FIELDS: readonly string[] = ["matches.matched_text"];
 
 /** The expected form of `IW_REDACT` / `IW_<PREFIX>_REDACT`. */
 export const REDACT_MODE_FORM =
-  "off, mask ([REDACTED]), mask-length ([REDACTED:<n> chars]) or hash (hmac-sha256:<hex>, keyed by IW_REDACT_KEY); default off";
+  "off, mask ([REDACTED]), mask-length ([REDACTED:<n> chars]) or hash (hmac-sha256:<hex>, keyed by IW_REDACT_KEY); default mask";
 /** The expected form of `IW_REDACT_FIELDS` / `IW_<PREFIX>_REDACT_FIELDS`. */
 export const REDACT_FIELDS_FORM =
   "comma-separated dotted field paths, arrays traversed (details.prompt,source_ip); default matches.matched_text";
 
 /** Options of {@link createRedactor}. */
 export interface RedactOptions {
-  /** @default "off" — `IW_REDACT`, per sink `IW_<PREFIX>_REDACT` */
+  /** `activate()` default: {@link DEFAULT_REDACT_MODE} — `IW_REDACT`, per sink `IW_<PREFIX>_REDACT` */
   readonly mode: RedactMode;
   /** Dotted paths; arrays on the way are traversed. @default DEFAULT_REDACT_FIELDS — `IW_REDACT_FIELDS` */
   readonly fields?: readonly string[];

@@ -19,6 +19,8 @@ const scan = (decision: "allow" | "block" = "block") =>
     matches: [{ signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 }],
   });
 const audit = () => auditEvent({ category: "auth", action: "login_attempt", source_ip: "192.168.1.100" });
+/** What a sink receives under the default redaction: every match's text masked. */
+const masked = (e: ReturnType<typeof scan>) => ({ ...e, matches: e.matches.map((m) => ({ ...m, matched_text: "[REDACTED]" })) });
 
 const open: Dispatcher[] = [];
 const tmp: string[] = [];
@@ -53,7 +55,7 @@ describe("activate()", () => {
     const e = scan();
     d.emit(e);
     expect(await d.flush(2000)).toBe(true);
-    expect(records[0]!.batches.flat()).toEqual([e]);
+    expect(records[0]!.batches.flat()).toEqual([masked(e)]);
     await d.close(1000);
     expect(records[0]!.closed).toBe(true);
   });
@@ -192,7 +194,7 @@ describe("named instances", () => {
     // Each instance first hears that the other one was activated (a lifecycle audit event).
     const [base, soc] = [records[0]!.batches.flat(), records[1]!.batches.flat()];
     expect(base.map((e) => e.log_type === "audit" && e.category === "lifecycle" && e.details)).toEqual([{ sink: "mem:soc" }, false, false]);
-    expect(base.slice(1)).toEqual([a, s]); // the audit lane is sent first
+    expect(base.slice(1)).toEqual([a, masked(s)]); // the audit lane is sent first
     expect(soc.map((e) => e.log_type === "audit" && e.category === "lifecycle" && e.details)).toEqual([{ sink: "mem" }, false]);
     expect(soc.slice(1)).toEqual([a]);
     expect(d.stats().map((x) => x.sink)).toEqual(["mem", "mem:soc"]);
@@ -308,13 +310,42 @@ describe("redaction through activate()", () => {
     expect(scansOf(b.records[0]!)[0]).toBe(e);
   });
 
+  it("masks every match's text by default, and says so in the start line", async () => {
+    const { logger, lines } = recordingLogger();
+    const { plugin, records } = memoryPlugin();
+    const d = keep(await activate({ env: { IW_MEM_URL: "mem://a", IW_MEM_FLUSH_MS: "0" }, plugins: [plugin], logger }));
+    const e = scan();
+    d.emit(e);
+    expect(await d.flush(2000)).toBe(true);
+    expect(records[0]!.batches.flat()).toEqual([masked(e)]);
+    expect(JSON.stringify(records[0]!.batches)).not.toContain("ignore all previous instructions");
+    expect(lines.map((l) => l.message)).toContain("sink mem active (events: all, redact: mask (matches.matched_text))");
+    expect(lines.filter((l) => l.level === "warn")).toEqual([]);
+  });
+
+  it("ships InferenceWall's payload unchanged with IW_REDACT=off, and warns once per sink", async () => {
+    const { logger, lines } = recordingLogger();
+    const a = memoryPlugin("IW_MEM", "mem");
+    const b = memoryPlugin("IW_RAW", "raw");
+    const env = { IW_REDACT: "off", IW_MEM_URL: "mem://a", IW_RAW_URL: "mem://b", IW_RAW_REDACT: "mask-length", IW_MEM_FLUSH_MS: "0", IW_RAW_FLUSH_MS: "0" };
+    const d = keep(await activate({ env, plugins: [a.plugin, b.plugin], logger }));
+    const e = scan();
+    d.emit(e);
+    expect(await d.flush(2000)).toBe(true);
+    expect(a.records[0]!.batches.flat().filter((x) => x.log_type === "scan")).toEqual([e]);
+    const raw = b.records[0]!.batches.flat().filter((x) => x.log_type === "scan") as (typeof e)[];
+    expect(raw[0]!.matches[0]!.matched_text).toBe("[REDACTED:32 chars]");
+    const warns = lines.filter((l) => l.level === "warn").map((l) => l.message);
+    expect(warns).toEqual([expect.stringMatching(/^sink mem ships scan logs unredacted \(redact: off\)/)]);
+  });
+
   it("keeps every sink off when a global redaction variable is bad", async () => {
     const { logger } = recordingLogger();
     const { plugin } = memoryPlugin();
     const { dispatcher, errors } = await activateWithReport({ env: { IW_REDACT: "scramble", IW_MEM_URL: "mem://a" }, plugins: [plugin], logger });
     expect(dispatcher).toBe(NOOP_DISPATCHER);
     expect(errors.map((e) => e.message)).toEqual([
-      'IW_REDACT="scramble" is invalid: "scramble" is not a redaction mode; expected off, mask ([REDACTED]), mask-length ([REDACTED:<n> chars]) or hash (hmac-sha256:<hex>, keyed by IW_REDACT_KEY); default off',
+      'IW_REDACT="scramble" is invalid: "scramble" is not a redaction mode; expected off, mask ([REDACTED]), mask-length ([REDACTED:<n> chars]) or hash (hmac-sha256:<hex>, keyed by IW_REDACT_KEY); default mask',
     ]);
   });
 

@@ -36,7 +36,7 @@ describe("registerIwSinks", () => {
     expect(await dispatcher.flush(2000)).toBe(true);
     expect(records[0]!.batches.flat()).toHaveLength(1);
     expect(child.resolve(IW_SINK_STATS)).toEqual([expect.objectContaining({ sink: "mem", delivered: 1 })]);
-    expect(lines.some((l) => l.message === "sink mem active (events: all, redact: off)")).toBe(true); // the container's logger was used
+    expect(lines.some((l) => l.message === "sink mem active (events: all, redact: mask (matches.matched_text))")).toBe(true); // the container's logger was used
   });
 
   it("registers the no-op dispatcher when nothing is configured", async () => {

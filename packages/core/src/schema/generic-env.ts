@@ -94,7 +94,7 @@ export function genericEnvSchema(prefix: string, defaults: Partial<QueueOptions>
     [`${prefix}_MAX_RETRIES`]: parsed((v) => maxRetries(v, d.maxRetries), `a whole number from 0 to 1000000, or infinite (retry until close); default ${retries}`),
     [`${prefix}_SPOOL`]: envBool(true, "off keeps this sink in memory when IW_SPOOL_DIR is set"),
     [`${prefix}_EVENTS`]: parsed(eventFilter, EVENT_FILTER_FORM),
-    [`${prefix}_REDACT`]: parsed(parseRedactMode, `${REDACT_MODE_FORM.replace(/; default off$/, "")}; default IW_REDACT`),
+    [`${prefix}_REDACT`]: parsed(parseRedactMode, `${REDACT_MODE_FORM.replace(/; default \w+$/, "")}; default IW_REDACT`),
     [`${prefix}_REDACT_FIELDS`]: parsed((v) => (v === undefined || v.trim() === "" ? undefined : redactFields(v)), `${REDACT_FIELDS_FORM.replace(/; default .*$/, "")}; default IW_REDACT_FIELDS`),
   };
   const initial = `${prefix}_RETRY_INITIAL_MS`;
@@ -162,7 +162,9 @@ export const globalEnvSchema = z.object({
     .optional()
     .refine((v) => v === undefined || v === "" || Buffer.byteLength(v) >= 16, { message: "is shorter than 16 bytes" })
     .describe("the HMAC key of hash redaction, at least 16 bytes; a random per-process key when unset (hashes then correlate within one process only)"),
-  IW_SUMMARY_INTERVAL_S: envInt(DEFAULT_SUMMARY_INTERVAL_S, 0, 604_800, "seconds (0 turns traffic summaries off)"),
+  IW_SUMMARY_INTERVAL_S: envInt(DEFAULT_SUMMARY_INTERVAL_S, 0, 604_800, "seconds").describe(
+    `a whole number from 0 to 604800 seconds, 0 turns traffic summaries off; default ${DEFAULT_SUMMARY_INTERVAL_S} seconds`,
+  ),
   IW_SPOOL_DIR: z
     .string()
     .optional()
