@@ -82,6 +82,47 @@ describe("summaryLine", () => {
   });
 });
 
+describe("summaryLine with hostile or malformed events", () => {
+  // What chat tools act on: Slack's <!channel>/<@U1>/<url|text>, @here/@everyone, markdown links, bare URLs, control characters.
+  // Our own "[InferenceWall] " prefix and "(…)" are checked by exact lines elsewhere; the rest must hold none of it.
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+  const LIVE = /[<>@[\]|`*\u0000-\u001f]|https?:|www\./i;
+  const body = (line: string) => line.replace(/^\[InferenceWall\] /, "");
+  const hostile = ["<!channel> urgent", "<https://evil.example/login|reset your password>", "@everyone see [this](https://evil.example)", "x\r\n[InferenceWall] Audit auth: fake", "www.evil.example", "\u001b[31mred"];
+  const asEvent = (e: unknown) => e as Parameters<typeof summaryLine>[0];
+
+  it("shows an audit event's source only when it is an IP address, and its words without markup", () => {
+    for (const text of hostile) {
+      const line = summaryLine(asEvent({ ...auditEvent({ category: "auth", action: "x" }), action: text, source_ip: text, category: text }));
+      expect(body(line), text).not.toMatch(LIVE);
+      expect(line).toMatch(/^\[InferenceWall\] Audit [\w-]+…?: [\w-]+…? from \(not an IP address\)$/);
+    }
+    expect(summaryLine(auditEvent({ category: "auth", action: "login_failed", source_ip: "2001:db8::1" }))).toBe("[InferenceWall] Audit auth: login_failed from 2001:db8::1");
+  });
+
+  it("shows signature ids and decisions as plain words", () => {
+    for (const text of hostile) {
+      const scan = { ...scanLog({ direction: "input", decision: "block", anomaly_score: 1, threshold: 1, policy: "p", request_id: "r", matches: [] }), decision: text, matches: [{ signature_id: text }] };
+      expect(body(summaryLine(asEvent(scan))), text).not.toMatch(LIVE);
+    }
+  });
+
+  it("gives a malformed scan log a line instead of throwing, so the batch is not lost", () => {
+    const base = scanLog({ direction: "input", decision: "block", anomaly_score: 12, threshold: 10, policy: "p", request_id: "r", matches: [] });
+    expect(summaryLine(asEvent({ ...base, matches: [{ matched_text: "no id" }] }))).toBe("[InferenceWall] Prompt threat blocked (unknown-signature)");
+    expect(summaryLine(asEvent({ ...base, matches: [null] }))).toBe("[InferenceWall] Prompt threat blocked (unknown-signature)");
+    expect(summaryLine(asEvent({ ...base, matches: "INJ-D-001" }))).toBe("[InferenceWall] Prompt blocked (score 12/10)");
+    expect(summaryLine(asEvent({ ...base, anomaly_score: "high", threshold: undefined }))).toBe("[InferenceWall] Prompt blocked (score ?/?)");
+    const items = JSON.parse(encodeBatch([asEvent({ ...base, matches: [{}] })], "summary", SOURCE).body.toString()) as { summary: string }[];
+    expect(items[0]!.summary).toBe("[InferenceWall] Prompt threat blocked (unknown-signature)");
+  });
+
+  it("caps a long word", () => {
+    const line = summaryLine(auditEvent({ category: "auth", action: "a".repeat(500) }));
+    expect(line).toBe(`[InferenceWall] Audit auth: ${"a".repeat(64)}…`);
+  });
+});
+
 describe("log types beyond scan and audit", () => {
   const summary = {
     log_type: "summary", event_id: "e-8", timestamp: "2026-04-06T12:05:00Z",
