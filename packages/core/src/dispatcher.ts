@@ -140,7 +140,9 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
       try {
         accepted = route.accepts(event);
       } catch {
-        accepted = false;
+        // A field the filter reads threw (a hostile getter): counted, not silently skipped.
+        route.queue.recordDropped("malformed");
+        continue;
       }
       if (!accepted) continue;
       if (size < 0) size = sizeOf(event);
@@ -191,7 +193,14 @@ export function createDispatcher(routes: readonly Route[], options: DispatcherOp
         const type = (event as { log_type?: unknown }).log_type;
         if (type !== "scan" && type !== "audit" && type !== "summary") return malformed(`log_type ${JSON.stringify(type) ?? "missing"}`);
         if (freeze) Object.freeze(event);
-        if (summary !== undefined && type === "scan") summary.observe(event);
+        if (summary !== undefined && type === "scan") {
+          try {
+            summary.observe(event);
+          } catch (err) {
+            // Its fields cannot be read: no sink could serialize it either.
+            return malformed(`a field could not be read: ${err instanceof Error ? err.name : typeof err}`);
+          }
+        }
         fanOut(event);
       } catch {
         // Never reach the host: the request path must not fail because of shipping.

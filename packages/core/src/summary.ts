@@ -4,6 +4,15 @@ import { uuidv7 } from "./uuidv7.js";
 /** Signatures listed in a summary, most frequent first. @default 10 */
 export const DEFAULT_TOP_SIGNATURES = 10;
 
+/**
+ * Distinct signature ids counted per interval. Past it the least frequent half is forgotten, so a
+ * flood of distinct ids (hostile input, a buggy host) costs bounded memory and O(log n) per id
+ * amortized; a signature that really is among the top ones keeps its place.
+ */
+export const MAX_TRACKED_SIGNATURES = 1000;
+/** Longer ids are counted as scans but not by name: the map would keep each such string alive. */
+const MAX_SIGNATURE_ID_LENGTH = 128;
+
 const DECISION_INDEX: Readonly<Record<string, number>> = { allow: 0, flag: 1, block: 2 };
 
 /**
@@ -18,9 +27,12 @@ export class TrafficSummary {
   #start: number;
   readonly #top: number;
 
-  constructor(now: number = Date.now(), top: number = DEFAULT_TOP_SIGNATURES) {
+  readonly #maxTracked: number;
+
+  constructor(now: number = Date.now(), top: number = DEFAULT_TOP_SIGNATURES, maxTracked: number = MAX_TRACKED_SIGNATURES) {
     this.#start = now;
     this.#top = top;
+    this.#maxTracked = Math.max(maxTracked, top);
   }
 
   /** Counts one event if it is a (non-test) scan log; anything else is ignored. */
@@ -34,8 +46,28 @@ export class TrafficSummary {
     if (!Array.isArray(matches)) return;
     for (let i = 0; i < matches.length; i++) {
       const id = matches[i]?.signature_id;
-      if (typeof id === "string") this.#signatures.set(id, (this.#signatures.get(id) ?? 0) + 1);
+      if (typeof id === "string" && id.length <= MAX_SIGNATURE_ID_LENGTH) this.#count(id);
     }
+  }
+
+  /** How many distinct ids are held now (at most the bound). */
+  get tracked(): number {
+    return this.#signatures.size;
+  }
+
+  #count(id: string): void {
+    const known = this.#signatures.get(id);
+    if (known !== undefined) {
+      this.#signatures.set(id, known + 1);
+      return;
+    }
+    if (this.#signatures.size >= this.#maxTracked) this.#forgetRarest();
+    this.#signatures.set(id, 1);
+  }
+
+  #forgetRarest(): void {
+    const keep = [...this.#signatures].sort((a, b) => b[1] - a[1]).slice(0, Math.max(this.#top, this.#maxTracked >> 1));
+    this.#signatures = new Map(keep);
   }
 
   /** Whether the current interval has seen any scan. */

@@ -59,6 +59,21 @@ describe("emit", () => {
     ]);
     expect(() => d.emit(scan())).not.toThrow();
     expect(d.stats().map((s) => s.queued)).toEqual([0, 1]);
+    expect(d.stats().map((s) => s.dropped.malformed)).toEqual([1, 0]); // counted where it was lost
+  });
+
+  it("counts an event whose getter throws inside the traffic summary as malformed, on every sink", async () => {
+    const d = createDispatcher([route(new ScriptSink("a")), route(new ScriptSink("b"))], { summaryIntervalMs: 60_000 });
+    const hostile = scan();
+    Object.defineProperty(hostile, "matches", { enumerable: true, get: () => { throw new Error("getter"); } });
+    expect(() => d.emit(hostile)).not.toThrow();
+    d.emit(scan());
+    for (const s of d.stats()) {
+      expect(s.dropped.malformed).toBe(1);
+      expect(s.emitted).toBe(2);
+      expectInvariant(s);
+    }
+    await d.close(1000);
   });
 
   it("freezes emitted events in development mode only", () => {

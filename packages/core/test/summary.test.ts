@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scanLog, auditEvent } from "@iw/core";
 import { SummaryEventSchema } from "@iw/core/schema";
-import { TrafficSummary } from "../src/summary.js";
+import { MAX_TRACKED_SIGNATURES, TrafficSummary } from "../src/summary.js";
 
 const scan = (direction: "input" | "output", decision: "allow" | "flag" | "block", ids: string[] = []) =>
   scanLog({
@@ -68,5 +68,26 @@ describe("TrafficSummary", () => {
         expect(new Map(e.top_signatures.map((t) => [t.signature_id, t.count]))).toEqual(counted);
       }),
     );
+  });
+
+  it("holds a bounded number of distinct signature ids, and keeps a frequent one on top through a flood of distinct ones", () => {
+    const s = new TrafficSummary(0);
+    let maxTracked = 0;
+    for (let i = 0; i < 200_000; i++) {
+      s.observe(scan("input", "block", i % 50 === 0 ? ["INJ-D-002", `FLOOD-${i}`] : [`FLOOD-${i}`]));
+      maxTracked = Math.max(maxTracked, s.tracked);
+    }
+    expect(maxTracked).toBeLessThanOrEqual(MAX_TRACKED_SIGNATURES);
+    const summary = s.take(1);
+    expect(summary.scans.total).toBe(200_000);
+    expect(summary.top_signatures[0]).toEqual({ signature_id: "INJ-D-002", count: 4000 });
+    expect(s.tracked).toBe(0);
+  });
+
+  it("counts a scan with an absurdly long signature id, without keeping the id", () => {
+    const s = new TrafficSummary(0);
+    s.observe(scan("input", "block", ["x".repeat(10_000)]));
+    expect(s.tracked).toBe(0);
+    expect(s.take(1).scans.total).toBe(1);
   });
 });

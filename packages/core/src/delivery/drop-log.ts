@@ -1,4 +1,5 @@
 import type { IwEvent } from "../events.js";
+import { isAudit } from "../events.js";
 import type { DropReason } from "../stats.js";
 import type { QueueCounters } from "./counters.js";
 import type { QueueDiagnostics } from "./diagnostics.js";
@@ -36,7 +37,14 @@ export class DropLog {
 
   /** Counts a batch's events dropped for `reason`; refused ones are named. */
   batch(events: readonly IwEvent[], reason: DropReason, error?: unknown): void {
-    if (reason !== "rejected" && reason !== "too_large") return this.count(reason, events.length, error);
+    if (reason !== "rejected" && reason !== "too_large") {
+      // Said per lane: a lost audit event is what an operator looks for first.
+      let audits = 0;
+      for (const e of events) if (isAudit(e)) audits++;
+      if (audits > 0) this.count(reason, audits, error, "audit");
+      if (audits < events.length) this.count(reason, events.length - audits, error, "scan");
+      return;
+    }
     this.#counters.drop(reason, events.length);
     const line = describeDrop(events, reason, error);
     // A single event isolated by splitting is rare by construction: always said. Whole batches
