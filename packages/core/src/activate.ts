@@ -9,6 +9,7 @@ import { unknownVariableWarnings } from "./env-unknown.js";
 import { maskKnownSecrets, registerSecretValues, secretValuesOf } from "./secret-values.js";
 import { IwConfigError, IwError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { toLogger } from "./host-logger.js";
 import { BUILTIN_SINKS, IwPluginError, ModuleMissingError, loadModule, pluginOf, pluginProblem, resolutionBases } from "./plugins.js";
 import { buildRoutes } from "./config-routes.js";
 import type { SinkPlugin } from "./sink.js";
@@ -23,7 +24,11 @@ export interface ActivateOptions {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly plugins?: readonly SinkPlugin<any>[];
-  /** Diagnostics. @default a console logger on stderr (`IW_LOG_LEVEL`, `IW_LOG_FORMAT`) */
+  /**
+   * Diagnostics: core's {@link Logger} shape, or a pino, winston or `console` logger as it is
+   * (adapted by {@link toLogger}, so `code`, `variable` and `sink` arrive as structured fields).
+   * @default a console logger on stderr (`IW_LOG_LEVEL`, `IW_LOG_FORMAT`)
+   */
   readonly logger?: Logger;
   /**
    * Where sink packages and `IW_SINK_PLUGINS` modules are resolved from: a file, a directory or a
@@ -86,7 +91,7 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
 }
 
 async function activateRegistered(env: Env, options: ActivateOptions, releases: (() => void)[], release: () => void): Promise<ActivationReport> {
-  const logger = options.logger === undefined ? consoleLoggerFromEnv(env) : maskingLogger(options.logger);
+  const logger = options.logger === undefined ? consoleLoggerFromEnv(env) : maskingLogger(toLogger(options.logger));
   const errors: IwError[] = [];
   const report = (err: IwError): void => {
     errors.push(err);

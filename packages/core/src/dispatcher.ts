@@ -8,7 +8,7 @@ import { timerDelay } from "./deadline.js";
 import { IwError } from "./errors.js";
 import type { IwEvent } from "./events.js";
 import type { Logger } from "./logger.js";
-import { silentLogger } from "./logger.js";
+import { toLogger } from "./host-logger.js";
 import type { Sink } from "./sink.js";
 import type { SinkStats } from "./stats.js";
 import { selectTestEvents } from "./test-events.js";
@@ -36,7 +36,10 @@ export interface Route {
 
 /** Options of `createDispatcher`. */
 export interface DispatcherOptions {
-  /** Where problems are reported, the dispatcher's and its queues'. @default silentLogger */
+  /**
+   * Where problems are reported, the dispatcher's and its queues'; a pino, winston or `console`
+   * logger is adapted ({@link toLogger}). @default silentLogger
+   */
   readonly logger?: Logger;
   /**
    * Emit a traffic summary (`log_type: "summary"`) this often; 0 turns it off. The last partial
@@ -96,7 +99,7 @@ export const NOOP_DISPATCHER: Dispatcher = Object.freeze({
  */
 export function createDispatcher(routes: readonly Route[], options: DispatcherOptions = {}): Dispatcher {
   if (routes.length === 0) return NOOP_DISPATCHER;
-  const logger = options.logger ?? silentLogger;
+  const logger = toLogger(options.logger);
   const freeze = process.env["NODE_ENV"] === "development";
   const fields = options.eventFields ?? {};
   const withFields = <T extends IwEvent>(e: T): T => ({ ...e, ...fields });

@@ -4,6 +4,7 @@ export { IwError, IwConfigError, IwHttpError } from "./errors.js";
 export type { IwErrorCode } from "./errors.js";
 export { silentLogger } from "./logger.js";
 export type { Logger } from "./logger.js";
+export { toLogger } from "./host-logger.js";
 export { defineSinkPlugin } from "./sink.js";
 export type { Sink, SendContext, SendResult, SinkDeps, SinkPlugin, FailureReason, Prepared, PrepareContext } from "./sink.js";
 export { DROP_REASONS } from "./stats.js";

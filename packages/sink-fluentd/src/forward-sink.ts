@@ -1,5 +1,5 @@
 import { hostname as osHostname } from "node:os";
-import { classifyNetworkError, IwConfigError, IwError, silentLogger, type IwEvent, type Logger, type PrepareContext, type Prepared, type SendContext, type SendResult, type Sink } from "@iw/core";
+import { classifyNetworkError, IwConfigError, IwError, silentLogger, toLogger, type IwEvent, type Logger, type PrepareContext, type Prepared, type SendContext, type SendResult, type Sink } from "@iw/core";
 import { raceSignal } from "./abort.js";
 import { ForwardConnection } from "./forward-connection.js";
 import { ForwardEncoder, type ForwardFrame, type PackedTag } from "./forward-encoder.js";
@@ -69,9 +69,11 @@ export class ForwardSink implements Sink<ForwardPayload> {
       : { sharedKey: options.sharedKey, hostname: options.hostname ?? osHostname(), username: options.username, password: options.password };
     this.#keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
     this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    this.#problems = new ProblemLog(logger, this.name);
+    // A pino or winston logger passed to the constructor directly (not through activate()).
+    const log = toLogger(logger);
+    this.#problems = new ProblemLog(log, this.name);
     if (this.#target.kind === "tls" && !this.#target.tls.verify) {
-      logger.warn(`Fluentd TLS certificate verification is OFF (${this.#envPrefix}_TLS_VERIFY=false): anyone on the path can read and alter events`, { sink: this.name });
+      log.warn(`Fluentd TLS certificate verification is OFF (${this.#envPrefix}_TLS_VERIFY=false): anyone on the path can read and alter events`, { sink: this.name });
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import { silentLogger } from "../logger.js";
+import { toLogger } from "../host-logger.js";
 
 /** Minimum time between two lines of the same kind. */
 export const DIAGNOSTIC_INTERVAL_MS = 60_000;
@@ -19,7 +19,7 @@ export class QueueDiagnostics {
 
   constructor(sink: string, logger: Logger | undefined) {
     this.#sink = sink;
-    this.#logger = logger ?? silentLogger;
+    this.#logger = toLogger(logger);
   }
 
   /**

@@ -66,6 +66,7 @@ export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
 
 /** Injected into a queue; everything optional. */
 export interface QueueDeps {
+  /** The queue's diagnostics; a pino, winston or `console` logger is adapted (`toLogger`). @default silentLogger */
   readonly logger?: Logger;
   /** Applied to each event of a batch just before `prepare`/`send` (redaction). Must not mutate its input. */
   readonly transform?: (event: IwEvent) => IwEvent;

@@ -58,7 +58,7 @@ export interface HttpTransportOptions {
   readonly envPrefix: string;
   /** Sink name, as the `sink` field of log lines. @default none */
   readonly name?: string | undefined;
-  /** Start-time warnings and problems reported once. @default silentLogger */
+  /** Start-time warnings and problems reported once; a pino, winston or `console` logger is adapted (`toLogger`). @default silentLogger */
   readonly logger?: Logger | undefined;
   /** Replaces "check the user, password or token" in the message of a 401/403. @default that text */
   readonly authHint?: string | undefined;

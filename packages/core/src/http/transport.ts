@@ -1,7 +1,7 @@
 import type { Pool } from "undici";
 import type * as Undici from "undici";
 import { IwError } from "../errors.js";
-import { silentLogger } from "../logger.js";
+import { toLogger } from "../host-logger.js";
 import type { Logger } from "../logger.js";
 import type { SendResult } from "../sink.js";
 import { classifyNetworkError } from "./network-error.js";
@@ -64,7 +64,7 @@ class PoolTransport implements HttpTransport {
     this.#o = o;
     this.what = o.what;
     this.url = this.#r.url;
-    this.#logger = o.logger ?? silentLogger;
+    this.#logger = toLogger(o.logger);
     this.#fields = o.name === undefined ? {} : { sink: o.name };
     const keepAlive = o.keepAliveTimeoutMs ?? DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS;
     const tls = o.tls ?? {};
