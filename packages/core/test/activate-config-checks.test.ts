@@ -50,6 +50,19 @@ describe("unknown IW_* variables", () => {
   });
 });
 
+describe("a URL whose password holds a delimiter", () => {
+  it("says to percent-encode it, and shows no part of the password", async () => {
+    for (const password of ["Qx7k/Zr9w", "Qx7k?Zr9w", "Qx7k#Zr9w", "Qx7k\\Zr9w", "Qx7k:Zr9w/Vb2m?Hn4j#Lp6c"]) {
+      const { errors } = await run({ IW_MEM_URL: `http://user:${password}@127.0.0.1:9/x` });
+      expect(errors, password).toHaveLength(1);
+      expect(errors[0]).toMatch(/^IW_MEM_URL="http:\/\/\*+@127\.0\.0\.1:9\/x" is invalid: not an absolute URL: a \/ \? # or \\ in the user name or password must be percent-encoded/);
+      for (const part of password.split(/[/?#\\:]/)) expect(errors[0]).not.toContain(part);
+    }
+    // Encoded, the same password is accepted.
+    expect((await run({ IW_MEM_URL: `http://user:${encodeURIComponent("Qx7k/Zr9w")}@127.0.0.1:9/x` })).errors).toEqual([]);
+  });
+});
+
 describe("cross-checks and values that select nothing", () => {
   it("refuses IW_<P>_RETRY_INITIAL_MS above IW_<P>_RETRY_MAX_MS, naming both", async () => {
     const { errors, dispatcher } = await run({ IW_MEM_URL: "mem://a", IW_MEM_RETRY_INITIAL_MS: "60000", IW_MEM_RETRY_MAX_MS: "1000" });

@@ -1,7 +1,7 @@
 import { hostname as osHostname } from "node:os";
 import { z } from "zod";
 import { defineSinkPlugin, reservedHeaderProblem } from "@iw/core";
-import { envBool, envEnum, envFile, envHeaders, envString } from "@iw/core/schema";
+import { envBool, envEnum, envFile, envHeaders, envString, urlParseProblem } from "@iw/core/schema";
 import { createFluentdSink } from "./create.js";
 import { IN_HTTP_MANAGED_HEADERS } from "./http-sink.js";
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, DEFAULT_TAG, FORWARD_QUERY, HTTP_FRAGMENT, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
@@ -16,7 +16,7 @@ const url = z
     try {
       parsed = new URL(value.trim());
     } catch {
-      ctx.addIssue({ code: "custom", message: "not an absolute URL" });
+      ctx.addIssue({ code: "custom", message: urlParseProblem(value) });
       return z.NEVER;
     }
     if (!SCHEMES.includes(parsed.protocol)) {

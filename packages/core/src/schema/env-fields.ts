@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { Stats } from "node:fs";
 import { z } from "zod";
 import { HEADER_LIST_FORM, parseHeaderList } from "../http/headers.js";
+import { urlParseProblem } from "./url-problem.js";
 
 /*
  * Zod builders for environment variables. Every builder ends with `.describe(form)`: the
@@ -122,7 +123,7 @@ export function envUrlList(protocols: readonly string[], form?: string) {
         try {
           url = new URL(s);
         } catch {
-          ctx.addIssue({ code: "custom", message: "not an absolute URL" });
+          ctx.addIssue({ code: "custom", message: urlParseProblem(s) });
           return z.NEVER;
         }
         if (!allowed.includes(url.protocol)) {
