@@ -28,6 +28,11 @@ const url = z
       return z.NEVER;
     }
     const http = parsed.protocol === "http:" || parsed.protocol === "https:";
+    if (!http && (parsed.username !== "" || parsed.password !== "")) {
+      // in_forward has no URL credentials: they would be silently unused, the <security> login never made.
+      ctx.addIssue({ code: "custom", message: "a forward URL carries no credentials; set IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD (with IW_FLUENTD_SHARED_KEY) for in_forward's <security><user>" });
+      return z.NEVER;
+    }
     if (parsed.hash !== "" || (!http && parsed.search !== "")) {
       ctx.addIssue({ code: "custom", message: http ? HTTP_FRAGMENT : FORWARD_QUERY });
       return z.NEVER;

@@ -78,6 +78,8 @@ describe("plugin", () => {
     [{ IW_FLUENTD_URL: "https://x:9880/in?token=Q#frag" }, /^IW_FLUENTD_URL: has a fragment/],
     [{ IW_FLUENTD_URL: "tcp://x:24224/?token=Q" }, /^IW_FLUENTD_URL: has a query or fragment \(\?… or #…\), which tcp:\/\/, tls:\/\/ and unix:\/\/ have no use for/],
     [{ IW_FLUENTD_URL: "unix:///run/fluentd#1.sock" }, /^IW_FLUENTD_URL: has a query or fragment/],
+    [{ IW_FLUENTD_URL: "tcp://iw:pw@x:24224" }, /^IW_FLUENTD_URL: a forward URL carries no credentials; set IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD/],
+    [{ IW_FLUENTD_URL: "tls://iw@x:24224" }, /^IW_FLUENTD_URL: a forward URL carries no credentials/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_TAG: "bad tag!" }, /IW_FLUENTD_TAG: not a dot-separated tag/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_ACK: "maybe" }, /IW_FLUENTD_ACK: not a boolean/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_USERNAME: "u", IW_FLUENTD_PASSWORD: "p" }, /IW_FLUENTD_SHARED_KEY: required with IW_FLUENTD_USERNAME/],
