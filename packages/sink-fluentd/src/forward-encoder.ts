@@ -73,8 +73,8 @@ const ENTRY_HEAD = [0x92, 0xd7, EVENT_TIME_EXT_TYPE] as const;
 const ENTRY_OVERHEAD = 11;
 
 /**
- * Events packed between two yields to the event loop in `encodeSliced` (about 0.3 ms of work):
- * a batch of 500 is never one long blocking slice of the host's event loop.
+ * Events packed between two yields to the event loop in `encodeSliced`: a large batch is never
+ * one long blocking slice of the host's event loop.
  */
 export const ENCODE_SLICE = 100;
 

@@ -56,21 +56,19 @@ export const DEFAULT_ENV_PREFIX = "IW_FLUENTD";
 
 /**
  * Batches in flight at once, each on its own connection: 4 rather than core's 2. With acks a
- * batch holds its connection for a round trip plus Fluentd's buffer write; with 10 ms of ack
- * latency, 2 batches of 500 delivered about 64k events/s and 4 about 117k (bench/run.mjs with
- * BENCH_ACK_DELAY_MS=10), for at most 4 connections and 2,000 events (~1 MB) in flight.
- * Without acks a send ends once written, so the extra slots are rarely used.
+ * batch holds its connection for a round trip plus Fluentd's buffer write, so more slots hide
+ * ack latency (measured in BENCHMARKS.md, "Fluentd", with BENCH_ACK_DELAY_MS) while bounding
+ * what is in flight to 4 connections. Without acks a send ends once written, so the extra slots
+ * are rarely used.
  * `IW_FLUENTD_CONCURRENCY` overrides it.
  */
 export const DEFAULT_CONCURRENCY = 4;
 
 /**
  * Events per batch (core's default is 500). Each batch costs a message per tag and, with acks,
- * a round trip and a buffer write in Fluentd: 1,000 amortize that better. Over runs of
- * bench/run.mjs (BENCHMARKS.md), acked throughput went from 1.86–1.97× @fluent-org/logger's
- * to 1.88–2.11× (2 or more in 4 of 6 runs), host cost from 1.15–1.16 to 1.13–1.17. About
- * 400 KB per batch: far below Fluentd's 8 MB chunks, and
- * core's 1 MiB `maxBatchBytes` still closes a batch of large events early.
+ * a round trip and a buffer write in Fluentd: 1,000 amortize that better (BENCHMARKS.md,
+ * "Fluentd"). A batch stays far below Fluentd's 8 MB chunks, and core's `maxBatchBytes` still
+ * closes a batch of large events early.
  * `IW_FLUENTD_BATCH_SIZE` overrides it.
  */
 export const DEFAULT_BATCH_SIZE = 1000;

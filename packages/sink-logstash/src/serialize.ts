@@ -72,9 +72,9 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 /**
  * {@link serializeBatch} in slices of `sliceSize` events, yielding to the event loop between
- * slices, so a large batch never blocks the host for the whole serialization (a 500-event batch
- * is ~1 ms of `JSON.stringify` in one go; in slices of 100 a request waits at most a fifth of
- * that). A batch of at most `sliceSize` events is serialized at once, without yielding.
+ * slices, so a large batch never blocks the host for the whole serialization: a request of the
+ * host waits at most one slice. A batch of at most `sliceSize` events is serialized at once,
+ * without yielding.
  */
 export async function serializeInSlices(
   batch: readonly IwEvent[],

@@ -14,7 +14,7 @@ export function estimateSize(event: IwEvent): number {
 }
 
 // JSON of a scan log with empty strings and typical numbers (keys, punctuation, timestamp,
-// scores), and of one match: measured once (209 and 80 bytes), rounded up a little.
+// scores), and of one match: measured once, rounded up a little.
 const SCAN_FIXED = 215;
 const MATCH_FIXED = 85;
 
