@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { activate, scanLog } from "@iw/core";
+import { activate, auditEvent, scanLog } from "@iw/core";
 import type { IwEvent, Logger } from "@iw/core";
-import { describeSinkContract, makeTestEvents } from "@iw/testkit";
+import { makeTestEvents } from "@iw/testkit";
 import { JsonlFileSink, plugin } from "../src/index.js";
 
 const ctx = () => ({ signal: new AbortController().signal, attempt: 1, batchId: "b1" });
@@ -23,16 +23,6 @@ async function tempDir(): Promise<string> {
 }
 afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-describeSinkContract("jsonl-file", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "iw-jsonl-contract-"));
-  const path = join(dir, "events.jsonl");
-  return {
-    sink: new JsonlFileSink({ path }),
-    received: () => readLines(path),
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
 });
 
 describe("JsonlFileSink", () => {
@@ -84,6 +74,19 @@ describe("registration", () => {
     expect(await iw.close(2000)).toBe(true);
     const lines = await readLines(path);
     expect(lines.filter((e) => e.log_type === "scan").map((e) => e.log_type === "scan" && e.decision)).toEqual(["block"]);
+  });
+
+  it("writes to a directory whose name holds a space (the URL's %20 decoded)", async () => {
+    const dir = join(await tempDir(), "my logs");
+    await mkdir(dir);
+    const path = join(dir, "events.jsonl");
+    expect(pathToFileURL(path).href).toContain("my%20logs");
+    expect(plugin.options.parse({ IW_JSONL_URL: `file://${path}` }).path).toBe(path);
+    const iw = await activate({ env: { IW_JSONL_URL: pathToFileURL(path).href, IW_JSONL_FLUSH_MS: "10" }, plugins: [plugin], logger: quiet });
+    const event = auditEvent({ category: "auth", action: "login_attempt" });
+    iw.emit(event);
+    expect(await iw.close(2000)).toBe(true);
+    expect((await readLines(path)).map((e) => e.event_id)).toEqual([event.event_id]);
   });
 
   it("activates from IW_SINK_PLUGINS, and a bad variable names itself", async () => {

@@ -68,7 +68,9 @@ export async function checkConcurrentSends(factory: SinkContractFactory, options
 export async function checkUnavailableDestination(factory: SinkContractFactory, options?: SinkContractOptions): Promise<SinkContractOutcome> {
   const o = resolveOptions(options);
   return withHarness("unavailable", factory, async (h) => {
-    if (!h.makeUnavailable || !h.makeAvailable) return { status: "skipped", reason: "the harness has no makeUnavailable()/makeAvailable()" };
+    if (!h.makeUnavailable || !h.makeAvailable) {
+      return { status: "skipped", reason: "the harness has no makeUnavailable()/makeAvailable(), so a sink that rejects or hangs while its destination is down goes unnoticed" };
+    }
     expectStatus("unavailable", await sendChecked("unavailable", h.sink, o.makeEvents(1), context(), o.sendTimeoutMs), ["success"], "warm-up send");
     await h.makeUnavailable();
     const down = await sendChecked("unavailable", h.sink, o.makeEvents(o.batchSize), context(), o.sendTimeoutMs);
@@ -110,7 +112,8 @@ export async function checkAbortMidRequest(factory: SinkContractFactory, options
     const result = await sending;
     const took = Date.now() - abortedAt;
     if (took > o.promptMs) throw new SinkContractViolation("abort-mid-request", `send() took ${took} ms to resolve after its signal aborted (limit ${o.promptMs} ms)`);
-    if (strict) expectStatus("abort-mid-request", result, ["retryable", "failure"], "a send aborted while the destination does not answer");
+    if (!strict) return { status: "passed", note: "the harness has no makeUnresponsive(), so the request may have finished before the abort: a sink that ignores its signal mid-request can pass" };
+    expectStatus("abort-mid-request", result, ["retryable", "failure"], "a send aborted while the destination does not answer");
     return PASSED;
   });
 }

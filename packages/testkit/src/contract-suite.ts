@@ -17,8 +17,9 @@ const vitest: Vitest | undefined = await import("vitest").catch(() => undefined)
  * describeSinkContract("my-sink", async () => ({ sink, received, cleanup }));
  * ```
  *
- * `factory` runs once per check and must build a fresh sink and destination. Checks that need
- * a fault hook the harness does not offer are reported as skipped.
+ * `factory` runs once per check and must build a fresh sink and destination. A check that needs
+ * a fault hook the harness does not offer is skipped, and one that runs weaker without it passes;
+ * both print a warning naming the hook, so a missing hook is never mistaken for a pass.
  */
 export function describeSinkContract(name: string, factory: SinkContractFactory, options?: SinkContractOptions): void {
   if (!vitest) throw new Error("describeSinkContract needs vitest (a peer dependency of @iw/testkit): install it in your project");
@@ -27,6 +28,10 @@ export function describeSinkContract(name: string, factory: SinkContractFactory,
     for (const check of SINK_CONTRACT_CHECKS) {
       it(check.title, async (ctx) => {
         const outcome = await check.run(factory, options);
+        const why = outcome.status === "skipped" ? `SKIPPED: ${outcome.reason}` : outcome.note;
+        // A skipped test is easy to miss in a green run; the person running the suite must see it.
+        // eslint-disable-next-line no-console
+        if (why !== undefined) console.warn(`[@iw/testkit] sink contract "${name}", check ${check.id}: ${why}`);
         if (outcome.status === "skipped") ctx.skip(outcome.reason);
       });
     }
