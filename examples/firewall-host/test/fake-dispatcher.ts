@@ -42,6 +42,7 @@ export class FakeDispatcher implements Dispatcher {
         sink,
         emitted: this.events.length + total + this.spooled,
         delivered: this.delivered,
+        truncated: 0,
         dropped: { ...dropped, total },
         retried: this.retried,
         queued: this.events.length - this.delivered,

@@ -71,9 +71,11 @@ export type FailureReason =
 export type SendResult =
   /**
    * Delivered. `malformed` counts events the sink had to leave out because they could not be
-   * serialized (counted as dropped `malformed`; the rest as delivered).
+   * serialized (counted as dropped `malformed`; the rest as delivered). `truncated` counts
+   * delivered events the sink had to shorten to fit the destination's size limit (syslog over
+   * UDP): they count as delivered, and in `SinkStats.truncated`.
    */
-  | { readonly status: "success"; readonly malformed?: number }
+  | { readonly status: "success"; readonly malformed?: number; readonly truncated?: number }
   /**
    * Worth another try. `retryAfterMs` is what the collector asked for (`Retry-After`): a floor
    * on the next attempt, never a reason to retry sooner.

@@ -44,6 +44,11 @@ export interface SinkStats {
   /** Events accepted by `emit` for this sink (after its filter), including ones then dropped. */
   readonly emitted: number;
   readonly delivered: number;
+  /**
+   * Of `delivered`, events the sink had to shorten to fit the destination's message size limit
+   * (syslog: `IW_SYSLOG_MAX_MESSAGE_BYTES`). Counted once, when delivered.
+   */
+  readonly truncated: number;
   readonly dropped: Readonly<Record<DropReason, number>> & { readonly total: number };
   /** Attempts that were retried (per batch attempt, not per event). */
   readonly retried: number;

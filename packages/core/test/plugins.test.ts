@@ -23,6 +23,7 @@ describe("built-in table", () => {
       { name: "logstash", env: "IW_ELK_URL", module: "@iw/sink-logstash" },
       { name: "fluentd", env: "IW_FLUENTD_URL", module: "@iw/sink-fluentd" },
       { name: "webhook", env: "IW_WEBHOOK_URL", module: "@iw/sink-webhook" },
+      { name: "syslog", env: "IW_SYSLOG_URL", module: "@iw/sink-syslog" },
     ]);
   });
 });

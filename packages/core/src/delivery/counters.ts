@@ -13,6 +13,8 @@ export type QueueState = SinkStats["state"];
 export class QueueCounters {
   emitted = 0;
   delivered = 0;
+  /** Of `delivered`, events shortened by the sink to fit the destination (see `SinkStats.truncated`). */
+  truncated = 0;
   retried = 0;
   /** Events in batches (being sent, waiting to be sent, or backing off). */
   inFlight = 0;
@@ -70,6 +72,7 @@ export class QueueCounters {
       sink,
       emitted: this.emitted,
       delivered: this.delivered,
+      truncated: this.truncated,
       dropped,
       retried: this.retried,
       queued,

@@ -334,6 +334,7 @@ export class DeliveryQueue {
       this.#finish(batch);
       c.delivered += n - malformed;
       if (malformed > 0) this.#dropped("malformed", malformed);
+      c.truncated += Math.min(n - malformed, Math.max(0, Math.trunc(outcome.truncated ?? 0)));
       c.lastSuccessAt = new Date().toISOString();
       this.#circuit.succeeded();
       return;
