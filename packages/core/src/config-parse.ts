@@ -74,7 +74,7 @@ export type InstanceConfig =
 /** Parses one instance's variables through the plugin's schema and core's generic schema. */
 export async function parseInstance(plugin: SinkPlugin<unknown>, inst: EnvInstance): Promise<InstanceConfig> {
   const { prefix } = splitActivating(plugin.env);
-  const generic = genericEnvSchema(prefix, plugin.queueDefaults);
+  const generic = genericEnvSchema(prefix, { ...plugin.queueDefaults, ...plugin.queueDefaultsFromEnv?.(inst.env) });
   const secrets = plugin.secrets ?? [];
   const shape: Record<string, SchemaLike> = { ...objectShape(plugin.options), ...objectShape(generic) };
   const errors: IwConfigError[] = [];

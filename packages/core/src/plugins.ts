@@ -17,6 +17,7 @@ export const BUILTIN_SINKS: readonly BuiltinSink[] = Object.freeze([
   { name: "logstash", env: "IW_ELK_URL", module: "@iw/sink-logstash" },
   { name: "fluentd", env: "IW_FLUENTD_URL", module: "@iw/sink-fluentd" },
   { name: "webhook", env: "IW_WEBHOOK_URL", module: "@iw/sink-webhook" },
+  { name: "otlp", env: "IW_OTLP_URL", module: "@iw/sink-otlp" },
   { name: "syslog", env: "IW_SYSLOG_URL", module: "@iw/sink-syslog" },
 ]);
 

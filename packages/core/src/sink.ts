@@ -73,9 +73,17 @@ export type SendResult =
    * Delivered. `malformed` counts events the sink had to leave out because they could not be
    * serialized (counted as dropped `malformed`; the rest as delivered). `truncated` counts
    * delivered events the sink had to shorten to fit the destination's size limit (syslog over
-   * UDP): they count as delivered, and in `SinkStats.truncated`.
+   * UDP): they count as delivered, and in `SinkStats.truncated`. `rejected` is a partial
+   * success (OTLP's `partial_success`): the collector took the batch but refused `count` of its
+   * events without saying which, so none is sent again; they are counted as dropped `rejected`
+   * and `error` (the collector's reason) is logged.
    */
-  | { readonly status: "success"; readonly malformed?: number; readonly truncated?: number }
+  | {
+      readonly status: "success";
+      readonly malformed?: number;
+      readonly truncated?: number;
+      readonly rejected?: { readonly count: number; readonly error: Error };
+    }
   /**
    * Worth another try. `retryAfterMs` is what the collector asked for (`Retry-After`): a floor
    * on the next attempt, never a reason to retry sooner.
@@ -135,6 +143,12 @@ export interface SinkPlugin<Options = unknown> {
    * `IW_<PREFIX>_*` tuning variables still override them. @default core's DEFAULT_QUEUE_OPTIONS
    */
   readonly queueDefaults?: Partial<QueueOptions>;
+  /**
+   * Queue defaults read from the instance's environment, over `queueDefaults`: defaults another
+   * convention sets (`OTEL_EXPORTER_OTLP_TIMEOUT`). The `IW_<PREFIX>_*` variables still override
+   * them. Must not throw: the `options` schema reports bad values. @default none
+   */
+  readonly queueDefaultsFromEnv?: (env: Readonly<Record<string, string | undefined>>) => Partial<QueueOptions>;
   create(options: Options, deps: SinkDeps): Sink;
 }
 

@@ -288,6 +288,38 @@ describe("onStateChange", () => {
   });
 });
 
+describe("a partial success", () => {
+  it("counts the events the collector refused as dropped rejected, logs its reason, and sends nothing again", async () => {
+    const lines: string[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: (m: string) => void lines.push(m), error: (m: string) => void lines.push(m) };
+    const sink = new ScriptSink("s").script({ status: "success", rejected: { count: 3, error: new Error("collector: 3 log records had no body") } });
+    const q = new DeliveryQueue(sink, { maxBatchSize: 5, flushIntervalMs: 10 }, { logger });
+    for (let i = 0; i < 5; i++) q.push(scan());
+    expect(await q.flush(1000)).toBe(true);
+    const stats = q.stats();
+    expect([stats.delivered, stats.dropped.rejected, stats.retried, sink.calls.length]).toEqual([2, 3, 0, 1]);
+    expect(lines.join("\n")).toContain("dropped 3 events (rejected): collector: 3 log records had no body");
+    expectInvariant(stats);
+    await q.close(100);
+  });
+
+  it("never counts more refused events than the batch held, nor a nonsense count", async () => {
+    const sink = new ScriptSink("s").script(
+      { status: "success", rejected: { count: 99, error: new Error("all") } },
+      { status: "success", rejected: { count: Number.NaN, error: new Error("?") } },
+    );
+    const q = new DeliveryQueue(sink, { maxBatchSize: 4, flushIntervalMs: 10 });
+    for (let i = 0; i < 4; i++) q.push(scan());
+    expect(await q.flush(1000)).toBe(true);
+    for (let i = 0; i < 4; i++) q.push(scan());
+    expect(await q.flush(1000)).toBe(true);
+    const stats = q.stats();
+    expect([stats.delivered, stats.dropped.rejected]).toEqual([4, 4]);
+    expectInvariant(stats);
+    await q.close(100);
+  });
+});
+
 describe("events a sink could not serialize", () => {
   it("counts a success's malformed events as dropped and the rest as delivered", async () => {
     const sink = new ScriptSink("s").script({ status: "success", malformed: 2 }, { status: "failure", error: new IwError("IW_SERIALIZE", "nothing serializable") });

@@ -18,11 +18,12 @@ const tempDir = () => {
 };
 
 describe("built-in table", () => {
-  it("lists the three sinks with their variables and packages", () => {
+  it("lists the built-in sinks with their variables and packages", () => {
     expect(BUILTIN_SINKS).toEqual([
       { name: "logstash", env: "IW_ELK_URL", module: "@iw/sink-logstash" },
       { name: "fluentd", env: "IW_FLUENTD_URL", module: "@iw/sink-fluentd" },
       { name: "webhook", env: "IW_WEBHOOK_URL", module: "@iw/sink-webhook" },
+      { name: "otlp", env: "IW_OTLP_URL", module: "@iw/sink-otlp" },
       { name: "syslog", env: "IW_SYSLOG_URL", module: "@iw/sink-syslog" },
     ]);
   });

@@ -329,12 +329,15 @@ export class DeliveryQueue {
     const c = this.#counters;
     const n = batch.events.length;
     if (outcome.status === "success") {
-      // A sink may leave out events it could not serialize and still deliver the rest.
+      // A sink may leave out events it could not serialize and still deliver the rest; a
+      // collector may take a batch but refuse some of it (a partial success).
       const malformed = Math.min(n, Math.max(0, Math.trunc(outcome.malformed ?? 0)));
+      const rejected = Math.min(n - malformed, Math.max(0, Math.trunc(Number(outcome.rejected?.count) || 0)));
       this.#finish(batch);
-      c.delivered += n - malformed;
+      c.delivered += n - malformed - rejected;
       if (malformed > 0) this.#dropped("malformed", malformed);
       c.truncated += Math.min(n - malformed, Math.max(0, Math.trunc(outcome.truncated ?? 0)));
+      if (rejected > 0) this.#dropped("rejected", rejected, outcome.rejected?.error);
       c.lastSuccessAt = new Date().toISOString();
       this.#circuit.succeeded();
       return;

@@ -53,6 +53,41 @@ export async function readResponseDetail(
 }
 
 /**
+ * Reads a whole response body of at most `maxBytes` within `timeoutMs`, for a protocol whose
+ * 2xx body matters (OTLP's partial success). `undefined` when it is larger, late or broken; the
+ * body is destroyed in every case. Never throws.
+ */
+export async function readResponseBody(body: ResponseBody, maxBytes: number, timeoutMs: number = RESPONSE_DETAIL_TIMEOUT_MS): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const read = (async (): Promise<Buffer | undefined> => {
+    try {
+      for await (const chunk of body) {
+        size += chunk.length;
+        if (size > maxBytes) return undefined;
+        chunks.push(chunk);
+      }
+      return Buffer.concat(chunks);
+    } catch {
+      return undefined;
+    }
+  })();
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+    timer.unref?.();
+  });
+  const result = await Promise.race([read, late]);
+  clearTimeout(timer);
+  try {
+    body.destroy();
+  } catch {
+    // Already destroyed.
+  }
+  return result;
+}
+
+/**
  * The status line of a 2xx is the receipt: call this instead of awaiting the body. The body is
  * drained in the background (so the keep-alive connection can serve the next request) and cut
  * after {@link SUCCESS_BODY_DRAIN_MS}; a body that never ends costs one connection, never a

@@ -3,6 +3,8 @@ import type { Logger } from "../logger.js";
 import { assertHeaderValue } from "./headers.js";
 import { checkConfiguredHeaders } from "./reserved-headers.js";
 import { stripCredentials } from "./status.js";
+import type { HeaderBag } from "./status.js";
+import type { SendResult } from "../sink.js";
 
 /** Default of {@link HttpTransportOptions.connectTimeoutMs} (undici's own). */
 export const DEFAULT_HTTP_CONNECT_TIMEOUT_MS = 10_000;
@@ -67,6 +69,17 @@ export interface HttpTransportOptions {
    * only after a success. `false` when the sink reports them itself. @default true
    */
   readonly logProblems?: boolean;
+  /**
+   * For protocols that answer 2xx with a partial refusal (OTLP's `partial_success`): the body of
+   * a 2xx answer, at most `maxBytes`, read within `RESPONSE_DETAIL_TIMEOUT_MS`, is handed to
+   * `parse`, whose result is the attempt's. A body that is larger, late or broken, or a `parse`
+   * that throws, leaves the answer a plain success: the status line is the receipt.
+   * @default the body is drained unread
+   */
+  readonly successBody?: {
+    readonly maxBytes: number;
+    parse(body: Buffer, headers: HeaderBag): SendResult;
+  };
 }
 
 /** What the transport needs, checked. */

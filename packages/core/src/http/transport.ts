@@ -5,8 +5,10 @@ import { toLogger } from "../host-logger.js";
 import type { Logger } from "../logger.js";
 import type { SendResult } from "../sink.js";
 import { classifyNetworkError } from "./network-error.js";
-import { readResponseDetail, releaseBody } from "./response-detail.js";
+import { readResponseBody, readResponseDetail, releaseBody } from "./response-detail.js";
+import type { ResponseBody } from "./response-detail.js";
 import { classifyHttpStatus } from "./status.js";
+import type { HeaderBag } from "./status.js";
 import { DEFAULT_HTTP_CONNECT_TIMEOUT_MS, DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS, resolveTransport } from "./transport-options.js";
 import type { HttpTransportOptions, ResolvedTransport } from "./transport-options.js";
 
@@ -110,8 +112,7 @@ class PoolTransport implements HttpTransport {
       if (res.statusCode >= 200 && res.statusCode < 300) {
         // The status line is the receipt: a body that is slow or never ends must not turn a
         // delivered batch into a timeout and a resend.
-        releaseBody(res.body);
-        result = SUCCESS;
+        result = this.#o.successBody === undefined ? (releaseBody(res.body), SUCCESS) : await this.#successBody(res.body, res.headers);
       } else {
         const detail = await readResponseDetail(res.body);
         result = classifyHttpStatus(res.statusCode, res.headers, this.what, detail, this.#o.authHint);
@@ -122,6 +123,17 @@ class PoolTransport implements HttpTransport {
     }
     this.#report(result);
     return result;
+  }
+
+  async #successBody(body: ResponseBody, headers: HeaderBag): Promise<SendResult> {
+    const reader = this.#o.successBody!;
+    const bytes = await readResponseBody(body, reader.maxBytes);
+    if (bytes === undefined) return SUCCESS;
+    try {
+      return reader.parse(bytes, headers);
+    } catch {
+      return SUCCESS;
+    }
   }
 
   close(): Promise<void> {

@@ -104,6 +104,54 @@ describe("HttpTransport.send", () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it("hands a 2xx body to successBody.parse, whose result is the attempt's", async () => {
+    const server = await serve((res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"partialSuccess":{"rejectedLogRecords":"2"}}');
+    });
+    const seen: string[] = [];
+    const rejected = { count: 2, error: new Error("2 refused") };
+    transport = createHttpTransport({
+      ...base,
+      url: server.url,
+      successBody: {
+        maxBytes: 1024,
+        parse: (body, headers) => {
+          seen.push(`${String(headers["content-type"])} ${body.toString("utf8")}`);
+          return { status: "success", rejected };
+        },
+      },
+    });
+    expect(await transport.send({ body: "[]", signal: signal() })).toEqual({ status: "success", rejected });
+    expect(seen).toEqual(['application/json {"partialSuccess":{"rejectedLogRecords":"2"}}']);
+  });
+
+  it.each([
+    ["never ends", (res: ServerResponse) => void res.write("{")],
+    ["is larger than maxBytes", (res: ServerResponse) => void res.end("x".repeat(2048))],
+  ])("counts a 2xx as a plain success when its body %s, without parsing it", async (_what, write) => {
+    const server = await serve((res) => {
+      res.writeHead(200);
+      write(res);
+    });
+    let parsed = 0;
+    transport = createHttpTransport({
+      ...base,
+      url: server.url,
+      successBody: { maxBytes: 1024, parse: () => (parsed++, { status: "failure", error: new Error("unexpected") }) },
+    });
+    const started = Date.now();
+    expect(await transport.send({ body: "[]", signal: signal(5000) })).toEqual({ status: "success" });
+    expect(parsed).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it("counts a 2xx as a plain success when successBody.parse throws", async () => {
+    const server = await serve((res) => res.end("{}"));
+    transport = createHttpTransport({ ...base, url: server.url, successBody: { maxBytes: 64, parse: () => { throw new Error("bug"); } } });
+    expect(await transport.send({ body: "[]", signal: signal() })).toEqual({ status: "success" });
+  });
+
   it("sends Basic auth from the URL's userinfo and never names it in an error", async () => {
     const server = await serve((res) => res.writeHead(401).end("no"));
     transport = createHttpTransport({ ...base, url: server.url.replace("http://", "http://shipper:s3cret-pw@") });
