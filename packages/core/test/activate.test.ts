@@ -333,8 +333,8 @@ describe("redaction through activate()", () => {
     d.emit(e);
     expect(await d.flush(2000)).toBe(true);
     expect(a.records[0]!.batches.flat().filter((x) => x.log_type === "scan")).toEqual([e]);
-    const raw = b.records[0]!.batches.flat().filter((x) => x.log_type === "scan") as (typeof e)[];
-    expect(raw[0]!.matches[0]!.matched_text).toBe("[REDACTED:32 chars]");
+    const raw = b.records[0]!.batches.flat().filter((x) => x.log_type === "scan");
+    expect((raw[0] as typeof e).matches[0]!.matched_text).toBe("[REDACTED:32 chars]");
     const warns = lines.filter((l) => l.level === "warn").map((l) => l.message);
     expect(warns).toEqual([expect.stringMatching(/^sink mem ships scan logs unredacted \(redact: off\)/)]);
   });
