@@ -165,18 +165,20 @@ const delivered = health.sinks.reduce((n, s) => n + s.delivered, 0);
 for (let i = 0; i < 40 && printedByCollector < delivered; i++) await sleep(50);
 const metrics = await (await fetch(`${hostUrl}/metrics`)).text();
 const series = {};
-for (const m of metrics.matchAll(/^iw_sink_(\w+)\{sink="([^"]+)"(?:,reason="(\w+)")?\} (\S+)$/gm)) {
-  const [, name, sink, reason, value] = m;
+for (const m of metrics.matchAll(/^iw_sink_(\w+)\{sink="([^"]+)"(?:,(reason|state)="(\w+)")?\} (\S+)$/gm)) {
+  const [, name, sink, label, labelValue, value] = m;
   const s = (series[sink] ??= { dropped: {} });
-  if (reason) {
-    if (Number(value) > 0) s.dropped[reason] = Number(value);
+  if (label === "reason") {
+    if (Number(value) > 0) s.dropped[labelValue] = Number(value);
+  } else if (label === "state") {
+    if (Number(value) === 1) s.state = labelValue;
   } else s[name] = Number(value);
 }
-say(`\n  ${bold("Sink stats")} ${dim("(from GET /metrics: iw_sink_* series)")}`);
+say(`\n  ${bold("Sink stats")} ${dim("(from GET /metrics: iw_sink_* series, @iw/metrics)")}`);
 if (Object.keys(series).length === 0) fail("GET /metrics shows no iw_sink_* series: is the Logstash sink active?");
 for (const [sink, s] of Object.entries(series)) {
   const dropped = Object.entries(s.dropped).map(([r, n]) => `${r} ${n}`).join(", ") || "none";
-  say(`  ${sink}: up ${s.up}, emitted ${s.events_emitted_total}, delivered ${s.events_delivered_total}, queued ${s.queued}, in flight ${s.in_flight}, spooled ${s.events_spooled}, retried ${s.retried_total}, dropped ${dropped}`);
+  say(`  ${sink}: ${s.state}, emitted ${s.events_emitted_total}, delivered ${s.events_delivered_total}, queued ${s.events_queued}, in flight ${s.events_in_flight}, spooled ${s.events_spooled}, retried ${s.batch_retries_total}, dropped ${dropped}`);
 }
 
 step(4, "Durable spool: the collector goes down, the host is killed (SIGKILL) and restarted");

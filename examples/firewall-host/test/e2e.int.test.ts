@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startLogstashReceiver, type LogstashReceiver } from "@iw/testkit";
+import { startLogstashReceiver, waitFor, type LogstashReceiver } from "@iw/testkit";
 import { assertBuilt, startHost, type HostProcess } from "./host-process.js";
+import { scrape } from "./prometheus-scrape.js";
 
 // The built host (`node dist/main.js`) as a child process, activated by IW_ELK_URL, shipping to
 // the testkit's Logstash receiver: what `npm run demo` does, asserted.
@@ -78,7 +79,8 @@ describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
       threshold: 10,
       policy: "default",
       signature_count: 1,
-      matches: [{ signature_id: "INJ-D-001", matched_text: "Ignore all previous instructions", score: 11, confidence: 0.95, severity: 8 }],
+      // activate() masks the user's matched text by default (IW_REDACT=off ships it).
+      matches: [{ signature_id: "INJ-D-001", matched_text: "[REDACTED]", score: 11, confidence: 0.95, severity: 8 }],
       service: "firewall-host",
     });
     expect(byAction(events, "config", "policy_loaded")).toMatchObject([{ details: { policy: "default", flag_threshold: 5, block_threshold: 10 } }]);
@@ -112,6 +114,35 @@ describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
     expect(exit.at - sigtermAt).toBeLessThan(1500 + 1500);
     expect(host.lines.join("\n")).toMatch(/did not drain within 1500 ms/);
     expect(receiver.events).toHaveLength(0);
+  });
+
+  it("serves the sink's Prometheus metrics on GET /metrics: Logstash down, then back", async () => {
+    receiver = await startLogstashReceiver();
+    await receiver.setFault("down");
+    host = await startHost({ IW_ELK_URL: receiver.url, IW_DEMO_API_KEYS: KEY, IW_ELK_FLUSH_MS: "20", IW_ELK_RETRY_INITIAL_MS: "20", IW_ELK_RETRY_MAX_MS: "100" });
+    for (let i = 0; i < 5; i++) expect((await scanRequest(host.url, "input", `prompt ${i}`)).status).toBe(200);
+
+    const down = await waitFor(async () => {
+      const s = await scrape(host!.url);
+      return s.value("iw_sink_status", { state: "backoff" }) === 1 && s;
+    }, { what: "iw_sink_status{state=backoff} 1 on /metrics" });
+    expect(down.contentType).toMatch(/^text\/plain/);
+    expect(down.value("iw_sink_status", { state: "active" })).toBe(0);
+    expect(down.value("iw_sink_events_delivered_total")).toBe(0);
+    expect(down.value("iw_sink_events_emitted_total")).toBeGreaterThanOrEqual(5);
+    expect(down.value("iw_sink_events_queued") + down.value("iw_sink_events_in_flight")).toBe(down.value("iw_sink_events_emitted_total"));
+    expect(down.families.find((f) => f.name === "iw_sink_events_delivered_total")).toMatchObject({ type: "COUNTER" });
+    expect(down.families.find((f) => f.name === "process_cpu_user_seconds_total")).toBeDefined();
+
+    await receiver.setFault("none");
+    const back = await waitFor(async () => {
+      const s = await scrape(host!.url);
+      return s.value("iw_sink_events_delivered_total") === s.value("iw_sink_events_emitted_total") && s;
+    }, { what: "every emitted event delivered on /metrics" });
+    expect(back.value("iw_sink_status", { state: "active" })).toBe(1);
+    expect(back.dropped()).toBe(0);
+    expect(back.value("iw_sink_batch_retries_total")).toBeGreaterThan(0);
+    expect(receiver.events).toHaveLength(back.value("iw_sink_events_delivered_total"));
   });
 
   it("tests the sink on POST /v1/sinks/test: [Test message] events reach Logstash", async () => {

@@ -12,6 +12,7 @@ export const BUILT_FILES = [
   join(hostDir, "dist", "main.js"),
   join(root, "packages", "core", "dist", "index.js"),
   join(root, "packages", "sink-logstash", "dist", "index.js"),
+  join(root, "packages", "metrics", "dist", "prometheus.js"),
 ];
 
 /** Throws a clear message when the packages were not built. */

@@ -55,6 +55,6 @@ describe("firewall server on core's dispatcher", () => {
     expect(text).toContain('iw_sink_events_emitted_total{sink="flaky"} 2');
     expect(text).toContain('iw_sink_events_delivered_total{sink="flaky"} 1');
     expect(text).toContain('iw_sink_events_dropped_total{sink="flaky",reason="rejected"} 1');
-    expect(text).toContain('iw_sink_up{sink="flaky"} 1');
+    expect(text).toContain('iw_sink_status{sink="flaky",state="active"} 1');
   });
 });

@@ -199,10 +199,11 @@ describe("GET /healthz and /metrics", () => {
     expect(text).toContain('iw_sink_events_delivered_total{sink="memory"} 1');
     expect(text).toContain('iw_sink_events_dropped_total{sink="memory",reason="queue_full"} 2');
     expect(text).toContain('iw_sink_events_dropped_total{sink="memory",reason="retries_exhausted"} 0');
-    expect(text).toContain('iw_sink_retried_total{sink="memory"} 3');
-    expect(text).toContain('iw_sink_queued{sink="memory"} 0');
-    expect(text).toContain('iw_sink_in_flight{sink="memory"} 0');
-    expect(text).toContain('iw_sink_up{sink="memory"} 0');
+    expect(text).toContain('iw_sink_batch_retries_total{sink="memory"} 3');
+    expect(text).toContain('iw_sink_events_queued{sink="memory"} 0');
+    expect(text).toContain('iw_sink_events_in_flight{sink="memory"} 0');
+    expect(text).toContain('iw_sink_status{sink="memory",state="active"} 0');
+    expect(text).toContain('iw_sink_status{sink="memory",state="backoff"} 1');
     expect(text).toContain("# TYPE iw_sink_events_delivered_total counter");
     expect(text).toContain('iw_firewall_scans_total{direction="input",decision="allow"} 1');
   });
