@@ -64,3 +64,8 @@ export type {
   ReceivedHandshake,
   ReceivedHttpRequest,
 } from "./fluentd-types.js";
+export { startOtlpReceiver } from "./otlp-receiver.js";
+export type { OtlpReceiver } from "./otlp-receiver.js";
+export type { OtlpFault, OtlpReceiverOptions, ReceivedLogRecord, ReceivedOtlpRequest } from "./otlp-types.js";
+export { decodeExportLogsRequest, encodeExportLogsResponse, encodeStatus, decodeStatus, encodingOf } from "./otlp-proto.js";
+export type { AnyValueType, OtlpEncoding } from "./otlp-proto.js";

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { renderEnvTable, renderGenericEnvTable, syncReadmeSections } from "@iw/core/schema";
+import { AUDIT_SEVERITY, SCAN_SEVERITY, otlpEnvObject, plugin } from "../src/index.js";
+
+function severityTable(): string {
+  const rows = ["| event | SeverityNumber | SeverityText |", "|---|---:|---|"];
+  for (const [decision, s] of Object.entries(SCAN_SEVERITY)) rows.push(`| scan, decision \`${decision}\` | ${s.number} | ${s.text} |`);
+  for (const [category, s] of Object.entries(AUDIT_SEVERITY)) rows.push(`| audit, category \`${category}\` | ${s.number} | ${s.text} |`);
+  rows.push("| summary | 9 | INFO |");
+  return `${rows.join("\n")}\n`;
+}
+
+describe("README", () => {
+  it("has the environment and severity tables generated from the code (IW_UPDATE_README=1 regenerates them)", () => {
+    const stale = syncReadmeSections(
+      new URL("../README.md", import.meta.url),
+      {
+        "env-table": renderEnvTable(otlpEnvObject, { secrets: plugin.secrets ?? [], activating: plugin.env }),
+        "generic-env-table": renderGenericEnvTable("IW_OTLP", plugin.queueDefaults),
+        "severity-table": severityTable(),
+      },
+      { update: process.env["IW_UPDATE_README"] === "1" },
+    );
+    expect(stale).toEqual([]);
+  });
+});
