@@ -35,9 +35,21 @@ export const EVENT_NAMES = Object.freeze({ scan: "inferwall.scan", audit: "infer
  */
 export function hrTimeOf(timestamp: unknown): HrTime {
   if (typeof timestamp !== "string") return [0, 0];
-  const ms = Date.parse(timestamp);
-  if (!Number.isFinite(ms) || ms < 0) return [0, 0];
-  const seconds = Math.floor(ms / 1000);
+  // Events of a batch mostly share their second: `Date.parse` once per second, not per event.
+  const head = timestamp.slice(0, 19);
+  let seconds: number;
+  let ms = Number.NaN;
+  if (head === lastHead && timestamp.length > 19 && (timestamp.charCodeAt(19) === 46 || timestamp[19] === "Z") && timestamp.endsWith("Z")) {
+    seconds = lastSeconds;
+  } else {
+    ms = Date.parse(timestamp);
+    if (!Number.isFinite(ms) || ms < 0) return [0, 0];
+    seconds = Math.floor(ms / 1000);
+    if (timestamp.endsWith("Z")) {
+      lastHead = head;
+      lastSeconds = seconds;
+    }
+  }
   const dot = timestamp.indexOf(".", 19);
   if (dot === 19) {
     let nanos = 0;
@@ -49,8 +61,11 @@ export function hrTimeOf(timestamp: unknown): HrTime {
     }
     if (i > 20) return [seconds, nanos * 10 ** (29 - i)];
   }
-  return [seconds, (ms - seconds * 1000) * 1_000_000];
+  return [seconds, Number.isNaN(ms) ? 0 : (ms - seconds * 1000) * 1_000_000];
 }
+
+let lastHead = "";
+let lastSeconds = 0;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -102,3 +102,12 @@ describe("hrTimeOf", () => {
     expect(hrTimeOf("not a date")).toEqual([0, 0]);
   });
 });
+
+describe("hrTimeOf, repeated seconds", () => {
+  it("gives the same answer from its per-second shortcut as from a fresh parse", () => {
+    const times = ["2026-04-06T12:00:00.100Z", "2026-04-06T12:00:00.2Z", "2026-04-06T12:00:00Z", "2026-04-06T12:00:00.300+02:00", "2026-04-06T12:00:01.000001Z"];
+    const expected = [[1775476800, 100000000], [1775476800, 200000000], [1775476800, 0], [1775469600, 300000000], [1775476801, 1000]];
+    expect(times.map((t) => hrTimeOf(t))).toEqual(expected);
+    expect(times.map((t) => hrTimeOf(t))).toEqual(expected);
+  });
+});

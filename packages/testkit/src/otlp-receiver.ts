@@ -3,7 +3,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } fro
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { gunzip, inflate } from "node:zlib";
-import { decodeExportLogsRequest, encodeExportLogsResponse, encodeStatus, encodingOf, otlpTypes } from "./otlp-proto.js";
+import { decodeExportLogsRequest, encodeExportLogsResponse, encodeStatus, encodingOf, otlpTypes, scanRecordIds } from "./otlp-proto.js";
 import type { OtlpEncoding } from "./otlp-proto.js";
 import type { OtlpFault, OtlpReceiverOptions, ReceivedLogRecord, ReceivedOtlpRequest } from "./otlp-types.js";
 import { waitFor } from "./wait.js";
@@ -98,7 +98,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     if (typeof inflated === "string") return refuse(res, rec, enc, inflated === "too large" ? 413 : 400, inflated);
     let decoded: ReceivedLogRecord[];
     try {
-      decoded = decodeExportLogsRequest(inflated, enc);
+      decoded = !keep && enc === "protobuf" ? idsOnly(inflated) : decodeExportLogsRequest(inflated, enc);
     } catch (err) {
       return refuse(res, rec, enc, 400, `failed to unmarshal request: ${(err as Error).message}`);
     }
@@ -245,6 +245,15 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       return closing;
     },
   };
+}
+
+/** `keepRecords: false` over protobuf: each record's uid only (see `scanRecordIds`), as stand-in records. */
+function idsOnly(body: Uint8Array): ReceivedLogRecord[] {
+  const uids: string[] = [];
+  const count = scanRecordIds(body, uids);
+  const out = uids.map((event_id) => ({ event_id }) as ReceivedLogRecord);
+  for (let i = uids.length; i < count; i++) out.push({} as ReceivedLogRecord);
+  return out;
 }
 
 type Zlib = (buf: Buffer, options: { maxOutputLength: number }, cb: (err: Error | null, out: Buffer) => void) => void;

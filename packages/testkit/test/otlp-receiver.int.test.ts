@@ -133,9 +133,10 @@ describe("startOtlpReceiver", () => {
     expect(receiver.eventIds()).toEqual(["a"]);
   });
 
-  it("keeps only ids and counts with keepRecords: false", async () => {
+  it("keeps only ids and counts with keepRecords: false, protobuf and JSON alike", async () => {
     receiver = await startOtlpReceiver({ keepRecords: false });
     await post("/v1/logs", protobufBody(["a", "b"]), { "content-type": "application/x-protobuf" });
-    expect([receiver.records.length, receiver.recordCount, receiver.distinctEventIds()]).toEqual([0, 2, 2]);
+    await post("/v1/logs", jsonBody(["c"]), { "content-type": "application/json" });
+    expect([receiver.records.length, receiver.recordCount, receiver.eventIds()]).toEqual([0, 3, ["a", "b", "c"]]);
   });
 });
