@@ -37,6 +37,7 @@ export function trackHandles(): HandleTracker {
       for (const { type, resource } of live.values()) {
         const ref = (resource as { hasRef?: () => boolean }).hasRef;
         if (type === "Timeout" && typeof ref === "function" && !ref.call(resource)) continue;
+        if (type === "TLSWRAP" && ownerDestroyed(resource)) continue;
         counts.set(type, (counts.get(type) ?? 0) + 1);
       }
       return [...counts].map(([type, n]) => `${type} (+${n})`);
@@ -53,4 +54,14 @@ export function trackHandles(): HandleTracker {
       hook.disable();
     },
   };
+}
+
+/**
+ * Node destroys a TLS wrap (for async_hooks) only when it is garbage-collected, long after its
+ * socket was destroyed: a TLS wrap whose socket is destroyed is closed.
+ */
+function ownerDestroyed(resource: object): boolean {
+  const owner = Object.getOwnPropertySymbols(resource).find((s) => s.description === "owner_symbol");
+  const socket = owner === undefined ? undefined : (resource as Record<symbol, unknown>)[owner];
+  return (socket as { destroyed?: unknown } | undefined)?.destroyed === true;
 }
