@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { renderEnvTable, renderGenericEnvTable, syncReadmeSections } from "@iw/core/schema";
+import { plugin, syslogEnvObject } from "../src/index.js";
+
+describe("README", () => {
+  it("has the environment tables generated from the schemas (IW_UPDATE_README=1 regenerates them)", () => {
+    const stale = syncReadmeSections(
+      new URL("../README.md", import.meta.url),
+      {
+        "env-table": renderEnvTable(syslogEnvObject, { secrets: plugin.secrets ?? [], activating: plugin.env }),
+        "generic-env-table": renderGenericEnvTable("IW_SYSLOG", typeof plugin.queueDefaults === "function" ? undefined : plugin.queueDefaults),
+      },
+      { update: process.env["IW_UPDATE_README"] === "1" },
+    );
+    expect(stale).toEqual([]);
+  });
+});
