@@ -9,6 +9,7 @@ import { calibratedWork, countingLogger, median, percentile, requestScanLog, yie
 const WORK_US = 20;
 
 async function loop(emit, requests, offset, busy) {
+  globalThis.gc?.();
   const lat = new Float64Array(requests);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

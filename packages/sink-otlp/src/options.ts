@@ -24,6 +24,12 @@ export const DEFAULT_SERVICE_NAME = "unknown_service:node";
 export const LOGS_PATH = "/v1/logs";
 /** The OTLP attempt deadline (`OTEL_EXPORTER_OTLP_TIMEOUT`'s default), also this sink's. */
 export const DEFAULT_OTLP_TIMEOUT_MS = 10_000;
+/**
+ * Batches in flight at once (core's default is 2). A collector decodes requests side by side;
+ * with 4, a burst drained about 1.3× faster to the loopback receiver (BENCHMARKS.md), for at most
+ * four batches (~1 MB) in flight, all within the sink's byte budget. — `IW_OTLP_CONCURRENCY`
+ */
+export const DEFAULT_CONCURRENCY = 4;
 
 /**
  * How to reach the OTLP endpoint and what to say about the service. Only `url` is required.

@@ -1,7 +1,7 @@
 import { defineSinkPlugin } from "@iw/core";
 import type { OtlpPluginOptions } from "./env-schema.js";
 import { otelTimeoutMs, otlpEnvSchema } from "./env-schema.js";
-import { DEFAULT_OTLP_TIMEOUT_MS } from "./options.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_OTLP_TIMEOUT_MS } from "./options.js";
 import { OtlpSink } from "./otlp-sink.js";
 
 /**
@@ -14,7 +14,7 @@ export const plugin = defineSinkPlugin<OtlpPluginOptions>({
   name: "otlp",
   env: "IW_OTLP_URL",
   options: otlpEnvSchema,
-  queueDefaults: { attemptTimeoutMs: DEFAULT_OTLP_TIMEOUT_MS },
+  queueDefaults: { attemptTimeoutMs: DEFAULT_OTLP_TIMEOUT_MS, maxConcurrency: DEFAULT_CONCURRENCY },
   queueDefaultsFromEnv(env) {
     const ms = otelTimeoutMs(env);
     return ms === undefined ? {} : { attemptTimeoutMs: ms };
