@@ -41,12 +41,11 @@ export class OtlpSink implements Sink<OtlpPayload> {
     this.name = this.#o.name;
     const resources = new ResourceCache(this.#o);
     this.#map = (event) => toLogRecord(event, resources);
-    const json = this.#o.protocol === "http/json";
     this.#transport = createHttpTransport({
       ...this.#o.transport,
       userAgent: `iw-sink-otlp/${SINK_VERSION}`,
       logger: this.#logger,
-      successBody: { maxBytes: MAX_RESPONSE_BYTES, parse: (body, headers) => this.#partialSuccess(body, headers, json) },
+      successBody: { maxBytes: MAX_RESPONSE_BYTES, parse: (body, headers) => this.#partialSuccess(body, headers) },
     });
     const o = this.#o;
     if (o.url.protocol !== "https:" && (options.ca !== undefined || options.cert !== undefined)) {
@@ -111,8 +110,8 @@ export class OtlpSink implements Sink<OtlpPayload> {
   }
 
   /** A 200's ExportLogsServiceResponse: refused records become a partial success; a bare message a warning. */
-  #partialSuccess(body: Uint8Array, headers: HeaderBag, json: boolean): SendResult {
-    const partial = readPartialSuccess(body, headers, json);
+  #partialSuccess(body: Uint8Array, headers: HeaderBag): SendResult {
+    const partial = readPartialSuccess(body, headers);
     if (partial === undefined) return { status: "success" };
     const why = partial.message === "" ? "no reason given" : partial.message;
     if (partial.rejected === 0) {

@@ -15,15 +15,18 @@ export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Reads an ExportLogsServiceResponse with the OpenTelemetry project's own deserializers, in the
- * encoding the response's `Content-Type` names (else the request's). `undefined` for an empty
- * or unreadable body and for a response with nothing to say (the Collector answers JSON
- * requests with `{"partialSuccess":{}}`).
+ * encoding the response's `Content-Type` names (`application/x-protobuf` or `application/json`,
+ * as the specification requires of servers). `undefined` for any other type, an empty or
+ * unreadable body, and a response with nothing to say (the Collector answers JSON requests with
+ * `{"partialSuccess":{}}`).
  */
-export function readPartialSuccess(body: Uint8Array, headers: HeaderBag, requestJson: boolean): PartialSuccess | undefined {
+export function readPartialSuccess(body: Uint8Array, headers: HeaderBag): PartialSuccess | undefined {
   if (body.length === 0) return undefined;
   const type = headers["content-type"];
   const contentType = (Array.isArray(type) ? type[0] : type)?.toLowerCase() ?? "";
-  const json = contentType.includes("json") || (!contentType.includes("protobuf") && requestJson);
+  // A proxy's HTML or text page is no ExportLogsServiceResponse: only the two OTLP encodings are read.
+  const json = contentType.startsWith("application/json");
+  if (!json && !contentType.startsWith("application/x-protobuf")) return undefined;
   let partial: { rejectedLogRecords?: unknown; errorMessage?: unknown } | undefined;
   try {
     partial = (json ? JsonLogsSerializer : ProtobufLogsSerializer).deserializeResponse(body).partialSuccess;
