@@ -179,8 +179,11 @@ function strictFromEnv(env: Env, report: (e: IwError) => void): boolean {
   return false;
 }
 
-/** In-code plugins, then `IW_SINK_PLUGINS`, then the built-ins that are set and not replaced. */
-async function collectPlugins(env: Env, options: ActivateOptions, logger: Logger, report: (e: IwError) => void): Promise<SinkPlugin<unknown>[]> {
+/**
+ * In-code plugins, then `IW_SINK_PLUGINS`, then the built-ins that are set and not replaced.
+ * @internal shared with `inspectActivation` (`@iw/core/inspect`).
+ */
+export async function collectPlugins(env: Env, options: ActivateOptions, logger: Logger, report: (e: IwError) => void): Promise<SinkPlugin<unknown>[]> {
   const out: SinkPlugin<unknown>[] = [];
   const taken = (p: { name: string; env: string }) => out.some((q) => q.name === p.name || q.env === p.env);
   const add = (p: SinkPlugin<unknown>, from: string) => {

@@ -11,11 +11,12 @@ import { createInHttpHandler } from "./fluentd-http-server.js";
 import type {
   FluentdFault, FluentdReceiverOptions, FluentdSecurity, ReceivedFluentdRecord, ReceivedForwardMessage, ReceivedHandshake, ReceivedHttpRequest,
 } from "./fluentd-types.js";
+import { DEFAULT_RECEIVER_HOST, urlHost } from "./listen-address.js";
 import { waitFor } from "./wait.js";
 
 /** A running Fluentd imitation. Everything it saw stays inspectable until `close()`. */
 export interface FluentdReceiver {
-  /** in_forward's address: `tcp://127.0.0.1:<port>`, `tls://127.0.0.1:<port>` or `unix:///…`. */
+  /** in_forward's address: `tcp://127.0.0.1:<port>`, `tls://127.0.0.1:<port>` or `unix:///…` (the `host` option's address instead of 127.0.0.1). */
   readonly url: string;
   /** in_http's base URL (`http://127.0.0.1:<port>`), when `http: true`. */
   readonly httpUrl: string | undefined;
@@ -120,12 +121,13 @@ export async function startFluentdReceiver(options: FluentdReceiverOptions = {})
     http.on("connection", track);
   }
 
-  let forwardPort = 0;
-  let httpPort = 0;
+  const host = options.host ?? DEFAULT_RECEIVER_HOST;
+  let forwardPort = options.port ?? 0;
+  let httpPort = options.httpPort ?? 0;
   const listen = async (): Promise<void> => {
     if (transport === "unix") await listenOn(forward, { path: socketPath });
-    else forwardPort = await listenOn(forward, { port: forwardPort, host: "127.0.0.1" });
-    if (http !== undefined) httpPort = await listenOn(http, { port: httpPort, host: "127.0.0.1" });
+    else forwardPort = await listenOn(forward, { port: forwardPort, host });
+    if (http !== undefined) httpPort = await listenOn(http, { port: httpPort, host });
   };
   const stop = async (): Promise<void> => {
     for (const socket of sockets) socket.destroy();
@@ -148,10 +150,10 @@ export async function startFluentdReceiver(options: FluentdReceiverOptions = {})
 
   return {
     get url() {
-      return transport === "unix" ? `unix://${socketPath}` : `${transport}://127.0.0.1:${forwardPort}`;
+      return transport === "unix" ? `unix://${socketPath}` : `${transport}://${urlHost(host)}:${forwardPort}`;
     },
     get httpUrl() {
-      return http === undefined ? undefined : `http://127.0.0.1:${httpPort}`;
+      return http === undefined ? undefined : `http://${urlHost(host)}:${httpPort}`;
     },
     records,
     messages,

@@ -49,6 +49,12 @@ export interface FluentdReceiverOptions {
   readonly http?: boolean;
   /** in_http body limit. @default 32 MiB */
   readonly maxHttpBodyBytes?: number;
+  /** Address in_forward (tcp, tls) and in_http listen on. @default "127.0.0.1" */
+  readonly host?: string;
+  /** in_forward's port (the real default is 24224). @default 0: a free port */
+  readonly port?: number;
+  /** in_http's port (the real default is 9880). @default 0: a free port */
+  readonly httpPort?: number;
 }
 
 /** Fluentd's EventTime as received. */

@@ -6,11 +6,12 @@ import type { Server as NetServer, Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { handleLogstashRequest } from "./logstash-request.js";
 import type { LogstashEvent, LogstashFault, LogstashReceiverOptions, ReceivedRequest } from "./logstash-types.js";
+import { DEFAULT_RECEIVER_HOST, urlHost } from "./listen-address.js";
 import { waitFor } from "./wait.js";
 
 /** A loopback Logstash http input. Every member is safe to use while requests are in flight. */
 export interface LogstashReceiver {
-  /** `http://127.0.0.1:<port>/` (or `https://`). */
+  /** `http://127.0.0.1:<port>/` (or `https://`; the `host` option's address instead of 127.0.0.1). */
   readonly url: string;
   readonly port: number;
   /** Every recorded event, in arrival order (across requests). */
@@ -52,7 +53,8 @@ export const DEFAULT_LOGSTASH_RECEIVER_OPTIONS = {
 } as const;
 
 /**
- * Starts a Logstash http input (logstash-input-http 4.x behaviour) on 127.0.0.1, port 0.
+ * Starts a Logstash http input (logstash-input-http 4.x behaviour) on 127.0.0.1, port 0 (or
+ * `options.host` and `options.port`).
  * Close it in `afterEach`: `close()` destroys every socket, so a test never hangs on it.
  */
 export async function startLogstashReceiver(options: LogstashReceiverOptions = {}): Promise<LogstashReceiver> {
@@ -63,7 +65,7 @@ export async function startLogstashReceiver(options: LogstashReceiverOptions = {
 
 /** State a request handler reads and updates. */
 export interface ReceiverState {
-  readonly options: Required<Omit<LogstashReceiverOptions, "user" | "password" | "tls">> & Pick<LogstashReceiverOptions, "user" | "password">;
+  readonly options: Required<Omit<LogstashReceiverOptions, "user" | "password" | "tls" | "host" | "port">> & Pick<LogstashReceiverOptions, "user" | "password">;
   readonly events: LogstashEvent[];
   /** Start times of requests being processed. */
   readonly processing: Set<{ readonly startedAt: number }>;
@@ -82,6 +84,7 @@ class LoopbackLogstash implements LogstashReceiver {
   readonly #byPort = new Map<number, Socket>();
   readonly #requests: ReceivedRequest[] = [];
   readonly #scheme: "http" | "https";
+  readonly #host: string;
   readonly #state: ReceiverState;
   #fault: LogstashFault = { mode: "none" };
   #port = 0;
@@ -113,6 +116,8 @@ class LoopbackLogstash implements LogstashReceiver {
       this.#requests.push(record);
     };
     this.#scheme = options.tls ? "https" : "http";
+    this.#host = options.host ?? DEFAULT_RECEIVER_HOST;
+    this.#port = options.port ?? 0;
     if (options.tls) {
       const auth = options.tls.clientAuthentication ?? "none";
       const ca = options.tls.ca === undefined ? undefined : typeof options.tls.ca === "string" ? [options.tls.ca] : [...options.tls.ca];
@@ -136,7 +141,7 @@ class LoopbackLogstash implements LogstashReceiver {
   }
 
   get url(): string {
-    return `${this.#scheme}://127.0.0.1:${this.#port}/`;
+    return `${this.#scheme}://${urlHost(this.#host)}:${this.#port}/`;
   }
   get port(): number {
     return this.#port;
@@ -212,7 +217,7 @@ class LoopbackLogstash implements LogstashReceiver {
       try {
         await new Promise<void>((resolve, reject) => {
           this.#net.once("error", reject);
-          this.#net.listen({ host: "127.0.0.1", port: this.#port }, () => {
+          this.#net.listen({ host: this.#host, port: this.#port }, () => {
             this.#net.off("error", reject);
             resolve();
           });

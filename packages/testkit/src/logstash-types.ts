@@ -51,6 +51,10 @@ export interface LogstashReceiverOptions {
   readonly ecs?: boolean;
   /** Serve HTTPS. @default plain HTTP */
   readonly tls?: LogstashReceiverTls;
+  /** Address to listen on (`0.0.0.0` for every interface). @default "127.0.0.1" */
+  readonly host?: string;
+  /** Port to listen on (the real input's default is 8080). @default 0: a free port */
+  readonly port?: number;
 }
 
 /**

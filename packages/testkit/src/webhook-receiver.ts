@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { ReceivedWebhookEvent, WebhookPayloadFormat } from "./webhook-payload.js";
 import { WebhookPayloadError, parseWebhookPayload } from "./webhook-payload.js";
 import { verifyStandardWebhook } from "./webhook-verify.js";
+import { DEFAULT_RECEIVER_HOST, urlHost } from "./listen-address.js";
 
 /**
  * A failure mode of the webhook receiver (same shape as the Logstash receiver's faults),
@@ -48,6 +49,10 @@ export interface WebhookReceiverOptions {
   readonly maxBodyBytes?: number;
   /** The receiver's clock in Unix seconds, for replay tests. @default the system clock */
   readonly nowSeconds?: () => number;
+  /** Address to listen on (`0.0.0.0` for every interface). @default "127.0.0.1" */
+  readonly host?: string;
+  /** Port to listen on. @default 0: a free port */
+  readonly port?: number;
 }
 
 /** One request as the receiver saw it. */
@@ -96,7 +101,7 @@ export interface WebhookReceiver {
 
 const REDIRECT_TARGET = "/redirected";
 
-/** Starts a strict Standard Webhooks receiver on 127.0.0.1, port 0. */
+/** Starts a strict Standard Webhooks receiver on 127.0.0.1, port 0 (or `options.host` and `options.port`). */
 export async function startWebhookReceiver(options: WebhookReceiverOptions = {}): Promise<WebhookReceiver> {
   const path = options.path ?? "/hook";
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
@@ -225,7 +230,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   const listen = (port: number): Promise<void> =>
     new Promise((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
+      server.listen(port, host, () => {
         server.off("error", reject);
         resolve();
       });
@@ -239,9 +244,10 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
       server.close(() => resolve());
     });
 
-  await listen(0);
+  const host = options.host ?? DEFAULT_RECEIVER_HOST;
+  await listen(options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
-  const base = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
+  const base = `${options.tls ? "https" : "http"}://${urlHost(host)}:${port}`;
 
   const waitFor = (done: () => boolean, what: string, timeoutMs: number): Promise<void> =>
     new Promise((resolve, reject) => {
