@@ -1,4 +1,4 @@
-import type { Attribute, EventView } from "./attributes.js";
+import type { EventView, Field } from "./attributes.js";
 import type { Out } from "./fit.js";
 import type { Classification } from "./mapping.js";
 import { cutEscaped } from "./text.js";
@@ -44,25 +44,27 @@ export function escapeCefValue(value: string): string {
  */
 export function writeCef(out: Out, prefix: string, view: EventView, c: Classification, device: DeviceIdentity): void {
   const head = `${prefix}${device.cefPrefix}${escapeCefHeader(c.eventClass)}|${escapeCefHeader(c.name)}|${c.score}|`;
+  const { fields, values } = view;
   let first = true;
-  for (const a of view.attributes) {
-    if (a.cef === undefined) continue;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (f.cef === undefined) continue;
     if (first) {
       // The extension starts right after the last `|`: no leading space, and never dropped.
-      out.push(`${head}${a.cef}=${escapeCefValue(a.value)}`);
+      out.push(`${head}${f.cef}=${escapeCefValue(values[i]!)}`);
       first = false;
     } else {
-      extension(out, a);
+      extension(out, f, f.cef, values[i]!);
     }
   }
 }
 
-function extension(out: Out, a: Attribute): void {
-  const lead = a.cefLabel === undefined ? ` ${a.cef}=` : ` ${a.cef}Label=${escapeCefValue(a.cefLabel)} ${a.cef}=`;
-  const text = lead + escapeCefValue(a.value);
-  if (!out.slow || !a.free) return out.push(text, a.keep);
-  out.push(text, a.keep, (room) => {
+function extension(out: Out, f: Field, key: string, value: string): void {
+  const lead = f.cefLabel === undefined ? ` ${key}=` : ` ${key}Label=${escapeCefValue(f.cefLabel)} ${key}=`;
+  const text = lead + escapeCefValue(value);
+  if (!out.slow || !f.free) return out.push(text, f.keep);
+  out.push(text, f.keep, (room) => {
     const left = room - lead.length;
-    return left <= 0 ? undefined : lead + cutEscaped(a.value, left, escapeCefValue);
+    return left <= 0 ? undefined : lead + cutEscaped(value, left, escapeCefValue);
   });
 }

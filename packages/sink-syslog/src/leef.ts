@@ -1,4 +1,4 @@
-import type { Attribute, EventView } from "./attributes.js";
+import type { EventView, Field } from "./attributes.js";
 import { KEEP } from "./attributes.js";
 import type { DeviceIdentity } from "./cef.js";
 import type { Out } from "./fit.js";
@@ -34,25 +34,27 @@ export function leefTime(ms: number): string {
  */
 export function writeLeef(out: Out, prefix: string, view: EventView, c: Classification, device: DeviceIdentity): void {
   const head = `${prefix}LEEF:2.0|${device.vendor}|${device.product}|${device.version}|${c.eventClass}|x09|`;
+  const { fields, values } = view;
   let first = true;
-  for (const a of view.attributes) {
-    if (a.leef === undefined) continue;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (f.leef === undefined) continue;
     if (first) {
-      out.push(`${head}${a.leef}=${leefValue(a.value)}`);
+      out.push(`${head}${f.leef}=${leefValue(values[i]!)}`);
       first = false;
       if (view.timeMs !== undefined) out.push(`${DELIMITER}devTime=${leefTime(view.timeMs)}${DELIMITER}devTimeFormat=${LEEF_TIME_FORMAT}`, KEEP.identity);
     } else {
-      attribute(out, a);
+      attribute(out, f, f.leef, values[i]!);
     }
   }
 }
 
-function attribute(out: Out, a: Attribute): void {
-  const lead = `${DELIMITER}${a.leef}=`;
-  const text = lead + leefValue(a.value);
-  if (!out.slow || !a.free) return out.push(text, a.keep);
-  out.push(text, a.keep, (room) => {
-    const cut = cutUtf8(leefValue(a.value), room - lead.length);
+function attribute(out: Out, f: Field, key: string, value: string): void {
+  const lead = `${DELIMITER}${key}=`;
+  const text = lead + leefValue(value);
+  if (!out.slow || !f.free) return out.push(text, f.keep);
+  out.push(text, f.keep, (room) => {
+    const cut = cutUtf8(leefValue(value), room - lead.length);
     return cut === "" ? undefined : lead + cut;
   });
 }

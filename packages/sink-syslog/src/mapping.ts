@@ -64,8 +64,8 @@ export function idPart(value: string): string {
 }
 
 /** Matches, most severe first (then highest score): the order every format lists them in. */
-export function rankedMatches(matches: readonly Match[]): Match[] {
-  return [...matches].sort((a, b) => b.severity - a.severity || b.score - a.score);
+export function rankedMatches(matches: readonly Match[]): readonly Match[] {
+  return matches.length < 2 ? matches : [...matches].sort((a, b) => b.severity - a.severity || b.score - a.score);
 }
 
 export function classify(event: IwEvent): Classification {

@@ -1,4 +1,4 @@
-import type { Attribute, EventView } from "./attributes.js";
+import type { EventView, Field } from "./attributes.js";
 import { KEEP } from "./attributes.js";
 import type { Out } from "./fit.js";
 import type { HeaderFields } from "./header.js";
@@ -41,7 +41,11 @@ export function writeRfc5424(out: Out, view: EventView, c: Classification, h: He
   const value = o.oneLine ? escapeOneLine : escapeParam;
   const pen = o.enterpriseId;
   out.push(`${rfc5424Header(h)} [iw@${pen}`);
-  for (const a of view.attributes) if (a.sd !== undefined) param(out, a, a.sd, value);
+  const { fields, values } = view;
+  for (let i = 0; i < fields.length; i++) {
+    const sd = fields[i]!.sd;
+    if (sd !== undefined) param(out, fields[i]!, sd, values[i]!, value);
+  }
   out.push("]");
   const matches = view.matches;
   for (let i = 0; i < matches.length && i < MAX_MATCH_ELEMENTS; i++) {
@@ -84,11 +88,11 @@ export function writeRfc5424(out: Out, view: EventView, c: Classification, h: He
 const NOT_PLAIN_ASCII = /[^\x20-\x7e]/;
 const escapeOneLine = (s: string): string => escapeParam(oneLine(s));
 
-function param(out: Out, a: Attribute, name: string, value: (s: string) => string): void {
-  const text = ` ${name}="${value(a.value)}"`;
-  if (!out.slow || !a.free) return out.push(text, a.keep);
-  out.push(text, a.keep, (room) => {
+function param(out: Out, f: Field, name: string, raw: string, value: (s: string) => string): void {
+  const text = ` ${name}="${value(raw)}"`;
+  if (!out.slow || !f.free) return out.push(text, f.keep);
+  out.push(text, f.keep, (room) => {
     const left = room - name.length - 4;
-    return left <= 0 ? undefined : ` ${name}="${cutEscaped(a.value, left, value)}"`;
+    return left <= 0 ? undefined : ` ${name}="${cutEscaped(raw, left, value)}"`;
   });
 }
