@@ -11,6 +11,7 @@ import { IwConfigError, IwError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { toLogger } from "./host-logger.js";
 import { BUILTIN_SINKS, IwPluginError, ModuleMissingError, loadModule, pluginOf, pluginProblem, resolutionBases } from "./plugins.js";
+import { corePeerCheck, installLine } from "./core-peer.js";
 import { buildRoutes } from "./config-routes.js";
 import type { SinkPlugin } from "./sink.js";
 
@@ -200,7 +201,7 @@ export async function collectPlugins(env: Env, options: ActivateOptions, logger:
   for (const specifier of specifiers) {
     bases ??= resolutionBases(options.resolveFrom);
     try {
-      add(pluginOf(await loadModule(specifier, bases, options.resolveFrom === undefined), specifier), `IW_SINK_PLUGINS (${specifier})`);
+      add(await loadPlugin(specifier, bases, options.resolveFrom === undefined, logger), `IW_SINK_PLUGINS (${specifier})`);
     } catch (err) {
       report(loadError("IW_SINK_PLUGINS", specifier, err));
     }
@@ -210,7 +211,7 @@ export async function collectPlugins(env: Env, options: ActivateOptions, logger:
     bases ??= resolutionBases(options.resolveFrom);
     const variable = isSet(env[builtin.env]) ? builtin.env : `${builtin.env} (or a named instance)`;
     try {
-      add(pluginOf(await loadModule(builtin.module, bases, options.resolveFrom === undefined), builtin.module), builtin.module);
+      add(await loadPlugin(builtin.module, bases, options.resolveFrom === undefined, logger), builtin.module);
     } catch (err) {
       report(loadError(variable, builtin.module, err));
     }
@@ -218,13 +219,29 @@ export async function collectPlugins(env: Env, options: ActivateOptions, logger:
   return out;
 }
 
+/** Imports a sink module and checks it was built for this @iw/core (its peer range, one copy). */
+async function loadPlugin(specifier: string, bases: readonly string[], fallback: boolean, logger: Logger): Promise<SinkPlugin<unknown>> {
+  let url: string | undefined;
+  const plugin = pluginOf(await loadModule(specifier, bases, fallback, (u) => (url = u)), specifier);
+  const peer = url === undefined ? {} : corePeerCheck(specifier, url);
+  if (peer.error !== undefined) throw new IwError("IW_PLUGIN_INVALID", peer.error);
+  if (peer.warning !== undefined) safeLog(logger, "warn", peer.warning, { sink: plugin.name });
+  return plugin;
+}
+
 function loadError(variable: string, specifier: string, err: unknown): IwError {
   const name = variable.split(" ")[0]!;
   if (err instanceof ModuleMissingError) {
     const bare = specifier.startsWith("@") || /^[a-z0-9]/i.test(specifier);
     const message = bare
-      ? `${variable} is set but ${specifier} is not installed: pnpm add ${specifier}`
+      ? `${variable} is set but ${specifier} is not installed: ${installLine(specifier)}`
       : `${variable} names ${specifier}, which cannot be found (paths are relative to the application: resolveFrom, the main module or the working directory)`;
+    return new IwPluginError("IW_PLUGIN_MISSING", message, name, err);
+  }
+  const code = (err as { code?: string } | undefined)?.code;
+  if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && /['"]@iw\/core['"]/.test((err as Error).message) && specifier !== "@iw/core") {
+    // The sink is installed but cannot see @iw/core, its peer dependency (installed elsewhere).
+    const message = `${variable} is set but ${specifier} cannot find @iw/core, its peer dependency: install both side by side: ${installLine(`@iw/core ${specifier}`)}`;
     return new IwPluginError("IW_PLUGIN_MISSING", message, name, err);
   }
   if (err instanceof IwError && err.code === "IW_PLUGIN_INVALID") {

@@ -71,11 +71,11 @@ export class IwPluginError extends IwError {
  * Resolves `specifier` from the first base that can (CommonJS-style resolution, so packages
  * need a `default` or `import`-free export condition, as every @iw package has) and imports the
  * file URL. Unless `fallback` is false (an explicit `resolveFrom`), a plain `import()` from core's
- * own location is the last resort (monorepos, bundlers).
+ * own location is the last resort (monorepos, bundlers). `onResolved` gets the file URL found.
  *
  * @throws ModuleMissingError when nobody can resolve it; the import's own error otherwise.
  */
-export async function loadModule(specifier: string, bases: readonly string[], fallback = true): Promise<Record<string, unknown>> {
+export async function loadModule(specifier: string, bases: readonly string[], fallback = true, onResolved?: (url: string) => void): Promise<Record<string, unknown>> {
   let url: string | undefined;
   for (const base of bases) {
     try {
@@ -91,7 +91,10 @@ export async function loadModule(specifier: string, bases: readonly string[], fa
       }
     }
   }
-  if (url !== undefined) return (await import(url)) as Record<string, unknown>;
+  if (url !== undefined) {
+    onResolved?.(url);
+    return (await import(url)) as Record<string, unknown>;
+  }
   if (!fallback) throw new ModuleMissingError(specifier, undefined);
   try {
     return (await import(specifier)) as Record<string, unknown>;

@@ -289,7 +289,7 @@ describe("IW_SINK_PLUGINS", () => {
     const { errors } = await activateWithReport({ env: { IW_SINK_PLUGINS: "./nothing.mjs, @acme/iw-sink-splunk" }, logger, resolveFrom: dir });
     expect(errors.map((e) => e.message)).toEqual([
       'IW_SINK_PLUGINS: ./nothing.mjs does not export a sink plugin as "plugin" or default: not an object',
-      "IW_SINK_PLUGINS is set but @acme/iw-sink-splunk is not installed: pnpm add @acme/iw-sink-splunk",
+      "IW_SINK_PLUGINS is set but @acme/iw-sink-splunk is not installed: npm i @acme/iw-sink-splunk (pnpm add @acme/iw-sink-splunk)",
     ]);
   });
 });

@@ -81,7 +81,7 @@ describe("built-in sink packages resolved from the application", () => {
     expect(lines[0]).toMatchObject({
       level: "error",
       logger: "iw",
-      msg: "IW_ELK_URL is set but @iw/sink-logstash is not installed: pnpm add @iw/sink-logstash",
+      msg: "IW_ELK_URL is set but @iw/sink-logstash is not installed: npm i @iw/sink-logstash (pnpm add @iw/sink-logstash)",
       variable: "IW_ELK_URL",
       code: "IW_PLUGIN_MISSING",
     });
@@ -91,8 +91,8 @@ describe("built-in sink packages resolved from the application", () => {
     const { report } = runHost({ IW_ELK_URL: "http://127.0.0.1:9", IW_WEBHOOK_SOC_URL: "https://soc.example", IW_SINKS_STRICT: "1", IW_LOG_LEVEL: "off" });
     expect(report.rejected).toBe(
       "2 sink configuration errors (IW_SINKS_STRICT):\n" +
-        "  - IW_ELK_URL is set but @iw/sink-logstash is not installed: pnpm add @iw/sink-logstash\n" +
-        "  - IW_WEBHOOK_URL (or a named instance) is set but @iw/sink-webhook is not installed: pnpm add @iw/sink-webhook",
+        "  - IW_ELK_URL is set but @iw/sink-logstash is not installed: npm i @iw/sink-logstash (pnpm add @iw/sink-logstash)\n" +
+        "  - IW_WEBHOOK_URL (or a named instance) is set but @iw/sink-webhook is not installed: npm i @iw/sink-webhook (pnpm add @iw/sink-webhook)",
     );
   });
 });

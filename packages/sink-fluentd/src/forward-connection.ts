@@ -85,12 +85,13 @@ export class ForwardConnection {
     };
     if (target.kind === "tls") {
       const { ca, cert, key, verify } = target.tls;
+      // Typed Uint8Array (the published types need no @types/node); tls takes any ArrayBufferView.
       this.#socket = tlsConnect({
         host: target.host,
         port: target.port,
-        ca,
-        cert,
-        key,
+        ca: ca as Buffer | undefined,
+        cert: cert as Buffer | undefined,
+        key: key as Buffer | undefined,
         rejectUnauthorized: verify,
         ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
       }, onConnect);

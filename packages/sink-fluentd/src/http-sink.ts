@@ -23,7 +23,7 @@ const SUCCESS: SendResult = { status: "success" };
 export interface HttpTagBody {
   readonly tag: string;
   /** The JSON array of the tag's records, gzip-compressed with `compression: "gzip"`. */
-  readonly body: string | Buffer;
+  readonly body: string | Uint8Array;
 }
 
 /** What `HttpSink.prepare` builds: one body per tag, sent as they are by every attempt. */
@@ -162,7 +162,7 @@ export class HttpSink implements Sink<HttpPayload> {
     return { status: "retryable", reason: "closed", error: new IwError("IW_CLOSED", `${this.#what}: sink closed`) };
   }
 
-  async #post(tag: string, body: string | Buffer, signal: AbortSignal): Promise<SendResult> {
+  async #post(tag: string, body: string | Uint8Array, signal: AbortSignal): Promise<SendResult> {
     const result = await this.#transport.send({ path: `${this.#base}/${encodeURIComponent(tag)}${this.#query}`, body, signal });
     // Like the forward mode, a closed sink keeps the batch for whoever drains the queue.
     return result.status === "failure" && result.reason === "closed" ? this.#closedResult() : result;

@@ -1,11 +1,11 @@
 /** TLS settings of a `tls://` or `https://` destination. */
 export interface FluentdTlsOptions {
   /** Extra CA certificates (PEM). Default: Node's bundled roots. — `IW_FLUENTD_CA_FILE` */
-  readonly ca?: Buffer | undefined;
+  readonly ca?: Uint8Array | undefined;
   /** Client certificate for mTLS (PEM). — `IW_FLUENTD_CERT_FILE` */
-  readonly cert?: Buffer | undefined;
+  readonly cert?: Uint8Array | undefined;
   /** Client key for mTLS (PEM). — `IW_FLUENTD_KEY_FILE` */
-  readonly key?: Buffer | undefined;
+  readonly key?: Uint8Array | undefined;
   /** Verify the server certificate. @default true — `IW_FLUENTD_TLS_VERIFY` */
   readonly verify: boolean;
 }

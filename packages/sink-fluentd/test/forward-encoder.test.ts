@@ -2,7 +2,8 @@ import { gunzipSync } from "node:zlib";
 import { decode, decodeMulti, ExtensionCodec } from "@msgpack/msgpack";
 import type { IwEvent } from "@iw/core";
 import { describe, expect, it } from "vitest";
-import { chunkIdFor, createEventTimeCodec, ENCODE_SLICE, EventTime, eventTimeFromIso, ForwardEncoder } from "../src/index.js";
+import { chunkIdFor, ENCODE_SLICE, EventTime, eventTimeFromIso, ForwardEncoder } from "../src/index.js";
+import { createEventTimeCodec } from "../src/event-time-codec.js";
 import { events } from "./helpers.js";
 
 const codec = createEventTimeCodec();

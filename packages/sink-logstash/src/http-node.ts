@@ -22,7 +22,7 @@ export class HttpNode implements NodeHealth {
   }
 
   /** Sends one request body and classifies the answer; never throws (core's transport). */
-  async send(body: Buffer, signal: AbortSignal): Promise<SendResult> {
+  async send(body: Uint8Array, signal: AbortSignal): Promise<SendResult> {
     const result = await this.#transport.send({ body, signal });
     if (!this.#mtlsHint || result.status !== "retryable") return result;
     return isClosedByPeer(result.error) ? withMtlsHint(result.error, this.#envPrefix) : result;

@@ -38,11 +38,11 @@ export interface LogstashSinkOptions {
   /** Basic-auth password; a secret, never printed. @default none — `IW_ELK_PASSWORD` */
   readonly password?: string;
   /** PEM CA certificate(s) trusted for `https://` nodes, instead of the system roots. @default system roots — `IW_ELK_CA_FILE` */
-  readonly ca?: string | Buffer;
+  readonly ca?: string | Uint8Array;
   /** PEM client certificate for mutual TLS (needs `key`). @default none — `IW_ELK_CERT_FILE` */
-  readonly cert?: string | Buffer;
+  readonly cert?: string | Uint8Array;
   /** PEM private key of `cert`. @default none — `IW_ELK_KEY_FILE` */
-  readonly key?: string | Buffer;
+  readonly key?: string | Uint8Array;
   /** Verify the server certificate and host name. `false` logs a warning. @default true — `IW_ELK_TLS_VERIFY` */
   readonly tlsVerify?: boolean;
   /** TCP + TLS connect deadline per node. @default 5000 — `IW_ELK_CONNECT_TIMEOUT_MS` */

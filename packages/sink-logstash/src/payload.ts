@@ -17,7 +17,7 @@ const SLICE_SIZE = 100;
  */
 export interface LogstashPayload {
   /** One JSON array, gzipped when compression is `gzip`. */
-  readonly body: Buffer;
+  readonly body: Uint8Array;
 }
 
 /** A built payload and what was left out of it. */

@@ -27,8 +27,8 @@ export interface ResolvedOptions {
   readonly compression: LogstashCompression;
   readonly format: LogstashFormat;
   readonly tlsVerify: boolean;
-  readonly ca: string | Buffer | undefined;
-  readonly cert: string | Buffer | undefined;
+  readonly ca: string | Uint8Array | undefined;
+  readonly cert: string | Uint8Array | undefined;
   readonly nodeRetryInitialMs: number;
   readonly nodeRetryMaxMs: number;
 }

@@ -57,7 +57,7 @@ export interface SerializedBody {
    * One JSON array. Bytes, not a string: encoding each slice as it is made spreads the work over
    * the slices, and undici writes a Buffer body for a fraction of the CPU of a long string.
    */
-  readonly body: Buffer;
+  readonly body: Uint8Array;
   readonly count: number;
   readonly malformed: number;
   readonly firstError: Error | undefined;

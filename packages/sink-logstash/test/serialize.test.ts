@@ -53,7 +53,7 @@ describe("serializeInSlices", () => {
     const batch = Array.from({ length: 250 }, (_, i) => event(i));
     const out = await serializeInSlices(batch, () => undefined, 100);
     expect(out.count).toBe(250);
-    expect(out.body.toString("utf8")).toBe(JSON.stringify(batch));
+    expect(Buffer.from(out.body).toString("utf8")).toBe(JSON.stringify(batch));
   });
 
   it("leaves out bad events in any slice and keeps valid JSON", async () => {
@@ -99,6 +99,6 @@ describe("serializeInSlices with non-ASCII text", () => {
   it("encodes UTF-8 correctly across slices", async () => {
     const batch = Array.from({ length: 5 }, (_, i) => ({ ...event(i), policy: `política-${i}-😀` }) as IwEvent);
     const out = await serializeInSlices(batch, () => undefined, 2);
-    expect(JSON.parse(out.body.toString("utf8"))).toEqual(batch);
+    expect(JSON.parse(Buffer.from(out.body).toString("utf8"))).toEqual(batch);
   });
 });

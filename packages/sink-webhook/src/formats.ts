@@ -9,7 +9,7 @@ export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** A serialized batch: the exact bytes that are signed and sent. */
 export interface EncodedBatch {
-  readonly body: Buffer;
+  readonly body: Uint8Array;
   readonly contentType: string;
 }
 

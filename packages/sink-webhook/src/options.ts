@@ -42,11 +42,11 @@ export interface WebhookSinkOptions {
   /** CloudEvents `source` attribute. @default `urn:inferwall:<host name>` — `IW_WEBHOOK_CE_SOURCE` */
   readonly cloudEventsSource?: string;
   /** PEM CA certificate(s) to trust instead of the system store. @default system CAs — `IW_WEBHOOK_CA_FILE` */
-  readonly ca?: string | Buffer;
+  readonly ca?: string | Uint8Array;
   /** PEM client certificate (mutual TLS); needs `key`. @default none — `IW_WEBHOOK_CERT_FILE` */
-  readonly cert?: string | Buffer;
+  readonly cert?: string | Uint8Array;
   /** PEM private key of `cert`. @default none — `IW_WEBHOOK_KEY_FILE` */
-  readonly key?: string | Buffer;
+  readonly key?: string | Uint8Array;
   /** Verify the server certificate. Turning it off logs a warning. @default true — `IW_WEBHOOK_TLS_VERIFY` */
   readonly tlsVerify?: boolean;
   /** TCP + TLS connection timeout. @default 20_000 — `IW_WEBHOOK_CONNECT_TIMEOUT_MS` */
@@ -67,7 +67,7 @@ export interface ResolvedWebhookOptions {
   readonly keys: readonly WebhookSigningKey[];
   readonly format: WebhookFormat;
   readonly cloudEventsSource: string;
-  readonly tls: { readonly ca?: string | Buffer; readonly cert?: string | Buffer; readonly key?: string | Buffer; readonly verify: boolean };
+  readonly tls: { readonly ca?: string | Uint8Array; readonly cert?: string | Uint8Array; readonly key?: string | Uint8Array; readonly verify: boolean };
   readonly connectTimeoutMs: number;
 }
 

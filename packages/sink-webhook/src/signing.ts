@@ -19,7 +19,7 @@ export const SECRET_FORM =
  */
 export class WebhookSigningKey {
   readonly #key: Buffer;
-  constructor(key: Buffer) {
+  constructor(key: Uint8Array) {
     this.#key = Buffer.from(key);
   }
   /** `v1,<base64 HMAC-SHA256 of id.timestamp.body>`. */

@@ -5,7 +5,7 @@ import type { SpoolStats } from "../spool/spool-stats.js";
 export interface SpooledRecord {
   readonly seq: number;
   readonly audit: boolean;
-  readonly data: Buffer;
+  readonly data: Uint8Array;
 }
 
 /** What the delivery queue needs of a disk spool (`openSpool` from the spool module). */
@@ -109,7 +109,7 @@ export async function readBack(tier: SpoolTier, maxBytes: number, admit: (event:
     if (record.seq < tier.cursor) continue;
     let event: IwEvent | undefined;
     try {
-      event = JSON.parse(record.data.toString("utf8")) as IwEvent;
+      event = JSON.parse((record.data as Buffer).toString("utf8")) as IwEvent; // the spool reads Buffers
     } catch {
       event = undefined;
     }

@@ -9,7 +9,7 @@ export const SUCCESS_BODY_DRAIN_MS = 2000;
 const CONTROL = /[\x00-\x1f\x7f-\x9f]+/g;
 
 /** A response body as undici hands it over. */
-export interface ResponseBody extends AsyncIterable<Buffer> {
+export interface ResponseBody extends AsyncIterable<Uint8Array> {
   destroy(err?: Error): unknown;
   dump?(options?: { limit?: number; signal?: AbortSignal }): Promise<void>;
 }
@@ -24,7 +24,7 @@ export async function readResponseDetail(
   maxBytes: number = RESPONSE_DETAIL_BYTES,
   timeoutMs: number = RESPONSE_DETAIL_TIMEOUT_MS,
 ): Promise<string> {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let size = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const read = (async () => {
@@ -57,11 +57,11 @@ export async function readResponseDetail(
  * 2xx body matters (OTLP's partial success). `undefined` when it is larger, late or broken; the
  * body is destroyed in every case. Never throws.
  */
-export async function readResponseBody(body: ResponseBody, maxBytes: number, timeoutMs: number = RESPONSE_DETAIL_TIMEOUT_MS): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
+export async function readResponseBody(body: ResponseBody, maxBytes: number, timeoutMs: number = RESPONSE_DETAIL_TIMEOUT_MS): Promise<Uint8Array | undefined> {
+  const chunks: Uint8Array[] = [];
   let size = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const read = (async (): Promise<Buffer | undefined> => {
+  const read = (async (): Promise<Uint8Array | undefined> => {
     try {
       for await (const chunk of body) {
         size += chunk.length;

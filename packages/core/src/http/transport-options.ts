@@ -14,11 +14,11 @@ export const DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT_MS = 4_000;
 /** TLS settings of an `https://` destination; ignored for `http://`. */
 export interface HttpTlsOptions {
   /** PEM CA certificate(s) trusted instead of Node's roots. @default Node's roots — `<PREFIX>_CA_FILE` */
-  readonly ca?: string | Buffer | undefined;
+  readonly ca?: string | Uint8Array | undefined;
   /** PEM client certificate for mutual TLS (needs `key`). @default none — `<PREFIX>_CERT_FILE` */
-  readonly cert?: string | Buffer | undefined;
+  readonly cert?: string | Uint8Array | undefined;
   /** PEM private key of `cert`. @default none — `<PREFIX>_KEY_FILE` */
-  readonly key?: string | Buffer | undefined;
+  readonly key?: string | Uint8Array | undefined;
   /** Verify the server certificate and host name; `false` logs a warning once. @default true — `<PREFIX>_TLS_VERIFY` */
   readonly verify?: boolean | undefined;
 }
@@ -78,7 +78,7 @@ export interface HttpTransportOptions {
    */
   readonly successBody?: {
     readonly maxBytes: number;
-    parse(body: Buffer, headers: HeaderBag): SendResult;
+    parse(body: Uint8Array, headers: HeaderBag): SendResult;
   };
 }
 

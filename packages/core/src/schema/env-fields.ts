@@ -150,7 +150,7 @@ export const MAX_ENV_FILE_BYTES = 1024 * 1024;
  * a FIFO, `/dev/stdin`, `/dev/zero` or a directory is refused at once instead of blocking
  * activation or filling memory.
  */
-export function envFile(form: string) {
+export function envFile(form: string): z.ZodPipe<z.ZodOptional<z.ZodString>, z.ZodTransform<EnvFile | undefined, string | undefined>> {
   return z
     .string()
     .optional()
@@ -219,8 +219,11 @@ export function envHeaders(variable: string) {
     .describe(`${HEADER_LIST_FORM}; none by default`);
 }
 
-/** The file contents parsed by `envFile`. */
+/**
+ * The file contents parsed by `envFile`. `contents` is a Node `Buffer` at run time; it is
+ * declared as `Uint8Array` so the published types do not depend on the consumer's `@types/node`.
+ */
 export interface EnvFile {
   readonly path: string;
-  readonly contents: Buffer;
+  readonly contents: Uint8Array;
 }

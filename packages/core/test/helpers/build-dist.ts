@@ -52,7 +52,7 @@ export function buildCorePackage(): string {
 /**
  * Builds a workspace sink package (`packages/<dir>`) into a private directory ready for
  * `pnpm pack`: `dist/` from `tsc -p tsconfig.build.json`, and its package.json with
- * `workspace:` dependencies replaced by the version range users get and devDependencies dropped.
+ * `workspace:` dependencies and peer dependencies replaced by the version ranges users get and devDependencies dropped.
  */
 export function buildSinkPackage(dir: string, out: string): string {
   const src = join(ROOT, "packages", dir);
@@ -63,10 +63,12 @@ export function buildSinkPackage(dir: string, out: string): string {
   } catch (err) {
     if (!existsSync(join(out, "dist", "index.js"))) throw new Error(`tsc failed for ${dir}: ${String((err as { stdout?: Buffer }).stdout ?? err)}`);
   }
-  const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8")) as Record<string, unknown> & { dependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8")) as Record<string, unknown> & { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
   const coreVersion = (JSON.parse(readFileSync(join(CORE_DIR, "package.json"), "utf8")) as { version: string }).version;
-  for (const [name, range] of Object.entries(pkg.dependencies ?? {})) {
-    if (range.startsWith("workspace:")) pkg.dependencies![name] = name === "@iw/core" ? `^${coreVersion}` : range.replace("workspace:", "");
+  for (const deps of [pkg.dependencies, pkg.peerDependencies]) {
+    for (const [name, range] of Object.entries(deps ?? {})) {
+      if (range.startsWith("workspace:")) deps![name] = name === "@iw/core" ? `^${coreVersion}` : range.replace("workspace:", "");
+    }
   }
   delete pkg["devDependencies"];
   delete pkg["scripts"];

@@ -117,7 +117,7 @@ describe("HttpTransport.send", () => {
       successBody: {
         maxBytes: 1024,
         parse: (body, headers) => {
-          seen.push(`${String(headers["content-type"])} ${body.toString("utf8")}`);
+          seen.push(`${String(headers["content-type"])} ${new TextDecoder().decode(body)}`);
           return { status: "success", rejected };
         },
       },
