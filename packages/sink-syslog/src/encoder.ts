@@ -32,12 +32,14 @@ export class SyslogEncoder {
   encode(event: IwEvent): Fitted {
     const o = this.#o;
     const c = classify(event);
-    const view = viewOf(event, c);
+    // RFC 3164 carries the event as JSON: it needs no field mapping, only the time.
+    const view = o.format === "rfc3164" ? undefined : viewOf(event, c);
+    const time = view === undefined ? Date.parse(event.timestamp) : view.timeMs;
     const h: HeaderFields = {
       facility: c.audit ? o.auditFacility : o.facility,
       severity: c.severity,
       timestamp: String(event.timestamp),
-      timeMs: view.timeMs,
+      timeMs: time !== undefined && Number.isFinite(time) ? time : undefined,
       hostname: hostnameOf(event.host, o.hostname),
       appName: o.appName,
       procId: this.#procId,
@@ -55,10 +57,10 @@ export class SyslogEncoder {
     return { text: fitted, bytes: utf8Length(fitted), truncated: true };
   }
 
-  #write(out: Out, event: IwEvent, view: EventView, c: Classification, h: HeaderFields): void {
+  #write(out: Out, event: IwEvent, view: EventView | undefined, c: Classification, h: HeaderFields): void {
     const o = this.#o;
+    if (view === undefined) return writeRfc3164(out, rfc3164Header(h), event);
     if (o.format === "rfc5424") return writeRfc5424(out, view, c, h, { enterpriseId: o.enterpriseId, oneLine: this.#oneLine });
-    if (o.format === "rfc3164") return writeRfc3164(out, rfc3164Header(h), event);
     // RFC 5424 without structured data (`-`): the CEF or LEEF payload is the MSG. No format
     // leaves a raw line break outside RFC 5424 values: CEF escapes them, LEEF and the header
     // fields replace them, JSON escapes them.

@@ -14,6 +14,8 @@ const KEEP_FIELD: Readonly<Record<string, number>> = { details: KEEP.details, ma
  * `matches` first loses its `matched_text`, then whole fields go, `details` and `matches` first.
  */
 export function writeRfc3164(out: Out, prefix: string, event: IwEvent): void {
+  // Within the limit, the event as it is; field by field (identity first) only to shorten it.
+  if (!out.slow) return out.push(prefix + JSON.stringify(event));
   const record = event as unknown as Record<string, unknown>;
   let first = true;
   const field = (key: string, identity: boolean): void => {
