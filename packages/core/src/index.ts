@@ -1,35 +1,35 @@
-export { scanLog, auditEvent, isAudit } from "./events.js";
-export type { ScanLog, AuditEvent, IwEvent, Match, AuditCategory, ScanLogInput, AuditEventInput } from "./events.js";
-export { IwError, IwConfigError, IwHttpError } from "./errors.js";
-export type { IwErrorCode } from "./errors.js";
-export { silentLogger } from "./logger.js";
-export type { Logger } from "./logger.js";
-export { toLogger } from "./host-logger.js";
-export { defineSinkPlugin } from "./sink.js";
-export type { Sink, SendContext, SendResult, SinkDeps, SinkPlugin, FailureReason, Prepared, PrepareContext } from "./sink.js";
-export { DROP_REASONS } from "./stats.js";
-export type { DropReason, SinkStats } from "./stats.js";
+export { scanLog, auditEvent, isAudit } from "./events/events.js";
+export type { ScanLog, AuditEvent, IwEvent, Match, AuditCategory, ScanLogInput, AuditEventInput } from "./events/events.js";
+export { IwError, IwConfigError, IwHttpError } from "./diagnostics/errors.js";
+export type { IwErrorCode } from "./diagnostics/errors.js";
+export { silentLogger } from "./diagnostics/logger.js";
+export type { Logger } from "./diagnostics/logger.js";
+export { toLogger } from "./diagnostics/host-logger.js";
+export { defineSinkPlugin } from "./sink/sink.js";
+export type { Sink, SendContext, SendResult, SinkDeps, SinkPlugin, FailureReason, Prepared, PrepareContext } from "./sink/sink.js";
+export { DROP_REASONS } from "./delivery/stats.js";
+export type { DropReason, SinkStats } from "./delivery/stats.js";
 export { DEFAULT_QUEUE_OPTIONS, DEFAULT_AUTH_RETRY_MS } from "./delivery/queue-options.js";
 export type { QueueOptions, QueueDeps, QueueStateChange } from "./delivery/queue-options.js";
-export type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
-export { uuidv7 } from "./uuidv7.js";
+export type { Dispatcher, SinkTestReport } from "./dispatch/dispatcher-types.js";
+export { uuidv7 } from "./events/uuidv7.js";
 export { classifyHttpStatus, stripCredentials } from "./http/status.js";
 export type { HeaderBag } from "./http/status.js";
 export { parseRetryAfter } from "./http/retry-after.js";
 export { parseHeaderList, assertHeaderValue, HEADER_LIST_FORM } from "./http/headers.js";
 export { classifyNetworkError, errorCode } from "./http/network-error.js";
 export { DeliveryQueue, DEFAULT_FLUSH_TIMEOUT_MS } from "./delivery/delivery-queue.js";
-export { createDispatcher, NOOP_DISPATCHER, DEFAULT_TEST_TIMEOUT_MS, DEFAULT_EXIT_FLUSH_MS } from "./dispatcher.js";
-export type { Route, DispatcherOptions } from "./dispatcher.js";
-export { testEventCandidates, selectTestEvents, TEST_MESSAGE } from "./test-events.js";
-export { activate, activateWithReport } from "./activate.js";
-export type { ActivateOptions, ActivationReport } from "./activate.js";
-export { BUILTIN_SINKS, IwPluginError } from "./plugins.js";
-export type { BuiltinSink } from "./plugins.js";
-export { GENERIC_SUFFIXES, findInstances, instanceSinkName, looksActivated } from "./env-instances.js";
-export type { Env, EnvInstance } from "./env-instances.js";
-export { compileEventFilter, EVENT_FILTER_FORM } from "./filter.js";
-export type { EventFilter } from "./filter.js";
+export { createDispatcher, NOOP_DISPATCHER, DEFAULT_TEST_TIMEOUT_MS, DEFAULT_EXIT_FLUSH_MS } from "./dispatch/dispatcher.js";
+export type { Route, DispatcherOptions } from "./dispatch/dispatcher.js";
+export { testEventCandidates, selectTestEvents, TEST_MESSAGE } from "./events/test-events.js";
+export { activate, activateWithReport } from "./activation/activate.js";
+export type { ActivateOptions, ActivationReport } from "./activation/activate.js";
+export { BUILTIN_SINKS, IwPluginError } from "./activation/plugins.js";
+export type { BuiltinSink } from "./activation/plugins.js";
+export { GENERIC_SUFFIXES, findInstances, instanceSinkName, looksActivated } from "./activation/env-instances.js";
+export type { Env, EnvInstance } from "./activation/env-instances.js";
+export { compileEventFilter, EVENT_FILTER_FORM } from "./activation/filter.js";
+export type { EventFilter } from "./activation/filter.js";
 export {
   createRedactor,
   parseRedactFields,
@@ -38,16 +38,16 @@ export {
   REDACT_MODES,
   REDACT_MODE_FORM,
   REDACT_FIELDS_FORM,
-} from "./redact.js";
-export type { RedactMode, RedactOptions } from "./redact.js";
-export { toEcs, ECS_VERSION } from "./ecs.js";
-export type { EcsDocument, EcsOptions } from "./ecs.js";
-export { createConsoleLogger, consoleLoggerFromEnv } from "./console-logger.js";
-export type { ConsoleLoggerOptions, LogLevel } from "./console-logger.js";
-export { maskSecrets, maskFields, isSecretName, showValue, MASK } from "./env-mask.js";
-export { TrafficSummary } from "./summary.js";
-export { lifecycleEventFor, sinkActivatedEvent } from "./lifecycle.js";
-export type { SummaryEvent } from "./events.js";
+} from "./activation/redact.js";
+export type { RedactMode, RedactOptions } from "./activation/redact.js";
+export { toEcs, ECS_VERSION } from "./events/ecs.js";
+export type { EcsDocument, EcsOptions } from "./events/ecs.js";
+export { createConsoleLogger, consoleLoggerFromEnv } from "./diagnostics/console-logger.js";
+export type { ConsoleLoggerOptions, LogLevel } from "./diagnostics/console-logger.js";
+export { maskSecrets, maskFields, isSecretName, showValue, MASK } from "./diagnostics/env-mask.js";
+export { TrafficSummary } from "./dispatch/summary.js";
+export { lifecycleEventFor, sinkActivatedEvent } from "./dispatch/lifecycle.js";
+export type { SummaryEvent } from "./events/events.js";
 export { readResponseDetail, releaseBody, RESPONSE_DETAIL_BYTES, RESPONSE_DETAIL_TIMEOUT_MS } from "./http/response-detail.js";
 export type { ResponseBody } from "./http/response-detail.js";
 export { createHttpTransport } from "./http/transport.js";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
 import { activate, defineSinkPlugin, scanLog } from "@iw/core";
 import type { Dispatcher, IwEvent, SendResult } from "@iw/core";
-import { IwError } from "../src/errors.js";
+import { IwError } from "../src/diagnostics/errors.js";
 import { recordingLogger } from "./helpers/memory-plugin.js";
 
 /** A destination that is down or up, as the test says; it records what it accepted. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
 import type { QueueOptions } from "../src/delivery/queue-options.js";
-import type { IwEvent } from "../src/events.js";
+import type { IwEvent } from "../src/events/events.js";
 import { ScriptSink, audit, expectInvariant, scan } from "./helpers/script-sink.js";
 
 const opts = (o: Partial<QueueOptions> = {}): Partial<QueueOptions> => ({ flushIntervalMs: 1000, ...o });

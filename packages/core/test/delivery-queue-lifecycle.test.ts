@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
 import type { QueueOptions } from "../src/delivery/queue-options.js";
-import type { SendResult } from "../src/sink.js";
+import type { SendResult } from "../src/sink/sink.js";
 import { ScriptSink, expectInvariant, retryable, scan } from "./helpers/script-sink.js";
 
 const opts = (o: Partial<QueueOptions> = {}): Partial<QueueOptions> => ({ flushIntervalMs: 1000, retryInitialMs: 100, retryMaxMs: 1000, ...o });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
-import { IwError } from "../src/errors.js";
+import { IwError } from "../src/diagnostics/errors.js";
 import type { QueueOptions, QueueStateChange } from "../src/delivery/queue-options.js";
-import type { Logger } from "../src/logger.js";
+import type { Logger } from "../src/diagnostics/logger.js";
 import { ScriptSink, audit, expectInvariant, failure, retryable, scan, tooLarge } from "./helpers/script-sink.js";
 
 const opts = (o: Partial<QueueOptions> = {}): Partial<QueueOptions> => ({

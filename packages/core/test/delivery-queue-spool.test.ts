@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
 import type { QueueOptions } from "../src/delivery/queue-options.js";
-import type { Logger } from "../src/logger.js";
-import type { SinkStats } from "../src/stats.js";
+import type { Logger } from "../src/diagnostics/logger.js";
+import type { SinkStats } from "../src/delivery/stats.js";
 import { MemorySpool } from "./helpers/memory-spool.js";
 import { ScriptSink, audit, retryable, scan } from "./helpers/script-sink.js";
 

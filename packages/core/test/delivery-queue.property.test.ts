@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { DeliveryQueue } from "../src/delivery/delivery-queue.js";
 import { ScriptSink, audit, expectInvariant, failure, retryable, scan, tooLarge } from "./helpers/script-sink.js";
 import type { Step } from "./helpers/script-sink.js";
-import type { SinkStats } from "../src/stats.js";
+import type { SinkStats } from "../src/delivery/stats.js";
 
 const outcome = fc.constantFrom<Step>(
   { status: "success" },

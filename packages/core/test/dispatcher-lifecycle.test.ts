@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createDispatcher } from "../src/dispatcher.js";
-import type { IwEvent } from "../src/events.js";
-import { IwError } from "../src/errors.js";
+import { createDispatcher } from "../src/dispatch/dispatcher.js";
+import type { IwEvent } from "../src/events/events.js";
+import { IwError } from "../src/diagnostics/errors.js";
 import { SummaryEventSchema } from "../src/schema/events.js";
 import { ScriptSink, expectInvariant, scan } from "./helpers/script-sink.js";
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { NOOP_DISPATCHER, createDispatcher } from "../src/dispatcher.js";
-import type { Route } from "../src/dispatcher.js";
-import type { IwEvent } from "../src/events.js";
-import type { Logger } from "../src/logger.js";
+import { NOOP_DISPATCHER, createDispatcher } from "../src/dispatch/dispatcher.js";
+import type { Route } from "../src/dispatch/dispatcher.js";
+import type { IwEvent } from "../src/events/events.js";
+import type { Logger } from "../src/diagnostics/logger.js";
 import { IwEventSchema } from "../src/schema/events.js";
 import { ScriptSink, audit, expectInvariant, failure, scan } from "./helpers/script-sink.js";
 

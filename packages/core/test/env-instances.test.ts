@@ -35,7 +35,7 @@ describe("named instances", () => {
 
 describe("GLOBAL_VARIABLES", () => {
   it("lists exactly the variables of the global schema (the unknown-variable check relies on it)", async () => {
-    const { GLOBAL_VARIABLES } = await import("../src/env-instances.js");
+    const { GLOBAL_VARIABLES } = await import("../src/activation/env-instances.js");
     const { globalEnvSchema, objectShape } = await import("@iw/core/schema");
     expect([...GLOBAL_VARIABLES].sort()).toEqual(Object.keys(objectShape(globalEnvSchema)!).sort());
   });

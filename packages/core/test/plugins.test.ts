@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { BUILTIN_SINKS } from "@iw/core";
-import { loadModule, ModuleMissingError, pluginOf, pluginProblem, resolutionBases, resolveImportExport } from "../src/plugins.js";
+import { loadModule, ModuleMissingError, pluginOf, pluginProblem, resolutionBases, resolveImportExport } from "../src/activation/plugins.js";
 import { memoryPlugin } from "./helpers/memory-plugin.js";
 
 const dirs: string[] = [];

@@ -4,11 +4,11 @@ import { backoffDelay } from "../src/delivery/backoff.js";
 import { Lane } from "../src/delivery/lane.js";
 import { ByteBudget } from "../src/delivery/budget.js";
 import { estimateSize } from "../src/delivery/size-estimate.js";
-import { AUDIT_CATEGORY_NAMES } from "../src/audit-categories.js";
+import { AUDIT_CATEGORY_NAMES } from "../src/events/audit-categories.js";
 import { AUDIT_CATEGORIES } from "../src/schema/events.js";
 import { audit, scan } from "./helpers/script-sink.js";
 import fc from "fast-check";
-import { auditEvent, scanLog } from "../src/events.js";
+import { auditEvent, scanLog } from "../src/events/events.js";
 
 describe("Lane", () => {
   it("is FIFO across wrap-around and growth, and keeps the sum of its sizes", () => {

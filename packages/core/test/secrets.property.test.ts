@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { activate, activateWithReport, auditEvent } from "@iw/core";
 import type { IwEvent } from "@iw/core";
-import { IwError } from "../src/errors.js";
+import { IwError } from "../src/diagnostics/errors.js";
 import { memoryPlugin } from "./helpers/memory-plugin.js";
 
 // Any printable ASCII, with the characters that break URL and log syntax made frequent; a random

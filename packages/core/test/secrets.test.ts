@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { activate, activateWithReport, auditEvent, createConsoleLogger, IwConfigError } from "@iw/core";
-import { IwError } from "../src/errors.js";
+import { IwError } from "../src/diagnostics/errors.js";
 import { memoryPlugin, recordingLogger } from "./helpers/memory-plugin.js";
 
 const audit = () => auditEvent({ category: "auth", action: "login_attempt" });

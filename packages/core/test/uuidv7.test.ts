@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { uuidv7 } from "../src/uuidv7.js";
+import { uuidv7 } from "../src/events/uuidv7.js";
 
 describe("uuidv7", () => {
   it("is an RFC 9562 version 7 id whose first 48 bits are the time in milliseconds", () => {

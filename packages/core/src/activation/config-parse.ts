@@ -3,16 +3,16 @@
  */
 import type { EnvInstance, Env } from "./env-instances.js";
 import { GENERIC_SUFFIXES, splitActivating } from "./env-instances.js";
-import { isSecretName, maskSecrets, showValue } from "./env-mask.js";
-import { registeredSecretValues, secretValuesOf } from "./secret-values.js";
-import { IwConfigError } from "./errors.js";
+import { isSecretName, maskSecrets, showValue } from "../diagnostics/env-mask.js";
+import { registeredSecretValues, secretValuesOf } from "../diagnostics/secret-values.js";
+import { IwConfigError } from "../diagnostics/errors.js";
 import { DEFAULT_REDACT_FIELDS, DEFAULT_REDACT_MODE } from "./redact.js";
 import type { RedactMode } from "./redact.js";
-import type { SinkPlugin } from "./sink.js";
-import { genericEnvSchema, globalEnvSchema, toGenericConfig } from "./schema/generic-env.js";
-import type { GenericSinkConfig } from "./schema/generic-env.js";
-import { describeField, objectShape } from "./schema/inspect.js";
-import type { SchemaLike } from "./schema/inspect.js";
+import type { SinkPlugin } from "../sink/sink.js";
+import { genericEnvSchema, globalEnvSchema, toGenericConfig } from "../schema/generic-env.js";
+import type { GenericSinkConfig } from "../schema/generic-env.js";
+import { describeField, objectShape } from "../sink/inspect.js";
+import type { SchemaLike } from "../sink/inspect.js";
 
 /** Process-wide redaction settings. */
 export interface GlobalConfig {

@@ -1,16 +1,16 @@
 import { join } from "node:path";
-import { resolveOptions } from "./delivery/resolve-options.js";
-import type { QueueSpool } from "./delivery/spool-tier.js";
+import { resolveOptions } from "../delivery/resolve-options.js";
+import type { QueueSpool } from "../delivery/spool-tier.js";
 import type { GlobalConfig } from "./config-parse.js";
-import type { Route } from "./dispatcher.js";
+import type { Route } from "../dispatch/dispatcher.js";
 import type { Env } from "./env-instances.js";
 import { findInstances, instanceSinkName, splitActivating } from "./env-instances.js";
-import { maskKnownSecrets } from "./secret-values.js";
-import type { IwError } from "./errors.js";
-import type { Logger } from "./logger.js";
+import { maskKnownSecrets } from "../diagnostics/secret-values.js";
+import type { IwError } from "../diagnostics/errors.js";
+import type { Logger } from "../diagnostics/logger.js";
 import { IwPluginError } from "./plugins.js";
 import { createRedactor, needsProcessKey } from "./redact.js";
-import type { Sink, SinkPlugin } from "./sink.js";
+import type { Sink, SinkPlugin } from "../sink/sink.js";
 
 /**
  * Parses every instance of every activated plugin (loading zod), then, unless `create()` says
@@ -113,7 +113,7 @@ export interface BuiltRoutes {
 async function openSinkSpool(name: string, cfg: GlobalConfig["spool"] & { dir: string }, logger: Logger): Promise<QueueSpool | undefined> {
   const dir = join(cfg.dir, name.replace(/[^A-Za-z0-9_.-]/g, "-"));
   try {
-    const { openSpool } = await import("./spool/index.js");
+    const { openSpool } = await import("../spool/index.js");
     // The queue tells a failure at run time in one line of its own (with the spool's reason and
     // what it does about it): the spool's own error line is kept for debugging only.
     const quiet: Logger = { ...logger, error: (m, f) => logger.debug(m, f) };

@@ -2,8 +2,8 @@ import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { IwError } from "./errors.js";
-import type { SinkPlugin } from "./sink.js";
+import { IwError } from "../diagnostics/errors.js";
+import type { SinkPlugin } from "../sink/sink.js";
 
 /** A built-in sink: activated when `env` is set, loaded from `module` (installed by the host). */
 export interface BuiltinSink {

@@ -1,6 +1,6 @@
-import { maskKnownSecrets } from "../secret-values.js";
-import { DROP_REASONS } from "../stats.js";
-import type { DropReason, SinkStats } from "../stats.js";
+import { maskKnownSecrets } from "../diagnostics/secret-values.js";
+import { DROP_REASONS } from "./stats.js";
+import type { DropReason, SinkStats } from "./stats.js";
 
 /** A sink's state as `stats()` reports it. */
 export type QueueState = SinkStats["state"];

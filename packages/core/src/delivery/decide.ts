@@ -1,7 +1,7 @@
-import type { FailureReason } from "../sink.js";
+import type { FailureReason } from "../sink/sink.js";
 import type { Batch } from "./batch.js";
 import type { QueueOptions } from "./queue-options.js";
-import type { DropReason } from "../stats.js";
+import type { DropReason } from "./stats.js";
 
 /** What to do with a batch after a failed attempt. */
 export type Decision =

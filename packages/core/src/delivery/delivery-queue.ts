@@ -1,12 +1,12 @@
-import { withDeadline } from "../deadline.js";
+import { withDeadline } from "./deadline.js";
 import { IdleWaiters } from "./idle-waiters.js";
 import { QueueTimers } from "./timers.js";
 import { prepareBatch } from "./prepare.js";
-import { IwError } from "../errors.js";
-import type { IwEvent } from "../events.js";
-import type { FailureReason, Sink } from "../sink.js";
-import type { DropReason, SinkStats } from "../stats.js";
-import { uuidv7 } from "../uuidv7.js";
+import { IwError } from "../diagnostics/errors.js";
+import type { IwEvent } from "../events/events.js";
+import type { FailureReason, Sink } from "../sink/sink.js";
+import type { DropReason, SinkStats } from "./stats.js";
+import { uuidv7 } from "../events/uuidv7.js";
 import { reasonOf, startAttempt } from "./attempt.js";
 import type { AttemptOutcome } from "./attempt.js";
 import { backoffDelay } from "./backoff.js";

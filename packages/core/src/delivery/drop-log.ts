@@ -1,6 +1,6 @@
-import type { IwEvent } from "../events.js";
-import { isAudit } from "../events.js";
-import type { DropReason } from "../stats.js";
+import type { IwEvent } from "../events/events.js";
+import { isAudit } from "../events/events.js";
+import type { DropReason } from "./stats.js";
 import type { QueueCounters } from "./counters.js";
 import type { QueueDiagnostics } from "./diagnostics.js";
 

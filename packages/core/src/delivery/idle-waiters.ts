@@ -1,4 +1,4 @@
-import { timerDelay } from "../deadline.js";
+import { timerDelay } from "./deadline.js";
 
 /**
  * The callers of `flush()` / `close()` waiting for a queue to be empty. Each waits under its

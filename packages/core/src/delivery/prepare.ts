@@ -1,5 +1,5 @@
-import { IwError } from "../errors.js";
-import type { Prepared, Sink } from "../sink.js";
+import { IwError } from "../diagnostics/errors.js";
+import type { Prepared, Sink } from "../sink/sink.js";
 import type { AttemptOutcome } from "./attempt.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { IwEvent } from "../events.js";
+import type { IwEvent } from "../events/events.js";
 
 const MAX_DEPTH = 4;
 

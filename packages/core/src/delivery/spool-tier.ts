@@ -1,4 +1,4 @@
-import type { IwEvent } from "../events.js";
+import type { IwEvent } from "../events/events.js";
 import type { SpoolStats } from "../spool/spool-stats.js";
 
 /** One record read back from a spool. */

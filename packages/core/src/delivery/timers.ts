@@ -1,4 +1,4 @@
-import { timerDelay } from "../deadline.js";
+import { timerDelay } from "./deadline.js";
 
 /**
  * The two timers of a queue, both `unref()`ed so they never keep the process alive: the age of

@@ -1,5 +1,5 @@
-import type { IwEvent } from "./events.js";
-import type { SinkStats } from "./stats.js";
+import type { IwEvent } from "../events/events.js";
+import type { SinkStats } from "../delivery/stats.js";
 
 /** The outcome of `Dispatcher.test()` for one sink. */
 export interface SinkTestReport {

@@ -1,21 +1,21 @@
-import { DEFAULT_FLUSH_TIMEOUT_MS, DeliveryQueue } from "./delivery/delivery-queue.js";
-import { unwatchExit, watchExit } from "./delivery/exit-guard.js";
-import type { ExitParticipant } from "./delivery/exit-guard.js";
-import { estimateSize } from "./delivery/size-estimate.js";
-import { maskKnownSecrets } from "./secret-values.js";
+import { DEFAULT_FLUSH_TIMEOUT_MS, DeliveryQueue } from "../delivery/delivery-queue.js";
+import { unwatchExit, watchExit } from "../delivery/exit-guard.js";
+import type { ExitParticipant } from "../delivery/exit-guard.js";
+import { estimateSize } from "../delivery/size-estimate.js";
+import { maskKnownSecrets } from "../diagnostics/secret-values.js";
 import type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
-import { timerDelay } from "./deadline.js";
-import { IwError } from "./errors.js";
-import type { IwEvent } from "./events.js";
-import type { Logger } from "./logger.js";
-import { toLogger } from "./host-logger.js";
-import type { Sink } from "./sink.js";
-import type { SinkStats } from "./stats.js";
-import { selectTestEvents } from "./test-events.js";
-import { uuidv7 } from "./uuidv7.js";
+import { timerDelay } from "../delivery/deadline.js";
+import { IwError } from "../diagnostics/errors.js";
+import type { IwEvent } from "../events/events.js";
+import type { Logger } from "../diagnostics/logger.js";
+import { toLogger } from "../diagnostics/host-logger.js";
+import type { Sink } from "../sink/sink.js";
+import type { SinkStats } from "../delivery/stats.js";
+import { selectTestEvents } from "../events/test-events.js";
+import { uuidv7 } from "../events/uuidv7.js";
 import { lifecycleEventFor, sinkActivatedEvent } from "./lifecycle.js";
-import type { QueueOptions, QueueStateChange } from "./delivery/queue-options.js";
-import type { QueueSpool } from "./delivery/spool-tier.js";
+import type { QueueOptions, QueueStateChange } from "../delivery/queue-options.js";
+import type { QueueSpool } from "../delivery/spool-tier.js";
 import { TrafficSummary } from "./summary.js";
 
 /** Deadline of `Dispatcher.test()` per sink when none is given. @default 10_000 */

@@ -1,7 +1,7 @@
-import { auditEvent } from "./events.js";
-import type { AuditEvent } from "./events.js";
-import type { QueueStateChange } from "./delivery/queue-options.js";
-import { maskKnownSecrets } from "./secret-values.js";
+import { auditEvent } from "../events/events.js";
+import type { AuditEvent } from "../events/events.js";
+import type { QueueStateChange } from "../delivery/queue-options.js";
+import { maskKnownSecrets } from "../diagnostics/secret-values.js";
 
 /**
  * Integration lifecycle audit events (`category: "lifecycle"`), as Wallarm emits for its

@@ -1,5 +1,5 @@
-import type { IwEvent, SummaryEvent } from "./events.js";
-import { uuidv7 } from "./uuidv7.js";
+import type { IwEvent, SummaryEvent } from "../events/events.js";
+import { uuidv7 } from "../events/uuidv7.js";
 
 /** Signatures listed in a summary, most frequent first. @default 10 */
 export const DEFAULT_TOP_SIGNATURES = 10;

@@ -6,7 +6,7 @@ import type {
   ScanLogSchema,
   SummaryEventSchema,
   AUDIT_CATEGORIES,
-} from "./schema/events.js";
+} from "../schema/events.js";
 import { uuidv7 } from "./uuidv7.js";
 
 /** A signature match inside a scan log. */

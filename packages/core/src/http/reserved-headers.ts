@@ -1,4 +1,4 @@
-import { IwConfigError } from "../errors.js";
+import { IwConfigError } from "../diagnostics/errors.js";
 import { assertHeaderValue } from "./headers.js";
 
 /**

@@ -1,6 +1,6 @@
-import { maskUserinfo } from "../env-mask.js";
-import { IwHttpError } from "../errors.js";
-import type { SendResult } from "../sink.js";
+import { maskUserinfo } from "../diagnostics/env-mask.js";
+import { IwHttpError } from "../diagnostics/errors.js";
+import type { SendResult } from "../sink/sink.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 /** Response headers as undici or node:http hand them over. */

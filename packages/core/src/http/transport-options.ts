@@ -1,10 +1,10 @@
-import { IwConfigError } from "../errors.js";
-import type { Logger } from "../logger.js";
+import { IwConfigError } from "../diagnostics/errors.js";
+import type { Logger } from "../diagnostics/logger.js";
 import { assertHeaderValue } from "./headers.js";
 import { checkConfiguredHeaders } from "./reserved-headers.js";
 import { stripCredentials } from "./status.js";
 import type { HeaderBag } from "./status.js";
-import type { SendResult } from "../sink.js";
+import type { SendResult } from "../sink/sink.js";
 
 /** Default of {@link HttpTransportOptions.connectTimeoutMs} (undici's own). */
 export const DEFAULT_HTTP_CONNECT_TIMEOUT_MS = 10_000;

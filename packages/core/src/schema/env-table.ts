@@ -1,7 +1,7 @@
-import { isSecretName } from "../env-mask.js";
+import { isSecretName } from "../diagnostics/env-mask.js";
 import type { QueueOptions } from "../delivery/queue-options.js";
 import { genericEnvSchema, globalEnvSchema } from "./generic-env.js";
-import { describeField, objectShape } from "./inspect.js";
+import { describeField, objectShape } from "../sink/inspect.js";
 
 /** Options of {@link renderEnvTable}. */
 export interface EnvTableOptions {

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { EVENT_FILTER_FORM, compileEventFilter } from "../filter.js";
-import type { EventFilter } from "../filter.js";
+import { EVENT_FILTER_FORM, compileEventFilter } from "../activation/filter.js";
+import type { EventFilter } from "../activation/filter.js";
 import { DEFAULT_QUEUE_OPTIONS } from "../delivery/queue-options.js";
 import type { QueueOptions } from "../delivery/queue-options.js";
-import { REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMode } from "../redact.js";
-import type { RedactMode } from "../redact.js";
+import { REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMode } from "../activation/redact.js";
+import type { RedactMode } from "../activation/redact.js";
 import { envBool, envBytes, envEnum, envInt, envMs } from "./env-fields.js";
-import { closest } from "../env-unknown.js";
-import type { IwEvent } from "../events.js";
+import { closest } from "../activation/env-unknown.js";
+import type { IwEvent } from "../events/events.js";
 import { AUDIT_CATEGORIES } from "./events.js";
 import { eventPaths, isEventPath } from "./event-paths.js";
 

@@ -6,6 +6,6 @@ export { genericEnvSchema, globalEnvSchema, toGenericConfig } from "./generic-en
 export type { GenericSinkConfig } from "./generic-env.js";
 export { renderEnvTable, renderGenericEnvTable, renderGlobalEnvTable } from "./env-table.js";
 export type { EnvTableOptions } from "./env-table.js";
-export { objectShape, describeField } from "./inspect.js";
-export type { SchemaLike } from "./inspect.js";
+export { objectShape, describeField } from "../sink/inspect.js";
+export type { SchemaLike } from "../sink/inspect.js";
 export { replaceMarkedSection, syncReadmeSections } from "./readme-sections.js";

@@ -1,7 +1,7 @@
 import type { ZodType } from "zod";
-import type { IwEvent } from "./events.js";
-import type { Logger } from "./logger.js";
-import type { QueueOptions } from "./delivery/queue-options.js";
+import type { IwEvent } from "../events/events.js";
+import type { Logger } from "../diagnostics/logger.js";
+import type { QueueOptions } from "../delivery/queue-options.js";
 
 /** Passed to every `Sink.send` call. */
 export interface SendContext<Payload = unknown> {

@@ -1,4 +1,4 @@
-import { IwError } from "../errors.js";
+import { IwError } from "../diagnostics/errors.js";
 
 /**
  * Stable codes of spool failures (members of `IwErrorCode`).

@@ -1,5 +1,5 @@
-import { IwConfigError } from "../errors.js";
-import type { Logger } from "../logger.js";
+import { IwConfigError } from "../diagnostics/errors.js";
+import type { Logger } from "../diagnostics/logger.js";
 import { RECORD_HEADER_BYTES, SEGMENT_HEADER_BYTES } from "./format.js";
 import type { SpoolError } from "./spool-error.js";
 

@@ -1,7 +1,7 @@
 import type { IwEvent, SendContext, SendResult, Sink } from "../../src/index.js";
 import { auditEvent, scanLog } from "../../src/index.js";
-import { IwError } from "../../src/errors.js";
-import type { SinkStats } from "../../src/stats.js";
+import { IwError } from "../../src/diagnostics/errors.js";
+import type { SinkStats } from "../../src/delivery/stats.js";
 import { expect } from "vitest";
 
 /** One scripted answer: a result, a throw, a promise that never settles, or a manual one. */
