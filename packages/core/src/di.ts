@@ -5,12 +5,12 @@
  * tsyringe itself needs `import "reflect-metadata"` once in the host, before tsyringe.
  */
 import type { DependencyContainer, InjectionToken } from "tsyringe";
-import { activate } from "./activation/activate.js";
-import type { ActivateOptions } from "./activation/activate.js";
-import type { Dispatcher } from "./dispatch/dispatcher-types.js";
-import type { IwEvent } from "./events/events.js";
-import type { Logger } from "./diagnostics/logger.js";
-import type { SinkStats } from "./delivery/stats.js";
+import { activate } from "./activation/index.js";
+import type { ActivateOptions } from "./activation/index.js";
+import type { Dispatcher } from "./dispatch/index.js";
+import type { IwEvent } from "./events/index.js";
+import type { Logger } from "./diagnostics/index.js";
+import type { SinkStats } from "./delivery/index.js";
 
 /** The host's {@link Dispatcher}. */
 export const IW_DISPATCHER: InjectionToken<Dispatcher> = Symbol.for("@iw/core:Dispatcher");

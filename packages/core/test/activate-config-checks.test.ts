@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { activate, activateWithReport, consoleLoggerFromEnv, NOOP_DISPATCHER } from "@iw/core";
+import { activate, activateWithReport } from "@iw/core";
+import { consoleLoggerFromEnv } from "../src/diagnostics/index.js";
+import { NOOP_DISPATCHER } from "../src/dispatch/index.js";
 import { memoryPlugin, recordingLogger } from "./helpers/memory-plugin.js";
 
 async function run(env: Record<string, string>, plugins = [memoryPlugin().plugin]) {

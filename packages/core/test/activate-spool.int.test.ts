@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
-import { activate, defineSinkPlugin, scanLog } from "@iw/core";
-import type { Dispatcher, IwEvent, SendResult } from "@iw/core";
+import { activate, scanLog } from "@iw/core";
+import { defineSinkPlugin } from "@iw/core/sink-kit";
+import type { Dispatcher, IwEvent } from "@iw/core";
+import type { SendResult } from "@iw/core/sink-kit";
 import { IwError } from "../src/diagnostics/errors.js";
 import { recordingLogger } from "./helpers/memory-plugin.js";
 

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { IwConfigError, NOOP_DISPATCHER, activate, activateWithReport, auditEvent, scanLog } from "@iw/core";
+import { IwConfigError, activate, activateWithReport, auditEvent, scanLog } from "@iw/core";
+import { NOOP_DISPATCHER } from "../src/dispatch/index.js";
 import type { Dispatcher } from "@iw/core";
 import { memoryPlugin, recordingLogger } from "./helpers/memory-plugin.js";
 

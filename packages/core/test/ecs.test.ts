@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { auditEvent, ECS_VERSION, scanLog, toEcs } from "@iw/core";
+import { auditEvent, scanLog, toEcs } from "@iw/core";
+import { ECS_VERSION } from "../src/events/index.js";
 
 const scan = (matched: boolean, decision: "allow" | "flag" | "block" = "block") =>
   scanLog({

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
-import { activateWithReport, defineSinkPlugin } from "@iw/core";
-import { envFile } from "@iw/core/schema";
-import type { EnvFile } from "@iw/core/schema";
+import { activateWithReport } from "@iw/core";
+import { defineSinkPlugin, envFile, envObject } from "@iw/core/sink-kit";
+import type { EnvFile } from "@iw/core/sink-kit";
 import { recordingLogger } from "./helpers/memory-plugin.js";
 
 const dirs: string[] = [];
@@ -25,7 +25,7 @@ function filePlugin() {
   const plugin = defineSinkPlugin({
     name: "f",
     env: "IW_F_URL",
-    options: z.object({ IW_F_URL: z.string(), IW_F_CA_FILE: envFile("PEM CA certificate(s)") }),
+    options: envObject({ IW_F_URL: z.string(), IW_F_CA_FILE: envFile("PEM CA certificate(s)") }),
     create: (o) => {
       got.push(o.IW_F_CA_FILE);
       return { name: "f", send: () => Promise.resolve({ status: "success" as const }), close: () => Promise.resolve() };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findInstances, looksActivated } from "@iw/core";
+import { findInstances, looksActivated } from "../src/activation/index.js";
 
 const OPTIONS = ["IW_WEBHOOK_URL", "IW_WEBHOOK_SECRET", "IW_WEBHOOK_TLS_VERIFY", "IW_WEBHOOK_CA_FILE"];
 
@@ -36,7 +36,8 @@ describe("named instances", () => {
 describe("GLOBAL_VARIABLES", () => {
   it("lists exactly the variables of the global schema (the unknown-variable check relies on it)", async () => {
     const { GLOBAL_VARIABLES } = await import("../src/activation/env-instances.js");
-    const { globalEnvSchema, objectShape } = await import("@iw/core/schema");
+    const { globalEnvSchema } = await import("../src/schema/index.js");
+    const { objectShape } = await import("../src/sink/index.js");
     expect([...GLOBAL_VARIABLES].sort()).toEqual(Object.keys(objectShape(globalEnvSchema)!).sort());
   });
 });

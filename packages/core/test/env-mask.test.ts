@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSecretName, maskSecrets, showValue } from "@iw/core";
+import { isSecretName, maskSecrets, showValue } from "../src/diagnostics/index.js";
 
 describe("isSecretName", () => {
   it("treats passwords, secrets, tokens, keys and header lists as secrets, but not key files or prefixes", () => {

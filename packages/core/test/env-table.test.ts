@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { envBool, envUrlList, renderEnvTable, renderGenericEnvTable, renderGlobalEnvTable } from "@iw/core/schema";
+import { envBool, envUrlList } from "@iw/core/sink-kit";
+import { renderEnvTable, renderGenericEnvTable, renderGlobalEnvTable } from "../../../scripts/readme/index.js";
 
 describe("renderEnvTable", () => {
   it("renders one row per variable with the expected form and whether it is a secret", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scanLog, auditEvent } from "@iw/core";
-import { ScanLogSchema, AuditEventSchema } from "@iw/core/schema";
+import { ScanLogSchema, AuditEventSchema } from "../src/schema/index.js";
 
 describe("scanLog", () => {
   it("fills event_id, timestamp and signature_count", () => {

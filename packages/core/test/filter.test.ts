@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { auditEvent, compileEventFilter, scanLog } from "@iw/core";
+import { auditEvent, scanLog } from "@iw/core";
+import { compileEventFilter } from "../src/activation/index.js";
 import type { AuditCategory, IwEvent } from "@iw/core";
 
 const scan = (direction: "input" | "output", decision: "allow" | "flag" | "block") =>

@@ -3,8 +3,10 @@ import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { pino } from "pino";
 import winston from "winston";
-import { IwError, activate, createDispatcher, createHttpTransport, scanLog, silentLogger, toLogger } from "@iw/core";
-import type { Dispatcher, Logger, SendResult } from "@iw/core";
+import { IwError, activate, createDispatcher, scanLog, silentLogger, toLogger } from "@iw/core";
+import { createHttpTransport } from "@iw/core/sink-kit";
+import type { Dispatcher, Logger } from "@iw/core";
+import type { SendResult } from "@iw/core/sink-kit";
 import { memoryPlugin } from "./helpers/memory-plugin.js";
 import { ScriptSink } from "./helpers/script-sink.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { auditEvent, scanLog } from "@iw/core";
-import { AuditEventSchema, IwEventSchema, ScanLogSchema } from "@iw/core/schema";
+import { AuditEventSchema, IwEventSchema, ScanLogSchema } from "../src/schema/index.js";
 
 // The two payloads InferenceWall's Logstash plugin sends, verbatim (shared/PROTOCOLS.md).
 const SCAN_SAMPLE = `{"log_type":"scan","timestamp":"2026-04-06T12:00:00Z","direction":"input","decision":"block",

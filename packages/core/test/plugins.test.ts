@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { BUILTIN_SINKS } from "@iw/core";
+import { BUILTIN_SINKS } from "../src/activation/index.js";
 import { loadModule, ModuleMissingError, pluginOf, pluginProblem, resolutionBases, resolveImportExport } from "../src/activation/plugins.js";
 import { memoryPlugin } from "./helpers/memory-plugin.js";
 

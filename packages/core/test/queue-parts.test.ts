@@ -5,7 +5,7 @@ import { Lane } from "../src/delivery/lane.js";
 import { ByteBudget } from "../src/delivery/budget.js";
 import { estimateSize } from "../src/delivery/size-estimate.js";
 import { AUDIT_CATEGORY_NAMES } from "../src/events/audit-categories.js";
-import { AUDIT_CATEGORIES } from "../src/schema/events.js";
+import { AUDIT_CATEGORIES } from "../src/events/index.js";
 import { audit, scan } from "./helpers/script-sink.js";
 import fc from "fast-check";
 import { auditEvent, scanLog } from "../src/events/events.js";

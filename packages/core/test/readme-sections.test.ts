@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { replaceMarkedSection } from "@iw/core/schema";
+import { replaceMarkedSection } from "../../../scripts/readme/index.js";
 
 describe("replaceMarkedSection", () => {
   it("replaces only what stands between the markers", () => {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderGenericEnvTable, renderGlobalEnvTable } from "@iw/core/schema";
+import { renderGenericEnvTable, renderGlobalEnvTable } from "../../../scripts/readme/index.js";
 import { CORE_DIR } from "./helpers/build-dist.js";
 
 const README = join(CORE_DIR, "README.md");

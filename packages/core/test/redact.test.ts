@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { auditEvent, createRedactor, parseRedactFields, parseRedactMode, scanLog } from "@iw/core";
+import { auditEvent, scanLog } from "@iw/core";
+import { createRedactor, parseRedactFields, parseRedactMode } from "../src/activation/index.js";
 import type { IwEvent, ScanLog } from "@iw/core";
 
 function deepFreeze<T>(o: T): T {

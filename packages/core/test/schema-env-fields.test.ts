@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { envBool, envEnum, envFile, envHeaders, envInt, envString, envUrlList } from "@iw/core/schema";
+import { envBool, envEnum, envFile, envHeaders, envInt, envString, envUrlList } from "@iw/core/sink-kit";
 
 describe("env field builders", () => {
   it("parse booleans in the usual spellings and reject others", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scanLog, auditEvent } from "@iw/core";
-import { SummaryEventSchema } from "@iw/core/schema";
+import { SummaryEventSchema } from "../src/schema/index.js";
 import { MAX_TRACKED_SIGNATURES, TrafficSummary } from "../src/dispatch/summary.js";
 
 const scan = (direction: "input" | "output", decision: "allow" | "flag" | "block", ids: string[] = []) =>

@@ -1,19 +1,15 @@
-import { consoleLoggerFromEnv } from "../diagnostics/console-logger.js";
+import { consoleLoggerFromEnv, maskKnownSecrets, registerSecretValues, secretValuesOf, IwConfigError, IwError, toLogger } from "../diagnostics/index.js";
+import type { Logger } from "../diagnostics/index.js";
 import { hostname } from "node:os";
-import { DEFAULT_EXIT_FLUSH_MS, NOOP_DISPATCHER, createDispatcher } from "../dispatch/dispatcher.js";
-import type { Route } from "../dispatch/dispatcher.js";
-import type { Dispatcher } from "../dispatch/dispatcher-types.js";
+import { DEFAULT_EXIT_FLUSH_MS, NOOP_DISPATCHER, createDispatcher } from "../dispatch/index.js";
+import type { Route, Dispatcher } from "../dispatch/index.js";
 import type { Env } from "./env-instances.js";
 import { isSet, looksActivated } from "./env-instances.js";
 import { unknownVariableWarnings } from "./env-unknown.js";
-import { maskKnownSecrets, registerSecretValues, secretValuesOf } from "../diagnostics/secret-values.js";
-import { IwConfigError, IwError } from "../diagnostics/errors.js";
-import type { Logger } from "../diagnostics/logger.js";
-import { toLogger } from "../diagnostics/host-logger.js";
 import { BUILTIN_SINKS, IwPluginError, ModuleMissingError, loadModule, pluginOf, pluginProblem, resolutionBases } from "./plugins.js";
 import { corePeerCheck, installLine } from "./core-peer.js";
 import { buildRoutes } from "./config-routes.js";
-import type { SinkPlugin } from "../sink/sink.js";
+import type { SinkPlugin } from "../sink/index.js";
 
 /** Options of {@link activate}. */
 export interface ActivateOptions {
@@ -150,7 +146,7 @@ function maskingLogger(logger: Logger): Logger {
 async function warnUnknownVariables(env: Env, plugins: readonly SinkPlugin<unknown>[], logger: Logger): Promise<void> {
   try {
     // Only with plugins (and so zod) loaded: a host with nothing set loads no schema module.
-    const shapeOf = plugins.length === 0 ? undefined : (await import("../sink/inspect.js")).objectShape;
+    const shapeOf = plugins.length === 0 ? undefined : (await import("../sink/index.js")).objectShape;
     const loaded = plugins.map((p) => ({ name: p.name, env: p.env, variables: Object.keys(shapeOf?.(p.options) ?? {}) }));
     const missing = BUILTIN_SINKS.filter((b) => !plugins.some((p) => p.name === b.name || p.env === b.env)).map((b) => ({ ...b, variables: undefined }));
     for (const warning of unknownVariableWarnings(env, [...loaded, ...missing])) {

@@ -3,16 +3,13 @@
  */
 import type { EnvInstance, Env } from "./env-instances.js";
 import { GENERIC_SUFFIXES, splitActivating } from "./env-instances.js";
-import { isSecretName, maskSecrets, showValue } from "../diagnostics/env-mask.js";
-import { registeredSecretValues, secretValuesOf } from "../diagnostics/secret-values.js";
-import { IwConfigError } from "../diagnostics/errors.js";
+import { isSecretName, maskSecrets, showValue, registeredSecretValues, secretValuesOf, IwConfigError } from "../diagnostics/index.js";
 import { DEFAULT_REDACT_FIELDS, DEFAULT_REDACT_MODE } from "./redact.js";
 import type { RedactMode } from "./redact.js";
-import type { SinkPlugin } from "../sink/sink.js";
-import { genericEnvSchema, globalEnvSchema, toGenericConfig } from "../schema/generic-env.js";
-import type { GenericSinkConfig } from "../schema/generic-env.js";
-import { describeField, objectShape } from "../sink/inspect.js";
-import type { SchemaLike } from "../sink/inspect.js";
+import { describeField, objectShape } from "../sink/index.js";
+import type { EnvSchema, SchemaLike, SinkPlugin, StandardIssue } from "../sink/index.js";
+import { genericEnvSchema, globalEnvSchema, toGenericConfig } from "../schema/index.js";
+import type { GenericSinkConfig } from "../schema/index.js";
 
 /** Process-wide redaction settings. */
 export interface GlobalConfig {
@@ -80,7 +77,7 @@ export async function parseInstance(plugin: SinkPlugin<unknown>, inst: EnvInstan
   const errors: IwConfigError[] = [];
   let options: unknown;
   try {
-    const own = (await plugin.options.safeParseAsync(inst.env)) as Parsed<unknown>;
+    const own = await parseOptions(plugin.options, inst.env);
     if (own.success) options = own.data;
     else errors.push(...toErrors(own.error.issues, shape, inst.env, inst.realName, secrets, inst.activating));
   } catch (err) {
@@ -91,6 +88,23 @@ export async function parseInstance(plugin: SinkPlugin<unknown>, inst: EnvInstan
   if (!common.success) errors.push(...toErrors(common.error.issues, shape, inst.env, inst.realName, secrets, inst.activating));
   if (errors.length > 0 || !common.success) return { ok: false, errors };
   return { ok: true, options, generic: toGenericConfig(prefix, common.data) };
+}
+
+/**
+ * Runs a plugin's options schema: through its Standard Schema `validate`, or, for a schema
+ * made before the contract was Standard Schema (zod < 3.24), through `safeParseAsync`.
+ */
+async function parseOptions(schema: EnvSchema<unknown>, env: Env): Promise<Parsed<unknown>> {
+  const standard = (schema as Partial<EnvSchema<unknown>>)["~standard"];
+  if (standard === undefined) return (await (schema as unknown as { safeParseAsync(v: unknown): Promise<Parsed<unknown>> }).safeParseAsync(env)) as Parsed<unknown>;
+  const result = await standard.validate(env);
+  if (result.issues === undefined) return { success: true, data: result.value };
+  return { success: false, error: { issues: result.issues.map(toIssue) } };
+}
+
+function toIssue(issue: StandardIssue): Issue {
+  const path = (issue.path ?? []).map((segment) => (typeof segment === "object" ? segment.key : segment));
+  return { path, message: issue.message };
 }
 
 /**

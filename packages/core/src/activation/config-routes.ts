@@ -1,16 +1,15 @@
 import { join } from "node:path";
-import { resolveOptions } from "../delivery/resolve-options.js";
-import type { QueueSpool } from "../delivery/spool-tier.js";
+import { resolveOptions } from "../delivery/index.js";
+import type { QueueSpool } from "../delivery/index.js";
 import type { GlobalConfig } from "./config-parse.js";
-import type { Route } from "../dispatch/dispatcher.js";
+import type { Route } from "../dispatch/index.js";
 import type { Env } from "./env-instances.js";
 import { findInstances, instanceSinkName, splitActivating } from "./env-instances.js";
-import { maskKnownSecrets } from "../diagnostics/secret-values.js";
-import type { IwError } from "../diagnostics/errors.js";
-import type { Logger } from "../diagnostics/logger.js";
+import { maskKnownSecrets } from "../diagnostics/index.js";
+import type { IwError, Logger } from "../diagnostics/index.js";
 import { IwPluginError } from "./plugins.js";
 import { createRedactor, needsProcessKey } from "./redact.js";
-import type { Sink, SinkPlugin } from "../sink/sink.js";
+import type { Sink, SinkPlugin } from "../sink/index.js";
 
 /**
  * Parses every instance of every activated plugin (loading zod), then, unless `create()` says

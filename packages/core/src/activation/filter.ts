@@ -1,5 +1,5 @@
-import { AUDIT_CATEGORY_NAMES } from "../events/audit-categories.js";
-import type { IwEvent } from "../events/events.js";
+import { AUDIT_CATEGORY_NAMES } from "../events/index.js";
+import type { IwEvent } from "../events/index.js";
 
 /** The expected form of `IW_<PREFIX>_EVENTS`, shown in errors and README tables. */
 export const EVENT_FILTER_FORM =

@@ -2,8 +2,8 @@ import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { IwError } from "../diagnostics/errors.js";
-import type { SinkPlugin } from "../sink/sink.js";
+import { IwError } from "../diagnostics/index.js";
+import type { SinkPlugin } from "../sink/index.js";
 
 /** A built-in sink: activated when `env` is set, loaded from `module` (installed by the host). */
 export interface BuiltinSink {
@@ -161,8 +161,9 @@ export function pluginProblem(p: unknown): string | undefined {
   if (typeof o["env"] !== "string" || !/^IW_[A-Z0-9]+(?:_[A-Z0-9]+)*_[A-Z0-9]+$/.test(o["env"])) {
     return "env must be a variable such as IW_SPLUNK_URL";
   }
-  const options = o["options"] as { safeParseAsync?: unknown } | null | undefined;
-  if (typeof options?.safeParseAsync !== "function") return "options must be a zod schema";
+  // A Standard Schema (any zod 4, zod >= 3.24, valibot, …), or an older zod schema.
+  const options = o["options"] as { "~standard"?: { validate?: unknown }; safeParseAsync?: unknown } | null | undefined;
+  if (typeof options?.["~standard"]?.validate !== "function" && typeof options?.safeParseAsync !== "function") return "options must be a zod schema";
   if (typeof o["create"] !== "function") return "create must be a function";
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, randomBytes } from "node:crypto";
-import type { IwEvent } from "../events/events.js";
+import type { IwEvent } from "../events/index.js";
 
 /** How a redacted field is rewritten. */
 export type RedactMode = "off" | "mask" | "mask-length" | "hash";

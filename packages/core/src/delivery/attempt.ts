@@ -1,6 +1,6 @@
-import { IwError } from "../diagnostics/errors.js";
-import type { IwEvent } from "../events/events.js";
-import type { FailureReason, SendResult, Sink } from "../sink/sink.js";
+import { IwError } from "../diagnostics/index.js";
+import type { IwEvent } from "../events/index.js";
+import type { FailureReason, SendResult, Sink } from "../sink/index.js";
 
 /** How one attempt ended: a sink result, or the sink broke its contract (threw, bad result). */
 export type AttemptOutcome = SendResult | { readonly status: "threw"; readonly error: Error };

@@ -1,4 +1,4 @@
-import type { IwEvent } from "../events/events.js";
+import type { IwEvent } from "../events/index.js";
 import type { Attempt } from "./attempt.js";
 
 /** Attempt counts of the whole sink at one moment: what a batch compares against later. */

@@ -1,4 +1,4 @@
-import type { IwEvent } from "../events/events.js";
+import type { IwEvent } from "../events/index.js";
 import type { Batch } from "./batch.js";
 import { newBatch } from "./batch.js";
 import { ByteBudget } from "./budget.js";

@@ -1,4 +1,4 @@
-import type { FailureReason } from "../sink/sink.js";
+import type { FailureReason } from "../sink/index.js";
 import type { Mark } from "./batch.js";
 import { backoffDelay } from "./backoff.js";
 import type { QueueCounters, QueueState } from "./counters.js";

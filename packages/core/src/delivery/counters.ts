@@ -1,4 +1,4 @@
-import { maskKnownSecrets } from "../diagnostics/secret-values.js";
+import { maskKnownSecrets } from "../diagnostics/index.js";
 import { DROP_REASONS } from "./stats.js";
 import type { DropReason, SinkStats } from "./stats.js";
 

@@ -1,4 +1,4 @@
-import type { FailureReason } from "../sink/sink.js";
+import type { FailureReason } from "../sink/index.js";
 import type { Batch } from "./batch.js";
 import type { QueueOptions } from "./queue-options.js";
 import type { DropReason } from "./stats.js";

@@ -1,5 +1,5 @@
-import type { Logger } from "../diagnostics/logger.js";
-import { toLogger } from "../diagnostics/host-logger.js";
+import { toLogger, silentLogger } from "../diagnostics/index.js";
+import type { Logger } from "../diagnostics/index.js";
 
 /** Minimum time between two lines of the same kind. */
 export const DIAGNOSTIC_INTERVAL_MS = 60_000;

@@ -1,5 +1,5 @@
-import type { IwEvent } from "../events/events.js";
-import { isAudit } from "../events/events.js";
+import { isAudit } from "../events/index.js";
+import type { IwEvent } from "../events/index.js";
 import type { DropReason } from "./stats.js";
 import type { QueueCounters } from "./counters.js";
 import type { QueueDiagnostics } from "./diagnostics.js";

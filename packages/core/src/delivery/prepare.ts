@@ -1,5 +1,5 @@
-import { IwError } from "../diagnostics/errors.js";
-import type { Prepared, Sink } from "../sink/sink.js";
+import { IwError } from "../diagnostics/index.js";
+import type { Prepared, Sink } from "../sink/index.js";
 import type { AttemptOutcome } from "./attempt.js";
 
 /**

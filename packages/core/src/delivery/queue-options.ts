@@ -1,5 +1,5 @@
-import type { IwEvent } from "../events/events.js";
-import type { Logger } from "../diagnostics/logger.js";
+import type { IwEvent } from "../events/index.js";
+import type { Logger } from "../diagnostics/index.js";
 import type { QueueSpool } from "./spool-tier.js";
 
 /** Delivery policy of one sink. Every option has a default and an `IW_<PREFIX>_*` variable. */

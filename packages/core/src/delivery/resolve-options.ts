@@ -1,5 +1,5 @@
 import { MAX_TIMER_MS } from "./deadline.js";
-import { IwConfigError } from "../diagnostics/errors.js";
+import { IwConfigError } from "../diagnostics/index.js";
 import { DEFAULT_QUEUE_OPTIONS } from "./queue-options.js";
 import type { QueueOptions } from "./queue-options.js";
 

@@ -1,4 +1,4 @@
-import type { IwEvent } from "../events/events.js";
+import type { IwEvent } from "../events/index.js";
 
 const MAX_DEPTH = 4;
 

@@ -1,5 +1,5 @@
-import type { IwEvent } from "../events/events.js";
-import type { SpoolStats } from "../spool/spool-stats.js";
+import type { IwEvent } from "../events/index.js";
+import type { SpoolStats } from "../spool/index.js";
 
 /** One record read back from a spool. */
 export interface SpooledRecord {

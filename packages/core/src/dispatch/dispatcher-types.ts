@@ -1,5 +1,5 @@
-import type { IwEvent } from "../events/events.js";
-import type { SinkStats } from "../delivery/stats.js";
+import type { IwEvent } from "../events/index.js";
+import type { SinkStats } from "../delivery/index.js";
 
 /** The outcome of `Dispatcher.test()` for one sink. */
 export interface SinkTestReport {

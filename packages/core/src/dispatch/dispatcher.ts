@@ -1,21 +1,12 @@
-import { DEFAULT_FLUSH_TIMEOUT_MS, DeliveryQueue } from "../delivery/delivery-queue.js";
-import { unwatchExit, watchExit } from "../delivery/exit-guard.js";
-import type { ExitParticipant } from "../delivery/exit-guard.js";
-import { estimateSize } from "../delivery/size-estimate.js";
-import { maskKnownSecrets } from "../diagnostics/secret-values.js";
+import { DEFAULT_FLUSH_TIMEOUT_MS, DeliveryQueue, unwatchExit, watchExit, estimateSize, timerDelay } from "../delivery/index.js";
+import type { ExitParticipant, SinkStats, QueueOptions, QueueStateChange, QueueSpool } from "../delivery/index.js";
+import { maskKnownSecrets, IwError, silentLogger, toLogger } from "../diagnostics/index.js";
+import type { Logger } from "../diagnostics/index.js";
 import type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
-import { timerDelay } from "../delivery/deadline.js";
-import { IwError } from "../diagnostics/errors.js";
-import type { IwEvent } from "../events/events.js";
-import type { Logger } from "../diagnostics/logger.js";
-import { toLogger } from "../diagnostics/host-logger.js";
-import type { Sink } from "../sink/sink.js";
-import type { SinkStats } from "../delivery/stats.js";
-import { selectTestEvents } from "../events/test-events.js";
-import { uuidv7 } from "../events/uuidv7.js";
+import { selectTestEvents, uuidv7 } from "../events/index.js";
+import type { IwEvent } from "../events/index.js";
+import type { Sink } from "../sink/index.js";
 import { lifecycleEventFor, sinkActivatedEvent } from "./lifecycle.js";
-import type { QueueOptions, QueueStateChange } from "../delivery/queue-options.js";
-import type { QueueSpool } from "../delivery/spool-tier.js";
 import { TrafficSummary } from "./summary.js";
 
 /** Deadline of `Dispatcher.test()` per sink when none is given. @default 10_000 */

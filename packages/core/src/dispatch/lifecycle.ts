@@ -1,7 +1,7 @@
-import { auditEvent } from "../events/events.js";
-import type { AuditEvent } from "../events/events.js";
-import type { QueueStateChange } from "../delivery/queue-options.js";
-import { maskKnownSecrets } from "../diagnostics/secret-values.js";
+import { auditEvent } from "../events/index.js";
+import type { AuditEvent } from "../events/index.js";
+import type { QueueStateChange } from "../delivery/index.js";
+import { maskKnownSecrets } from "../diagnostics/index.js";
 
 /**
  * Integration lifecycle audit events (`category: "lifecycle"`), as Wallarm emits for its

@@ -1,5 +1,5 @@
-import type { IwEvent, SummaryEvent } from "../events/events.js";
-import { uuidv7 } from "../events/uuidv7.js";
+import type { IwEvent, SummaryEvent } from "../events/index.js";
+import { uuidv7 } from "../events/index.js";
 
 /** Signatures listed in a summary, most frequent first. @default 10 */
 export const DEFAULT_TOP_SIGNATURES = 10;

@@ -1,26 +1,75 @@
-import type { z } from "zod";
-import type {
-  AuditEventSchema,
-  IwEventSchema,
-  MatchSchema,
-  ScanLogSchema,
-  SummaryEventSchema,
-  AUDIT_CATEGORIES,
-} from "../schema/events.js";
 import { uuidv7 } from "./uuidv7.js";
 
-/** A signature match inside a scan log. */
-export type Match = z.infer<typeof MatchSchema>;
-/** A scan decision (`log_type: "scan"`). */
-export type ScanLog = z.infer<typeof ScanLogSchema>;
-/** An audit event (`log_type: "audit"`). */
-export type AuditEvent = z.infer<typeof AuditEventSchema>;
-/** A periodic traffic summary (`log_type: "summary"`). */
-export type SummaryEvent = z.infer<typeof SummaryEventSchema>;
-/** Every event the dispatcher carries. */
-export type IwEvent = z.infer<typeof IwEventSchema>;
+/*
+ * The event model, declared as plain types so the published declarations do not depend on zod.
+ * The zod schemas in `schema/events.ts` validate the same shapes at the boundaries (config,
+ * tests, CLI); a compile-time check there keeps the two in step.
+ */
+
 /** One of the ten audit categories. */
-export type AuditCategory = (typeof AUDIT_CATEGORIES)[number];
+export type AuditCategory = "auth" | "policy" | "config" | "signatures" | "engines" | "tls" | "admin" | "rate_limit" | "lifecycle" | "scan";
+
+/** Fields every event carries. */
+export type EventCommon = {
+  /** UUIDv7, stable across retries so receivers can de-duplicate. */
+  event_id: string;
+  /** ISO 8601, UTC. */
+  timestamp: string;
+  service?: string | undefined;
+  host?: string | undefined;
+  /** Marks a `[Test message]` event sent by `Dispatcher.test()`. */
+  test?: boolean | undefined;
+};
+
+/** A signature match inside a scan log. */
+export type Match = {
+  signature_id: string;
+  matched_text: string;
+  score: number;
+  confidence: number;
+  severity: number;
+};
+
+/** A scan decision (`log_type: "scan"`), field for field as InferenceWall sends it. */
+export type ScanLog = EventCommon & {
+  log_type: "scan";
+  direction: "input" | "output";
+  decision: "allow" | "flag" | "block";
+  anomaly_score: number;
+  threshold: number;
+  policy: string;
+  request_id: string;
+  matches: Match[];
+  signature_count: number;
+};
+
+/** An audit event (`log_type: "audit"`), field for field as InferenceWall sends it. */
+export type AuditEvent = EventCommon & {
+  log_type: "audit";
+  category: AuditCategory;
+  action: string;
+  details: Record<string, unknown>;
+  source_ip?: string | null | undefined;
+  key_prefix?: string | null | undefined;
+};
+
+/** Scans of one direction in a summary, by decision. */
+export type DecisionCounts = { allow: number; flag: number; block: number };
+
+/**
+ * A periodic traffic summary (`log_type: "summary"`, `IW_SUMMARY_INTERVAL_S`): the scans of one
+ * interval by direction and decision, and the signatures that matched most.
+ */
+export type SummaryEvent = EventCommon & {
+  log_type: "summary";
+  interval_start: string;
+  interval_end: string;
+  scans: { total: number; input: DecisionCounts; output: DecisionCounts };
+  top_signatures: { signature_id: string; count: number }[];
+};
+
+/** Every event the dispatcher carries. */
+export type IwEvent = ScanLog | AuditEvent | SummaryEvent;
 
 /** What a caller gives `scanLog()`: everything but the fields the builder fills. */
 export type ScanLogInput = Omit<ScanLog, "log_type" | "event_id" | "timestamp" | "signature_count"> &

@@ -1,4 +1,4 @@
-import { IwConfigError } from "../diagnostics/errors.js";
+import { IwConfigError } from "../diagnostics/index.js";
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Visible ASCII, space and tab, plus obs-text; never CR, LF or NUL.

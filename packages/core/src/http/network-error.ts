@@ -1,5 +1,5 @@
-import { IwError } from "../diagnostics/errors.js";
-import type { SendResult } from "../sink/sink.js";
+import { IwError } from "../diagnostics/index.js";
+import type { SendResult } from "../sink/index.js";
 
 const TLS_CODES = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",

@@ -1,4 +1,4 @@
-import { IwConfigError } from "../diagnostics/errors.js";
+import { IwConfigError } from "../diagnostics/index.js";
 import { assertHeaderValue } from "./headers.js";
 
 /**

@@ -1,6 +1,5 @@
-import { maskUserinfo } from "../diagnostics/env-mask.js";
-import { IwHttpError } from "../diagnostics/errors.js";
-import type { SendResult } from "../sink/sink.js";
+import { maskUserinfo, IwHttpError } from "../diagnostics/index.js";
+import type { SendResult } from "../sink/index.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 /** Response headers as undici or node:http hand them over. */

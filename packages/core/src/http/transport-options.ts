@@ -1,5 +1,5 @@
-import { IwConfigError } from "../diagnostics/errors.js";
-import type { Logger } from "../diagnostics/logger.js";
+import { IwConfigError } from "../diagnostics/index.js";
+import type { Logger } from "../diagnostics/index.js";
 import { assertHeaderValue } from "./headers.js";
 import { checkConfiguredHeaders } from "./reserved-headers.js";
 import { stripCredentials } from "./status.js";

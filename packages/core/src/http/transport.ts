@@ -1,9 +1,8 @@
 import type { Pool } from "undici";
 import type * as Undici from "undici";
-import { IwError } from "../diagnostics/errors.js";
-import { toLogger } from "../diagnostics/host-logger.js";
-import type { Logger } from "../diagnostics/logger.js";
-import type { SendResult } from "../sink/sink.js";
+import { IwError, toLogger, silentLogger } from "../diagnostics/index.js";
+import type { Logger } from "../diagnostics/index.js";
+import type { SendResult } from "../sink/index.js";
 import { classifyNetworkError } from "./network-error.js";
 import { readResponseBody, readResponseDetail, releaseBody } from "./response-detail.js";
 import type { ResponseBody } from "./response-detail.js";

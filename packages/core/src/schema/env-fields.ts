@@ -1,144 +1,196 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { Stats } from "node:fs";
 import { z } from "zod";
-import { HEADER_LIST_FORM, parseHeaderList } from "../http/headers.js";
+import { HEADER_LIST_FORM, parseHeaderList } from "../http/index.js";
 import { urlParseProblem } from "./url-problem.js";
+import type { EnvField, EnvObject, EnvValues } from "../sink/index.js";
 
 /*
- * Zod builders for environment variables. Every builder ends with `.describe(form)`: the
- * expected form and default, shown in error messages and in the generated README tables.
- * Values arrive as strings (or undefined when unset); unset means "use the default".
+ * Builders for environment variables, what sink authors get through `@iw/core/sink-kit`. Every
+ * builder ends with `.describe(form)`: the expected form and default, shown in error messages
+ * and in the generated README tables. Values arrive as strings (or undefined when unset); unset
+ * means "use the default". The values are zod schemas, typed as the plain `EnvField` /
+ * `EnvObject` interfaces so that the published declarations name no zod type (and a sink needs
+ * no zod of its own).
  */
+
+/** A zod schema over one variable, seen as the plain {@link EnvField} it implements. */
+function field<T>(schema: z.ZodType<T, string | undefined>): EnvField<T> {
+  return schema as unknown as EnvField<T>;
+}
+
+/**
+ * A variable parsed by `parse`, which gets the value (`undefined` when unset) and throws
+ * `Error(reason)` for a value it refuses: the reason becomes the issue's message, shown with
+ * the variable and `form` (the expected form and default).
+ */
+export function envField<T>(form: string, parse: (value: string | undefined) => T): EnvField<T> {
+  return field(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx): T => {
+        try {
+          return parse(v);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: (err as Error).message });
+          return z.NEVER;
+        }
+      })
+      .describe(form),
+  );
+}
+
+/**
+ * A sink's variables, by name (`{ IW_X_URL: envUrlList(…), IW_X_TIMEOUT_MS: envMs(…) }`): the
+ * object of their parsed values. Add checks across variables with `.superRefine`, and turn the
+ * values into the sink's options with `.transform`; the result is the plugin's `options`.
+ */
+export function envObject<Fields extends Record<string, EnvField<unknown>>>(fields: Fields): EnvObject<EnvValues<Fields>> {
+  return z.object(fields as unknown as Record<string, z.ZodType>) as unknown as EnvObject<EnvValues<Fields>>;
+}
 
 const TRUE = new Set(["1", "true", "yes", "on"]);
 const FALSE = new Set(["0", "false", "no", "off"]);
 
 /** `true/false`, `1/0`, `yes/no`, `on/off` (any case). */
-export function envBool(defaultValue: boolean, what = "") {
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === "") return defaultValue;
-      const s = v.trim().toLowerCase();
-      if (TRUE.has(s)) return true;
-      if (FALSE.has(s)) return false;
-      ctx.addIssue({ code: "custom", message: "not a boolean" });
-      return z.NEVER;
-    })
-    .describe(`true or false${what ? ` (${what})` : ""}; default ${defaultValue}`);
+export function envBool(defaultValue: boolean, what = ""): EnvField<boolean> {
+  return field(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v.trim() === "") return defaultValue;
+        const s = v.trim().toLowerCase();
+        if (TRUE.has(s)) return true;
+        if (FALSE.has(s)) return false;
+        ctx.addIssue({ code: "custom", message: "not a boolean" });
+        return z.NEVER;
+      })
+      .describe(`true or false${what ? ` (${what})` : ""}; default ${defaultValue}`),
+  );
 }
 
 /** A whole number in `[min, max]`. */
-export function envInt(defaultValue: number, min: number, max: number, unit = "") {
+export function envInt(defaultValue: number, min: number, max: number, unit = ""): EnvField<number> {
   const u = unit ? ` ${unit}` : "";
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === "") return defaultValue;
-      const s = v.trim();
-      const n = /^-?\d+$/.test(s) ? Number(s) : Number.NaN;
-      if (!Number.isSafeInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: "custom", message: "out of range or not a whole number" });
-        return z.NEVER;
-      }
-      return n;
-    })
-    .describe(`a whole number from ${min} to ${max}${u}; default ${defaultValue}${u}`);
+  return field(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v.trim() === "") return defaultValue;
+        const s = v.trim();
+        const n = /^-?\d+$/.test(s) ? Number(s) : Number.NaN;
+        if (!Number.isSafeInteger(n) || n < min || n > max) {
+          ctx.addIssue({ code: "custom", message: "out of range or not a whole number" });
+          return z.NEVER;
+        }
+        return n;
+      })
+      .describe(`a whole number from ${min} to ${max}${u}; default ${defaultValue}${u}`),
+  );
 }
 
 const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
 
 /** A size in bytes: a whole number, optionally in KiB, MiB or GiB (`64MiB`). */
-export function envBytes(defaultValue: number, min: number, max: number) {
+export function envBytes(defaultValue: number, min: number, max: number): EnvField<number> {
   const show = (n: number) => (n % 1024 ** 2 === 0 ? `${n / 1024 ** 2}MiB` : n % 1024 === 0 ? `${n / 1024}KiB` : `${n}`);
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === "") return defaultValue;
-      const m = /^(\d+)\s*([a-z]*)$/i.exec(v.trim());
-      const unit = m === null ? undefined : BYTE_UNITS[m[2]!.toLowerCase()];
-      const n = m === null || unit === undefined ? Number.NaN : Number(m[1]) * unit;
-      if (!Number.isSafeInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: "custom", message: "out of range, or not a whole number of bytes, KiB, MiB or GiB" });
-        return z.NEVER;
-      }
-      return n;
-    })
-    .describe(`a size from ${show(min)} to ${show(max)}: bytes, or a whole number of KiB, MiB or GiB (e.g. 64MiB); default ${show(defaultValue)}`);
+  return field(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v.trim() === "") return defaultValue;
+        const m = /^(\d+)\s*([a-z]*)$/i.exec(v.trim());
+        const unit = m === null ? undefined : BYTE_UNITS[m[2]!.toLowerCase()];
+        const n = m === null || unit === undefined ? Number.NaN : Number(m[1]) * unit;
+        if (!Number.isSafeInteger(n) || n < min || n > max) {
+          ctx.addIssue({ code: "custom", message: "out of range, or not a whole number of bytes, KiB, MiB or GiB" });
+          return z.NEVER;
+        }
+        return n;
+      })
+      .describe(`a size from ${show(min)} to ${show(max)}: bytes, or a whole number of KiB, MiB or GiB (e.g. 64MiB); default ${show(defaultValue)}`),
+  );
 }
 
 /** A duration in milliseconds. */
-export function envMs(defaultValue: number, min = 1, max = 3_600_000) {
+export function envMs(defaultValue: number, min = 1, max = 3_600_000): EnvField<number> {
   return envInt(defaultValue, min, max, "ms");
 }
 
 /** One of a fixed set of words (case-insensitive). */
-export function envEnum<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) {
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx): T[number] => {
-      if (v === undefined || v.trim() === "") return defaultValue;
-      const s = v.trim().toLowerCase();
-      const hit = values.find((x) => x.toLowerCase() === s);
-      if (hit === undefined) {
-        ctx.addIssue({ code: "custom", message: "not one of the allowed values" });
-        return z.NEVER;
-      }
-      return hit;
-    })
-    .describe(`one of ${values.join(", ")}; default ${defaultValue}`);
+export function envEnum<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]): EnvField<T[number]> {
+  return field(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx): T[number] => {
+        if (v === undefined || v.trim() === "") return defaultValue;
+        const s = v.trim().toLowerCase();
+        const hit = values.find((x) => x.toLowerCase() === s);
+        if (hit === undefined) {
+          ctx.addIssue({ code: "custom", message: "not one of the allowed values" });
+          return z.NEVER;
+        }
+        return hit;
+      })
+      .describe(`one of ${values.join(", ")}; default ${defaultValue}`),
+  );
 }
 
 /** An optional free string (no CR/LF). */
-export function envString(form: string, defaultValue?: string) {
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === "") return defaultValue;
-      if (/[\r\n\0]/.test(v)) {
-        ctx.addIssue({ code: "custom", message: "contains CR, LF or NUL" });
-        return z.NEVER;
-      }
-      return v;
-    })
-    .describe(defaultValue === undefined ? `${form}; unset by default` : `${form}; default ${defaultValue}`);
+export function envString(form: string, defaultValue?: string): EnvField<string | undefined> {
+  return field(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v === "") return defaultValue;
+        if (/[\r\n\0]/.test(v)) {
+          ctx.addIssue({ code: "custom", message: "contains CR, LF or NUL" });
+          return z.NEVER;
+        }
+        return v;
+      })
+      .describe(defaultValue === undefined ? `${form}; unset by default` : `${form}; default ${defaultValue}`),
+  );
 }
 
 /** One or more absolute URLs, comma-separated, with the allowed schemes. */
-export function envUrlList(protocols: readonly string[], form?: string) {
+export function envUrlList(protocols: readonly string[], form?: string): EnvField<URL[]> {
   const allowed = protocols.map((p) => p.replace(/:$/, "") + ":");
-  return z
-    .string()
-    .transform((v, ctx) => {
-      const urls: URL[] = [];
-      for (const part of v.split(",")) {
-        const s = part.trim();
-        if (s === "") continue;
-        let url: URL;
-        try {
-          url = new URL(s);
-        } catch {
-          ctx.addIssue({ code: "custom", message: urlParseProblem(s) });
+  return field(
+    z
+      .string()
+      .transform((v, ctx) => {
+        const urls: URL[] = [];
+        for (const part of v.split(",")) {
+          const s = part.trim();
+          if (s === "") continue;
+          let url: URL;
+          try {
+            url = new URL(s);
+          } catch {
+            ctx.addIssue({ code: "custom", message: urlParseProblem(s) });
+            return z.NEVER;
+          }
+          if (!allowed.includes(url.protocol)) {
+            ctx.addIssue({ code: "custom", message: `scheme ${url.protocol} is not supported` });
+            return z.NEVER;
+          }
+          urls.push(url);
+        }
+        if (urls.length === 0) {
+          ctx.addIssue({ code: "custom", message: "empty" });
           return z.NEVER;
         }
-        if (!allowed.includes(url.protocol)) {
-          ctx.addIssue({ code: "custom", message: `scheme ${url.protocol} is not supported` });
-          return z.NEVER;
-        }
-        urls.push(url);
-      }
-      if (urls.length === 0) {
-        ctx.addIssue({ code: "custom", message: "empty" });
-        return z.NEVER;
-      }
-      return urls;
-    })
-    .describe(form ?? `one or more ${allowed.map((p) => p + "//…").join(" or ")} URLs, comma-separated`);
+        return urls;
+      })
+      .describe(form ?? `one or more ${allowed.map((p) => p + "//…").join(" or ")} URLs, comma-separated`),
+  );
 }
 
 /** The largest file `envFile` reads (a CA bundle, a certificate, a key). @default 1 MiB */
@@ -150,20 +202,22 @@ export const MAX_ENV_FILE_BYTES = 1024 * 1024;
  * a FIFO, `/dev/stdin`, `/dev/zero` or a directory is refused at once instead of blocking
  * activation or filling memory.
  */
-export function envFile(form: string): z.ZodPipe<z.ZodOptional<z.ZodString>, z.ZodTransform<EnvFile | undefined, string | undefined>> {
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === "") return undefined;
-      const contents = readSmallRegularFile(v);
-      if (typeof contents === "string") {
-        ctx.addIssue({ code: "custom", message: contents });
-        return z.NEVER;
-      }
-      return { path: v, contents };
-    })
-    .describe(`${form}: path to a readable file; unset by default`);
+export function envFile(form: string): EnvField<EnvFile | undefined> {
+  return field(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v.trim() === "") return undefined;
+        const contents = readSmallRegularFile(v);
+        if (typeof contents === "string") {
+          ctx.addIssue({ code: "custom", message: contents });
+          return z.NEVER;
+        }
+        return { path: v, contents };
+      })
+      .describe(`${form}: path to a readable file; unset by default`),
+  );
 }
 
 /** The file's bytes, or why it cannot be used. */
@@ -203,20 +257,22 @@ function fileKind(stat: Stats): string {
 }
 
 /** Custom HTTP headers; CR/LF and invalid names refused. */
-export function envHeaders(variable: string) {
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return {};
-      try {
-        return parseHeaderList(v, variable);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    })
-    .describe(`${HEADER_LIST_FORM}; none by default`);
+export function envHeaders(variable: string): EnvField<Record<string, string>> {
+  return field(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return {};
+        try {
+          return parseHeaderList(v, variable);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: (err as Error).message });
+          return z.NEVER;
+        }
+      })
+      .describe(`${HEADER_LIST_FORM}; none by default`),
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { AuditEventSchema, ScanLogSchema, SummaryEventSchema } from "./events.js";
-import type { SchemaLike } from "../sink/inspect.js";
+import type { SchemaLike } from "../sink/index.js";
 
 /*
  * Which dotted paths name a field of the event model, read from the zod schemas so the check

@@ -1,18 +1,12 @@
 import { z } from "zod";
+import { AUDIT_CATEGORIES } from "../events/index.js";
+import type { AuditCategory, AuditEvent, IwEvent, Match, ScanLog, SummaryEvent } from "../events/index.js";
 
-/** The ten audit categories an InferenceWall-style firewall emits. */
-export const AUDIT_CATEGORIES = [
-  "auth",
-  "policy",
-  "config",
-  "signatures",
-  "engines",
-  "tls",
-  "admin",
-  "rate_limit",
-  "lifecycle",
-  "scan",
-] as const;
+/*
+ * The zod schemas of the event model: runtime validation at the boundaries (config, tests, CLI),
+ * never on the emit path. The types hosts see are declared in `events/events.ts`; the checks at
+ * the end of this file fail to compile when the two drift apart.
+ */
 
 const common = {
   /** UUIDv7, stable across retries so receivers can de-duplicate. */
@@ -76,3 +70,15 @@ export const SummaryEventSchema = z.object({
 
 /** Any event the dispatcher carries. */
 export const IwEventSchema = z.discriminatedUnion("log_type", [ScanLogSchema, AuditEventSchema, SummaryEventSchema]);
+
+/** `true` when `A` and `B` are assignable to each other. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compiles only when every schema parses to exactly the declared type. */
+const _schemasMatchTypes: [
+  Same<z.output<typeof MatchSchema>, Match>,
+  Same<z.output<typeof ScanLogSchema>, ScanLog>,
+  Same<z.output<typeof AuditEventSchema>, AuditEvent>,
+  Same<z.output<typeof SummaryEventSchema>, SummaryEvent>,
+  Same<z.output<typeof IwEventSchema>, IwEvent>,
+  Same<(typeof AUDIT_CATEGORIES)[number], AuditCategory>,
+] = [true, true, true, true, true, true];

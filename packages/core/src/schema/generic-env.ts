@@ -1,31 +1,12 @@
 import { z } from "zod";
-import { EVENT_FILTER_FORM, compileEventFilter } from "../activation/filter.js";
-import type { EventFilter } from "../activation/filter.js";
-import { DEFAULT_QUEUE_OPTIONS } from "../delivery/queue-options.js";
-import type { QueueOptions } from "../delivery/queue-options.js";
-import { REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMode } from "../activation/redact.js";
-import type { RedactMode } from "../activation/redact.js";
-import { envBool, envBytes, envEnum, envInt, envMs } from "./env-fields.js";
-import { closest } from "../activation/env-unknown.js";
-import type { IwEvent } from "../events/events.js";
-import { AUDIT_CATEGORIES } from "./events.js";
+import { EVENT_FILTER_FORM, compileEventFilter, REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMode, closest } from "../activation/index.js";
+import type { EventFilter, RedactMode } from "../activation/index.js";
+import { DEFAULT_QUEUE_OPTIONS } from "../delivery/index.js";
+import type { QueueOptions } from "../delivery/index.js";
+import { envBool, envBytes, envEnum, envField, envInt, envMs } from "./env-fields.js";
+import { AUDIT_CATEGORIES } from "../events/index.js";
+import type { IwEvent } from "../events/index.js";
 import { eventPaths, isEventPath } from "./event-paths.js";
-
-/** Wraps a parser that throws `Error(reason)` into a described zod field. */
-function parsed<T>(parse: (text: string | undefined) => T, form: string) {
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx): T => {
-      try {
-        return parse(v);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    })
-    .describe(form);
-}
 
 function maxRetries(v: string | undefined, defaultValue: number): number {
   if (v === undefined || v.trim() === "") return defaultValue;
@@ -91,11 +72,11 @@ export function genericEnvSchema(prefix: string, defaults: Partial<QueueOptions>
     [`${prefix}_RETRY_MAX_MS`]: envMs(d.retryMaxMs, 1, 3_600_000),
     [`${prefix}_MAX_REFUSALS`]: envInt(d.maxRefusals, 1, 100, "tries"),
     [`${prefix}_AUTH_PAUSE_MS`]: envMs(d.authPauseMs, 1000, 3_600_000),
-    [`${prefix}_MAX_RETRIES`]: parsed((v) => maxRetries(v, d.maxRetries), `a whole number from 0 to 1000000, or infinite (retry until close); default ${retries}`),
+    [`${prefix}_MAX_RETRIES`]: envField(`a whole number from 0 to 1000000, or infinite (retry until close); default ${retries}`, (v) => maxRetries(v, d.maxRetries)),
     [`${prefix}_SPOOL`]: envBool(true, "off keeps this sink in memory when IW_SPOOL_DIR is set"),
-    [`${prefix}_EVENTS`]: parsed(eventFilter, EVENT_FILTER_FORM),
-    [`${prefix}_REDACT`]: parsed(parseRedactMode, `${REDACT_MODE_FORM.replace(/; default \w+$/, "")}; default IW_REDACT`),
-    [`${prefix}_REDACT_FIELDS`]: parsed((v) => (v === undefined || v.trim() === "" ? undefined : redactFields(v)), `${REDACT_FIELDS_FORM.replace(/; default .*$/, "")}; default IW_REDACT_FIELDS`),
+    [`${prefix}_EVENTS`]: envField(EVENT_FILTER_FORM, eventFilter),
+    [`${prefix}_REDACT`]: envField(`${REDACT_MODE_FORM.replace(/; default \w+$/, "")}; default IW_REDACT`, parseRedactMode),
+    [`${prefix}_REDACT_FIELDS`]: envField(`${REDACT_FIELDS_FORM.replace(/; default .*$/, "")}; default IW_REDACT_FIELDS`, (v) => (v === undefined || v.trim() === "" ? undefined : redactFields(v))),
   };
   const initial = `${prefix}_RETRY_INITIAL_MS`;
   const max = `${prefix}_RETRY_MAX_MS`;
@@ -155,8 +136,8 @@ export const DEFAULT_SUMMARY_INTERVAL_S = 3600;
  */
 
 export const globalEnvSchema = z.object({
-  IW_REDACT: parsed(parseRedactMode, REDACT_MODE_FORM),
-  IW_REDACT_FIELDS: parsed(redactFields, REDACT_FIELDS_FORM),
+  IW_REDACT: envField(REDACT_MODE_FORM, parseRedactMode),
+  IW_REDACT_FIELDS: envField(REDACT_FIELDS_FORM, redactFields),
   IW_REDACT_KEY: z
     .string()
     .optional()

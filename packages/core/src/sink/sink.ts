@@ -1,7 +1,7 @@
-import type { ZodType } from "zod";
-import type { IwEvent } from "../events/events.js";
-import type { Logger } from "../diagnostics/logger.js";
-import type { QueueOptions } from "../delivery/queue-options.js";
+import type { IwEvent } from "../events/index.js";
+import type { Logger } from "../diagnostics/index.js";
+import type { QueueOptions } from "../delivery/index.js";
+import type { EnvSchema } from "./env-schema.js";
 
 /** Passed to every `Sink.send` call. */
 export interface SendContext<Payload = unknown> {
@@ -131,11 +131,13 @@ export interface SinkPlugin<Options = unknown> {
   /** The variable whose presence activates the sink, e.g. `"IW_ELK_URL"`. */
   readonly env: string;
   /**
-   * Parses this sink's variables. Input: the environment object (only its `IW_<PREFIX>_*`
-   * keys matter). Each field's `.describe()` text is the expected form shown in errors and in
-   * the README's generated table.
+   * Parses this sink's variables: any Standard Schema v1 whose input is the environment object
+   * (only its `IW_<PREFIX>_*` keys matter) and whose output is `Options`. Build it with
+   * `envObject` and the env field builders of `@iw/core/sink-kit` (no schema library to
+   * install), or with your own zod (>= 3.24), valibot, … Each field's description is the
+   * expected form shown in errors and in the README's generated table.
    */
-  readonly options: ZodType<Options>;
+  readonly options: EnvSchema<Options>;
   /** Variable names whose values are secrets: masked in every error and log line. */
   readonly secrets?: readonly string[];
   /**

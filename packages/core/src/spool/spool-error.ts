@@ -1,4 +1,4 @@
-import { IwError } from "../diagnostics/errors.js";
+import { IwError } from "../diagnostics/index.js";
 
 /**
  * Stable codes of spool failures (members of `IwErrorCode`).

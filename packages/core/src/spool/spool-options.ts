@@ -1,5 +1,5 @@
-import { IwConfigError } from "../diagnostics/errors.js";
-import type { Logger } from "../diagnostics/logger.js";
+import { IwConfigError } from "../diagnostics/index.js";
+import type { Logger } from "../diagnostics/index.js";
 import { RECORD_HEADER_BYTES, SEGMENT_HEADER_BYTES } from "./format.js";
 import type { SpoolError } from "./spool-error.js";
 

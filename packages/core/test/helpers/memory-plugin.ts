@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { defineSinkPlugin } from "@iw/core";
-import type { IwEvent, Logger, QueueOptions, SendResult, Sink, SinkDeps } from "@iw/core";
-import { envInt, envUrlList } from "@iw/core/schema";
+import { defineSinkPlugin } from "@iw/core/sink-kit";
+import type { IwEvent, Logger, QueueOptions } from "@iw/core";
+import type { SendResult, Sink, SinkDeps } from "@iw/core/sink-kit";
+import { envInt, envUrlList } from "@iw/core/sink-kit";
 
 /** What a memory sink was created with and what it received. */
 export interface MemoryRecord {

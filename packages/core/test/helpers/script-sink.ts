@@ -1,5 +1,6 @@
-import type { IwEvent, SendContext, SendResult, Sink } from "../../src/index.js";
-import { auditEvent, scanLog } from "../../src/index.js";
+import type { IwEvent } from "@iw/core";
+import type { SendContext, SendResult, Sink } from "@iw/core/sink-kit";
+import { auditEvent, scanLog } from "@iw/core";
 import { IwError } from "../../src/diagnostics/errors.js";
 import type { SinkStats } from "../../src/delivery/stats.js";
 import { expect } from "vitest";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assertHeaderValue, parseHeaderList, IwConfigError } from "@iw/core";
+import { assertHeaderValue, parseHeaderList } from "@iw/core/sink-kit";
+import { IwConfigError } from "@iw/core";
 
 describe("parseHeaderList", () => {
   it("reads the OpenTelemetry form with percent-decoded values", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyHttpStatus, parseRetryAfter, stripCredentials } from "@iw/core";
+import { classifyHttpStatus, parseRetryAfter, stripCredentials } from "@iw/core/sink-kit";
 
 describe("classifyHttpStatus", () => {
   it.each([200, 201, 202, 204])("treats %i as delivered", (status) => {

@@ -2,8 +2,11 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { DeliveryQueue, IwConfigError, createHttpTransport, scanLog } from "../../src/index.js";
-import type { HttpTransport, IwEvent, Logger, SendResult, Sink } from "../../src/index.js";
+import { DeliveryQueue } from "../../src/delivery/index.js";
+import { IwConfigError, scanLog } from "@iw/core";
+import { createHttpTransport } from "@iw/core/sink-kit";
+import type { HttpTransport, SendResult, Sink } from "@iw/core/sink-kit";
+import type { IwEvent, Logger } from "@iw/core";
 
 interface Server {
   readonly url: string;

@@ -1,7 +1,11 @@
-import { isSecretName } from "../diagnostics/env-mask.js";
-import type { QueueOptions } from "../delivery/queue-options.js";
-import { genericEnvSchema, globalEnvSchema } from "./generic-env.js";
-import { describeField, objectShape } from "../sink/inspect.js";
+/*
+ * README tooling, not part of any published package: the packages' `test/readme.test.ts` import
+ * it by relative path to keep their generated environment tables in step with the schemas.
+ */
+import { isSecretName } from "../../packages/core/src/diagnostics/index.js";
+import type { QueueOptions } from "../../packages/core/src/delivery/index.js";
+import { genericEnvSchema, globalEnvSchema } from "../../packages/core/src/schema/index.js";
+import { describeField, objectShape } from "../../packages/core/src/sink/index.js";
 
 /** Options of {@link renderEnvTable}. */
 export interface EnvTableOptions {
