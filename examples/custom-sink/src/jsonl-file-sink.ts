@@ -1,6 +1,7 @@
 import { appendFile, rename, stat } from "node:fs/promises";
 import { IwError } from "@iw/core";
-import type { IwEvent, SendContext, SendResult, Sink } from "@iw/core";
+import type { IwEvent } from "@iw/core";
+import type { SendContext, SendResult, Sink } from "@iw/core/sink-kit";
 
 /** Options of the JSON Lines file sink. */
 export interface JsonlFileSinkOptions {

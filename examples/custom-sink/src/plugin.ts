@@ -1,23 +1,19 @@
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
-import { defineSinkPlugin } from "@iw/core";
-import { envInt } from "@iw/core/schema";
+import { defineSinkPlugin, envField, envInt, envObject } from "@iw/core/sink-kit";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, JsonlFileSink } from "./jsonl-file-sink.js";
 
-const options = z
-  .object({
-    IW_JSONL_URL: z
-      .string()
-      .refine((v) => v.startsWith("file:///"), { message: "not a file:/// URL" })
-      .describe("an absolute file:/// URL, e.g. file:///var/log/iw/events.jsonl"),
-    IW_JSONL_MAX_BYTES: envInt(DEFAULT_MAX_BYTES, 1024, 2 ** 40, "bytes"),
-    IW_JSONL_MAX_FILES: envInt(DEFAULT_MAX_FILES, 1, 100),
-  })
-  .transform((env) => ({
-    path: fileURLToPath(env.IW_JSONL_URL),
-    maxBytes: env.IW_JSONL_MAX_BYTES,
-    maxFiles: env.IW_JSONL_MAX_FILES,
-  }));
+const options = envObject({
+  IW_JSONL_URL: envField("an absolute file:/// URL, e.g. file:///var/log/iw/events.jsonl", (v) => {
+    if (v === undefined || !v.startsWith("file:///")) throw new Error("not a file:/// URL");
+    return v;
+  }),
+  IW_JSONL_MAX_BYTES: envInt(DEFAULT_MAX_BYTES, 1024, 2 ** 40, "bytes"),
+  IW_JSONL_MAX_FILES: envInt(DEFAULT_MAX_FILES, 1, 100),
+}).transform((env) => ({
+  path: fileURLToPath(env.IW_JSONL_URL),
+  maxBytes: env.IW_JSONL_MAX_BYTES,
+  maxFiles: env.IW_JSONL_MAX_FILES,
+}));
 
 /**
  * The plugin: `IW_JSONL_URL=file:///…` activates it, through `activate({ plugins: [plugin] })`

@@ -11,7 +11,7 @@ export { defineSinkPlugin } from "./sink/index.js";
 export type {
   EnvCheckContext,
   EnvField,
-  EnvFieldOutput,
+  EnvOutput,
   EnvIssue,
   EnvObject,
   EnvParseResult,

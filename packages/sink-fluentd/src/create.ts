@@ -1,4 +1,5 @@
-import type { Logger, Sink } from "@iw/core";
+import type { Logger } from "@iw/core";
+import type { Sink } from "@iw/core/sink-kit";
 import { ForwardSink } from "./forward-sink.js";
 import { HttpSink } from "./http-sink.js";
 import type { FluentdSinkOptions } from "./options.js";

@@ -1,5 +1,6 @@
 import { hostname as osHostname } from "node:os";
-import { classifyNetworkError, IwConfigError, IwError, silentLogger, toLogger, type IwEvent, type Logger, type PrepareContext, type Prepared, type SendContext, type SendResult, type Sink } from "@iw/core";
+import { classifyNetworkError, type PrepareContext, type Prepared, type SendContext, type SendResult, type Sink } from "@iw/core/sink-kit";
+import { IwConfigError, IwError, silentLogger, toLogger, type IwEvent, type Logger } from "@iw/core";
 import { raceSignal } from "./abort.js";
 import { ForwardConnection } from "./forward-connection.js";
 import { ForwardEncoder, type ForwardFrame, type PackedTag } from "./forward-encoder.js";

@@ -1,18 +1,7 @@
 import { promisify } from "node:util";
 import { gzip as gzipCb } from "node:zlib";
-import {
-  createHttpTransport,
-  IwConfigError,
-  IwError,
-  silentLogger,
-  type HttpTransport,
-  type IwEvent,
-  type Logger,
-  type Prepared,
-  type SendContext,
-  type SendResult,
-  type Sink,
-} from "@iw/core";
+import { createHttpTransport, type HttpTransport, type Prepared, type SendContext, type SendResult, type Sink } from "@iw/core/sink-kit";
+import { IwConfigError, IwError, silentLogger, type IwEvent, type Logger } from "@iw/core";
 import { DEFAULT_ENV_PREFIX, DEFAULT_SINK_NAME, DEFAULT_TAG, HTTP_FRAGMENT, type FluentdSinkOptions } from "./options.js";
 import { groupByTag, httpRecordJson, recordMapper } from "./records.js";
 

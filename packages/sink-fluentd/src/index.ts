@@ -1,18 +1,15 @@
+/*
+ * @iw/sink-fluentd: what a host or a user of the sink needs. `IW_FLUENTD_URL` activates the
+ * plugin through `activate()`; `createFluentdSink` builds the sink in code (forward protocol or
+ * in_http, by the URL's scheme). The encoders, connections and the env schema are internal:
+ * tests import them by relative path.
+ */
 import { plugin } from "./plugin.js";
 
-export { plugin, fluentdEnvSchema } from "./plugin.js";
+export { plugin };
 export { createFluentdSink } from "./create.js";
-export { ForwardSink } from "./forward-sink.js";
-export type { ForwardPayload } from "./forward-sink.js";
-export { HttpSink } from "./http-sink.js";
-export type { HttpPayload, HttpTagBody } from "./http-sink.js";
-export { ForwardEncoder, ENCODE_SLICE } from "./forward-encoder.js";
-export type { ForwardMessage, ForwardEncoderOptions, ForwardFrame, PackedTag } from "./forward-encoder.js";
-export { EventTime, eventTimeFromIso, EVENT_TIME_EXT_TYPE } from "./event-time.js";
-export { chunkIdFor } from "./chunk-id.js";
-export { RENAMED_TIME_FIELD } from "./records.js";
-export { DEFAULT_TAG, DEFAULT_KEEPALIVE_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_SINK_NAME, DEFAULT_CONCURRENCY, DEFAULT_BATCH_SIZE } from "./options.js";
 export type { FluentdSinkOptions } from "./options.js";
-export type { FluentdTlsOptions, ForwardTarget } from "./target.js";
+export type { FluentdTlsOptions } from "./target.js";
 
+/** The plugin, as the default export (for `IW_SINK_PLUGINS` and `import()`). */
 export default plugin;

@@ -1,7 +1,5 @@
 import { hostname as osHostname } from "node:os";
-import { z } from "zod";
-import { defineSinkPlugin, reservedHeaderProblem } from "@iw/core";
-import { envBool, envEnum, envFile, envHeaders, envString, urlParseProblem } from "@iw/core/schema";
+import { defineSinkPlugin, envBool, envEnum, envField, envFile, envHeaders, envObject, envString, reservedHeaderProblem, urlParseProblem } from "@iw/core/sink-kit";
 import { createFluentdSink } from "./create.js";
 import { IN_HTTP_MANAGED_HEADERS } from "./http-sink.js";
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, DEFAULT_TAG, FORWARD_QUERY, HTTP_FRAGMENT, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
@@ -9,50 +7,35 @@ import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, DEFAULT_TAG, FORWARD_QUERY, HT
 const SCHEMES = ["tcp:", "tls:", "unix:", "http:", "https:"];
 const TAG = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
-const url = z
-  .string()
-  .transform((value, ctx) => {
+const url = envField(
+  "tcp://host:24224 or tls://host:24224 (forward protocol), unix:///path/to.sock, or http(s)://host:9880[/path][?query] (in_http: POST <path>/<tag>?<query>; no #fragment); required",
+  (value): URL => {
+    if (value === undefined) throw new Error("required");
     let parsed: URL;
     try {
       parsed = new URL(value.trim());
     } catch {
-      ctx.addIssue({ code: "custom", message: urlParseProblem(value) });
-      return z.NEVER;
+      throw new Error(urlParseProblem(value));
     }
-    if (!SCHEMES.includes(parsed.protocol)) {
-      ctx.addIssue({ code: "custom", message: `scheme ${parsed.protocol} is not supported` });
-      return z.NEVER;
-    }
+    if (!SCHEMES.includes(parsed.protocol)) throw new Error(`scheme ${parsed.protocol} is not supported`);
     if (parsed.protocol === "unix:" ? parsed.pathname.length <= 1 : parsed.hostname === "") {
-      ctx.addIssue({ code: "custom", message: parsed.protocol === "unix:" ? "no socket path" : "no host" });
-      return z.NEVER;
+      throw new Error(parsed.protocol === "unix:" ? "no socket path" : "no host");
     }
     const http = parsed.protocol === "http:" || parsed.protocol === "https:";
     if (!http && (parsed.username !== "" || parsed.password !== "")) {
       // in_forward has no URL credentials: they would be silently unused, the <security> login never made.
-      ctx.addIssue({ code: "custom", message: "a forward URL carries no credentials; set IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD (with IW_FLUENTD_SHARED_KEY) for in_forward's <security><user>" });
-      return z.NEVER;
+      throw new Error("a forward URL carries no credentials; set IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD (with IW_FLUENTD_SHARED_KEY) for in_forward's <security><user>");
     }
-    if (parsed.hash !== "" || (!http && parsed.search !== "")) {
-      ctx.addIssue({ code: "custom", message: http ? HTTP_FRAGMENT : FORWARD_QUERY });
-      return z.NEVER;
-    }
+    if (parsed.hash !== "" || (!http && parsed.search !== "")) throw new Error(http ? HTTP_FRAGMENT : FORWARD_QUERY);
     return parsed;
-  })
-  .describe("tcp://host:24224 or tls://host:24224 (forward protocol), unix:///path/to.sock, or http(s)://host:9880[/path][?query] (in_http: POST <path>/<tag>?<query>; no #fragment); required");
+  },
+);
 
-const tag = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    if (value === undefined || value.trim() === "") return DEFAULT_TAG;
-    if (!TAG.test(value.trim())) {
-      ctx.addIssue({ code: "custom", message: "not a dot-separated tag of letters, digits, _ and -" });
-      return z.NEVER;
-    }
-    return value.trim();
-  })
-  .describe(`dot-separated Fluentd tag; .scan / .audit are appended; default ${DEFAULT_TAG}`);
+const tag = envField(`dot-separated Fluentd tag; .scan / .audit are appended; default ${DEFAULT_TAG}`, (value) => {
+  if (value === undefined || value.trim() === "") return DEFAULT_TAG;
+  if (!TAG.test(value.trim())) throw new Error("not a dot-separated tag of letters, digits, _ and -");
+  return value.trim();
+});
 
 const bool = envBool(true);
 
@@ -60,36 +43,33 @@ const bool = envBool(true);
  * `IW_FLUENTD_ACK`, left undefined when unset: its default depends on the URL (Fluentd's in_unix,
  * behind `unix://`, never acks, so waiting for acks there would time out and resend every batch).
  */
-const ack = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
+const ack = envField(
+  "true or false (forward mode: wait for Fluentd's ack of every batch); default true, but false for unix:// (Fluentd's in_unix never acks)",
+  (value) => {
     if (value === undefined || value.trim() === "") return undefined;
     const parsed = bool.safeParse(value);
     if (parsed.success) return parsed.data;
-    ctx.addIssue({ code: "custom", message: "not a boolean" });
-    return z.NEVER;
-  })
-  .describe("true or false (forward mode: wait for Fluentd's ack of every batch); default true, but false for unix:// (Fluentd's in_unix never acks)");
+    throw new Error("not a boolean");
+  },
+);
 
 /** `IW_FLUENTD_*` variables → `FluentdSinkOptions`. */
-export const fluentdEnvSchema = z
-  .object({
-    IW_FLUENTD_URL: url,
-    IW_FLUENTD_TAG: tag,
-    IW_FLUENTD_ACK: ack,
-    IW_FLUENTD_COMPRESSION: envEnum(["none", "gzip"], "none"),
-    IW_FLUENTD_FORMAT: envEnum(["iw", "ecs"], "iw"),
-    IW_FLUENTD_SHARED_KEY: envString("the <security> shared_key of in_forward (secret)"),
-    IW_FLUENTD_USERNAME: envString("a <security><user> username; needs IW_FLUENTD_SHARED_KEY"),
-    IW_FLUENTD_PASSWORD: envString("that user's password (secret)"),
-    IW_FLUENTD_HOSTNAME: envString("our hostname in the handshake", "os.hostname()"),
-    IW_FLUENTD_CA_FILE: envFile("PEM CA certificate(s) that sign the server certificate (tls:// or https://)"),
-    IW_FLUENTD_CERT_FILE: envFile("PEM client certificate for mutual TLS; with IW_FLUENTD_KEY_FILE"),
-    IW_FLUENTD_KEY_FILE: envFile("PEM client key for mutual TLS; with IW_FLUENTD_CERT_FILE"),
-    IW_FLUENTD_TLS_VERIFY: envBool(true, "verify the server certificate"),
-    IW_FLUENTD_HEADERS: envHeaders("IW_FLUENTD_HEADERS").describe(`in_http only: ${envHeaders("IW_FLUENTD_HEADERS").description ?? ""}`),
-  })
+export const fluentdEnvSchema = envObject({
+  IW_FLUENTD_URL: url,
+  IW_FLUENTD_TAG: tag,
+  IW_FLUENTD_ACK: ack,
+  IW_FLUENTD_COMPRESSION: envEnum(["none", "gzip"], "none"),
+  IW_FLUENTD_FORMAT: envEnum(["iw", "ecs"], "iw"),
+  IW_FLUENTD_SHARED_KEY: envString("the <security> shared_key of in_forward (secret)"),
+  IW_FLUENTD_USERNAME: envString("a <security><user> username; needs IW_FLUENTD_SHARED_KEY"),
+  IW_FLUENTD_PASSWORD: envString("that user's password (secret)"),
+  IW_FLUENTD_HOSTNAME: envString("our hostname in the handshake", "os.hostname()"),
+  IW_FLUENTD_CA_FILE: envFile("PEM CA certificate(s) that sign the server certificate (tls:// or https://)"),
+  IW_FLUENTD_CERT_FILE: envFile("PEM client certificate for mutual TLS; with IW_FLUENTD_KEY_FILE"),
+  IW_FLUENTD_KEY_FILE: envFile("PEM client key for mutual TLS; with IW_FLUENTD_CERT_FILE"),
+  IW_FLUENTD_TLS_VERIFY: envBool(true, "verify the server certificate"),
+  IW_FLUENTD_HEADERS: envHeaders("IW_FLUENTD_HEADERS").describe(`in_http only: ${envHeaders("IW_FLUENTD_HEADERS").description ?? ""}`),
+})
   .superRefine((env, ctx) => {
     const scheme = env.IW_FLUENTD_URL.protocol;
     const forward = scheme === "tcp:" || scheme === "tls:" || scheme === "unix:";
@@ -130,7 +110,7 @@ export const fluentdEnvSchema = z
   }));
 
 /** The Fluentd sink plugin, activated by `IW_FLUENTD_URL`. */
-export const plugin = defineSinkPlugin<FluentdSinkOptions>({
+export const plugin = defineSinkPlugin({
   name: "fluentd",
   env: "IW_FLUENTD_URL",
   options: fluentdEnvSchema,

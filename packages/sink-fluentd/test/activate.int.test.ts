@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { activate, silentLogger, type Dispatcher } from "@iw/core";
-import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, plugin } from "../src/index.js";
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from "../src/options.js";
+import { plugin } from "../src/index.js";
 import { events, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
 
 let receiver: FluentdReceiver | undefined;

@@ -2,8 +2,10 @@ import { gunzipSync } from "node:zlib";
 import { decode, decodeMulti, ExtensionCodec } from "@msgpack/msgpack";
 import type { IwEvent } from "@iw/core";
 import { describe, expect, it } from "vitest";
-import { chunkIdFor, ENCODE_SLICE, EventTime, eventTimeFromIso, ForwardEncoder } from "../src/index.js";
+import { chunkIdFor } from "../src/chunk-id.js";
+import { EventTime, eventTimeFromIso } from "../src/event-time.js";
 import { createEventTimeCodec } from "../src/event-time-codec.js";
+import { ENCODE_SLICE, ForwardEncoder } from "../src/forward-encoder.js";
 import { events } from "./helpers.js";
 
 const codec = createEventTimeCodec();

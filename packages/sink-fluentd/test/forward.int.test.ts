@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { IwConfigError, type Sink } from "@iw/core";
+import { IwConfigError } from "@iw/core";
+import type { Sink } from "@iw/core/sink-kit";
 import { createFluentdSink } from "../src/index.js";
 import { ctx, events, recordingLogger, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
 

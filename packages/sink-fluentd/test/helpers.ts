@@ -1,4 +1,5 @@
-import type { IwEvent, Logger, SendContext, Sink } from "@iw/core";
+import type { IwEvent, Logger } from "@iw/core";
+import type { SendContext, Sink } from "@iw/core/sink-kit";
 import { auditEvent, scanLog } from "@iw/core";
 
 export { startFluentdReceiver, generateTestCertificates } from "@iw/testkit";

@@ -1,6 +1,6 @@
 import { encode } from "@msgpack/msgpack";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Sink } from "@iw/core";
+import type { Sink } from "@iw/core/sink-kit";
 import { createFluentdSink } from "../src/index.js";
 import { answerWith, HUGE, measure, relayTo, startRawServer, stream, type RawServer } from "./hostile-server.js";
 import { ctx, events, recordingLogger, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { IwConfigError } from "@iw/core";
-import type { Sink } from "@iw/core";
-import { createFluentdSink, fluentdEnvSchema } from "../src/index.js";
+import type { Sink } from "@iw/core/sink-kit";
+import { createFluentdSink } from "../src/index.js";
+import { fluentdEnvSchema } from "../src/plugin.js";
 import { recordingLogger } from "./helpers.js";
 
 let sink: Sink | undefined;

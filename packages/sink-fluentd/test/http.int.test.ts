@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import type { IwEvent, Sink } from "@iw/core";
+import type { IwEvent } from "@iw/core";
+import type { Sink } from "@iw/core/sink-kit";
 import { createFluentdSink } from "../src/index.js";
 import { ctx, events, recordingLogger, startFluentdReceiver, type FluentdReceiver } from "./helpers.js";
 

@@ -3,7 +3,8 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activateWithReport, silentLogger } from "@iw/core";
-import defaultPlugin, { fluentdEnvSchema, plugin } from "../src/index.js";
+import defaultPlugin, { plugin } from "../src/index.js";
+import { fluentdEnvSchema } from "../src/plugin.js";
 
 let dir: string;
 let caFile: string;

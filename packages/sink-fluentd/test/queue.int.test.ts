@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { DeliveryQueue, type QueueOptions } from "@iw/core";
+import { DeliveryQueue } from "../../core/src/delivery/index.js";
+import type { QueueOptions } from "@iw/core";
 import { createFluentdSink } from "../src/index.js";
 import { countDetailReads, events, recordingLogger, startFluentdReceiver, watchPrepare, type FluentdReceiver } from "./helpers.js";
 

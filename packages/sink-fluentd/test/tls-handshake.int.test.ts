@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Sink } from "@iw/core";
+import type { Sink } from "@iw/core/sink-kit";
 import { createFluentdSink, type FluentdSinkOptions } from "../src/index.js";
 import { ctx, events, generateTestCertificates, recordingLogger, startFluentdReceiver, type FluentdReceiver, type TestCertificates } from "./helpers.js";
 

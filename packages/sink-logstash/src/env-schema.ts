@@ -1,6 +1,6 @@
 import { IwConfigError } from "@iw/core";
-import { envBool, envEnum, envFile, envHeaders, envMs, envString, envUrlList } from "@iw/core/schema";
-import { z } from "zod";
+import { envBool, envEnum, envFile, envHeaders, envMs, envObject, envString, envUrlList } from "@iw/core/sink-kit";
+import type { EnvOutput } from "@iw/core/sink-kit";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "./options.js";
 import type { LogstashSinkOptions } from "./options.js";
 import { resolveOptions } from "./resolve-options.js";
@@ -10,7 +10,7 @@ import { resolveOptions } from "./resolve-options.js";
  * order of the README table. Queue tuning (`IW_ELK_BATCH_SIZE`, `IW_ELK_TIMEOUT_MS`, …), filters
  * (`IW_ELK_EVENTS`) and redaction (`IW_ELK_REDACT`) are parsed by core for every sink.
  */
-export const logstashEnvObject = z.object({
+export const logstashEnvObject = envObject({
   IW_ELK_URL: envUrlList(
     ["http", "https"],
     "one or more http(s)://[user:password@]host:port[/path] URLs of Logstash http inputs, comma-separated (several = nodes load-balanced with failover); required, activates the sink",
@@ -29,7 +29,7 @@ export const logstashEnvObject = z.object({
 });
 
 /** The parsed variables, before they become {@link LogstashSinkOptions}. */
-export type LogstashEnv = z.output<typeof logstashEnvObject>;
+export type LogstashEnv = EnvOutput<typeof logstashEnvObject>;
 
 /** Maps parsed variables onto sink options. */
 export function optionsFromEnv(env: LogstashEnv): LogstashSinkOptions {
@@ -54,14 +54,13 @@ export function optionsFromEnv(env: LogstashEnv): LogstashSinkOptions {
  * Rules that involve several variables (user without password, certificate without key,
  * Authorization header plus basic auth) are checked here too, with the variable as the issue path.
  */
-export const logstashEnvSchema = logstashEnvObject.transform((env, ctx): LogstashSinkOptions => {
-  const options = optionsFromEnv(env);
-  try {
-    resolveOptions(options);
-  } catch (err) {
-    if (!(err instanceof IwConfigError)) throw err;
-    ctx.addIssue({ code: "custom", message: err.message, path: err.variable === undefined ? [] : [err.variable] });
-    return z.NEVER;
-  }
-  return options;
-});
+export const logstashEnvSchema = logstashEnvObject
+  .superRefine((env, ctx) => {
+    try {
+      resolveOptions(optionsFromEnv(env));
+    } catch (err) {
+      if (!(err instanceof IwConfigError)) throw err;
+      ctx.addIssue({ code: "custom", message: err.message, path: err.variable === undefined ? [] : [err.variable] });
+    }
+  })
+  .transform(optionsFromEnv);

@@ -1,5 +1,7 @@
-import { IwError, createHttpTransport, errorCode } from "@iw/core";
-import type { HttpTransport, Logger, SendResult } from "@iw/core";
+import { IwError } from "@iw/core";
+import { createHttpTransport, errorCode } from "@iw/core/sink-kit";
+import type { HttpTransport, SendResult } from "@iw/core/sink-kit";
+import type { Logger } from "@iw/core";
 import type { NodeHealth } from "./node-set.js";
 import type { NodeTarget } from "./resolve-options.js";
 

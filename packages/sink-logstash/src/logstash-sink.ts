@@ -1,5 +1,7 @@
-import { IwError, IwHttpError, classifyNetworkError, silentLogger } from "@iw/core";
-import type { IwEvent, Logger, Prepared, SendContext, SendResult, Sink } from "@iw/core";
+import { IwError, IwHttpError, silentLogger } from "@iw/core";
+import { classifyNetworkError } from "@iw/core/sink-kit";
+import type { IwEvent, Logger } from "@iw/core";
+import type { Prepared, SendContext, SendResult, Sink } from "@iw/core/sink-kit";
 import { formatMapper } from "./format.js";
 import { HttpNode } from "./http-node.js";
 import { NodeSet } from "./node-set.js";

@@ -1,4 +1,4 @@
-import { defineSinkPlugin } from "@iw/core";
+import { defineSinkPlugin } from "@iw/core/sink-kit";
 import { logstashEnvSchema } from "./env-schema.js";
 import { LogstashSink } from "./logstash-sink.js";
 

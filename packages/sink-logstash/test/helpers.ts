@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll } from "vitest";
 import { generateTestCertificates, writeTestCertificates, type TestCertificateFiles, type TestCertificates } from "@iw/testkit";
-import type { IwEvent, Logger, SendContext } from "@iw/core";
+import type { IwEvent, Logger } from "@iw/core";
+import type { SendContext } from "@iw/core/sink-kit";
 import { plugin } from "../src/index.js";
 import type { LogstashSink } from "../src/index.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DeliveryQueue } from "@iw/core";
+import { DeliveryQueue } from "../../core/src/delivery/index.js";
 import { makeTestEvents } from "@iw/testkit";
 import { createLogstashSink } from "../src/index.js";
 import type { LogstashSink } from "../src/index.js";

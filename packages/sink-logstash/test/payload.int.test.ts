@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DeliveryQueue } from "@iw/core";
+import { DeliveryQueue } from "../../core/src/delivery/index.js";
 import type { IwEvent } from "@iw/core";
 import { makeTestEvents } from "@iw/testkit";
 import { createLogstashSink } from "../src/index.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { SendResult } from "@iw/core";
+import type { SendResult } from "@iw/core/sink-kit";
 import { makeTestEvents, startLogstashReceiver } from "@iw/testkit";
 import type { LogstashReceiver } from "@iw/testkit";
 import type { LogstashSink } from "../src/index.js";

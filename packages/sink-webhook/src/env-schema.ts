@@ -1,24 +1,16 @@
-import { z } from "zod";
-import { envBool, envEnum, envFile, envHeaders, envMs, envString, envUrlList } from "@iw/core/schema";
+import { envBool, envEnum, envField, envFile, envHeaders, envMs, envObject, envString, envUrlList } from "@iw/core/sink-kit";
 import { WEBHOOK_FORMATS } from "./formats.js";
 import type { WebhookSinkOptions } from "./options.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, WEBHOOK_METHODS, reservedHeaderProblem } from "./options.js";
 import { SECRET_FORM, checkWebhookSecrets } from "./signing.js";
 
-const secretField = z
-  .string()
-  .optional()
-  .transform((v, ctx) => {
-    if (v === undefined || v.trim() === "") return undefined;
-    const result = checkWebhookSecrets(v);
-    if (typeof result === "string") {
-      ctx.addIssue({ code: "custom", message: result });
-      return z.NEVER;
-    }
-    // Keep the text: createWebhookSink parses it again into keys held in #private fields.
-    return v;
-  })
-  .describe(`${SECRET_FORM}; unset by default (requests are not signed)`);
+const secretField = envField(`${SECRET_FORM}; unset by default (requests are not signed)`, (v) => {
+  if (v === undefined || v.trim() === "") return undefined;
+  const result = checkWebhookSecrets(v);
+  if (typeof result === "string") throw new Error(result);
+  // Keep the text: createWebhookSink parses it again into keys held in #private fields.
+  return v;
+});
 
 const urlField = envUrlList(["http", "https"], "one http:// or https:// URL (for several destinations use named instances: IW_WEBHOOK_<NAME>_URL)")
   .refine((urls) => urls.length === 1, { message: "holds several URLs; give one, and use IW_WEBHOOK_<NAME>_URL for more destinations" })
@@ -33,7 +25,7 @@ const headersField = baseHeaders
   .describe(baseHeaders.description ?? "");
 
 /** The webhook sink's variables, each described (the README table is generated from it). */
-export const webhookEnvFields = z.object({
+export const webhookEnvFields = envObject({
   IW_WEBHOOK_URL: urlField,
   IW_WEBHOOK_METHOD: envEnum(WEBHOOK_METHODS, "POST"),
   IW_WEBHOOK_HEADERS: headersField,

@@ -1,4 +1,5 @@
-import { IwConfigError, checkConfiguredHeaders, reservedHeaderProblem as coreReservedHeaderProblem } from "@iw/core";
+import { IwConfigError } from "@iw/core";
+import { checkConfiguredHeaders, reservedHeaderProblem as coreReservedHeaderProblem } from "@iw/core/sink-kit";
 import { defaultCloudEventsSource } from "./cloudevents.js";
 import type { WebhookFormat } from "./formats.js";
 import { WEBHOOK_FORMATS } from "./formats.js";

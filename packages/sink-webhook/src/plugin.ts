@@ -1,4 +1,4 @@
-import { defineSinkPlugin } from "@iw/core";
+import { defineSinkPlugin } from "@iw/core/sink-kit";
 import { webhookEnvSchema } from "./env-schema.js";
 import type { WebhookSinkOptions } from "./options.js";
 import { DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS } from "./options.js";
@@ -10,7 +10,7 @@ import { WebhookSink } from "./webhook-sink.js";
  * Each attempt gets a 15 s deadline by default, as webhook senders use
  * (`IW_WEBHOOK_TIMEOUT_MS` overrides it).
  */
-export const plugin = defineSinkPlugin<WebhookSinkOptions>({
+export const plugin = defineSinkPlugin({
   name: "webhook",
   env: "IW_WEBHOOK_URL",
   options: webhookEnvSchema,

@@ -44,7 +44,7 @@ const MASKED = "***";
 
 /**
  * Checks `IW_WEBHOOK_SECRET` text: the keys, or why it is wrong (no secret material in the
- * reason). Used by the zod field, whose issue core prints with the variable and a masked value.
+ * reason). Used by the IW_WEBHOOK_SECRET field, whose issue core prints with the variable and a masked value.
  */
 export function checkWebhookSecrets(text: string): WebhookSigningKey[] | string {
   const parts = text.split(/[\s,]+/).filter((s) => s !== "");

@@ -1,5 +1,7 @@
-import { IwError, createHttpTransport, silentLogger } from "@iw/core";
-import type { HttpTransport, IwEvent, Logger, Prepared, SendContext, SendResult, Sink } from "@iw/core";
+import { IwError, silentLogger } from "@iw/core";
+import { createHttpTransport } from "@iw/core/sink-kit";
+import type { HttpTransport, Prepared, SendContext, SendResult, Sink } from "@iw/core/sink-kit";
+import type { IwEvent, Logger } from "@iw/core";
 import { encodeBatch } from "./formats.js";
 import type { EncodedBatch } from "./formats.js";
 import type { ResolvedWebhookOptions, WebhookSinkOptions } from "./options.js";

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { plugin, webhookEnvFields } from "../src/index.js";
+import { plugin } from "../src/index.js";
+import { webhookEnvFields } from "../src/env-schema.js";
 import { SECRET_A, SECRET_B } from "./fixtures.js";
 
 function parse(env: Record<string, string>) {

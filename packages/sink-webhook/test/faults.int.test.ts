@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { SendResult } from "@iw/core";
+import type { SendResult } from "@iw/core/sink-kit";
 import { WebhookSink } from "../src/index.js";
 import { blockedScan, mixedBatch } from "./fixtures.js";
 import { ctx, recordingLogger, startRawServer } from "./helpers.js";

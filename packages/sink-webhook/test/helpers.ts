@@ -1,9 +1,10 @@
 import { createServer } from "node:http";
 import type { ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { uuidv7 } from "@iw/core";
-import type { Logger, SendContext } from "@iw/core";
-import type { EncodedBatch } from "../src/index.js";
+import { uuidv7 } from "../../core/src/events/index.js";
+import type { Logger } from "@iw/core";
+import type { SendContext } from "@iw/core/sink-kit";
+import type { EncodedBatch } from "../src/formats.js";
 
 /**
  * A send context with a real deadline, as the delivery queue passes it; with `payload`, as the

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IwConfigError } from "@iw/core";
-import { createWebhookSink, resolveWebhookOptions } from "../src/index.js";
+import { createWebhookSink } from "../src/index.js";
+import { resolveWebhookOptions } from "../src/options.js";
 import { SECRET_A } from "./fixtures.js";
 
 function configError(fn: () => unknown): IwConfigError {

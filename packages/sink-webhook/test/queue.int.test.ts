@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DeliveryQueue } from "@iw/core";
+import { DeliveryQueue } from "../../core/src/delivery/index.js";
 import { WebhookSink } from "../src/index.js";
-import { DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS } from "../src/index.js";
+import { DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS } from "../src/options.js";
 import { countingScan, mixedBatch, SECRET_A } from "./fixtures.js";
 import { startRawServer } from "./helpers.js";
 import type { RawServer } from "./helpers.js";

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { renderEnvTable, syncReadmeSections } from "@iw/core/schema";
-import { plugin, webhookEnvFields, parseWebhookSecrets, signatureHeader } from "../src/index.js";
+import { renderEnvTable, syncReadmeSections } from "../../../scripts/readme/index.js";
+import { plugin } from "../src/index.js";
+import { webhookEnvFields } from "../src/env-schema.js";
+import { parseWebhookSecrets, signatureHeader } from "../src/signing.js";
 
 const README = new URL("../README.md", import.meta.url);
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { IwConfigError } from "@iw/core";
-import { createWebhookSink, webhookEnvSchema } from "../src/index.js";
+import { createWebhookSink } from "../src/index.js";
+import { webhookEnvSchema } from "../src/env-schema.js";
 import type { WebhookSink } from "../src/index.js";
 import { recordingLogger } from "./helpers.js";
 

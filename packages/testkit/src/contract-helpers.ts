@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { IwEvent, SendContext, SendResult, Sink } from "@iw/core";
+import type { IwEvent } from "@iw/core";
+import type { SendContext, SendResult, Sink } from "@iw/core/sink-kit";
 import { makeTestEvents } from "./sample-events.js";
 import { SinkContractViolation } from "./contract-types.js";
 import type { SinkContractFactory, SinkContractHarness, SinkContractOptions } from "./contract-types.js";

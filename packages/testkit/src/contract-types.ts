@@ -1,4 +1,5 @@
-import type { IwEvent, Sink } from "@iw/core";
+import type { IwEvent } from "@iw/core";
+import type { Sink } from "@iw/core/sink-kit";
 
 /**
  * What a contract check gets from the sink author's factory: a fresh sink wired to a fresh

@@ -1,5 +1,5 @@
 import { IwError } from "@iw/core";
-import type { SendResult } from "@iw/core";
+import type { SendResult } from "@iw/core/sink-kit";
 
 /** The result a well-behaved sink gives when `ctx.signal` ends a send. */
 export function abortedResult(name: string, signal: AbortSignal): SendResult {

@@ -1,4 +1,5 @@
-import type { IwEvent, SendContext, SendResult, Sink } from "@iw/core";
+import type { IwEvent } from "@iw/core";
+import type { SendContext, SendResult, Sink } from "@iw/core/sink-kit";
 import { abortedResult, closedResult } from "./fake-results.js";
 
 /** Options of {@link InMemorySink}. */

@@ -1,5 +1,6 @@
 import { IwError } from "@iw/core";
-import type { IwEvent, SendContext, SendResult, Sink } from "@iw/core";
+import type { IwEvent } from "@iw/core";
+import type { SendContext, SendResult, Sink } from "@iw/core/sink-kit";
 import { abortedResult, closedResult } from "./fake-results.js";
 import { waitFor } from "./wait.js";
 

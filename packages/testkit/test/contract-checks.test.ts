@@ -1,22 +1,8 @@
 import { IwError } from "@iw/core";
-import type { IwEvent, SendContext, SendResult, Sink } from "@iw/core";
+import type { IwEvent } from "@iw/core";
+import type { SendContext, SendResult, Sink } from "@iw/core/sink-kit";
 import { describe, expect, it } from "vitest";
-import {
-  InMemorySink,
-  SinkContractViolation,
-  checkAbortMidRequest,
-  checkAlreadyAborted,
-  checkCloseReleasesHandles,
-  checkConcurrentSends,
-  checkDeliversBatch,
-  checkEmptyBatch,
-  checkEventsNotMutated,
-  checkSendAfterClose,
-  checkSinkName,
-  checkUnavailableDestination,
-  runSinkContract,
-  startLogstashReceiver,
-} from "../src/index.js";
+import { InMemorySink, SinkContractViolation, checkAbortMidRequest, checkAlreadyAborted, checkCloseReleasesHandles, checkConcurrentSends, checkDeliversBatch, checkEmptyBatch, checkEventsNotMutated, checkSendAfterClose, checkSinkName, checkUnavailableDestination, runSinkContract, startLogstashReceiver } from "../src/index.js";
 import type { SinkContractFactory, SinkContractHarness, SinkContractOptions } from "../src/index.js";
 import { TinyHttpSink } from "./tiny-http-sink.js";
 

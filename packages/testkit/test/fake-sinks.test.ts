@@ -1,4 +1,4 @@
-import type { SendContext } from "@iw/core";
+import type { SendContext } from "@iw/core/sink-kit";
 import { describe, expect, it } from "vitest";
 import { InMemorySink, ScriptedSink, makeTestEvents } from "../src/index.js";
 

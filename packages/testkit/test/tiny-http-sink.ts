@@ -1,6 +1,8 @@
 import { Agent, request } from "node:http";
-import { classifyHttpStatus, classifyNetworkError, IwError } from "@iw/core";
-import type { IwEvent, SendContext, SendResult, Sink } from "@iw/core";
+import { classifyHttpStatus, classifyNetworkError } from "@iw/core/sink-kit";
+import { IwError } from "@iw/core";
+import type { IwEvent } from "@iw/core";
+import type { SendContext, SendResult, Sink } from "@iw/core/sink-kit";
 
 /**
  * The smallest honest HTTP sink: POSTs the batch as a JSON array with a keep-alive agent,

@@ -46,8 +46,8 @@ export function envField<T>(form: string, parse: (value: string | undefined) => 
  * object of their parsed values. Add checks across variables with `.superRefine`, and turn the
  * values into the sink's options with `.transform`; the result is the plugin's `options`.
  */
-export function envObject<Fields extends Record<string, EnvField<unknown>>>(fields: Fields): EnvObject<EnvValues<Fields>> {
-  return z.object(fields as unknown as Record<string, z.ZodType>) as unknown as EnvObject<EnvValues<Fields>>;
+export function envObject<Fields extends Record<string, EnvField<unknown>>>(fields: Fields): EnvObject<EnvValues<Fields>, Fields> {
+  return z.object(fields as unknown as Record<string, z.ZodType>) as unknown as EnvObject<EnvValues<Fields>, Fields>;
 }
 
 const TRUE = new Set(["1", "true", "yes", "on"]);

@@ -80,18 +80,18 @@ export interface EnvField<Output> extends EnvParser<Output> {
   superRefine(check: (value: Output, ctx: EnvCheckContext) => void): EnvField<Output>;
 }
 
-/** The parsed value of a field. */
-export type EnvFieldOutput<F> = F extends EnvParser<infer Output> ? Output : never;
+/** The parsed value of an env field or object: `EnvOutput<typeof myEnvObject>`. */
+export type EnvOutput<F> = F extends EnvParser<infer Output> ? Output : never;
 
 /** The values of an {@link EnvObject}'s fields, by variable name. */
-export type EnvValues<Fields> = { [K in keyof Fields]: EnvFieldOutput<Fields[K]> };
+export type EnvValues<Fields> = { [K in keyof Fields]: EnvOutput<Fields[K]> };
 
 /** A sink's variables (`envObject({ IW_X_URL: …, … })`): the object of their parsed values. */
-export interface EnvObject<Values> extends EnvParser<Values> {
+export interface EnvObject<Values, Fields = { readonly [K in keyof Values]: EnvField<Values[K]> }> extends EnvParser<Values> {
   /** The fields, by variable name. */
-  readonly shape: { readonly [K in keyof Values]: EnvField<Values[K]> };
+  readonly shape: Fields;
   /** The same variables, with a check across several of them (issues name their variable in `path`). */
-  superRefine(check: (values: Values, ctx: EnvCheckContext) => void): EnvObject<Values>;
+  superRefine(check: (values: Values, ctx: EnvCheckContext) => void): EnvObject<Values, Fields>;
   /** A schema of the sink's options, made from the parsed values. `map` must not throw. */
   transform<Options>(map: (values: Values) => Options): EnvParser<Options>;
 }

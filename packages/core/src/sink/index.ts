@@ -9,7 +9,7 @@ export type { FailureReason, PrepareContext, Prepared, SendContext, SendResult, 
 export type {
   EnvCheckContext,
   EnvField,
-  EnvFieldOutput,
+  EnvOutput,
   EnvIssue,
   EnvObject,
   EnvParseResult,

@@ -154,7 +154,13 @@ export interface SinkPlugin<Options = unknown> {
   create(options: Options, deps: SinkDeps): Sink;
 }
 
-/** Identity helper that keeps a plugin's option type. */
-export function defineSinkPlugin<Options>(plugin: SinkPlugin<Options>): SinkPlugin<Options> {
+/**
+ * Identity helper that keeps a plugin's option type, and the type of its `options` schema (so
+ * `plugin.options.safeParse(env)` stays available when the schema has it, as the sink-kit
+ * builders' schemas do).
+ */
+export function defineSinkPlugin<Options, Schema extends EnvSchema<Options> = EnvSchema<Options>>(
+  plugin: SinkPlugin<Options> & { readonly options: Schema },
+): SinkPlugin<Options> & { readonly options: Schema } {
   return plugin;
 }
