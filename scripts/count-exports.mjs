@@ -6,31 +6,20 @@
 //   node scripts/count-exports.mjs            table per entry point
 //   node scripts/count-exports.mjs --names    also list the names
 //   node scripts/count-exports.mjs --json     machine-readable
-import { readFileSync, readdirSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
+import { entryPoints, publishedPackages } from "./dts-closure.mjs";
 
-const root = resolve(import.meta.dirname, "..");
 const showNames = process.argv.includes("--names");
 const asJson = process.argv.includes("--json");
 
-const entries = [];
-for (const dir of readdirSync(join(root, "packages")).sort()) {
-  const pkgDir = join(root, "packages", dir);
-  const pkgFile = join(pkgDir, "package.json");
-  if (!existsSync(pkgFile)) continue;
-  const pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
-  if (pkg.private) continue;
-  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
-    if (typeof target !== "object" || target === null) continue;
-    entries.push({
-      specifier: subpath === "." ? pkg.name : `${pkg.name}/${subpath.slice(2)}`,
-      js: join(pkgDir, target.default),
-      dts: join(pkgDir, target.types),
-    });
-  }
-}
+const entries = [...publishedPackages()].flatMap(([name, pkg]) =>
+  entryPoints(name, pkg).map(({ entry, dts }) => {
+    const subpath = entry === name ? "." : `./${entry.slice(name.length + 1)}`;
+    return { specifier: entry, dts, js: join(pkg.dir, pkg.pkg.exports[subpath].default) };
+  }),
+);
 
 const program = ts.createProgram(
   entries.map((e) => e.dts),

@@ -1,6 +1,5 @@
 import { defineSinkPlugin } from "@iw/core/sink-kit";
 import { webhookEnvSchema } from "./env-schema.js";
-import type { WebhookSinkOptions } from "./options.js";
 import { DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS } from "./options.js";
 import { WebhookSink } from "./webhook-sink.js";
 

@@ -1,8 +1,8 @@
 import { consoleLoggerFromEnv, maskKnownSecrets, registerSecretValues, secretValuesOf, IwConfigError, IwError, toLogger } from "../diagnostics/index.js";
 import type { Logger } from "../diagnostics/index.js";
 import { hostname } from "node:os";
-import { DEFAULT_EXIT_FLUSH_MS, NOOP_DISPATCHER, createDispatcher } from "../dispatch/index.js";
-import type { Route, Dispatcher } from "../dispatch/index.js";
+import { DEFAULT_EXIT_FLUSH_MS, NOOP_DISPATCHER, dispatcherFor } from "../dispatch/index.js";
+import type { Dispatcher, SpooledRoute } from "../dispatch/index.js";
 import type { Env } from "./env-instances.js";
 import { isSet, looksActivated } from "./env-instances.js";
 import { unknownVariableWarnings } from "./env-unknown.js";
@@ -100,7 +100,7 @@ async function activateRegistered(env: Env, options: ActivateOptions, releases: 
   await warnUnknownVariables(env, plugins, logger);
   const active = plugins.filter((p) => looksActivated(env, p.env));
   const failed = () => strict && errors.length > 0;
-  let routes: Route[] = [];
+  let routes: SpooledRoute[] = [];
   let summaryIntervalS = 0;
   let service: string | undefined;
   let exitFlushMs = DEFAULT_EXIT_FLUSH_MS;
@@ -119,7 +119,7 @@ async function activateRegistered(env: Env, options: ActivateOptions, releases: 
   if (routes.length === 0) return { dispatcher: NOOP_DISPATCHER, errors };
   const summaryIntervalMs = options.summaryIntervalMs ?? summaryIntervalS * 1000;
   const eventFields = { host: hostname(), ...(service === undefined ? {} : { service }) };
-  return { dispatcher: createDispatcher(routes, { logger, lifecycleEvents: true, summaryIntervalMs, eventFields, exitFlushMs, onClose: release }), errors };
+  return { dispatcher: dispatcherFor(routes, { logger, lifecycleEvents: true, summaryIntervalMs, eventFields, exitFlushMs, onClose: release }), errors };
 }
 
 /**

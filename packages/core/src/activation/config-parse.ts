@@ -96,7 +96,7 @@ export async function parseInstance(plugin: SinkPlugin<unknown>, inst: EnvInstan
  */
 async function parseOptions(schema: EnvSchema<unknown>, env: Env): Promise<Parsed<unknown>> {
   const standard = (schema as Partial<EnvSchema<unknown>>)["~standard"];
-  if (standard === undefined) return (await (schema as unknown as { safeParseAsync(v: unknown): Promise<Parsed<unknown>> }).safeParseAsync(env)) as Parsed<unknown>;
+  if (standard === undefined) return (schema as unknown as { safeParseAsync(v: unknown): Promise<Parsed<unknown>> }).safeParseAsync(env);
   const result = await standard.validate(env);
   if (result.issues === undefined) return { success: true, data: result.value };
   return { success: false, error: { issues: result.issues.map(toIssue) } };

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { resolveOptions } from "../delivery/index.js";
 import type { QueueSpool } from "../delivery/index.js";
 import type { GlobalConfig } from "./config-parse.js";
-import type { Route } from "../dispatch/index.js";
+import type { SpooledRoute } from "../dispatch/index.js";
 import type { Env } from "./env-instances.js";
 import { findInstances, instanceSinkName, splitActivating } from "./env-instances.js";
 import { maskKnownSecrets } from "../diagnostics/index.js";
@@ -50,7 +50,7 @@ export async function buildRoutes(
   const spoolDir = options.spoolDir ?? global.config?.spool.dir;
   const settings = { summaryIntervalS: global.config?.summaryIntervalS ?? 0, service: global.config?.service, exitFlushMs: global.config?.exitFlushMs ?? 5000 };
   if (!create()) return { routes: [], ...settings };
-  const routes: Route[] = [];
+  const routes: SpooledRoute[] = [];
   let warnedKey = false;
   for (const { plugin, inst, name, parsed, global: g } of valid) {
     const sinkLogger = withFields(logger, { sink: name });
@@ -95,7 +95,7 @@ function redactText(redact: { readonly mode: string; readonly fields: readonly s
 
 /** The routes, and the process-wide settings the dispatcher needs. */
 export interface BuiltRoutes {
-  readonly routes: Route[];
+  readonly routes: SpooledRoute[];
   /** `IW_SUMMARY_INTERVAL_S`; 0 = off. */
   readonly summaryIntervalS: number;
   /** `IW_SERVICE_NAME`. */

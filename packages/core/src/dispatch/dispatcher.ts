@@ -21,7 +21,13 @@ export interface Route {
   readonly queue?: Partial<QueueOptions>;
   /** Applied to each event just before it is sent (redaction). Must not mutate its input. */
   readonly transform?: (event: IwEvent) => IwEvent;
-  /** The sink's disk spool (activation opens it from `IW_SPOOL_DIR`); the queue closes it. @default none */
+}
+
+/**
+ * A route as activation builds it: with the sink's disk spool (opened from `IW_SPOOL_DIR`; the
+ * queue closes it). Internal: hosts that build routes themselves have no spool.
+ */
+export interface SpooledRoute extends Route {
   readonly spool?: QueueSpool;
 }
 
@@ -89,6 +95,11 @@ export const NOOP_DISPATCHER: Dispatcher = Object.freeze({
  * @throws IwConfigError when a route's queue options are nonsense.
  */
 export function createDispatcher(routes: readonly Route[], options: DispatcherOptions = {}): Dispatcher {
+  return dispatcherFor(routes, options);
+}
+
+/** {@link createDispatcher} for activation, whose routes may have a spool. */
+export function dispatcherFor(routes: readonly SpooledRoute[], options: DispatcherOptions = {}): Dispatcher {
   if (routes.length === 0) return NOOP_DISPATCHER;
   const logger = toLogger(options.logger);
   const freeze = process.env["NODE_ENV"] === "development";

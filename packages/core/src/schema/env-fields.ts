@@ -16,7 +16,7 @@ import type { EnvField, EnvObject, EnvValues } from "../sink/index.js";
 
 /** A zod schema over one variable, seen as the plain {@link EnvField} it implements. */
 function field<T>(schema: z.ZodType<T, string | undefined>): EnvField<T> {
-  return schema as unknown as EnvField<T>;
+  return schema;
 }
 
 /**

@@ -1,5 +1,9 @@
 import { AuditEventSchema, ScanLogSchema, SummaryEventSchema } from "./events.js";
-import type { SchemaLike } from "../sink/index.js";
+
+/** A zod schema, seen structurally (its `_zod.def`). */
+interface SchemaLike {
+  readonly _zod?: { readonly def: Record<string, unknown> };
+}
 
 /*
  * Which dotted paths name a field of the event model, read from the zod schemas so the check
