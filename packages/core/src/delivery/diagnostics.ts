@@ -1,4 +1,4 @@
-import { toLogger, silentLogger } from "../diagnostics/index.js";
+import { toLogger } from "../diagnostics/index.js";
 import type { Logger } from "../diagnostics/index.js";
 
 /** Minimum time between two lines of the same kind. */

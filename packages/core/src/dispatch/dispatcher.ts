@@ -1,6 +1,6 @@
 import { DEFAULT_FLUSH_TIMEOUT_MS, DeliveryQueue, unwatchExit, watchExit, estimateSize, timerDelay } from "../delivery/index.js";
 import type { ExitParticipant, SinkStats, QueueOptions, QueueStateChange, QueueSpool } from "../delivery/index.js";
-import { maskKnownSecrets, IwError, silentLogger, toLogger } from "../diagnostics/index.js";
+import { maskKnownSecrets, IwError, toLogger } from "../diagnostics/index.js";
 import type { Logger } from "../diagnostics/index.js";
 import type { Dispatcher, SinkTestReport } from "./dispatcher-types.js";
 import { selectTestEvents, uuidv7 } from "../events/index.js";

@@ -1,6 +1,6 @@
 import type { Pool } from "undici";
 import type * as Undici from "undici";
-import { IwError, toLogger, silentLogger } from "../diagnostics/index.js";
+import { IwError, toLogger } from "../diagnostics/index.js";
 import type { Logger } from "../diagnostics/index.js";
 import type { SendResult } from "../sink/index.js";
 import { classifyNetworkError } from "./network-error.js";
