@@ -1,6 +1,19 @@
-import { HEADER_LIST_FORM, IwConfigError, checkConfiguredHeaders } from "@iw/core";
-import { envBool, envEnum, envFile, envHeaders, envMs, envString, envUrlList } from "@iw/core/schema";
-import { z } from "zod";
+import { IwConfigError } from "@iw/core";
+import {
+  HEADER_LIST_FORM,
+  INVALID,
+  checkConfiguredHeaders,
+  envBool,
+  envEnum,
+  envField,
+  envFile,
+  envHeaders,
+  envMs,
+  envObject,
+  envString,
+  envUrlList,
+} from "@iw/core/sink-kit";
+import type { EnvOutput } from "@iw/core/sink-kit";
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PROTOCOL, OTLP_COMPRESSIONS, OTLP_PROTOCOLS } from "./options.js";
 import type { OtlpCompression, OtlpSinkOptions } from "./options.js";
 import { RESOURCE_ATTRIBUTES_FORM, parseResourceAttributes } from "./resource-attributes.js";
@@ -14,21 +27,12 @@ export interface OtlpPluginOptions extends OtlpSinkOptions {
 
 const OTEL = "OTEL_EXPORTER_OTLP";
 const otel = (what: string) => `fallback read only when the IW_OTLP_ variable is unset; never activates the sink (${what})`;
-const raw = (form: string) => z.string().optional().describe(form);
+/** A variable read as it is (`undefined` when unset): the transform checks it only if it uses it. */
+const raw = (form: string) => envField(form, (v) => v);
 
-const resourceAttributes = z
-  .string()
-  .optional()
-  .transform((v, ctx) => {
-    if (v === undefined || v.trim() === "") return undefined;
-    try {
-      return parseResourceAttributes(v);
-    } catch (err) {
-      ctx.addIssue({ code: "custom", message: (err as Error).message });
-      return z.NEVER;
-    }
-  })
-  .describe(`${RESOURCE_ATTRIBUTES_FORM}; default OTEL_RESOURCE_ATTRIBUTES`);
+const resourceAttributes = envField(`${RESOURCE_ATTRIBUTES_FORM}; default OTEL_RESOURCE_ATTRIBUTES`, (v) =>
+  v === undefined || v.trim() === "" ? undefined : parseResourceAttributes(v),
+);
 
 const compressionForm = `one of ${OTLP_COMPRESSIONS.join(", ")}`;
 
@@ -37,7 +41,7 @@ const compressionForm = `one of ${OTLP_COMPRESSIONS.join(", ")}`;
  * standard OpenTelemetry variables it falls back to. Queue tuning (`IW_OTLP_TIMEOUT_MS`,
  * `IW_OTLP_BATCH_SIZE`, …), filters and redaction are parsed by core for every sink.
  */
-export const otlpEnvObject = z.object({
+export const otlpEnvObject = envObject({
   IW_OTLP_URL: envUrlList(["http", "https"])
     .refine((urls) => urls.length === 1, { message: "holds several URLs; give one, and use IW_OTLP_<NAME>_URL for more destinations" })
     .describe("one http(s):// URL of an OTLP/HTTP receiver: http://collector:4318 gets /v1/logs appended, a URL with a path is used as it is; required, activates the sink"),
@@ -72,7 +76,7 @@ export const otlpEnvObject = z.object({
 });
 
 /** The parsed variables, before they become {@link OtlpPluginOptions}. */
-export type OtlpEnv = z.output<typeof otlpEnvObject>;
+export type OtlpEnv = EnvOutput<typeof otlpEnvObject>;
 
 const isSet = (v: string | undefined): v is string => v !== undefined && v.trim() !== "";
 
@@ -93,7 +97,7 @@ export function otelTimeoutMs(env: Readonly<Record<string, string | undefined>>)
  * only then: a bad value it would not use never turns the sink off.
  */
 export const otlpEnvSchema = otlpEnvObject.loose().transform((env, ctx): OtlpPluginOptions => {
-  const e = env as Record<string, unknown> & OtlpEnv;
+  const e = env;
   const str = (name: string): string | undefined => (isSet(e[name] as string | undefined) ? (e[name] as string).trim() : undefined);
   const issue = (variable: string, message: string): undefined => {
     ctx.addIssue({ code: "custom", path: [variable], message });
@@ -184,14 +188,14 @@ export const otlpEnvSchema = otlpEnvObject.loose().transform((env, ctx): OtlpPlu
   };
   if ((cert === undefined) !== (key === undefined)) {
     const [have, missing] = cert === undefined ? [key!.variable, "IW_OTLP_CERT_FILE"] : [cert.variable, "IW_OTLP_KEY_FILE"];
-    return issue(missing, `is unset while ${have} is set; mutual TLS needs a certificate and its key`) ?? z.NEVER;
+    return issue(missing, `is unset while ${have} is set; mutual TLS needs a certificate and its key`) ?? INVALID;
   }
   try {
     resolveOtlpOptions(options);
   } catch (err) {
     if (!(err instanceof IwConfigError)) throw err;
     ctx.addIssue({ code: "custom", message: err.message, path: err.variable === undefined ? [] : [err.variable] });
-    return z.NEVER;
+    return INVALID;
   }
   return options;
 });

@@ -1,5 +1,7 @@
-import { IwError, IwHttpError, classifyNetworkError, createHttpTransport, silentLogger } from "@iw/core";
-import type { HeaderBag, HttpTransport, IwEvent, Logger, Prepared, SendContext, SendResult, Sink } from "@iw/core";
+import { IwError, IwHttpError, silentLogger } from "@iw/core";
+import { classifyNetworkError, createHttpTransport } from "@iw/core/sink-kit";
+import type { HeaderBag, HttpTransport, Prepared, SendContext, SendResult, Sink } from "@iw/core/sink-kit";
+import type { IwEvent, Logger } from "@iw/core";
 import { encodeBatch } from "./encode.js";
 import type { EncodedBatch, OtlpPayload } from "./encode.js";
 import { toLogRecord } from "./mapping.js";

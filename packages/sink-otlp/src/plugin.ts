@@ -1,5 +1,4 @@
-import { defineSinkPlugin } from "@iw/core";
-import type { OtlpPluginOptions } from "./env-schema.js";
+import { defineSinkPlugin } from "@iw/core/sink-kit";
 import { otelTimeoutMs, otlpEnvSchema } from "./env-schema.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_OTLP_TIMEOUT_MS } from "./options.js";
 import { OtlpSink } from "./otlp-sink.js";
@@ -10,7 +9,7 @@ import { OtlpSink } from "./otlp-sink.js";
  * generated from `otlpEnvObject`). `OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT` is the default attempt
  * deadline when `IW_OTLP_TIMEOUT_MS` is unset.
  */
-export const plugin = defineSinkPlugin<OtlpPluginOptions>({
+export const plugin = defineSinkPlugin({
   name: "otlp",
   env: "IW_OTLP_URL",
   options: otlpEnvSchema,

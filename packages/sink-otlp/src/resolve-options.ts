@@ -1,5 +1,6 @@
-import { IwConfigError, checkHttpTransportOptions, stripCredentials } from "@iw/core";
-import type { HttpTransportOptions } from "@iw/core";
+import { IwConfigError } from "@iw/core";
+import { checkHttpTransportOptions, stripCredentials } from "@iw/core/sink-kit";
+import type { HttpTransportOptions } from "@iw/core/sink-kit";
 import {
   DEFAULT_COMPRESSION,
   DEFAULT_CONNECT_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 import { JsonLogsSerializer, ProtobufLogsSerializer } from "@opentelemetry/otlp-transformer";
-import type { HeaderBag } from "@iw/core";
+import type { HeaderBag } from "@iw/core/sink-kit";
 
 /**
  * What an OTLP/HTTP 200 says beyond "accepted": records it refused (`rejected`, a partial

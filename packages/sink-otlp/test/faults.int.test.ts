@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { SendResult } from "@iw/core";
+import type { SendResult } from "@iw/core/sink-kit";
 import { makeTestEvents, startOtlpReceiver } from "@iw/testkit";
 import type { OtlpReceiver } from "@iw/testkit";
 import type { OtlpSink } from "../src/index.js";

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll } from "vitest";
 import { generateTestCertificates, writeTestCertificates } from "@iw/testkit";
 import type { TestCertificateFiles, TestCertificates } from "@iw/testkit";
-import type { Logger, SendContext } from "@iw/core";
+import type { Logger } from "@iw/core";
+import type { SendContext } from "@iw/core/sink-kit";
 import { plugin } from "../src/index.js";
 import type { OtlpSink } from "../src/index.js";
 

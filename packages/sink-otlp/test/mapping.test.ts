@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { auditEvent, scanLog } from "@iw/core";
 import type { IwEvent } from "@iw/core";
-import { DEFAULT_SERVICE_NAME, ResourceCache, SINK_VERSION, hrTimeOf, severityOf, toLogRecord } from "../src/index.js";
+import { DEFAULT_SERVICE_NAME } from "../src/options.js";
+import { ResourceCache, SINK_VERSION } from "../src/resource.js";
+import { hrTimeOf, toLogRecord } from "../src/mapping.js";
+import { severityOf } from "../src/severity.js";
 
 const resources = () => new ResourceCache({ serviceName: undefined, defaultServiceName: DEFAULT_SERVICE_NAME, resourceAttributes: {} });
 const scan = (decision: "allow" | "flag" | "block") =>

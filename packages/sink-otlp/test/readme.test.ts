@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { renderEnvTable, renderGenericEnvTable, syncReadmeSections } from "@iw/core/schema";
-import { AUDIT_SEVERITY, SCAN_SEVERITY, otlpEnvObject, plugin } from "../src/index.js";
+import { renderEnvTable, renderGenericEnvTable, syncReadmeSections } from "../../../scripts/readme/index.js";
+import { AUDIT_SEVERITY, SCAN_SEVERITY } from "../src/severity.js";
+import { otlpEnvObject } from "../src/env-schema.js";
+import { plugin } from "../src/index.js";
 
 function severityTable(): string {
   const rows = ["| event | SeverityNumber | SeverityText |", "|---|---:|---|"];

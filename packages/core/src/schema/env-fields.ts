@@ -42,6 +42,12 @@ export function envField<T>(form: string, parse: (value: string | undefined) => 
 }
 
 /**
+ * What an env schema's `transform` returns after reporting a problem with `ctx.addIssue`: typed
+ * `never`, so it fits any options type; the value is discarded.
+ */
+export const INVALID: never = z.NEVER;
+
+/**
  * A sink's variables, by name (`{ IW_X_URL: envUrlList(…), IW_X_TIMEOUT_MS: envMs(…) }`): the
  * object of their parsed values. Add checks across variables with `.superRefine`, and turn the
  * values into the sink's options with `.transform`; the result is the plugin's `options`.

@@ -9,7 +9,7 @@
  */
 export { ScanLogSchema, AuditEventSchema, SummaryEventSchema, IwEventSchema, MatchSchema } from "./events.js";
 export { eventPaths, isEventPath } from "./event-paths.js";
-export { envBool, envBytes, envInt, envMs, envEnum, envString, envUrlList, envFile, envHeaders, envField, envObject, MAX_ENV_FILE_BYTES } from "./env-fields.js";
+export { envBool, envBytes, envInt, envMs, envEnum, envString, envUrlList, envFile, envHeaders, envField, envObject, INVALID, MAX_ENV_FILE_BYTES } from "./env-fields.js";
 export type { EnvFile } from "./env-fields.js";
 export { urlParseProblem } from "./url-problem.js";
 export { genericEnvSchema, globalEnvSchema, toGenericConfig } from "./generic-env.js";

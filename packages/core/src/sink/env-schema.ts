@@ -92,6 +92,15 @@ export interface EnvObject<Values, Fields = { readonly [K in keyof Values]: EnvF
   readonly shape: Fields;
   /** The same variables, with a check across several of them (issues name their variable in `path`). */
   superRefine(check: (values: Values, ctx: EnvCheckContext) => void): EnvObject<Values, Fields>;
-  /** A schema of the sink's options, made from the parsed values. `map` must not throw. */
-  transform<Options>(map: (values: Values) => Options): EnvParser<Options>;
+  /**
+   * The same variables, keeping in the values the ones no field names (core's `IW_SERVICE_NAME`,
+   * another convention's `OTEL_*`), unparsed, for `transform` to read.
+   */
+  loose(): EnvObject<Values & { readonly [variable: string]: unknown }, Fields>;
+  /**
+   * A schema of the sink's options, made from the parsed values. `map` must not throw: a problem
+   * it finds is reported with `ctx.addIssue`, and then it returns `INVALID` (the value is
+   * discarded; the issues make the sink's configuration invalid).
+   */
+  transform<Options>(map: (values: Values, ctx: EnvCheckContext) => Options): EnvParser<Options>;
 }
