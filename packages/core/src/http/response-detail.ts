@@ -56,6 +56,8 @@ export async function readResponseDetail(
  * Reads a whole response body of at most `maxBytes` within `timeoutMs`, for a protocol whose
  * 2xx body matters (OTLP's partial success). `undefined` when it is larger, late or broken; the
  * body is destroyed in every case. Never throws.
+ *
+ * @experimental New with OTLP's partial success; may change in a minor release.
  */
 export async function readResponseBody(body: ResponseBody, maxBytes: number, timeoutMs: number = RESPONSE_DETAIL_TIMEOUT_MS): Promise<Uint8Array | undefined> {
   const chunks: Uint8Array[] = [];

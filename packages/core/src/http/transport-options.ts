@@ -23,7 +23,11 @@ export interface HttpTlsOptions {
   readonly verify?: boolean | undefined;
 }
 
-/** Options of {@link createHttpTransport}. Only `url`, `what` and `envPrefix` are required. */
+/**
+ * Options of {@link createHttpTransport}. Only `url`, `what` and `envPrefix` are required.
+ *
+ * @experimental The shared HTTP transport is new: its options may still change in a minor release.
+ */
 export interface HttpTransportOptions {
   /**
    * Destination, `http://` or `https://`. Its path and query are the default request path.
@@ -149,6 +153,8 @@ export function resolveTransport(o: HttpTransportOptions): ResolvedTransport {
  * Runs every start-time check of {@link createHttpTransport} without opening anything, for an
  * options schema that must refuse bad configuration before a sink is built. Throws
  * {@link IwConfigError} naming the variable.
+ *
+ * @experimental The shared HTTP transport is new: its options may still change in a minor release.
  */
 export function checkHttpTransportOptions(options: HttpTransportOptions): void {
   resolveTransport(options);

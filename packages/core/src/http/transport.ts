@@ -18,7 +18,11 @@ const CLIENT_REFUSALS = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_NOT_SUPPORTED"]
 // Loaded on the first request, not with core: a host with no sink configured loads no HTTP client.
 let undici: Promise<typeof Undici> | undefined;
 
-/** One request of {@link HttpTransport.send}. */
+/**
+ * One request of {@link HttpTransport.send}.
+ *
+ * @experimental The shared HTTP transport is new: its options may still change in a minor release.
+ */
 export interface HttpRequest {
   /** Path and query. @default the URL's path and query */
   readonly path?: string;
@@ -29,7 +33,11 @@ export interface HttpRequest {
   readonly signal: AbortSignal;
 }
 
-/** The wire side of an HTTP sink: one keep-alive pool to one origin. */
+/**
+ * The wire side of an HTTP sink: one keep-alive pool to one origin.
+ *
+ * @experimental The shared HTTP transport is new: its options may still change in a minor release.
+ */
 export interface HttpTransport {
   /** The destination as printed in messages: no credentials. */
   readonly what: string;
@@ -186,6 +194,8 @@ class PoolTransport implements HttpTransport {
  * Start-time checks throw {@link IwConfigError} naming `<envPrefix>_*`; TLS verification off
  * and credentials over plain `http://` are warned about once. No message ever holds the URL's
  * credentials or an Authorization value.
+ *
+ * @experimental The shared HTTP transport is new: its options may still change in a minor release.
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   return new PoolTransport(options);

@@ -21,13 +21,21 @@ export interface SendContext<Payload = unknown> {
   readonly payload?: Payload;
 }
 
-/** Passed to `Sink.prepare`. */
+/**
+ * Passed to `Sink.prepare`.
+ *
+ * @experimental Preparing a payload once per batch is new; it may change in a minor release.
+ */
 export interface PrepareContext {
   /** The batch's id, as `SendContext.batchId` will be. */
   readonly batchId: string;
 }
 
-/** What `Sink.prepare` returns: the wire payload of a batch, built once and reused. */
+/**
+ * What `Sink.prepare` returns: the wire payload of a batch, built once and reused.
+ *
+ * @experimental Preparing a payload once per batch is new; it may change in a minor release.
+ */
 export interface Prepared<Payload> {
   readonly payload: Payload;
   /**
@@ -105,6 +113,8 @@ export interface Sink<Payload = unknown> {
    * Optional: builds a batch's wire payload (serialize, compress) once. The queue calls it before
    * the first attempt and passes the result as `ctx.payload` to every attempt of that batch;
    * halves of a split batch are prepared anew. Throwing (or rejecting) counts as `serialize`.
+   *
+   * @experimental Preparing a payload once per batch is new; it may change in a minor release.
    */
   prepare?(batch: readonly IwEvent[], ctx: PrepareContext): Prepared<Payload> | Promise<Prepared<Payload>>;
   /** Deliver one batch. Classify problems; never throw for them. Honour `ctx.signal`. */
@@ -149,6 +159,7 @@ export interface SinkPlugin<Options = unknown> {
    * Queue defaults read from the instance's environment, over `queueDefaults`: defaults another
    * convention sets (`OTEL_EXPORTER_OTLP_TIMEOUT`). The `IW_<PREFIX>_*` variables still override
    * them. Must not throw: the `options` schema reports bad values. @default none
+   * @experimental New for OTLP's `OTEL_EXPORTER_OTLP_TIMEOUT`; may change in a minor release.
    */
   readonly queueDefaultsFromEnv?: (env: Readonly<Record<string, string | undefined>>) => Partial<QueueOptions>;
   create(options: Options, deps: SinkDeps): Sink;
