@@ -21,6 +21,16 @@ export default tseslint.config(
     rules: { "no-console": "error" },
   },
   {
+    // Each folder of core says in its index.ts what the rest of the package may use from it.
+    files: ["packages/core/src/*/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../*/*", "!../*/index.js"], message: "import another folder of core through its index.ts" }] },
+      ],
+    },
+  },
+  {
     files: ["**/test/**/*.ts", "**/bench/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

@@ -4,7 +4,7 @@ import { assertHeaderValue } from "./headers.js";
 import { checkConfiguredHeaders } from "./reserved-headers.js";
 import { stripCredentials } from "./status.js";
 import type { HeaderBag } from "./status.js";
-import type { SendResult } from "../sink/sink.js";
+import type { SendResult } from "../sink/index.js";
 
 /** Default of {@link HttpTransportOptions.connectTimeoutMs} (undici's own). */
 export const DEFAULT_HTTP_CONNECT_TIMEOUT_MS = 10_000;
