@@ -5,7 +5,10 @@ import { hostname } from "node:os";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
-import { DEFAULT_SERVICE_NAME, ResourceCache, toLogRecord } from "../dist/index.js";
+// Internals of the built package (not exported): the SDK comparison maps events the sink's way.
+import { DEFAULT_SERVICE_NAME } from "../dist/options.js";
+import { ResourceCache } from "../dist/resource.js";
+import { toLogRecord } from "../dist/mapping.js";
 
 const resources = new ResourceCache({ serviceName: undefined, defaultServiceName: DEFAULT_SERVICE_NAME, resourceAttributes: {} });
 
