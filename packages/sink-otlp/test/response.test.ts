@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeExportLogsResponse } from "@iw/testkit";
-import { readPartialSuccess } from "../src/index.js";
+import { readPartialSuccess } from "../src/response.js";
 
 const pb = { "content-type": "application/x-protobuf" };
 const json = { "content-type": "application/json; charset=utf-8" };

@@ -8,7 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { activate } from "@iw/core";
 import { makeTestEvents } from "@iw/testkit";
-import { plugin, SyslogEncoder, resolveOptions } from "../dist/index.js";
+import { plugin } from "../dist/index.js";
+// Internals of the built package (not exported): the bench drives the encoder on its own.
+import { SyslogEncoder } from "../dist/encoder.js";
+import { resolveOptions } from "../dist/resolve-options.js";
 import { countingLogger, sleep } from "./common.mjs";
 
 export function findRsyslogd() {

@@ -5,7 +5,10 @@
 import { connect } from "node:net";
 import { activate } from "@iw/core";
 import { generateTestCertificates, makeTestEvents } from "@iw/testkit";
-import { createSyslogSink, plugin, SyslogEncoder, resolveOptions } from "../dist/index.js";
+import { createSyslogSink, plugin } from "../dist/index.js";
+// Internals of the built package (not exported): the bench drives the encoder on its own.
+import { SyslogEncoder } from "../dist/encoder.js";
+import { resolveOptions } from "../dist/resolve-options.js";
 import { countingLogger, sleep } from "./common.mjs";
 
 const BATCH = 500;

@@ -1,6 +1,6 @@
-import { z } from "zod";
-import { defineSinkPlugin, IwConfigError } from "@iw/core";
-import { envBool, envEnum, envFile, envMs, envString } from "@iw/core/schema";
+import { IwConfigError } from "@iw/core";
+import { INVALID, defineSinkPlugin, envBool, envEnum, envField, envFile, envMs, envObject, envString } from "@iw/core/sink-kit";
+import type { EnvOutput } from "@iw/core/sink-kit";
 import {
   DEFAULT_APP_NAME, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PRODUCT, DEFAULT_PRODUCT_VERSION, DEFAULT_STREAM_MAX_MESSAGE_BYTES,
   DEFAULT_UDP_MAX_MESSAGE_BYTES, DEFAULT_VENDOR, DOCUMENTATION_ENTERPRISE_ID, MAX_STREAM_MESSAGE_BYTES, MAX_UDP_MESSAGE_BYTES, MIN_MESSAGE_BYTES,
@@ -13,35 +13,21 @@ const FACILITY_FORM = "a facility name (kern, user, auth, authpriv, audit, alert
 
 /** An optional word from `values`; `undefined` when unset, so the default may depend on other variables. */
 function optionalEnum<const T extends readonly string[]>(values: T, form: string) {
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx): T[number] | undefined => {
-      if (v === undefined || v.trim() === "") return undefined;
-      const hit = values.find((x) => x === v.trim().toLowerCase());
-      if (hit === undefined) {
-        ctx.addIssue({ code: "custom", message: "not one of the allowed values" });
-        return z.NEVER;
-      }
-      return hit;
-    })
-    .describe(form);
+  return envField(form, (v): T[number] | undefined => {
+    if (v === undefined || v.trim() === "") return undefined;
+    const hit = values.find((x) => x === v.trim().toLowerCase());
+    if (hit === undefined) throw new Error("not one of the allowed values");
+    return hit;
+  });
 }
 
 function facility(form: string) {
-  return z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === "") return undefined;
-      const n = parseFacility(v);
-      if (n === undefined) {
-        ctx.addIssue({ code: "custom", message: `not ${FACILITY_FORM}` });
-        return z.NEVER;
-      }
-      return n;
-    })
-    .describe(form);
+  return envField(form, (v) => {
+    if (v === undefined || v.trim() === "") return undefined;
+    const n = parseFacility(v);
+    if (n === undefined) throw new Error(`not ${FACILITY_FORM}`);
+    return n;
+  });
 }
 
 /**
@@ -49,18 +35,15 @@ function facility(form: string) {
  * README table. Queue tuning (`IW_SYSLOG_BATCH_SIZE`, `IW_SYSLOG_TIMEOUT_MS`, …), filters
  * (`IW_SYSLOG_EVENTS`) and redaction (`IW_SYSLOG_REDACT`) are parsed by core for every sink.
  */
-export const syslogEnvObject = z.object({
-  IW_SYSLOG_URL: z
-    .string()
-    .transform((v, ctx) => {
-      try {
-        return parseSyslogUrl(v, "IW_SYSLOG_URL").url;
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message.replace(/^IW_SYSLOG_URL /, "") });
-        return z.NEVER;
-      }
-    })
-    .describe("udp://host[:514], tcp://host[:514] or tls://host[:6514] (RFC 5425); required, activates the sink"),
+export const syslogEnvObject = envObject({
+  IW_SYSLOG_URL: envField("udp://host[:514], tcp://host[:514] or tls://host[:6514] (RFC 5425); required, activates the sink", (v) => {
+    if (v === undefined) throw new Error("required");
+    try {
+      return parseSyslogUrl(v, "IW_SYSLOG_URL").url;
+    } catch (err) {
+      throw new Error((err as Error).message.replace(/^IW_SYSLOG_URL /, ""));
+    }
+  }),
   IW_SYSLOG_FORMAT: envEnum(["rfc5424", "rfc3164", "cef", "leef"], "rfc5424"),
   IW_SYSLOG_HEADER: optionalEnum(["rfc5424", "rfc3164"], "the syslog header of cef and leef messages: one of rfc5424, rfc3164; default rfc5424"),
   IW_SYSLOG_FRAMING: optionalEnum(
@@ -75,21 +58,15 @@ export const syslogEnvObject = z.object({
     "private enterprise number of the structured-data ids (iw@<number>); 32473 is the example number RFC 5612 reserves for documentation, set your organisation's",
     DOCUMENTATION_ENTERPRISE_ID,
   ),
-  IW_SYSLOG_MAX_MESSAGE_BYTES: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
+  IW_SYSLOG_MAX_MESSAGE_BYTES: envField(
+    `largest message in bytes, ${MIN_MESSAGE_BYTES} to ${MAX_UDP_MESSAGE_BYTES} over udp:// (${MAX_STREAM_MESSAGE_BYTES} over tcp:// and tls://); longer ones are shortened by rule and counted truncated; default ${DEFAULT_UDP_MAX_MESSAGE_BYTES} over udp://, ${DEFAULT_STREAM_MAX_MESSAGE_BYTES} over tcp:// and tls://`,
+    (v) => {
       if (v === undefined || v.trim() === "") return undefined;
       const n = /^\d+$/.test(v.trim()) ? Number(v.trim()) : Number.NaN;
-      if (!Number.isSafeInteger(n) || n < MIN_MESSAGE_BYTES || n > MAX_STREAM_MESSAGE_BYTES) {
-        ctx.addIssue({ code: "custom", message: "out of range or not a whole number" });
-        return z.NEVER;
-      }
+      if (!Number.isSafeInteger(n) || n < MIN_MESSAGE_BYTES || n > MAX_STREAM_MESSAGE_BYTES) throw new Error("out of range or not a whole number");
       return n;
-    })
-    .describe(
-      `largest message in bytes, ${MIN_MESSAGE_BYTES} to ${MAX_UDP_MESSAGE_BYTES} over udp:// (${MAX_STREAM_MESSAGE_BYTES} over tcp:// and tls://); longer ones are shortened by rule and counted truncated; default ${DEFAULT_UDP_MAX_MESSAGE_BYTES} over udp://, ${DEFAULT_STREAM_MAX_MESSAGE_BYTES} over tcp:// and tls://`,
-    ),
+    },
+  ),
   IW_SYSLOG_VENDOR: envString("CEF/LEEF Device Vendor", DEFAULT_VENDOR),
   IW_SYSLOG_PRODUCT: envString("CEF/LEEF Device Product", DEFAULT_PRODUCT),
   IW_SYSLOG_PRODUCT_VERSION: envString("CEF/LEEF Device Version (the firewall's version)", DEFAULT_PRODUCT_VERSION),
@@ -101,7 +78,7 @@ export const syslogEnvObject = z.object({
 });
 
 /** The parsed variables, before they become {@link SyslogSinkOptions}. */
-export type SyslogEnv = z.output<typeof syslogEnvObject>;
+export type SyslogEnv = EnvOutput<typeof syslogEnvObject>;
 
 /** Maps parsed variables onto sink options. */
 export function optionsFromEnv(env: SyslogEnv): SyslogSinkOptions {
@@ -142,13 +119,13 @@ export const syslogEnvSchema = syslogEnvObject.transform((env, ctx): SyslogSinkO
   } catch (err) {
     if (!(err instanceof IwConfigError)) throw err;
     ctx.addIssue({ code: "custom", message: err.message.replace(`${err.variable ?? ""} `, ""), path: err.variable === undefined ? [] : [err.variable] });
-    return z.NEVER;
+    return INVALID;
   }
   return options;
 });
 
 /** The syslog sink plugin, activated by `IW_SYSLOG_URL`. */
-export const plugin = defineSinkPlugin<SyslogSinkOptions>({
+export const plugin = defineSinkPlugin({
   name: "syslog",
   env: "IW_SYSLOG_URL",
   options: syslogEnvSchema,

@@ -1,4 +1,5 @@
-import { classifyNetworkError, IwError, silentLogger, toLogger, type IwEvent, type Logger, type Prepared, type PrepareContext, type SendContext, type SendResult, type Sink } from "@iw/core";
+import { classifyNetworkError, type Prepared, type PrepareContext, type SendContext, type SendResult, type Sink } from "@iw/core/sink-kit";
+import { IwError, silentLogger, toLogger, type IwEvent, type Logger } from "@iw/core";
 import { SyslogEncoder } from "./encoder.js";
 import type { SyslogSinkOptions } from "./options.js";
 import { buildPayload, type BuiltPayload, type SyslogPayload } from "./payload.js";

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { activate, BUILTIN_SINKS, type Dispatcher } from "@iw/core";
+import { activate, type Dispatcher } from "@iw/core";
+import { BUILTIN_SINKS } from "../../core/src/activation/index.js";
 import { generateTestCertificates, makeTestEvents, startSyslogReceiver, writeTestCertificates, type SyslogReceiver, type TestCertificateFiles } from "@iw/testkit";
 import { plugin } from "../src/index.js";
 import { blockedScan, recordingLogger } from "./helpers.js";

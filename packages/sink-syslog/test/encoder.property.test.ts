@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { auditEvent, scanLog, type IwEvent } from "@iw/core";
 import { parseSyslogMessage } from "@iw/testkit";
-import { SyslogEncoder, resolveOptions, type SyslogFormat } from "../src/index.js";
+import { SyslogEncoder } from "../src/encoder.js";
+import { resolveOptions } from "../src/resolve-options.js";
+import type { SyslogFormat } from "../src/index.js";
 
 /** Any text, line breaks, quotes, brackets, backslashes, `=`, `|`, tabs and astral characters included. */
 const text = fc.oneof(

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { scanLog, type IwEvent } from "@iw/core";
 import { parseSyslogMessage, type ReceivedSyslogMessage } from "@iw/testkit";
-import { SyslogEncoder, resolveOptions, type SyslogSinkOptions } from "../src/index.js";
+import { SyslogEncoder } from "../src/encoder.js";
+import { resolveOptions } from "../src/resolve-options.js";
+import type { SyslogSinkOptions } from "../src/index.js";
 import { blockedScan, failedLogin } from "./helpers.js";
 
 function encoder(o: Partial<SyslogSinkOptions> = {}): SyslogEncoder {

@@ -1,6 +1,7 @@
-import type { IwEvent, Logger, SendContext } from "@iw/core";
+import type { IwEvent, Logger } from "@iw/core";
+import type { SendContext } from "@iw/core/sink-kit";
 import { auditEvent, scanLog } from "@iw/core";
-import type { SyslogPayload } from "../src/index.js";
+import type { SyslogPayload } from "../src/payload.js";
 
 let batchSeq = 0;
 

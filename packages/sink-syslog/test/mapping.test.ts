@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { auditEvent, type AuditCategory } from "@iw/core";
-import { classify } from "../src/index.js";
+import { classify } from "../src/mapping.js";
 import { blockedScan } from "./helpers.js";
 
 const match = (severity: number) => ({ signature_id: `S${severity}`, matched_text: "t", score: 1, confidence: 1, severity });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { activate, type Dispatcher } from "@iw/core";
 import { generateTestCertificates, writeTestCertificates, type TestCertificateFiles } from "@iw/testkit";
-import { plugin, resolveOptions, type SyslogSinkOptions } from "../src/index.js";
+import { plugin, type SyslogSinkOptions } from "../src/index.js";
+import { resolveOptions } from "../src/resolve-options.js";
 import { recordingLogger } from "./helpers.js";
 
 const parse = (env: Record<string, string>) => plugin.options.safeParse(env);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { renderEnvTable, renderGenericEnvTable, syncReadmeSections } from "@iw/core/schema";
-import { plugin, syslogEnvObject } from "../src/index.js";
+import { renderEnvTable, renderGenericEnvTable, syncReadmeSections } from "../../../scripts/readme/index.js";
+import { plugin } from "../src/index.js";
+import { syslogEnvObject } from "../src/plugin.js";
 
 describe("README", () => {
   it("has the environment tables generated from the schemas (IW_UPDATE_README=1 regenerates them)", () => {

@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { auditEvent, scanLog, type IwEvent } from "@iw/core";
 import { generateTestCertificates, parseCef, parseLeef, parseRfc5424, waitFor, writeTestCertificates, type TestCertificateFiles } from "@iw/testkit";
-import { classify, createSyslogSink, SyslogEncoder, resolveOptions, type SyslogSink, type SyslogSinkOptions } from "../src/index.js";
+import { classify } from "../src/mapping.js";
+import { createSyslogSink, type SyslogSink, type SyslogSinkOptions } from "../src/index.js";
+import { SyslogEncoder } from "../src/encoder.js";
+import { resolveOptions } from "../src/resolve-options.js";
 import { ctx } from "./helpers.js";
 import { findRsyslog, findSyslogNg, freePort, startRsyslog, startRsyslogConfig, startSyslogNg, startSyslogNgConfig, type RealReceiver } from "./real-receivers.js";
 
