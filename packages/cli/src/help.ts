@@ -1,4 +1,4 @@
-import { BUILTIN_SINKS } from "@iw/core";
+import { BUILTIN_SINKS, GLOBAL_VARIABLES } from "@iw/core/inspect";
 import type { Command, OptionSpec } from "./command.js";
 import { GLOBAL_OPTIONS } from "./command.js";
 
@@ -50,16 +50,15 @@ function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
 }
 
 /** The variables that decide which sinks start and how: what `doctor` and `test` read. */
-export async function sinkVariableLines(): Promise<string[]> {
+export function sinkVariableLines(): Promise<string[]> {
   const width = 24;
   const lines = BUILTIN_SINKS.map((b) => `${b.env.padEnd(width)}activates ${b.name} (${b.module}); its other options are ${b.env.replace(/_URL$/, "")}_*`);
   lines.push(
     `${"IW_<SINK>_<NAME>_URL".padEnd(width)}a named instance (IW_WEBHOOK_SOC_URL: sink webhook:soc, options IW_WEBHOOK_SOC_*)`,
     `${"IW_<PREFIX>_*".padEnd(width)}each active sink's options and core's per-sink ones (BATCH_SIZE, EVENTS, REDACT, SPOOL, …)`,
   );
-  const { globalEnvSchema, objectShape } = await import("@iw/core/schema");
-  const globals = Object.keys(objectShape(globalEnvSchema) ?? {});
+  const globals = GLOBAL_VARIABLES;
   lines.push(`${"process-wide".padEnd(width)}${globals.join(", ")}`);
   lines.push(`${"NO_COLOR, FORCE_COLOR".padEnd(width)}colours (read from the process environment, never from --env-file)`);
-  return lines;
+  return Promise.resolve(lines);
 }

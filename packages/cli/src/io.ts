@@ -1,4 +1,4 @@
-import type { SinkPlugin } from "@iw/core";
+import type { SinkPlugin } from "@iw/core/sink-kit";
 
 /** A stream the CLI writes to: `process.stdout` or a test's collector. */
 export interface OutputStream {

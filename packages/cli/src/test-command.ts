@@ -1,5 +1,7 @@
-import { BUILTIN_SINKS, DEFAULT_TEST_TIMEOUT_MS, createDispatcher, maskSecrets } from "@iw/core";
-import type { Logger, Route, Sink, SinkTestReport } from "@iw/core";
+import { BUILTIN_SINKS, DEFAULT_TEST_TIMEOUT_MS, maskSecrets } from "@iw/core/inspect";
+import { createDispatcher } from "@iw/core";
+import type { Logger, Route, SinkTestReport } from "@iw/core";
+import type { Sink } from "@iw/core/sink-kit";
 import type { Command } from "./command.js";
 import { stringList } from "./command.js";
 import { formatLatency } from "./format.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defineSinkPlugin } from "@iw/core";
-import type { SinkPlugin } from "@iw/core";
+import { defineSinkPlugin } from "@iw/core/sink-kit";
+import type { SinkPlugin } from "@iw/core/sink-kit";
 import { inspectActivation } from "@iw/core/inspect";
 import { z } from "zod";
 import { destinationsOf } from "../src/checks/destinations.js";

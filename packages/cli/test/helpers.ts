@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SinkPlugin } from "@iw/core";
+import type { SinkPlugin } from "@iw/core/sink-kit";
 import { plugin as fluentdPlugin } from "@iw/sink-fluentd";
 import { plugin as logstashPlugin } from "@iw/sink-logstash";
 import { plugin as webhookPlugin } from "@iw/sink-webhook";

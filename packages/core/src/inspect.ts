@@ -4,31 +4,36 @@
  * creating a sink, opening a spool, a socket or a timer. Loaded only through `@iw/core/inspect`.
  */
 import { join } from "node:path";
-import { collectPlugins } from "./activate.js";
-import { parseGlobal, parseInstance, pluginVariables } from "./config-parse.js";
-import type { GlobalConfig } from "./config-parse.js";
-import { resolveOptions } from "./delivery/resolve-options.js";
-import type { Env } from "./env-instances.js";
-import { BUILTIN_SINKS } from "./plugins.js";
-import { findInstances, instanceSinkName, looksActivated, splitActivating } from "./env-instances.js";
-import { isSecretName, showValue } from "./env-mask.js";
-import { unknownVariableWarnings } from "./env-unknown.js";
-import { IwConfigError } from "./errors.js";
-import type { IwError } from "./errors.js";
-import type { Logger } from "./logger.js";
-import type { RedactMode } from "./redact.js";
+import { BUILTIN_SINKS, collectPlugins, findInstances, instanceSinkName, looksActivated, splitActivating, unknownVariableWarnings } from "./activation/index.js";
+import type { Env, RedactMode } from "./activation/index.js";
+// The zod side of activation, which this entry point (a tool's, not a host's) loads at once.
+import { parseGlobal, parseInstance, pluginVariables } from "./activation/config-parse.js";
+import type { GlobalConfig } from "./activation/config-parse.js";
+import { resolveOptions } from "./delivery/index.js";
+import { IwConfigError, isSecretName, secretValuesOf, showValue } from "./diagnostics/index.js";
+import type { IwError, Logger } from "./diagnostics/index.js";
+// Core's own env schemas, not the schema folder's index: that one also holds the event schemas,
+// whose declarations are zod's.
 import { genericEnvSchema, globalEnvSchema } from "./schema/generic-env.js";
 import type { GenericSinkConfig } from "./schema/generic-env.js";
-import { describeField, objectShape } from "./schema/inspect.js";
-import { secretValuesOf } from "./secret-values.js";
-import type { SinkPlugin } from "./sink.js";
+import { describeField, objectShape } from "./sink/index.js";
+import type { SinkPlugin } from "./sink/index.js";
 
-export { readSpoolSummary } from "./spool/spool-summary.js";
-export type { SpoolSummary, SpoolHolder } from "./spool/spool-summary.js";
-export { openSpool } from "./spool/open-spool.js";
-export type { Spool, SpoolRecord } from "./spool/spool.js";
-export { SpoolError } from "./spool/spool-error.js";
-export type { GlobalConfig } from "./config-parse.js";
+// What tools print or check besides an inspection: the built-in table, the test deadline and
+// core's own secret masking (so a tool masks what it prints the way core does).
+export { BUILTIN_SINKS, GLOBAL_VARIABLES } from "./activation/index.js";
+export type { BuiltinSink } from "./activation/index.js";
+export { DEFAULT_TEST_TIMEOUT_MS } from "./dispatch/index.js";
+/**
+ * `createDispatcher` for routes that carry a disk spool (`openSpool`), as activation builds them:
+ * a tool replays a spool through core's queue with it. @experimental
+ */
+export { dispatcherFor as createSpooledDispatcher } from "./dispatch/index.js";
+export type { SpooledRoute } from "./dispatch/index.js";
+export { maskSecrets } from "./diagnostics/index.js";
+export { readSpoolSummary, openSpool, SpoolError } from "./spool/index.js";
+export type { SpoolSummary, SpoolHolder, Spool, SpoolRecord } from "./spool/index.js";
+export type { GlobalConfig } from "./activation/config-parse.js";
 export type { GenericSinkConfig } from "./schema/generic-env.js";
 
 /** Options of {@link inspectActivation}: those of `activate()` that decide what starts. @experimental */

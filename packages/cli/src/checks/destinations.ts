@@ -1,4 +1,4 @@
-import { maskSecrets } from "@iw/core";
+import { maskSecrets } from "@iw/core/inspect";
 import type { InspectedSink } from "@iw/core/inspect";
 
 /** TLS settings of a destination, as the sink would use them. */

@@ -1,6 +1,6 @@
 import { access, constants } from "node:fs/promises";
 import { dirname } from "node:path";
-import { BUILTIN_SINKS, maskSecrets } from "@iw/core";
+import { BUILTIN_SINKS, maskSecrets } from "@iw/core/inspect";
 import type { IwError, Logger } from "@iw/core";
 import type { ActivationInspection, InspectedSink } from "@iw/core/inspect";
 import { checkDestination } from "../checks/check-destination.js";

@@ -1,6 +1,7 @@
-import { createDispatcher, maskSecrets, silentLogger } from "@iw/core";
-import type { Sink } from "@iw/core";
+import { silentLogger } from "@iw/core";
+import { createSpooledDispatcher, maskSecrets } from "@iw/core/inspect";
 import type { Spool } from "@iw/core/inspect";
+import type { Sink } from "@iw/core/sink-kit";
 import { formatBytes } from "../format.js";
 import type { Loaded } from "../load.js";
 import type { SpoolFolder } from "./spool-dirs.js";
@@ -64,7 +65,7 @@ export async function replayFolder(f: SpoolFolder, loaded: Loaded, o: { timeoutM
     return { folder: f.folder, ok: false, message: `the ${s.plugin.name} sink could not be created: ${err instanceof Error ? err.message : String(err)}` };
   }
   // Spooled events were redacted when they were written: no transform, no filter, no lifecycle events.
-  const dispatcher = createDispatcher([{ sink, queue: s.config.generic.queue, spool }], { exitFlushMs: 0 });
+  const dispatcher = createSpooledDispatcher([{ sink, queue: s.config.generic.queue, spool }], { exitFlushMs: 0 });
   const stop = () => void dispatcher.flush(0);
   o.signal?.addEventListener("abort", stop, { once: true });
   await dispatcher.flush(o.timeoutMs);

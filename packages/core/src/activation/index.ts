@@ -4,13 +4,13 @@
  * (`IW_<PREFIX>_EVENTS`) and redaction (`IW_REDACT*`), and warnings about unknown `IW_*` names.
  * The zod side (`config-parse.ts`, `../schema/`) is imported lazily, only when a sink is set.
  */
-export { activate, activateWithReport } from "./activate.js";
+export { activate, activateWithReport, collectPlugins } from "./activate.js";
 export type { ActivateOptions, ActivationReport } from "./activate.js";
 export { BUILTIN_SINKS, IwPluginError } from "./plugins.js";
 export type { BuiltinSink } from "./plugins.js";
 export { GENERIC_SUFFIXES, GLOBAL_VARIABLES, findInstances, instanceSinkName, isSet, looksActivated, splitActivating } from "./env-instances.js";
 export type { Env, EnvInstance } from "./env-instances.js";
-export { closest } from "./env-unknown.js";
+export { closest, unknownVariableWarnings } from "./env-unknown.js";
 export { compileEventFilter, EVENT_FILTER_FORM } from "./filter.js";
 export type { EventFilter } from "./filter.js";
 export {

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { AUDIT_CATEGORIES } from "../events/index.js";
 import type { AuditCategory, AuditEvent, IwEvent, Match, ScanLog, SummaryEvent } from "../events/index.js";
+import type { EnvParser } from "../sink/index.js";
+
+/** A schema of the event model, seen through the plain `parse` / `safeParse` interface. */
+export type EventSchema<T> = EnvParser<T>;
 
 /*
  * The zod schemas of the event model: runtime validation at the boundaries (config, tests, CLI),
@@ -19,8 +23,7 @@ const common = {
   test: z.boolean().optional(),
 };
 
-/** One signature that matched a scanned text. */
-export const MatchSchema = z.object({
+const match = z.object({
   signature_id: z.string(),
   matched_text: z.string(),
   score: z.number(),
@@ -28,8 +31,7 @@ export const MatchSchema = z.object({
   severity: z.number(),
 });
 
-/** One `scan_input` / `scan_output` decision, field for field as InferenceWall sends it. */
-export const ScanLogSchema = z.object({
+const scanLog = z.object({
   log_type: z.literal("scan"),
   ...common,
   direction: z.enum(["input", "output"]),
@@ -38,12 +40,11 @@ export const ScanLogSchema = z.object({
   threshold: z.number(),
   policy: z.string(),
   request_id: z.string(),
-  matches: z.array(MatchSchema),
+  matches: z.array(match),
   signature_count: z.number().int().nonnegative(),
 });
 
-/** An audit event (auth, policy, config, …), field for field as InferenceWall sends it. */
-export const AuditEventSchema = z.object({
+const auditEvent = z.object({
   log_type: z.literal("audit"),
   ...common,
   category: z.enum(AUDIT_CATEGORIES),
@@ -59,7 +60,7 @@ const decisionCounts = z.object({ allow: z.number().int(), flag: z.number().int(
  * A periodic traffic summary (`IW_SUMMARY_INTERVAL_S`): the scans of one interval by direction
  * and decision, and the signatures that matched most.
  */
-export const SummaryEventSchema = z.object({
+const summaryEvent = z.object({
   log_type: z.literal("summary"),
   ...common,
   interval_start: z.iso.datetime({ offset: true }),
@@ -68,17 +69,27 @@ export const SummaryEventSchema = z.object({
   top_signatures: z.array(z.object({ signature_id: z.string(), count: z.number().int() })),
 });
 
+const iwEvent = z.discriminatedUnion("log_type", [scanLog, auditEvent, summaryEvent]);
+
+/** One signature that matched a scanned text. */
+export const MatchSchema: EventSchema<Match> = match;
+/** One `scan_input` / `scan_output` decision, field for field as InferenceWall sends it. */
+export const ScanLogSchema: EventSchema<ScanLog> = scanLog;
+/** An audit event (auth, policy, config, …), field for field as InferenceWall sends it. */
+export const AuditEventSchema: EventSchema<AuditEvent> = auditEvent;
+/** A periodic traffic summary (`IW_SUMMARY_INTERVAL_S`). */
+export const SummaryEventSchema: EventSchema<SummaryEvent> = summaryEvent;
 /** Any event the dispatcher carries. */
-export const IwEventSchema = z.discriminatedUnion("log_type", [ScanLogSchema, AuditEventSchema, SummaryEventSchema]);
+export const IwEventSchema: EventSchema<IwEvent> = iwEvent;
 
 /** `true` when `A` and `B` are assignable to each other. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compiles only when every schema parses to exactly the declared type. */
 const _schemasMatchTypes: [
-  Same<z.output<typeof MatchSchema>, Match>,
-  Same<z.output<typeof ScanLogSchema>, ScanLog>,
-  Same<z.output<typeof AuditEventSchema>, AuditEvent>,
-  Same<z.output<typeof SummaryEventSchema>, SummaryEvent>,
-  Same<z.output<typeof IwEventSchema>, IwEvent>,
+  Same<z.output<typeof match>, Match>,
+  Same<z.output<typeof scanLog>, ScanLog>,
+  Same<z.output<typeof auditEvent>, AuditEvent>,
+  Same<z.output<typeof summaryEvent>, SummaryEvent>,
+  Same<z.output<typeof iwEvent>, IwEvent>,
   Same<(typeof AUDIT_CATEGORIES)[number], AuditCategory>,
 ] = [true, true, true, true, true, true];

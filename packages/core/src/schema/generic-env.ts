@@ -6,6 +6,7 @@ import type { QueueOptions } from "../delivery/index.js";
 import { envBool, envBytes, envEnum, envField, envInt, envMs } from "./env-fields.js";
 import { AUDIT_CATEGORIES } from "../events/index.js";
 import type { IwEvent } from "../events/index.js";
+import type { EnvObject } from "../sink/index.js";
 import { eventPaths, isEventPath } from "./event-paths.js";
 
 function maxRetries(v: string | undefined, defaultValue: number): number {
@@ -57,7 +58,7 @@ function redactFields(text: string | undefined): readonly string[] {
  * @param defaults queue defaults of this sink, over {@link DEFAULT_QUEUE_OPTIONS} (e.g. a webhook's
  *   15 s attempt deadline); they show in errors and generated tables too.
  */
-export function genericEnvSchema(prefix: string, defaults: Partial<QueueOptions> = {}) {
+export function genericEnvSchema(prefix: string, defaults: Partial<QueueOptions> = {}): EnvObject<Record<string, unknown>> {
   const d: QueueOptions = { ...DEFAULT_QUEUE_OPTIONS, ...defaults };
   const retries = d.maxRetries === Number.POSITIVE_INFINITY ? "infinite" : String(d.maxRetries);
   const shape = {
@@ -135,7 +136,7 @@ export const DEFAULT_SUMMARY_INTERVAL_S = 3600;
  * the default logger.
  */
 
-export const globalEnvSchema = z.object({
+export const globalEnvSchema: EnvObject<Record<string, unknown>> = z.object({
   IW_REDACT: envField(REDACT_MODE_FORM, parseRedactMode),
   IW_REDACT_FIELDS: envField(REDACT_FIELDS_FORM, redactFields),
   IW_REDACT_KEY: z

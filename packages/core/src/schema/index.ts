@@ -8,6 +8,7 @@
  * package is imported; `import "@iw/core"` never loads it.
  */
 export { ScanLogSchema, AuditEventSchema, SummaryEventSchema, IwEventSchema, MatchSchema } from "./events.js";
+export type { EventSchema } from "./events.js";
 export { eventPaths, isEventPath } from "./event-paths.js";
 export { envBool, envBytes, envInt, envMs, envEnum, envString, envUrlList, envFile, envHeaders, envField, envObject, INVALID, MAX_ENV_FILE_BYTES } from "./env-fields.js";
 export type { EnvFile } from "./env-fields.js";

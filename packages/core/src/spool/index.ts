@@ -1,9 +1,13 @@
 /**
  * Durable spool storage: checksummed segment files with group commit, acknowledgements,
- * replay, a byte bound and a directory lock. Not exported from the package root yet; the
- * delivery engine is its only user. Format and guarantees: docs/spool-format.md.
+ * replay, a byte bound and a directory lock, and a lock-free summary of a spool directory. Not
+ * exported from the package root: the delivery engine uses it, and tools reach `openSpool` and
+ * `readSpoolSummary` through the experimental `@iw/core/inspect`. Format and guarantees:
+ * docs/spool-format.md.
  */
 export { openSpool } from "./open-spool.js";
+export { readSpoolSummary } from "./spool-summary.js";
+export type { SpoolHolder, SpoolSummary } from "./spool-summary.js";
 export { Spool } from "./spool.js";
 export type { SpoolRecord } from "./spool.js";
 export { SpoolError } from "./spool-error.js";
