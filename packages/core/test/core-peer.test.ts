@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { activateWithReport, silentLogger } from "@iw/core";
-import { corePeerCheck, satisfies } from "../src/core-peer.js";
+import { corePeerCheck, satisfies } from "../src/activation/core-peer.js";
 
 const OWN_VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 const work = mkdtempSync(join(tmpdir(), "iw-core-peer-"));
