@@ -35,7 +35,9 @@ function declaredExports(dtsPath) {
   const types = [];
   for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-    (target.flags & ts.SymbolFlags.Value ? values : types).push(symbol.name);
+    // `export type { SomeClass }` exports only the type, whatever the symbol also is.
+    const typeOnly = symbol.declarations?.some((d) => ts.isTypeOnlyImportOrExportDeclaration(d)) ?? false;
+    (target.flags & ts.SymbolFlags.Value && !typeOnly ? values : types).push(symbol.name);
   }
   return { values: values.sort(), types: types.sort() };
 }
