@@ -1,5 +1,8 @@
 import type { IwEvent } from "../events/index.js";
-import type { SpoolStats } from "../spool/index.js";
+// The type from its own file, not the spool's index: that one would bring the spool's Buffer-typed
+// records into the declarations every host loads (they must not need @types/node).
+// eslint-disable-next-line no-restricted-imports
+import type { SpoolStats } from "../spool/spool-stats.js";
 
 /** One record read back from a spool. */
 export interface SpooledRecord {
