@@ -19,7 +19,7 @@ type SerializerInput = Parameters<typeof ProtobufLogsSerializer.serializeRequest
 
 /** An ExportLogsServiceRequest, encoded and compressed once for every attempt of a batch. */
 export interface OtlpPayload {
-  readonly body: Buffer;
+  readonly body: Uint8Array;
 }
 
 /** An encoded batch and what was left out of it. */

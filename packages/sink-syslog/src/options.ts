@@ -8,11 +8,11 @@ export type SyslogFraming = "octet-counting" | "non-transparent";
 /** TLS settings of a `tls://` destination (RFC 5425). */
 export interface SyslogTlsOptions {
   /** PEM CA certificate(s) trusted instead of Node's roots. @default Node's roots — `IW_SYSLOG_CA_FILE` */
-  readonly ca?: string | Buffer | undefined;
+  readonly ca?: string | Uint8Array | undefined;
   /** PEM client certificate for mutual TLS (with `key`). @default none — `IW_SYSLOG_CERT_FILE` */
-  readonly cert?: string | Buffer | undefined;
+  readonly cert?: string | Uint8Array | undefined;
   /** PEM private key of `cert`. @default none — `IW_SYSLOG_KEY_FILE` */
-  readonly key?: string | Buffer | undefined;
+  readonly key?: string | Uint8Array | undefined;
   /** Verify the server certificate and host name; `false` logs a warning. @default true — `IW_SYSLOG_TLS_VERIFY` */
   readonly verify?: boolean;
 }

@@ -5,7 +5,7 @@ import type { SyslogFraming } from "./options.js";
 /** What `SyslogSink.prepare` builds once per batch and every attempt writes. */
 export interface SyslogPayload {
   /** TCP/TLS: every message framed, in one buffer. UDP: one buffer per datagram. */
-  readonly data: Buffer | readonly Buffer[];
+  readonly data: Uint8Array | readonly Uint8Array[];
   /** Messages shortened to fit the size limit (counted `truncated` once delivered). */
   readonly truncated: number;
 }

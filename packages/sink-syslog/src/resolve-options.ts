@@ -17,9 +17,9 @@ export type SyslogTarget =
       readonly kind: "tls";
       readonly host: string;
       readonly port: number;
-      readonly ca: string | Buffer | undefined;
-      readonly cert: string | Buffer | undefined;
-      readonly key: string | Buffer | undefined;
+      readonly ca: string | Uint8Array | undefined;
+      readonly cert: string | Uint8Array | undefined;
+      readonly key: string | Uint8Array | undefined;
       readonly verify: boolean;
     };
 

@@ -55,9 +55,9 @@ export class StreamConnection {
         {
           host: target.host,
           port: target.port,
-          ca: target.ca,
-          cert: target.cert,
-          key: target.key,
+          ca: pem(target.ca),
+          cert: pem(target.cert),
+          key: pem(target.key),
           rejectUnauthorized: target.verify,
           ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
         },
@@ -80,7 +80,7 @@ export class StreamConnection {
   }
 
   /** Resolves once `data` is handed to the kernel; rejects when the connection fails first. */
-  write(data: Buffer): Promise<void> {
+  write(data: Uint8Array): Promise<void> {
     if (this.#dead) return Promise.reject(this.#failure ?? new IwError("IW_NETWORK", "connection dead"));
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject };
@@ -122,4 +122,9 @@ export class StreamConnection {
     this.#writes.clear();
     this.#socket.destroy();
   }
+}
+
+/** Node's TLS options type PEM as string or Buffer; the public options take any Uint8Array. */
+function pem(value: string | Uint8Array | undefined): string | Buffer | undefined {
+  return value === undefined || typeof value === "string" || Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }

@@ -8,7 +8,7 @@ import { StreamConnection } from "./stream-connection.js";
 /** Wire I/O of the sink: writes a prepared payload, nothing else. */
 export interface Transport {
   /** Resolves once every byte is handed to the kernel; rejects with the cause otherwise. */
-  write(data: Buffer | readonly Buffer[], signal: AbortSignal): Promise<void>;
+  write(data: Uint8Array | readonly Uint8Array[], signal: AbortSignal): Promise<void>;
   /** Releases sockets and timers. Idempotent. */
   close(): void;
 }
@@ -60,12 +60,12 @@ export class StreamTransport implements Transport {
     this.#keepAliveMs = keepAliveMs;
   }
 
-  async write(data: Buffer | readonly Buffer[], signal: AbortSignal): Promise<void> {
+  async write(data: Uint8Array | readonly Uint8Array[], signal: AbortSignal): Promise<void> {
     if (this.#closed) throw new IwError("IW_CLOSED", "sink closed");
     if (this.#conn === undefined || this.#conn.dead) this.#conn = new StreamConnection(this.#target, this.#connectTimeoutMs, this.#keepAliveMs);
     const conn = this.#conn;
     conn.ref();
-    const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(data);
+    const bytes = data instanceof Uint8Array ? data : Buffer.concat(data);
     try {
       await raceSignal(conn.ready.then(() => conn.write(bytes)), signal, () => conn.destroy(signal.reason));
     } catch (err) {
@@ -102,9 +102,9 @@ export class UdpTransport implements Transport {
     this.#port = target.port;
   }
 
-  async write(data: Buffer | readonly Buffer[], signal: AbortSignal): Promise<void> {
+  async write(data: Uint8Array | readonly Uint8Array[], signal: AbortSignal): Promise<void> {
     if (this.#closed) throw new IwError("IW_CLOSED", "sink closed");
-    const datagrams = Buffer.isBuffer(data) ? [data] : data;
+    const datagrams = data instanceof Uint8Array ? [data] : data;
     this.#socket ??= this.#open();
     const opening = this.#socket;
     const socket = await raceSignal(opening, signal, () => {});
@@ -162,7 +162,7 @@ export class UdpTransport implements Transport {
  * first datagram after an outage may also be refused, for an ICMP left over from it: one more
  * try, and nothing sent twice.)
  */
-function sendAll(socket: UdpSocket, datagrams: readonly Buffer[]): Promise<void> {
+function sendAll(socket: UdpSocket, datagrams: readonly Uint8Array[]): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let i = 0;
     const next = (err?: Error | null): void => {
