@@ -118,7 +118,7 @@ async function build() {
     if (task === undefined) return;
     const failed = task.lines.some((l) => /ELIFECYCLE|\bERROR\b|error TS\d+/.test(l));
     if (failed) process.stderr.write(task.lines.map((l) => `${task.name}: ${l}`).join("\n") + "\n");
-    else if (task.cached) cached++, done++;
+    else if (task.cached) (cached++, done++);
     else say(`  ${task.name} built (${++done}/${total}, ${seconds(since)})`);
     task = undefined;
   };
@@ -151,5 +151,6 @@ async function build() {
     process.stderr.write(other.filter((l) => !/^\s*[>•]/.test(l)).join("\n") + "\n");
     fail(`pnpm ${args.join(" ")}`, code);
   }
-  if (cached > 0) say(`  ${cached === done && String(done) === total ? `all ${total}` : `${cached} of ${total}`} up to date (turbo's cache)`);
+  if (cached > 0)
+    say(`  ${cached === done && String(done) === total ? `all ${total}` : `${cached} of ${total}`} up to date (turbo's cache)`);
 }

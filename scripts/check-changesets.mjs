@@ -55,7 +55,8 @@ for (const f of files) {
     const [, name, bump] = e;
     const pkg = packages.get(name);
     if (pkg === undefined) problems.push(`${f}: ${name} is not a package of this workspace`);
-    else if (pkg.private === true || ignored(name)) problems.push(`${f}: ${name} is ${pkg.private ? "private" : "ignored by .changeset/config.json"}: it is never released`);
+    else if (pkg.private === true || ignored(name))
+      problems.push(`${f}: ${name} is ${pkg.private ? "private" : "ignored by .changeset/config.json"}: it is never released`);
     if (!["patch", "minor", "major"].includes(bump)) problems.push(`${f}: "${bump}" is not patch, minor or major`);
     asked.set(name, [...(asked.get(name) ?? []), bump]);
   }
@@ -78,7 +79,8 @@ if (plan !== undefined) {
     if (r.type === "none") continue;
     console.log(`  ${r.name}: ${r.oldVersion} → ${r.newVersion} (${r.type})`);
     const pkg = packages.get(r.name);
-    if (r.type !== "none" && (pkg?.private === true || ignored(r.name))) problems.push(`${r.name} would be released but is ${pkg?.private ? "private" : "ignored"}`);
+    if (r.type !== "none" && (pkg?.private === true || ignored(r.name)))
+      problems.push(`${r.name} would be released but is ${pkg?.private ? "private" : "ignored"}`);
     if (r.type === "major" && !(asked.get(r.name) ?? []).includes("major")) {
       problems.push(
         `${r.name} would go to ${r.newVersion} (major) though no changeset asks for a major: a bump of a package it has as a peer dependency leaves the peer range. Widen the range (e.g. "workspace:^0.2.0" once @iw/core is 0.2.0) or bump it on purpose.`,

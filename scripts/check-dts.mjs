@@ -35,7 +35,9 @@ for (const [name, pkg] of packages) {
       });
     }
     failed ||= problems.length > 0;
-    console.log(`${problems.length === 0 ? "ok  " : "FAIL"} ${entry}: ${files.length} declaration files; third-party types: ${external.join(", ") || "none"}; explicit Buffer: ${buffers.length}`);
+    console.log(
+      `${problems.length === 0 ? "ok  " : "FAIL"} ${entry}: ${files.length} declaration files; third-party types: ${external.join(", ") || "none"}; explicit Buffer: ${buffers.length}`,
+    );
     for (const p of problems.slice(0, 10)) console.log(`     ${p}`);
     if (problems.length > 10) console.log(`     … and ${problems.length - 10} more`);
     if (listFiles) for (const f of files) console.log(`     ${relative(root, f)}`);

@@ -51,7 +51,13 @@ for (const entry of entries) {
 }
 
 if (asJson) {
-  console.log(JSON.stringify(rows.map(({ entry, values, types, runtime, declared }) => ({ entry, values, types, valueNames: runtime, typeNames: declared.types })), null, 2));
+  console.log(
+    JSON.stringify(
+      rows.map(({ entry, values, types, runtime, declared }) => ({ entry, values, types, valueNames: runtime, typeNames: declared.types })),
+      null,
+      2,
+    ),
+  );
 } else {
   const width = Math.max(...rows.map((r) => r.entry.length));
   console.log(`${"entry point".padEnd(width)}  values  types`);

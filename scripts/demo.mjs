@@ -51,7 +51,12 @@ function start(label, script, env, ready, onLine = () => {}) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("IW_")));
   const child = spawn(process.execPath, [script], { cwd: hostDir, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => { children.delete(child); resolve({ code, signal }); }));
+  const exited = new Promise((resolve) =>
+    child.on("exit", (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
   const readyLine = new Promise((resolve, reject) => {
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
@@ -67,7 +72,8 @@ function start(label, script, env, ready, onLine = () => {}) {
 }
 
 for (const file of ["main.js", "collector.js"]) {
-  if (!existsSync(join(hostDir, "dist", file))) fail(`examples/firewall-host/dist/${file} is missing: run \`npm run demo\`, which builds first`);
+  if (!existsSync(join(hostDir, "dist", file)))
+    fail(`examples/firewall-host/dist/${file} is missing: run \`npm run demo\`, which builds first`);
 }
 
 const work = mkdtempSync(join(tmpdir(), "iw-demo-"));
@@ -103,7 +109,10 @@ const hostEnv = {
 };
 const startHost = () =>
   start("host", "dist/main.js", hostEnv, /listening on (http:\/\/\S+)/, (line) => {
-    const m = /sink (\S+): emitted (\d+), delivered (\d+), dropped (\d+), still queued (\d+)(?:, kept in the spool for the next start (\d+))?/.exec(line);
+    const m =
+      /sink (\S+): emitted (\d+), delivered (\d+), dropped (\d+), still queued (\d+)(?:, kept in the spool for the next start (\d+))?/.exec(
+        line,
+      );
     if (m) finalStats.push({ sink: m[1], emitted: +m[2], delivered: +m[3], dropped: +m[4], queued: +m[5] + +(m[6] ?? 0) });
     const r = /replaying (\d+) events? left in the spool by an earlier run/.exec(line);
     if (r) replayed = Number(r[1]);
@@ -137,11 +146,16 @@ async function scanAll(list) {
     requestIds.push(body.request_id);
     const shown = text.length > 58 ? `${text.slice(0, 57)}…` : text;
     const sigs = body.matches.map((m) => m.signature_id).join(",") || "-";
-    say(`  ${direction.padEnd(6)} ${JSON.stringify(shown).padEnd(62)} ${byDecision[body.decision](body.decision.padEnd(5))} ${body.anomaly_score.toFixed(2).padStart(5)}  ${dim(sigs)}`);
+    say(
+      `  ${direction.padEnd(6)} ${JSON.stringify(shown).padEnd(62)} ${byDecision[body.decision](body.decision.padEnd(5))} ${body.anomaly_score.toFixed(2).padStart(5)}  ${dim(sigs)}`,
+    );
   }
 }
 await scanAll(cases);
-for (const [what, headers] of [["a wrong API key", { authorization: "Bearer iwk_scan_not_a_real_key" }], ["no API key", {}]]) {
+for (const [what, headers] of [
+  ["a wrong API key", { authorization: "Bearer iwk_scan_not_a_real_key" }],
+  ["no API key", {}],
+]) {
   const res = await fetch(`${hostUrl}/v1/scan/input`, { method: "POST", headers, body: '{"text":"hello"}' });
   say(`  ${"input".padEnd(6)} ${dim(`(${what})`.padEnd(62))} ${res.status === 401 ? red("401") : fail(`expected 401, got ${res.status}`)}`);
 }
@@ -177,8 +191,13 @@ for (const m of metrics.matchAll(/^iw_sink_(\w+)\{sink="([^"]+)"(?:,(reason|stat
 say(`\n  ${bold("Sink stats")} ${dim("(from GET /metrics: iw_sink_* series, @iw/metrics)")}`);
 if (Object.keys(series).length === 0) fail("GET /metrics shows no iw_sink_* series: is the Logstash sink active?");
 for (const [sink, s] of Object.entries(series)) {
-  const dropped = Object.entries(s.dropped).map(([r, n]) => `${r} ${n}`).join(", ") || "none";
-  say(`  ${sink}: ${s.state}, emitted ${s.events_emitted_total}, delivered ${s.events_delivered_total}, queued ${s.events_queued}, in flight ${s.events_in_flight}, spooled ${s.events_spooled}, retried ${s.batch_retries_total}, dropped ${dropped}`);
+  const dropped =
+    Object.entries(s.dropped)
+      .map(([r, n]) => `${r} ${n}`)
+      .join(", ") || "none";
+  say(
+    `  ${sink}: ${s.state}, emitted ${s.events_emitted_total}, delivered ${s.events_delivered_total}, queued ${s.events_queued}, in flight ${s.events_in_flight}, spooled ${s.events_spooled}, retried ${s.batch_retries_total}, dropped ${dropped}`,
+  );
 }
 
 step(4, "Durable spool: the collector goes down, the host is killed (SIGKILL) and restarted");
@@ -197,7 +216,9 @@ if (beforeKill === undefined) fail("/healthz shows no logstash sink");
 const undelivered = beforeKill.emitted - beforeKill.delivered;
 const sinkSpool = join(spoolDir, "logstash");
 const files = existsSync(sinkSpool) ? readdirSync(sinkSpool).map((f) => statSync(join(sinkSpool, f)).size) : [];
-say(`  ${dim(`the host holds ${undelivered} undelivered events, in memory and in ${sinkSpool} (${files.length} files, ${files.reduce((a, b) => a + b, 0)} bytes)`)}`);
+say(
+  `  ${dim(`the host holds ${undelivered} undelivered events, in memory and in ${sinkSpool} (${files.length} files, ${files.reduce((a, b) => a + b, 0)} bytes)`)}`,
+);
 say(`  ${dim("killing it with SIGKILL: no shutdown, no drain, memory lost")}`);
 host.child.kill("SIGKILL");
 const killed = await host.exited;
@@ -212,7 +233,9 @@ health = await waitHealth(allDelivered, 100);
 if (!allDelivered(health)) fail(`the backlog was not delivered within 10 s after the collector came back: ${JSON.stringify(health.sinks)}`);
 const backlogMs = Math.round(performance.now() - upAt);
 for (let i = 0; i < 40 && printedByCollector < beforeKill.delivered + health.sinks[0].delivered; i++) await sleep(50);
-say(`  ${green("✓")} the restarted host replayed ${replayed} events from the spool; all delivered ${backlogMs} ms after the collector came back (spool part: ${((performance.now() - spoolAt) / 1000).toFixed(1)} s)`);
+say(
+  `  ${green("✓")} the restarted host replayed ${replayed} events from the spool; all delivered ${backlogMs} ms after the collector came back (spool part: ${((performance.now() - spoolAt) / 1000).toFixed(1)} s)`,
+);
 
 step(5, "Stopping the host with SIGTERM (it drains the sink before exiting)");
 const stopAt = performance.now();
@@ -226,14 +249,22 @@ await collector.exited;
 
 step(6, "What the collector received (both runs of the host)");
 const events = existsSync(received)
-  ? readFileSync(received, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line))
+  ? readFileSync(received, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
   : [];
 rmSync(work, { recursive: true, force: true });
 const count = (pred) => events.filter(pred).length;
 const scans = events.filter((e) => e.log_type === "scan");
 const audit = (category, action) => (e) => e.log_type === "audit" && e.category === category && e.action === action;
 // Two starts (the first run was killed: it never sent lifecycle/stop).
-const expectedAudits = [["config", "policy_loaded", 2], ["lifecycle", "start", 2], ["auth", "auth_failed", 2], ["lifecycle", "stop", 1]];
+const expectedAudits = [
+  ["config", "policy_loaded", 2],
+  ["lifecycle", "start", 2],
+  ["auth", "auth_failed", 2],
+  ["lifecycle", "stop", 1],
+];
 const rows = [
   ["scan logs", scans.length, requestIds.length],
   ["  allow", count((e) => e.decision === "allow"), null],
@@ -268,10 +299,15 @@ else {
   if (sink.delivered !== sink.emitted) problems.push(`the sink delivered ${sink.delivered} of ${sink.emitted} events`);
   // The restarted host counts the replayed backlog as emitted; the killed one had delivered the rest.
   const expected = beforeKill.delivered + sink.emitted;
-  if (ids.size !== expected) problems.push(`the collector has ${ids.size} distinct events, expected ${expected} (${beforeKill.delivered} delivered by the killed run, ${sink.emitted} emitted by the restarted one, ${replayed} of them replayed)`);
+  if (ids.size !== expected)
+    problems.push(
+      `the collector has ${ids.size} distinct events, expected ${expected} (${beforeKill.delivered} delivered by the killed run, ${sink.emitted} emitted by the restarted one, ${replayed} of them replayed)`,
+    );
 }
 if (problems.length > 0) fail(`events were lost or unexpected:\n  - ${problems.join("\n  - ")}`);
 
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-say(`\n${green(bold("✓"))} all ${events.length} events arrived exactly once (distinct event_ids), ${replayed} of them replayed from the spool after a SIGKILL; shutdown drained in ${stopMs} ms; demo took ${seconds} s.`);
+say(
+  `\n${green(bold("✓"))} all ${events.length} events arrived exactly once (distinct event_ids), ${replayed} of them replayed from the spool after a SIGKILL; shutdown drained in ${stopMs} ms; demo took ${seconds} s.`,
+);
 say(dim(`  Next: examples/firewall-host/README.md (endpoints, variables, curl examples), packages/sink-logstash/README.md.`));

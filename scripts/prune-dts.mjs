@@ -14,7 +14,11 @@ export function pruneDeclarations(packageDir) {
   const here = [...packages].find(([, p]) => p.dir === packageDir);
   if (here === undefined) return undefined;
   const [name, pkg] = here;
-  const { files } = declarationClosure(entryPoints(name, pkg).map((e) => e.dts), packages, { acrossPackages: false });
+  const { files } = declarationClosure(
+    entryPoints(name, pkg).map((e) => e.dts),
+    packages,
+    { acrossPackages: false },
+  );
   const keep = new Set(files);
   const walk = (dir) => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));
   let removed = 0;
@@ -30,5 +34,7 @@ export function pruneDeclarations(packageDir) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const result = pruneDeclarations(process.cwd());
   if (result === undefined) throw new Error(`prune-dts: ${process.cwd()} is not a published package`);
-  console.log(`prune-dts: ${result.name}: kept ${result.kept} declaration files, removed ${result.removed} that no entry point reaches (${relative(ROOT, process.cwd())}/dist)`);
+  console.log(
+    `prune-dts: ${result.name}: kept ${result.kept} declaration files, removed ${result.removed} that no entry point reaches (${relative(ROOT, process.cwd())}/dist)`,
+  );
 }

@@ -36,9 +36,15 @@ const started = Date.now();
  * The oldest TypeScript that works (5.4: zod 4's declarations use NoInfer; 5.3 fails) and the
  * newest on the registry (7.0, the native compiler).
  */
-const TS_VERSIONS = (process.env.IW_CONSUMER_TS ?? "5.4.5,7.0.2").split(",").map((s) => s.trim()).filter(Boolean);
+const TS_VERSIONS = (process.env.IW_CONSUMER_TS ?? "5.4.5,7.0.2")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 /** The oldest @types/node of the Node 20 line we test and the current one. */
-const TYPES_NODE = (process.env.IW_CONSUMER_TYPES_NODE ?? "20.11.30,26.6.6").split(",").map((s) => s.trim()).filter(Boolean);
+const TYPES_NODE = (process.env.IW_CONSUMER_TYPES_NODE ?? "20.11.30,26.6.6")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 const RESOLUTIONS = {
   node16: { module: "node16", moduleResolution: "node16" },
   nodenext: { module: "nodenext", moduleResolution: "nodenext" },
@@ -76,7 +82,11 @@ function run(cmd, args, { cwd, env = {}, timeoutMs = 300_000 } = {}) {
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr: signal ? `${stderr}\n(killed: ${signal}, timeout ${timeoutMs} ms)` : stderr });
+      resolve({
+        code: code ?? (signal ? 128 : -1),
+        stdout,
+        stderr: signal ? `${stderr}\n(killed: ${signal}, timeout ${timeoutMs} ms)` : stderr,
+      });
     });
   });
 }
@@ -126,7 +136,8 @@ const tail = (r, n = 25) => `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(
 /** The non-private packages under packages/ that git tracks (what a clean clone, and CI, has). */
 async function publishedPackages() {
   const r = await run("git", ["ls-files", "--", "packages/*/package.json"], { cwd: ROOT });
-  const tracked = r.code === 0 ? r.stdout.split("\n").filter(Boolean) : readdirSync(join(ROOT, "packages")).map((d) => `packages/${d}/package.json`);
+  const tracked =
+    r.code === 0 ? r.stdout.split("\n").filter(Boolean) : readdirSync(join(ROOT, "packages")).map((d) => `packages/${d}/package.json`);
   return tracked
     .filter((f) => /^packages\/[^/]+\/package\.json$/.test(f) && existsSync(join(ROOT, f)))
     .map((f) => join(ROOT, dirname(f)))
@@ -161,16 +172,20 @@ function checkTarballContents(name, pkgDir) {
   const maps = walk(join(pkgDir, "dist")).filter((f) => f.endsWith(".map"));
   for (const file of maps) {
     const map = JSON.parse(readFileSync(file, "utf8"));
-    for (const s of map.sources ?? []) if (!existsSync(join(dirname(file), map.sourceRoot ?? "", s))) unmapped.push(`${relative(pkgDir, file)} → ${s}`);
+    for (const s of map.sources ?? [])
+      if (!existsSync(join(dirname(file), map.sourceRoot ?? "", s))) unmapped.push(`${relative(pkgDir, file)} → ${s}`);
   }
-  if (unmapped.length > 0) problems.push(`${unmapped.length} of ${maps.length} source maps point at files not in the tarball (${unmapped[0]}, …)`);
+  if (unmapped.length > 0)
+    problems.push(`${unmapped.length} of ${maps.length} source maps point at files not in the tarball (${unmapped[0]}, …)`);
   if (JSON.stringify(json).includes("workspace:")) problems.push("a workspace: range survived packing");
-  for (const field of ["description", "license", "homepage", "keywords"]) if (!json[field] || json[field].length === 0) problems.push(`no "${field}"`);
+  for (const field of ["description", "license", "homepage", "keywords"])
+    if (!json[field] || json[field].length === 0) problems.push(`no "${field}"`);
   if (!json.repository?.url || !json.repository?.directory) problems.push(`"repository" needs url and directory`);
   if (!json.bugs?.url && typeof json.bugs !== "string") problems.push(`no "bugs"`);
   if (name !== "@iw/core") {
     if (!json.peerDependencies?.["@iw/core"]) problems.push("@iw/core is not a peer dependency");
-    if (json.dependencies?.["@iw/core"]) problems.push("@iw/core is a regular dependency (a second copy of core for whoever installs another version)");
+    if (json.dependencies?.["@iw/core"])
+      problems.push("@iw/core is a regular dependency (a second copy of core for whoever installs another version)");
   }
   // README links must work on the registry page: a relative link must name a file in the package.
   const readme = has("README.md") ? readFileSync(join(pkgDir, "README.md"), "utf8") : "";
@@ -218,14 +233,18 @@ function npmrc(pm, registry, { strict = true } = {}) {
 function newApp(work, id, pm, registry, opts) {
   const dir = join(work, "apps", id);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `iw-consumer-${id}`, version: "1.0.0", private: true, type: "module" }, null, 2));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: `iw-consumer-${id}`, version: "1.0.0", private: true, type: "module" }, null, 2),
+  );
   writeFileSync(join(dir, ".npmrc"), npmrc(pm, registry, opts));
   return dir;
 }
 
 /** The README line: `npm i …` / `pnpm add …`. */
 function addArgs(pm, specs, dev = false) {
-  if (pm === "npm") return ["install", ...(dev ? ["--save-dev"] : []), "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...specs];
+  if (pm === "npm")
+    return ["install", ...(dev ? ["--save-dev"] : []), "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...specs];
   return ["add", ...(dev ? ["--save-dev"] : []), "--prefer-offline", "--reporter=append-only", ...specs];
 }
 
@@ -306,20 +325,46 @@ async function matrix(work, registry, toolsPromise, contents, sinks) {
   const apps = [];
   for (const pm of PMS) {
     // The README line of each sink, alone in its app: install, run, and one type check.
-    for (const s of sinks) apps.push({ id: `${pm}-${s.short}`, pm, sink: s, ts: `${s.short}.ts`, label: `core + sink-${s.short}`, full: false, steps: [{ specs: ["@iw/core", s.pkg] }] });
+    for (const s of sinks)
+      apps.push({
+        id: `${pm}-${s.short}`,
+        pm,
+        sink: s,
+        ts: `${s.short}.ts`,
+        label: `core + sink-${s.short}`,
+        full: false,
+        steps: [{ specs: ["@iw/core", s.pkg] }],
+      });
     // Every sink at once (a multi-destination host): the whole type-check matrix. The packages
     // load zod's declarations once per program, so one program per layout keeps the matrix fast;
     // pnpm's isolated layout still resolves each sink's declarations from its own dependencies.
-    apps.push({ id: `${pm}-all`, pm, ts: "all.ts", label: "core + every sink", full: true, steps: [{ specs: ["@iw/core", ...sinks.map((s) => s.pkg)] }] });
+    apps.push({
+      id: `${pm}-all`,
+      pm,
+      ts: "all.ts",
+      label: "core + every sink",
+      full: true,
+      steps: [{ specs: ["@iw/core", ...sinks.map((s) => s.pkg)] }],
+    });
     // docs/writing-a-sink.md's lines: a sink author with zod and @iw/testkit.
-    apps.push({ id: `${pm}-author`, pm, author: true, ts: "author.ts", label: "sink author: core + zod + testkit", full: true, steps: [{ specs: ["@iw/core", "zod@^4"] }, { specs: ["@iw/testkit", "vitest"], dev: true }] });
+    apps.push({
+      id: `${pm}-author`,
+      pm,
+      author: true,
+      ts: "author.ts",
+      label: "sink author: core + zod + testkit",
+      full: true,
+      steps: [{ specs: ["@iw/core", "zod@^4"] }, { specs: ["@iw/testkit", "vitest"], dev: true }],
+    });
   }
   const scenarios = [];
   for (const pm of PMS) {
     scenarios.push({ id: `${pm}-alone`, pm, steps: [{ specs: ["@iw/sink-logstash"] }] });
     scenarios.push({ id: `${pm}-mismatch`, pm, strict: false, steps: [{ specs: [`@iw/core@${"OTHER"}`, "@iw/sink-logstash"] }] });
   }
-  const otherCore = readdirSync(work).find((f) => /^iw-core-.*\.tgz$/.test(f)).replace(/^iw-core-|\.tgz$/g, "");
+  const otherCore = readdirSync(work)
+    .find((f) => /^iw-core-.*\.tgz$/.test(f))
+    .replace(/^iw-core-|\.tgz$/g, "");
   for (const s of scenarios) s.steps[0].specs = s.steps[0].specs.map((x) => x.replace("OTHER", otherCore));
 
   await pool([...apps, ...scenarios], 3, async (app) => {
@@ -327,7 +372,11 @@ async function matrix(work, registry, toolsPromise, contents, sinks) {
     const t0 = Date.now();
     for (const step of app.steps) {
       const r = await add(app.pm, app.dir, step.specs, step.dev);
-      app.install = { code: r.code, out: tail(r, 40), line: `${app.pm} ${app.pm === "npm" ? "i" : "add"}${step.dev ? " -D" : ""} ${step.specs.join(" ")}` };
+      app.install = {
+        code: r.code,
+        out: tail(r, 40),
+        line: `${app.pm} ${app.pm === "npm" ? "i" : "add"}${step.dev ? " -D" : ""} ${step.specs.join(" ")}`,
+      };
       if (r.code !== 0) break;
     }
     app.installMs = Date.now() - t0;
@@ -337,21 +386,35 @@ async function matrix(work, registry, toolsPromise, contents, sinks) {
 
   // --- JavaScript -----------------------------------------------------------------------------
   const js = new Map();
-  await pool(apps.filter((a) => a.install.code === 0 && (a.sink !== undefined || a.author)), 2, async (app) => {
-    cpSync(join(FIXTURES, "app.mjs"), join(app.dir, "app.mjs"));
-    cpSync(join(FIXTURES, "author-app.mjs"), join(app.dir, "author-app.mjs"));
-    const args = app.author ? ["author-app.mjs"] : ["app.mjs", app.sink.pkg, app.sink.env ?? "IW_UNKNOWN_URL", DELIVERS_OVER_HTTP.has(app.sink.pkg) && app.sink.env ? "deliver" : "import"];
-    const r = await run("node", args, { cwd: app.dir, timeoutMs: 60_000 });
-    js.set(app.id, r.code === 0);
-    if (r.code !== 0) fail(`JS ${app.id}`, tail(r));
-  });
+  await pool(
+    apps.filter((a) => a.install.code === 0 && (a.sink !== undefined || a.author)),
+    2,
+    async (app) => {
+      cpSync(join(FIXTURES, "app.mjs"), join(app.dir, "app.mjs"));
+      cpSync(join(FIXTURES, "author-app.mjs"), join(app.dir, "author-app.mjs"));
+      const args = app.author
+        ? ["author-app.mjs"]
+        : [
+            "app.mjs",
+            app.sink.pkg,
+            app.sink.env ?? "IW_UNKNOWN_URL",
+            DELIVERS_OVER_HTTP.has(app.sink.pkg) && app.sink.env ? "deliver" : "import",
+          ];
+      const r = await run("node", args, { cwd: app.dir, timeoutMs: 60_000 });
+      js.set(app.id, r.code === 0);
+      if (r.code !== 0) fail(`JS ${app.id}`, tail(r));
+    },
+  );
   log("JavaScript consumers done");
 
   // --- TypeScript -----------------------------------------------------------------------------
   const tools = await toolsPromise;
   const tsTools = tools.filter((t) => t.kind === "ts");
   const typesTools = tools.filter((t) => t.kind === "types");
-  const typeCols = [...typesTools.map((t) => ({ label: `@types/node ${t.v}`, short: t.v, dir: t.dir })), { label: "no @types/node", short: "none", dir: undefined }];
+  const typeCols = [
+    ...typesTools.map((t) => ({ label: `@types/node ${t.v}`, short: t.v, dir: t.dir })),
+    { label: "no @types/node", short: "none", dir: undefined },
+  ];
   const ts = new Map();
   const toolchainNotes = new Set();
   const tscMs = [];
@@ -361,7 +424,10 @@ async function matrix(work, registry, toolsPromise, contents, sinks) {
     for (const s of sinks) {
       // A sink without its own fixture: its plugin, registered in code.
       if (existsSync(join(app.dir, `${s.short}.ts`))) continue;
-      writeFileSync(join(app.dir, `${s.short}.ts`), `import { activate } from "@iw/core";\nimport { plugin } from "${s.pkg}";\nimport "./core.js";\n\nexport const used = activate({ plugins: [plugin] });\n`);
+      writeFileSync(
+        join(app.dir, `${s.short}.ts`),
+        `import { activate } from "@iw/core";\nimport { plugin } from "${s.pkg}";\nimport "./core.js";\n\nexport const used = activate({ plugins: [plugin] });\n`,
+      );
     }
     writeFileSync(join(app.dir, "all.ts"), sinks.map((s) => `import "./${s.short}.js";\n`).join(""));
     // Apps of one sink: the newest TypeScript, nodenext, the current @types/node.
@@ -370,11 +436,18 @@ async function matrix(work, registry, toolsPromise, contents, sinks) {
       for (const col of app.full ? typeCols : typeCols.slice(-2, -1)) {
         // Without @types/node: TypeScript 6+'s default (`types: []`) and the default lib (DOM).
         // With: a Node project's usual setup (lib ES2023, no DOM, `types: ["node"]`).
-        const types = col.dir === undefined ? { types: [] } : { lib: ["ES2023"], types: ["node"], typeRoots: [join(col.dir, "node_modules", "@types")] };
+        const types =
+          col.dir === undefined
+            ? { types: [] }
+            : { lib: ["ES2023"], types: ["node"], typeRoots: [join(col.dir, "node_modules", "@types")] };
         const file = `tsconfig.${res}.${col.short}.json`;
         writeFileSync(
           join(app.dir, file),
-          JSON.stringify({ compilerOptions: { ...opts, target: "ES2022", strict: true, noEmit: true, skipLibCheck: false, ...types }, files: [app.ts] }, null, 2),
+          JSON.stringify(
+            { compilerOptions: { ...opts, target: "ES2022", strict: true, noEmit: true, skipLibCheck: false, ...types }, files: [app.ts] },
+            null,
+            2,
+          ),
         );
         for (const t of app.full ? tsTools : tsTools.slice(-1)) {
           // @iw/testkit is a Node test tool: its declarations use node:http (README: needs @types/node).
@@ -394,10 +467,18 @@ async function matrix(work, registry, toolsPromise, contents, sinks) {
     const culprits = [...new Set(ours.map(culprit))].join(", ");
     ts.set(key, ours.length === 0 ? (toolchain.length === 0 ? true : "toolchain") : { failed: culprits });
     if (ours.length > 0) fail(`tsc ${job.t.version} ${job.app.id} ${job.res} ${job.col.label}`, ours.slice(0, 12).join("\n"));
-    if (toolchain.length > 0) toolchainNotes.add(`TypeScript ${job.t.version} × ${job.col.label}: ${toolchain.length} error(s) inside @types/node itself, e.g. ${toolchain[0].replace(/^.*node_modules\//, "")}`);
+    if (toolchain.length > 0)
+      toolchainNotes.add(
+        `TypeScript ${job.t.version} × ${job.col.label}: ${toolchain.length} error(s) inside @types/node itself, e.g. ${toolchain[0].replace(/^.*node_modules\//, "")}`,
+      );
   });
   tscMs.sort((a, b) => b.ms - a.ms);
-  log(`TypeScript consumers done (${jobs.length} tsc runs; slowest ${tscMs.slice(0, 3).map((t) => `${t.what} ${(t.ms / 1000).toFixed(1)} s`).join(", ")})`);
+  log(
+    `TypeScript consumers done (${jobs.length} tsc runs; slowest ${tscMs
+      .slice(0, 3)
+      .map((t) => `${t.what} ${(t.ms / 1000).toFixed(1)} s`)
+      .join(", ")})`,
+  );
 
   // --- scenarios ------------------------------------------------------------------------------
   const scenarioRows = await runScenarios(work, apps, scenarios);
@@ -407,29 +488,48 @@ async function matrix(work, registry, toolsPromise, contents, sinks) {
   out.push("", "## Tarballs", "", "| package | size | contents and metadata |", "|---|---|---|");
   for (const c of contents) out.push(`| ${c.name} (${c.tgz}) | ${c.kib} KiB | ${c.problems.length === 0 ? "ok" : c.problems.join("; ")} |`);
   const cols = tsTools.flatMap((t) => typeCols.map((c) => ({ t, c })));
-  const mark = (v) => (v === undefined ? "–" : v === "toolchain" ? "✓¹" : v === true ? "✓" : v && typeof v === "object" ? `✗ ${v.failed}` : "✗");
+  const mark = (v) =>
+    v === undefined ? "–" : v === "toolchain" ? "✓¹" : v === true ? "✓" : v && typeof v === "object" ? `✗ ${v.failed}` : "✗";
   const newest = tsTools[tsTools.length - 1];
   const current = typeCols[typeCols.length - 2];
-  out.push("", "## One sink per app", "", `Each sink's README line in a fresh app; JS: \`node app.mjs\` (activate from the variable, deliver to a loopback receiver, one @iw/core); TS: \`tsc --noEmit\` with TypeScript ${newest?.version}, nodenext, ${current?.label}.`, "");
+  out.push(
+    "",
+    "## One sink per app",
+    "",
+    `Each sink's README line in a fresh app; JS: \`node app.mjs\` (activate from the variable, deliver to a loopback receiver, one @iw/core); TS: \`tsc --noEmit\` with TypeScript ${newest?.version}, nodenext, ${current?.label}.`,
+    "",
+  );
   out.push("| app | install | JS run | TS |", "|---|---|---|---|");
-  for (const app of apps.filter((a) => !a.full)) out.push(`| ${app.pm}: \`${app.install?.line ?? app.id}\` | ${mark(app.install?.code === 0)} | ${mark(js.get(app.id))} | ${mark(ts.get(`${app.id}|nodenext|${current?.short}|${newest?.v}`))} |`);
+  for (const app of apps.filter((a) => !a.full))
+    out.push(
+      `| ${app.pm}: \`${app.install?.line ?? app.id}\` | ${mark(app.install?.code === 0)} | ${mark(js.get(app.id))} | ${mark(ts.get(`${app.id}|nodenext|${current?.short}|${newest?.v}`))} |`,
+    );
   out.push("", "## Consumer matrix", "");
-  out.push(`TypeScript ${tsTools.map((t) => t.version).join(", ")} (tsc --noEmit, strict, skipLibCheck off) × @types/node ${typesTools.map((t) => t.v).join(", ")} (lib ES2023, types ["node"]) or none (types [], default lib); ✓ pass, ✗ fail, – not applicable.`, "");
+  out.push(
+    `TypeScript ${tsTools.map((t) => t.version).join(", ")} (tsc --noEmit, strict, skipLibCheck off) × @types/node ${typesTools.map((t) => t.v).join(", ")} (lib ES2023, types ["node"]) or none (types [], default lib); ✓ pass, ✗ fail, – not applicable.`,
+    "",
+  );
   out.push(`| app | install | JS run | resolution | ${cols.map(({ t, c }) => `TS ${t.version} / ${c.short}`).join(" | ")} |`);
   out.push(`|---|---|---|---|${cols.map(() => "---").join("|")}|`);
   for (const app of apps.filter((a) => a.full)) {
     for (const [i, res] of Object.keys(RESOLUTIONS).entries()) {
       const first = i === 0;
       const cells = cols.map(({ t, c }) => mark(ts.get(`${app.id}|${res}|${c.short}|${t.v}`)));
-      out.push(`| ${first ? `${app.pm}: ${app.label}` : ""} | ${first ? mark(app.install.code === 0) : ""} | ${first ? mark(js.get(app.id)) : ""} | ${res} | ${cells.join(" | ")} |`);
+      out.push(
+        `| ${first ? `${app.pm}: ${app.label}` : ""} | ${first ? mark(app.install.code === 0) : ""} | ${first ? mark(js.get(app.id)) : ""} | ${res} | ${cells.join(" | ")} |`,
+      );
     }
   }
   if (toolchainNotes.size > 0) {
-    out.push("", "¹ Our packages check clean; the only errors are inside @types/node, which does not compile under that TypeScript (not ours to fix; `skipLibCheck` hides them):");
+    out.push(
+      "",
+      "¹ Our packages check clean; the only errors are inside @types/node, which does not compile under that TypeScript (not ours to fix; `skipLibCheck` hides them):",
+    );
     for (const n of toolchainNotes) out.push(`- ${n}`);
   }
   out.push("", "## Scenarios", "", "| scenario | expected | observed | |", "|---|---|---|---|");
-  for (const s of scenarioRows) out.push(`| ${s.name} | ${s.expected} | ${s.observed.replace(/\|/g, "\\|").replace(/\n/g, " ")} | ${mark(s.ok)} |`);
+  for (const s of scenarioRows)
+    out.push(`| ${s.name} | ${s.expected} | ${s.observed.replace(/\|/g, "\\|").replace(/\n/g, " ")} | ${mark(s.ok)} |`);
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   out.push("", `${failures.length === 0 ? "All checks passed" : `${failures.length} failure(s)`} in ${seconds} s.`);
   console.log(out.join("\n"));
@@ -449,14 +549,18 @@ async function runScenarios(work, apps, scenarios) {
   for (const pm of PMS) {
     // A sink installed alone: the peer is installed for it, but the app must list @iw/core to import it.
     const alone = scenarios.find((s) => s.id === `${pm}-alone`);
-    if (alone.install.code !== 0) check(`${alone.install.line} (sink alone)`, "installs", `exit ${alone.install.code}: ${alone.install.out}`, false);
+    if (alone.install.code !== 0)
+      check(`${alone.install.line} (sink alone)`, "installs", `exit ${alone.install.code}: ${alone.install.out}`, false);
     else {
       cpSync(probe, join(alone.dir, "probe.mjs"));
       const r = await run("node", ["probe.mjs", "import-core"], { cwd: alone.dir });
       const listed = Object.keys(JSON.parse(readFileSync(join(alone.dir, "package.json"), "utf8")).dependencies ?? {});
-      const coreInstalled = existsSync(join(alone.dir, "node_modules", ".pnpm")) ? readdirSync(join(alone.dir, "node_modules", ".pnpm")).some((d) => d.startsWith("@iw+core@")) : existsSync(join(alone.dir, "node_modules", "@iw", "core"));
+      const coreInstalled = existsSync(join(alone.dir, "node_modules", ".pnpm"))
+        ? readdirSync(join(alone.dir, "node_modules", ".pnpm")).some((d) => d.startsWith("@iw+core@"))
+        : existsSync(join(alone.dir, "node_modules", "@iw", "core"));
       const observed = `package.json lists ${listed.join(", ")}; @iw/core ${coreInstalled ? "installed as the peer" : "not installed"}; the app's import "@iw/core": ${r.stdout.trim() || tail(r, 3)}`;
-      const expectImport = pm === "npm" ? "works (npm hoists the auto-installed peer)" : "fails (ERR_MODULE_NOT_FOUND): the app must add @iw/core itself";
+      const expectImport =
+        pm === "npm" ? "works (npm hoists the auto-installed peer)" : "fails (ERR_MODULE_NOT_FOUND): the app must add @iw/core itself";
       const ok = coreInstalled && (pm === "npm" ? r.stdout.includes("ok") : r.stdout.includes("ERR_MODULE_NOT_FOUND"));
       check(`${alone.install.line} (sink alone)`, `peer @iw/core installed; import ${expectImport}`, observed, ok);
     }
@@ -466,17 +570,30 @@ async function runScenarios(work, apps, scenarios) {
       cpSync(probe, join(app.dir, "probe.mjs"));
       const r = await run("node", ["probe.mjs", "missing"], { cwd: app.dir });
       const ok = r.stdout.includes("npm i @iw/sink-webhook") && r.stdout.includes("pnpm add @iw/sink-webhook");
-      check(`${pm}: IW_WEBHOOK_URL set, @iw/sink-webhook not installed`, "one error naming `npm i @iw/sink-webhook` / `pnpm add @iw/sink-webhook`", r.stdout.trim() || tail(r, 5), ok);
+      check(
+        `${pm}: IW_WEBHOOK_URL set, @iw/sink-webhook not installed`,
+        "one error naming `npm i @iw/sink-webhook` / `pnpm add @iw/sink-webhook`",
+        r.stdout.trim() || tail(r, 5),
+        ok,
+      );
     }
     // A sink whose @iw/core peer range does not include the installed core.
     const mm = scenarios.find((s) => s.id === `${pm}-mismatch`);
     if (pm === "npm") {
       const refused = mm.install.code !== 0 && /ERESOLVE|peer/i.test(mm.install.out);
-      check(`${mm.install.line} (peer range left)`, "npm refuses (ERESOLVE)", mm.install.code === 0 ? "installed" : (mm.install.out.split("\n").find((l) => /ERESOLVE|Could not resolve/.test(l)) ?? `exit ${mm.install.code}`), refused);
+      check(
+        `${mm.install.line} (peer range left)`,
+        "npm refuses (ERESOLVE)",
+        mm.install.code === 0
+          ? "installed"
+          : (mm.install.out.split("\n").find((l) => /ERESOLVE|Could not resolve/.test(l)) ?? `exit ${mm.install.code}`),
+        refused,
+      );
       const r = await add("npm", mm.dir, mm.steps[0].specs, false, ["--legacy-peer-deps"]);
       if (r.code !== 0) check("npm … --legacy-peer-deps (peer range left)", "installs", tail(r, 5), false);
       else await checkMismatch(mm, "npm … --legacy-peer-deps, IW_ELK_URL set", check);
-    } else if (mm.install.code !== 0) check(`${mm.install.line} (peer range left)`, "installs with a peer warning", tail({ stdout: mm.install.out, stderr: "" }, 5), false);
+    } else if (mm.install.code !== 0)
+      check(`${mm.install.line} (peer range left)`, "installs with a peer warning", tail({ stdout: mm.install.out, stderr: "" }, 5), false);
     else await checkMismatch(mm, `${mm.install.line}, IW_ELK_URL set`, check);
   }
   return rows;

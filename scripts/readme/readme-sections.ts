@@ -19,7 +19,11 @@ export function replaceMarkedSection(text: string, name: string, body: string): 
  * file instead. Sink packages call it from a test, so a stale table fails CI and
  * `IW_UPDATE_README=1` regenerates it.
  */
-export function syncReadmeSections(file: string | URL, sections: Readonly<Record<string, string>>, options: { update?: boolean } = {}): string[] {
+export function syncReadmeSections(
+  file: string | URL,
+  sections: Readonly<Record<string, string>>,
+  options: { update?: boolean } = {},
+): string[] {
   const before = readFileSync(file, "utf8");
   let text = before;
   const stale: string[] = [];

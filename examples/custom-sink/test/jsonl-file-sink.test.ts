@@ -82,7 +82,11 @@ describe("registration", () => {
     const path = join(dir, "events.jsonl");
     expect(pathToFileURL(path).href).toContain("my%20logs");
     expect(plugin.options.parse({ IW_JSONL_URL: `file://${path}` }).path).toBe(path);
-    const iw = await activate({ env: { IW_JSONL_URL: pathToFileURL(path).href, IW_JSONL_FLUSH_MS: "10" }, plugins: [plugin], logger: quiet });
+    const iw = await activate({
+      env: { IW_JSONL_URL: pathToFileURL(path).href, IW_JSONL_FLUSH_MS: "10" },
+      plugins: [plugin],
+      logger: quiet,
+    });
     const event = auditEvent({ category: "auth", action: "login_attempt" });
     iw.emit(event);
     expect(await iw.close(2000)).toBe(true);

@@ -27,7 +27,12 @@ async function variant(name, env) {
     env: receiver ? { IW_ELK_URL: receiver.url, IW_ELK_MAX_QUEUE_BYTES: "4GiB", IW_ELK_AUDIT_RESERVE_BYTES: "1GiB" } : {},
     logger: silentLogger,
   });
-  const server = createFirewallServer({ dispatcher, keys: [KEY], rateLimitPerSec: 0, metrics: createMetrics(dispatcher, { defaultMetrics: false }) });
+  const server = createFirewallServer({
+    dispatcher,
+    keys: [KEY],
+    rateLimitPerSec: 0,
+    metrics: createMetrics(dispatcher, { defaultMetrics: false }),
+  });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const url = `http://127.0.0.1:${server.address().port}/v1/scan/input`;
@@ -53,7 +58,11 @@ async function load(url) {
     while (next < REQUESTS) {
       const i = next++;
       const t = performance.now();
-      const res = await fetch(url, { method: "POST", headers: { "x-api-key": KEY }, body: JSON.stringify({ text: PROMPTS[i % PROMPTS.length] }) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "x-api-key": KEY },
+        body: JSON.stringify({ text: PROMPTS[i % PROMPTS.length] }),
+      });
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
       await res.arrayBuffer();
       latencies.push(performance.now() - t);
@@ -79,7 +88,8 @@ for (let round = 0; round < ROUNDS; round++) {
     results.get(name).push(await load(v.url));
     const stats = v.dispatcher.stats()[0];
     if (stats && round === ROUNDS - 1) {
-      results.get(name).stats = `emitted ${stats.emitted}, delivered ${stats.delivered}, queued+in flight ${stats.queued + stats.inFlight}, state ${stats.state}`;
+      results.get(name).stats =
+        `emitted ${stats.emitted}, delivered ${stats.delivered}, queued+in flight ${stats.queued + stats.inFlight}, state ${stats.state}`;
     }
     await v.close();
   }

@@ -23,7 +23,10 @@ export function generateDemoKey(): string {
  * variable, the offending key (masked to its prefix) and the expected form.
  */
 export function parseApiKeys(value: string, variable = "IW_DEMO_API_KEYS"): string[] {
-  const keys = value.split(",").map((k) => k.trim()).filter((k) => k.length > 0);
+  const keys = value
+    .split(",")
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
   if (keys.length === 0) {
     throw new IwConfigError(`${variable} is empty; expected a comma-separated list of iwk_… keys`, { variable });
   }

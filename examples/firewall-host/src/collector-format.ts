@@ -19,7 +19,11 @@ export function describeEvent(event: LogstashEvent): string {
     const scans = (event.scans ?? {}) as { total?: unknown; input?: Record<string, unknown>; output?: Record<string, unknown> };
     const abf = (d: Record<string, unknown> | undefined): string => `${str(d?.allow)}/${str(d?.flag)}/${str(d?.block)}`;
     const top = Array.isArray(event.top_signatures) ? (event.top_signatures as { signature_id?: unknown; count?: unknown }[]) : [];
-    const tops = top.slice(0, 3).map((t) => `${str(t.signature_id)}×${str(t.count)}`).join(",") || "-";
+    const tops =
+      top
+        .slice(0, 3)
+        .map((t) => `${str(t.signature_id)}×${str(t.count)}`)
+        .join(",") || "-";
     return `summary ${str(scans.total)} scans (allow/flag/block in ${abf(scans.input)}, out ${abf(scans.output)}) top ${tops}  event_id=${id}`;
   }
   return `other ${JSON.stringify(event).slice(0, 160)}`;

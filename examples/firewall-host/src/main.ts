@@ -56,7 +56,8 @@ server.listen(config.port, config.host, () => {
   const { address, port } = server.address() as AddressInfo;
   const shown = address.includes(":") ? `[${address}]` : address;
   log.info(`listening on http://${shown}:${port}`, { sinks: dispatcher.sinks, policy: config.policy.name });
-  if (dispatcher.sinks.length === 0) log.info("no sink active, so no event is built (a valid IW_ELK_URL, IW_FLUENTD_URL or IW_WEBHOOK_URL ships them)");
+  if (dispatcher.sinks.length === 0)
+    log.info("no sink active, so no event is built (a valid IW_ELK_URL, IW_FLUENTD_URL or IW_WEBHOOK_URL ships them)");
   if (config.generatedKey !== undefined) log.info(`demo API key (set IW_DEMO_API_KEYS to choose your own): ${config.generatedKey}`);
   events.audit("lifecycle", "start", { port, address, pid: process.pid, node: process.version });
 });
@@ -82,7 +83,9 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   for (const s of dispatcher.stats()) {
     dropped += s.dropped.total;
     const kept = s.spooled > 0 ? `, kept in the spool for the next start ${s.spooled}` : "";
-    log.info(`sink ${s.sink}: emitted ${s.emitted}, delivered ${s.delivered}, dropped ${s.dropped.total}, still queued ${s.queued + s.inFlight}${kept}`);
+    log.info(
+      `sink ${s.sink}: emitted ${s.emitted}, delivered ${s.delivered}, dropped ${s.dropped.total}, still queued ${s.queued + s.inFlight}${kept}`,
+    );
   }
   if (!dispatcher.enabled) log.info("stopped (no sink was active)");
   else if (!drained) log.warn(`stopped: the sinks did not drain within ${config.shutdownMs} ms`);

@@ -63,8 +63,18 @@ export function createFirewallServer(options: FirewallServerOptions): Server {
     if (key === undefined || !keys.has(key)) {
       metrics.countRejected("auth");
       const prefix = key === undefined ? null : keyPrefix(key);
-      events.audit("auth", "auth_failed", { reason: key === undefined ? "missing_key" : "invalid_key", path: req.url }, { sourceIp, keyPrefix: prefix });
-      sendJson(res, 401, { error: "unauthorized", message: "a valid API key is required (Authorization: Bearer iwk_… or X-API-Key)" }, { "www-authenticate": 'Bearer realm="firewall-host"' });
+      events.audit(
+        "auth",
+        "auth_failed",
+        { reason: key === undefined ? "missing_key" : "invalid_key", path: req.url },
+        { sourceIp, keyPrefix: prefix },
+      );
+      sendJson(
+        res,
+        401,
+        { error: "unauthorized", message: "a valid API key is required (Authorization: Bearer iwk_… or X-API-Key)" },
+        { "www-authenticate": 'Bearer realm="firewall-host"' },
+      );
       return undefined;
     }
     const actor = { sourceIp, keyPrefix: keyPrefix(key) };
@@ -74,7 +84,12 @@ export function createFirewallServer(options: FirewallServerOptions): Server {
       if (rejected !== undefined) {
         events.audit("rate_limit", "rate_limited", { limit_per_sec: limiter.ratePerSec, rejected, path: req.url }, actor);
       }
-      sendJson(res, 429, { error: "rate_limited", message: `more than ${limiter.ratePerSec} requests per second` }, { "retry-after": String(limiter.retryAfterSec(key)) });
+      sendJson(
+        res,
+        429,
+        { error: "rate_limited", message: `more than ${limiter.ratePerSec} requests per second` },
+        { "retry-after": String(limiter.retryAfterSec(key)) },
+      );
       return undefined;
     }
     return { key, actor };
@@ -109,7 +124,12 @@ export function createFirewallServer(options: FirewallServerOptions): Server {
     if (auth === undefined) return;
     const reports = await dispatcher.test(SINK_TEST_TIMEOUT_MS);
     const ok = reports.every((r) => r.ok);
-    events.audit("admin", "sinks_tested", { ok, sinks: reports.map((r) => ({ sink: r.sink, ok: r.ok, latency_ms: Math.round(r.latencyMs), error: r.error ?? null })) }, auth.actor);
+    events.audit(
+      "admin",
+      "sinks_tested",
+      { ok, sinks: reports.map((r) => ({ sink: r.sink, ok: r.ok, latency_ms: Math.round(r.latencyMs), error: r.error ?? null })) },
+      auth.actor,
+    );
     sendJson(res, 200, { ok, sinks: reports });
   }
 

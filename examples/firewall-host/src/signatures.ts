@@ -66,7 +66,9 @@ export const SIGNATURES: readonly Signature[] = [
     id: "INJ-D-003",
     description: "System prompt extraction attempt",
     directions: ["input"],
-    patterns: [/\b(?:reveal|print|show|repeat|output)\s+(?:me\s+)?(?:your|the)\s+(?:full\s+|hidden\s+|initial\s+)?(?:system\s+prompt|system\s+message|initial\s+instructions)\b/i],
+    patterns: [
+      /\b(?:reveal|print|show|repeat|output)\s+(?:me\s+)?(?:your|the)\s+(?:full\s+|hidden\s+|initial\s+)?(?:system\s+prompt|system\s+message|initial\s+instructions)\b/i,
+    ],
     score: 6,
     confidence: 0.85,
     severity: 6,

@@ -11,7 +11,9 @@ describe("describeEvent", () => {
 
   it("prints an audit event as category/action with who did it", () => {
     const event = auditEvent({ category: "auth", action: "auth_failed", key_prefix: "iwk_scan_", source_ip: "127.0.0.1" });
-    expect(describeEvent(event)).toBe(`audit auth/auth_failed${" ".repeat(8)}key_prefix=iwk_scan_ source_ip=127.0.0.1  event_id=${event.event_id}`);
+    expect(describeEvent(event)).toBe(
+      `audit auth/auth_failed${" ".repeat(8)}key_prefix=iwk_scan_ source_ip=127.0.0.1  event_id=${event.event_id}`,
+    );
     const start = auditEvent({ category: "lifecycle", action: "start" });
     expect(describeEvent(start)).toBe(`audit lifecycle/start${" ".repeat(9)}event_id=${start.event_id}`);
   });

@@ -22,7 +22,11 @@ describe("loadConfig", () => {
   });
 
   it.each([
-    [{ IW_DEMO_API_KEYS: "sk_live_supersecretvalue" }, /IW_DEMO_API_KEYS holds an invalid key "sk_live_s…"; expected "iwk_"/, "IW_DEMO_API_KEYS"],
+    [
+      { IW_DEMO_API_KEYS: "sk_live_supersecretvalue" },
+      /IW_DEMO_API_KEYS holds an invalid key "sk_live_s…"; expected "iwk_"/,
+      "IW_DEMO_API_KEYS",
+    ],
     [{ PORT: "80a" }, /PORT="80a" is invalid; expected an integer from 0 to 65535/, "PORT"],
     [{ IW_DEMO_RATE_LIMIT: "-1" }, /IW_DEMO_RATE_LIMIT="-1" is invalid/, "IW_DEMO_RATE_LIMIT"],
     [{ IW_DEMO_POLICY: "lax" }, /IW_DEMO_POLICY="lax" is invalid; expected one of default, strict, permissive/, "IW_DEMO_POLICY"],

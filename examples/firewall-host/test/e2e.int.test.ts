@@ -37,7 +37,12 @@ const byAction = (events: readonly Record<string, unknown>[], category: string, 
 describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
   it("delivers exactly the scan logs and audit events, then drains and exits 0 on SIGTERM", async () => {
     receiver = await startLogstashReceiver();
-    host = await startHost({ IW_ELK_URL: receiver.url, IW_DEMO_API_KEYS: KEY, IW_ELK_FLUSH_MS: "100", IW_DEMO_SHUTDOWN_MS: String(SHUTDOWN_MS) });
+    host = await startHost({
+      IW_ELK_URL: receiver.url,
+      IW_DEMO_API_KEYS: KEY,
+      IW_ELK_FLUSH_MS: "100",
+      IW_DEMO_SHUTDOWN_MS: String(SHUTDOWN_MS),
+    });
 
     const answers: { decision: string; request_id: string }[] = [];
     for (const [direction, text] of [
@@ -67,7 +72,12 @@ describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
     expect(events).toHaveLength(Number(made![1]));
     expect(receiver.distinctEventIds()).toBe(events.length);
     expect(receiver.duplicates()).toBe(0);
-    const own = events.filter((e) => e.log_type === "scan" || (e.log_type === "audit" && ["config", "auth"].includes(String(e.category))) || (e.category === "lifecycle" && ["start", "stop"].includes(String(e.action))));
+    const own = events.filter(
+      (e) =>
+        e.log_type === "scan" ||
+        (e.log_type === "audit" && ["config", "auth"].includes(String(e.category))) ||
+        (e.category === "lifecycle" && ["start", "stop"].includes(String(e.action))),
+    );
     expect(own).toHaveLength(7);
     expect(new Set(events.map((e) => e.service))).toEqual(new Set(["firewall-host"]));
     const scans = events.filter((e) => e.log_type === "scan");
@@ -83,10 +93,14 @@ describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
       matches: [{ signature_id: "INJ-D-001", matched_text: "[REDACTED]", score: 11, confidence: 0.95, severity: 8 }],
       service: "firewall-host",
     });
-    expect(byAction(events, "config", "policy_loaded")).toMatchObject([{ details: { policy: "default", flag_threshold: 5, block_threshold: 10 } }]);
+    expect(byAction(events, "config", "policy_loaded")).toMatchObject([
+      { details: { policy: "default", flag_threshold: 5, block_threshold: 10 } },
+    ]);
     expect(byAction(events, "lifecycle", "start")).toHaveLength(1);
     expect(byAction(events, "lifecycle", "stop")).toMatchObject([{ details: { signal: "SIGTERM" } }]);
-    expect(byAction(events, "auth", "auth_failed")).toMatchObject([{ key_prefix: "iwk_scan_", source_ip: "127.0.0.1", details: { reason: "invalid_key" } }]);
+    expect(byAction(events, "auth", "auth_failed")).toMatchObject([
+      { key_prefix: "iwk_scan_", source_ip: "127.0.0.1", details: { reason: "invalid_key" } },
+    ]);
     expect(JSON.stringify(events)).not.toContain("wrong_key");
     expect(JSON.stringify(events)).not.toContain(KEY);
   });
@@ -103,7 +117,9 @@ describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
     for (let i = 0; i < 20; i++) expect((await scanRequest(host.url, "input", `prompt ${i}`)).status).toBe(200);
     expect((performance.now() - started) / 20).toBeLessThan(100);
 
-    const health = (await (await fetch(`${host.url}/healthz`)).json()) as { sinks: { sink: string; delivered: number; in_flight: number }[] };
+    const health = (await (await fetch(`${host.url}/healthz`)).json()) as {
+      sinks: { sink: string; delivered: number; in_flight: number }[];
+    };
     expect(health.sinks[0]).toMatchObject({ sink: "logstash", delivered: 0 });
     expect(health.sinks[0]!.in_flight).toBeGreaterThan(0);
 
@@ -119,13 +135,22 @@ describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
   it("serves the sink's Prometheus metrics on GET /metrics: Logstash down, then back", async () => {
     receiver = await startLogstashReceiver();
     await receiver.setFault("down");
-    host = await startHost({ IW_ELK_URL: receiver.url, IW_DEMO_API_KEYS: KEY, IW_ELK_FLUSH_MS: "20", IW_ELK_RETRY_INITIAL_MS: "20", IW_ELK_RETRY_MAX_MS: "100" });
+    host = await startHost({
+      IW_ELK_URL: receiver.url,
+      IW_DEMO_API_KEYS: KEY,
+      IW_ELK_FLUSH_MS: "20",
+      IW_ELK_RETRY_INITIAL_MS: "20",
+      IW_ELK_RETRY_MAX_MS: "100",
+    });
     for (let i = 0; i < 5; i++) expect((await scanRequest(host.url, "input", `prompt ${i}`)).status).toBe(200);
 
-    const down = await waitFor(async () => {
-      const s = await scrape(host!.url);
-      return s.value("iw_sink_status", { state: "backoff" }) === 1 && s;
-    }, { what: "iw_sink_status{state=backoff} 1 on /metrics" });
+    const down = await waitFor(
+      async () => {
+        const s = await scrape(host!.url);
+        return s.value("iw_sink_status", { state: "backoff" }) === 1 && s;
+      },
+      { what: "iw_sink_status{state=backoff} 1 on /metrics" },
+    );
     expect(down.contentType).toMatch(/^text\/plain/);
     expect(down.value("iw_sink_status", { state: "active" })).toBe(0);
     expect(down.value("iw_sink_events_delivered_total")).toBe(0);
@@ -135,10 +160,13 @@ describe("firewall host → @iw/sink-logstash → Logstash http input", () => {
     expect(down.families.find((f) => f.name === "process_cpu_user_seconds_total")).toBeDefined();
 
     await receiver.setFault("none");
-    const back = await waitFor(async () => {
-      const s = await scrape(host!.url);
-      return s.value("iw_sink_events_delivered_total") === s.value("iw_sink_events_emitted_total") && s;
-    }, { what: "every emitted event delivered on /metrics" });
+    const back = await waitFor(
+      async () => {
+        const s = await scrape(host!.url);
+        return s.value("iw_sink_events_delivered_total") === s.value("iw_sink_events_emitted_total") && s;
+      },
+      { what: "every emitted event delivered on /metrics" },
+    );
     expect(back.value("iw_sink_status", { state: "active" })).toBe(1);
     expect(back.dropped()).toBe(0);
     expect(back.value("iw_sink_batch_retries_total")).toBeGreaterThan(0);

@@ -17,7 +17,8 @@ export async function scrape(baseUrl: string, sink = "logstash"): Promise<Scrape
   const families = parsePrometheusTextFormat(await res.text());
   const value = (name: string, labels: Record<string, string> = {}): number => {
     const wanted = JSON.stringify(Object.entries({ sink, ...labels }).sort());
-    const found = families.find((f) => f.name === name)?.metrics.filter((m) => JSON.stringify(Object.entries(m.labels ?? {}).sort()) === wanted) ?? [];
+    const found =
+      families.find((f) => f.name === name)?.metrics.filter((m) => JSON.stringify(Object.entries(m.labels ?? {}).sort()) === wanted) ?? [];
     if (found.length !== 1) throw new Error(`${name} ${wanted}: ${found.length} samples`);
     return Number(found[0]!.value);
   };

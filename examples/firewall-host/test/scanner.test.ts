@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decide, MAX_MATCHED_TEXT, POLICIES, scan } from "../src/scanner.js";
 import { luhnValid, SIGNATURES } from "../src/signatures.js";
 
-const ids = (text: string, direction: "input" | "output" = "input"): string[] =>
-  scan(text, direction).matches.map((m) => m.signature_id);
+const ids = (text: string, direction: "input" | "output" = "input"): string[] => scan(text, direction).matches.map((m) => m.signature_id);
 
 describe("signatures", () => {
   it.each([

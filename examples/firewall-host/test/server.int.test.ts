@@ -44,7 +44,14 @@ describe("POST /v1/scan/input", () => {
       "x-request-id": "req-1712345678000",
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ decision: "allow", anomaly_score: 0, threshold: 10, policy: "default", matches: [], request_id: "req-1712345678000" });
+    expect(await res.json()).toEqual({
+      decision: "allow",
+      anomaly_score: 0,
+      threshold: 10,
+      policy: "default",
+      matches: [],
+      request_id: "req-1712345678000",
+    });
     expect(iw.events).toHaveLength(1);
     const log = iw.events[0] as ScanLog;
     expect(log).toMatchObject({
@@ -96,7 +103,13 @@ describe("POST /v1/scan/input", () => {
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer /);
     expect(iw.events).toHaveLength(1);
     const event = iw.events[0] as AuditEvent;
-    expect(event).toMatchObject({ log_type: "audit", category: "auth", action: "auth_failed", key_prefix: prefix, details: { reason, path: "/v1/scan/input" } });
+    expect(event).toMatchObject({
+      log_type: "audit",
+      category: "auth",
+      action: "auth_failed",
+      key_prefix: prefix,
+      details: { reason, path: "/v1/scan/input" },
+    });
     expect(event.source_ip).toMatch(/127\.0\.0\.1$/);
     expect(JSON.stringify(event)).not.toContain("wrongwrong");
   });
@@ -125,7 +138,12 @@ describe("POST /v1/scan/input", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await post(`${url}/v1/scan/input`, '{"text":"hi"}')).status);
     expect(statuses).toEqual([200, 200, 429]);
-    expect(iw.events.at(-1)).toMatchObject({ category: "rate_limit", action: "rate_limited", key_prefix: "iwk_scan_", details: { limit_per_sec: 2, rejected: 1 } });
+    expect(iw.events.at(-1)).toMatchObject({
+      category: "rate_limit",
+      action: "rate_limited",
+      key_prefix: "iwk_scan_",
+      details: { limit_per_sec: 2, rejected: 1 },
+    });
     now = 500; // one token back
     expect((await post(`${url}/v1/scan/input`, '{"text":"hi"}')).status).toBe(200);
   });
@@ -165,9 +183,17 @@ describe("POST /v1/sinks/test", () => {
     iw.testReport = { ok: false, latencyMs: 12.6, events: 0, error: "HTTP 401 from logstash" };
     const res = await fetch(`${url}/v1/sinks/test`, { method: "POST", headers: { authorization: `Bearer ${KEY}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: false, sinks: [{ sink: "memory", ok: false, latencyMs: 12.6, events: 0, error: "HTTP 401 from logstash" }] });
+    expect(await res.json()).toEqual({
+      ok: false,
+      sinks: [{ sink: "memory", ok: false, latencyMs: 12.6, events: 0, error: "HTTP 401 from logstash" }],
+    });
     expect(iw.events).toMatchObject([
-      { category: "admin", action: "sinks_tested", key_prefix: "iwk_scan_", details: { ok: false, sinks: [{ sink: "memory", ok: false, latency_ms: 13, error: "HTTP 401 from logstash" }] } },
+      {
+        category: "admin",
+        action: "sinks_tested",
+        key_prefix: "iwk_scan_",
+        details: { ok: false, sinks: [{ sink: "memory", ok: false, latency_ms: 13, error: "HTTP 401 from logstash" }] },
+      },
     ]);
   });
 

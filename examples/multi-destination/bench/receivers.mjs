@@ -21,8 +21,14 @@ export async function startBenchReceivers({ webhookSecret }) {
     count(prefix) {
       const counts = {
         logstash: countDistinct(logstash.events, prefix),
-        fluentd: countDistinct(fluentd.records.map((r) => r.record), prefix),
-        webhook: countDistinct(webhook.events.map((e) => e.event), prefix),
+        fluentd: countDistinct(
+          fluentd.records.map((r) => r.record),
+          prefix,
+        ),
+        webhook: countDistinct(
+          webhook.events.map((e) => e.event),
+          prefix,
+        ),
         webhookRefused: webhook.requests.filter((r) => r.status !== 200).length,
       };
       logstash.clear(); // keeps the worker's memory flat across rounds

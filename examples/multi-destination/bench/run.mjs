@@ -38,7 +38,10 @@ const VARIANTS = [
   { label: "no sink", sinks: [] },
   { label: "Logstash + Fluentd + webhook", sinks: ALL },
   ...(process.env.BENCH_BREAKDOWN === "1"
-    ? [...ALL.map((s) => ({ label: `${NAMES[s]} alone`, sinks: [s] })), { label: "core only (a sink that discards each batch)", sinks: [], null: true }]
+    ? [
+        ...ALL.map((s) => ({ label: `${NAMES[s]} alone`, sinks: [s] })),
+        { label: "core only (a sink that discards each batch)", sinks: [], null: true },
+      ]
     : []),
 ];
 
@@ -134,11 +137,19 @@ const URL_VARIABLES = { logstash: "IW_ELK_URL", fluentd: "IW_FLUENTD_URL", webho
 /** One round of one variant: activate from variables, time the loop, close (untimed), count. */
 async function round(receivers, sinks, prefix, iterations, useNull = false) {
   if (useNull) return nullRound(prefix, iterations);
-  const env = sinks.length === 0
-    ? {}
-    : { ...Object.fromEntries(sinks.map((s) => [URL_VARIABLES[s], receivers.urls[URL_VARIABLES[s]]])), IW_WEBHOOK_SECRET: SECRET, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true", ...EXTRA_ENV };
+  const env =
+    sinks.length === 0
+      ? {}
+      : {
+          ...Object.fromEntries(sinks.map((s) => [URL_VARIABLES[s], receivers.urls[URL_VARIABLES[s]]])),
+          IW_WEBHOOK_SECRET: SECRET,
+          IW_SUMMARY_INTERVAL_S: "0",
+          IW_SINKS_STRICT: "true",
+          ...EXTRA_ENV,
+        };
   const dispatcher = await activate({ env, logger: silentLogger, resolveFrom: import.meta.url });
-  if (dispatcher.sinks.length !== sinks.length) throw new Error(`expected ${sinks.join(", ") || "no sink"}, got ${dispatcher.sinks.join(", ")}`);
+  if (dispatcher.sinks.length !== sinks.length)
+    throw new Error(`expected ${sinks.join(", ") || "no sink"}, got ${dispatcher.sinks.join(", ")}`);
   const { ms, cpuMs: loopCpuMs } = await requestLoop(dispatcher, prefix, iterations);
   const drainStarted = performance.now();
   const drainCpuStarted = threadCpuMs();
@@ -149,7 +160,15 @@ async function round(receivers, sinks, prefix, iterations, useNull = false) {
   const stats = dispatcher.stats();
   const counts = sinks.length === 0 ? {} : await receivers.count(prefix);
   const complete = drained && sinks.every((s) => counts[s] === REQUESTS) && !(counts.webhookRefused > 0);
-  return { ms, cpuMs, drainMs, counts, complete, dropped: stats.reduce((n, s) => n + s.dropped.total, 0), retried: stats.reduce((n, s) => n + s.retried, 0) };
+  return {
+    ms,
+    cpuMs,
+    drainMs,
+    counts,
+    complete,
+    dropped: stats.reduce((n, s) => n + s.dropped.total, 0),
+    retried: stats.reduce((n, s) => n + s.retried, 0),
+  };
 }
 
 async function nullRound(prefix, iterations) {
@@ -160,7 +179,15 @@ async function nullRound(prefix, iterations) {
   const drained = await dispatcher.close(30_000);
   const cpuMs = loopCpuMs === undefined ? undefined : loopCpuMs + (threadCpuMs() - drainCpuStarted);
   const delivered = dispatcher.stats()[0].delivered;
-  return { ms, cpuMs, drainMs: performance.now() - drainStarted, counts: {}, complete: drained && delivered === REQUESTS, dropped: 0, retried: 0 };
+  return {
+    ms,
+    cpuMs,
+    drainMs: performance.now() - drainStarted,
+    counts: {},
+    complete: drained && delivered === REQUESTS,
+    dropped: 0,
+    retried: 0,
+  };
 }
 
 const median = (xs) => {
@@ -183,9 +210,15 @@ try {
   const range = (xs, f) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
   const r2 = (x) => x.toFixed(2);
 
-  console.log(`multi-destination host cost: ${REQUESTS} requests/round, ~${WORK_US} µs of work each (${iterations} iterations), yield every ${YIELD_EVERY}; ${ROUNDS} cycles of ${VARIANTS.map((v) => v.label).join(" / ")} after a warm-up cycle; collectors on ${MODE === "inline" ? "the host thread" : "a worker thread"}; Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  console.log(
+    `multi-destination host cost: ${REQUESTS} requests/round, ~${WORK_US} µs of work each (${iterations} iterations), yield every ${YIELD_EVERY}; ${ROUNDS} cycles of ${VARIANTS.map((v) => v.label).join(" / ")} after a warm-up cycle; collectors on ${MODE === "inline" ? "the host thread" : "a worker thread"}; Node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}`,
+  );
   console.log();
-  console.log("| variant | wall µs/request (median) | range | **wall ratio** (median of cycles) | ratio range | host-thread CPU µs/request, incl. drain | CPU ratio (range) | delivered (distinct event_ids) |");
+  console.log(
+    "| variant | wall µs/request (median) | range | **wall ratio** (median of cycles) | ratio range | host-thread CPU µs/request, incl. drain | CPU ratio (range) | delivered (distinct event_ids) |",
+  );
   console.log("|---|---:|---:|---:|---:|---:|---:|---|");
   let allComplete = true;
   let headline;
@@ -195,16 +228,27 @@ try {
     const cpuRatios = hasCpu ? rows.map((o, i) => o.cpuMs / off[i].cpuMs) : undefined;
     if (k === 1) headline = { ratio: median(ratios), ratios, cpuRatios };
     allComplete &&= rows.every((o) => o.complete);
-    const delivered = v.null ? `(sink: all ${total} counted delivered)` : v.sinks.map((s) => `${NAMES[s]} ${rows.reduce((n, o) => n + o.counts[s], 0)}/${total}`).join(", ");
+    const delivered = v.null
+      ? `(sink: all ${total} counted delivered)`
+      : v.sinks.map((s) => `${NAMES[s]} ${rows.reduce((n, o) => n + o.counts[s], 0)}/${total}`).join(", ");
     const cpu = hasCpu ? us(median(rows.map((o) => o.cpuMs))) : "n/a";
     const cpuRatio = k === 0 ? "1.00" : cpuRatios ? `${r2(median(cpuRatios))} (${range(cpuRatios, r2)})` : "n/a";
     const wallRatio = k === 0 ? "1.00" : k === 1 ? `**${r2(median(ratios))}**` : r2(median(ratios));
-    console.log(`| ${v.label} | ${us(median(rows.map((o) => o.ms)))} | ${range(rows.map((o) => o.ms), us)} | ${wallRatio} | ${k === 0 ? "" : range(ratios, r2)} | ${cpu} | ${cpuRatio} | ${delivered}${v.sinks.includes("webhook") ? " (signatures verified)" : ""} |`);
+    console.log(
+      `| ${v.label} | ${us(median(rows.map((o) => o.ms)))} | ${range(
+        rows.map((o) => o.ms),
+        us,
+      )} | ${wallRatio} | ${k === 0 ? "" : range(ratios, r2)} | ${cpu} | ${cpuRatio} | ${delivered}${v.sinks.includes("webhook") ? " (signatures verified)" : ""} |`,
+    );
   }
   const on = results.slice(1).flat();
   console.log();
-  console.log(`All three, per cycle: wall ratio ${headline.ratios.map(r2).join(", ")}${headline.cpuRatios ? `; CPU ratio ${headline.cpuRatios.map(r2).join(", ")}` : ""}. Drain (close) after the loop: median ${median(on.map((o) => o.drainMs)).toFixed(0)} ms wall; dropped ${on.reduce((n, o) => n + o.dropped, 0)}, retried ${on.reduce((n, o) => n + o.retried, 0)}, webhook requests refused ${on.reduce((n, o) => n + (o.counts.webhookRefused ?? 0), 0)}.`);
-  console.log(`Target: wall ratio ≤ 1.25 and 100% delivered everywhere → ${headline.ratio <= 1.25 ? "ratio met" : "ratio NOT met"}, ${allComplete ? "100% delivered" : "DELIVERY INCOMPLETE"}.`);
+  console.log(
+    `All three, per cycle: wall ratio ${headline.ratios.map(r2).join(", ")}${headline.cpuRatios ? `; CPU ratio ${headline.cpuRatios.map(r2).join(", ")}` : ""}. Drain (close) after the loop: median ${median(on.map((o) => o.drainMs)).toFixed(0)} ms wall; dropped ${on.reduce((n, o) => n + o.dropped, 0)}, retried ${on.reduce((n, o) => n + o.retried, 0)}, webhook requests refused ${on.reduce((n, o) => n + (o.counts.webhookRefused ?? 0), 0)}.`,
+  );
+  console.log(
+    `Target: wall ratio ≤ 1.25 and 100% delivered everywhere → ${headline.ratio <= 1.25 ? "ratio met" : "ratio NOT met"}, ${allComplete ? "100% delivered" : "DELIVERY INCOMPLETE"}.`,
+  );
   if (!allComplete) process.exitCode = 1;
 } finally {
   await receivers.close();

@@ -18,7 +18,8 @@ const out = (line = ""): void => void process.stdout.write(`${line}\n`);
 async function main(): Promise<number> {
   if (existsSync(EXAMPLE_ENV_FILE)) loadEnvFile(EXAMPLE_ENV_FILE);
   const requests = Number(process.env["IW_DEMO_REQUESTS"] ?? 500);
-  if (!Number.isInteger(requests) || requests < 1) throw new Error(`IW_DEMO_REQUESTS=${process.env["IW_DEMO_REQUESTS"]} is invalid; expected a whole number from 1; default 500`);
+  if (!Number.isInteger(requests) || requests < 1)
+    throw new Error(`IW_DEMO_REQUESTS=${process.env["IW_DEMO_REQUESTS"]} is invalid; expected a whole number from 1; default 500`);
 
   const { collectors, dispatcher } = await startDestinations({ env: process.env });
   try {
@@ -29,7 +30,9 @@ async function main(): Promise<number> {
     await emitPaced(dispatcher, events);
     const emitMs = performance.now() - started;
     const drained = await dispatcher.close(10_000);
-    out(`\nEmitted ${events.length} events for ${requests} requests in ${emitMs.toFixed(1)} ms; close() ${drained ? "drained every queue" : "gave up on some events"}.\n`);
+    out(
+      `\nEmitted ${events.length} events for ${requests} requests in ${emitMs.toFixed(1)} ms; close() ${drained ? "drained every queue" : "gave up on some events"}.\n`,
+    );
 
     const received = collectors.received();
     const ordered = new Map(DESTINATIONS.map((name) => [name, received.get(name) ?? []]));

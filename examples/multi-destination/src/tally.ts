@@ -30,7 +30,10 @@ export function countByKind(events: readonly EventLike[]): Map<string, number> {
  * destination, plus a total row.
  */
 export function routingTable(emitted: readonly EventLike[], received: ReadonlyMap<string, readonly EventLike[]>): string {
-  const columns = [["emitted by host", countByKind(emitted)] as const, ...[...received].map(([name, evs]) => [name, countByKind(evs)] as const)];
+  const columns = [
+    ["emitted by host", countByKind(emitted)] as const,
+    ...[...received].map(([name, evs]) => [name, countByKind(evs)] as const),
+  ];
   const kinds = new Set<string>();
   for (const [, counts] of columns) for (const k of counts.keys()) kinds.add(k);
   const rank = (k: string): number => (SCAN_ORDER.includes(k) ? SCAN_ORDER.indexOf(k) : k.startsWith("audit:") ? 10 : 20);
@@ -49,7 +52,9 @@ export function statsTable(stats: readonly SinkStats[]): string {
   const dropped = (s: SinkStats): string =>
     s.dropped.total === 0
       ? "0"
-      : `${s.dropped.total} (${DROP_REASONS.filter((r) => s.dropped[r] > 0).map((r) => `${r} ${s.dropped[r]}`).join(", ")})`;
+      : `${s.dropped.total} (${DROP_REASONS.filter((r) => s.dropped[r] > 0)
+          .map((r) => `${r} ${s.dropped[r]}`)
+          .join(", ")})`;
   const lines = [
     ["sink", "state", "emitted", "delivered", "dropped", "retried", "queued", "in flight", "invariant", "last error"],
     ...stats.map((s) => [

@@ -27,7 +27,8 @@ const coreMade = (e: ReceivedEvent): boolean => e["log_type"] === "summary" || (
 
 function capturingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
   return { lines, debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
 
@@ -60,14 +61,23 @@ describe("four destinations configured from example.env", () => {
     const hostIds = new Set(events.map((e) => e.event_id));
     const received = collectors.received();
     for (const sink of DESTINATIONS) {
-      const want = events.filter(WANTS[sink]).map((e) => e.event_id).sort();
+      const want = events
+        .filter(WANTS[sink])
+        .map((e) => e.event_id)
+        .sort();
       const got = received.get(sink)!;
-      const gotHost = got.filter((e) => hostIds.has(e["event_id"] as string)).map((e) => e["event_id"]).sort();
+      const gotHost = got
+        .filter((e) => hostIds.has(e["event_id"] as string))
+        .map((e) => e["event_id"])
+        .sort();
       expect(gotHost, `host events at ${sink}`).toEqual(want);
       // Anything else must be core's own events, and only where the filter takes them.
       const extra = got.filter((e) => !hostIds.has(e["event_id"] as string));
       expect(extra.every(coreMade), `only core events besides the host's at ${sink}`).toBe(true);
-      expect(extra.every((e) => WANTS[sink](e as IwEvent)), `core events at ${sink} respect its filter`).toBe(true);
+      expect(
+        extra.every((e) => WANTS[sink](e as IwEvent)),
+        `core events at ${sink} respect its filter`,
+      ).toBe(true);
 
       const s = statsOf(dispatcher, sink);
       expect(holdsInvariant(s), `invariant of ${sink}: ${JSON.stringify(s)}`).toBe(true);
@@ -86,7 +96,9 @@ describe("four destinations configured from example.env", () => {
     // Fluentd routes on the tag: audit events travel as inferwall.audit, and nothing else came.
     expect(Object.keys(collectors.fluentd.distinctTagCounts())).toEqual(["inferwall.audit"]);
     expect(collectors.fluentd.records.length).toBe(received.get("fluentd")!.length);
-    expect(collectors.chat.events.length + collectors.soar.events.length).toBe(received.get("webhook:chat")!.length + received.get("webhook:soar")!.length);
+    expect(collectors.chat.events.length + collectors.soar.events.length).toBe(
+      received.get("webhook:chat")!.length + received.get("webhook:soar")!.length,
+    );
   });
 
   it("signs each webhook with its own secret, in its own format, and keeps prompts out of the chat room", async () => {
@@ -97,7 +109,10 @@ describe("four destinations configured from example.env", () => {
 
     const own = { chat: ENV["IW_WEBHOOK_CHAT_SECRET"]!, soar: ENV["IW_WEBHOOK_SOAR_SECRET"]! };
     expect(own.chat).not.toBe(own.soar);
-    for (const [name, other] of [["chat", "soar"], ["soar", "chat"]] as const) {
+    for (const [name, other] of [
+      ["chat", "soar"],
+      ["soar", "chat"],
+    ] as const) {
       const receiver = collectors[name];
       expect(receiver.requests.length, `${name} requests`).toBeGreaterThan(0);
       for (const r of receiver.requests) {
@@ -117,7 +132,12 @@ describe("four destinations configured from example.env", () => {
 
     for (const r of collectors.soar.requests) expect(["cloudevents", "cloudevents-batch"]).toContain(r.format);
     for (const e of collectors.soar.events) {
-      expect(e.envelope).toMatchObject({ specversion: "1.0", type: "com.inferwall.audit.auth", source: "urn:inferwall:gateway-1", id: e.event["event_id"] });
+      expect(e.envelope).toMatchObject({
+        specversion: "1.0",
+        type: "com.inferwall.audit.auth",
+        source: "urn:inferwall:gateway-1",
+        id: e.event["event_id"],
+      });
     }
   });
 
@@ -157,7 +177,16 @@ describe("four destinations configured from example.env", () => {
 
     for (const sink of ["logstash", "fluentd", "webhook:chat"] as const) {
       const want = events.filter(WANTS[sink]).length;
-      await expect.poll(() => collectors.received().get(sink)!.filter((e) => !coreMade(e)).length, { timeout: 10_000 }).toBe(want);
+      await expect
+        .poll(
+          () =>
+            collectors
+              .received()
+              .get(sink)!
+              .filter((e) => !coreMade(e)).length,
+          { timeout: 10_000 },
+        )
+        .toBe(want);
     }
     expect(await dispatcher.close(500)).toBe(false);
     const soar = statsOf(dispatcher, "webhook:soar");
@@ -176,7 +205,10 @@ describe("four destinations configured from example.env", () => {
     await expect.poll(() => statsOf(dispatcher, "webhook:chat").state, { timeout: 10_000 }).toBe("disabled");
 
     const disabledEvents = (sink: string): ReceivedEvent[] =>
-      collectors.received().get(sink)!.filter((e) => e["category"] === "lifecycle" && e["action"] === "sink_disabled");
+      collectors
+        .received()
+        .get(sink)!
+        .filter((e) => e["category"] === "lifecycle" && e["action"] === "sink_disabled");
     for (const sink of ["logstash", "fluentd"]) {
       await expect.poll(() => disabledEvents(sink).length, { timeout: 10_000 }).toBe(1);
       expect(disabledEvents(sink)[0]!["details"]).toMatchObject({ sink: "webhook:chat", reason: expect.stringContaining("410") });
@@ -194,7 +226,10 @@ describe("four destinations configured from example.env", () => {
     // The others lost nothing.
     const hostIds = new Set(events.map((e) => e.event_id));
     for (const sink of ["logstash", "fluentd", "webhook:soar"] as const) {
-      const got = collectors.received().get(sink)!.filter((e) => hostIds.has(e["event_id"] as string)).length;
+      const got = collectors
+        .received()
+        .get(sink)!
+        .filter((e) => hostIds.has(e["event_id"] as string)).length;
       expect(got, sink).toBe(events.filter(WANTS[sink]).length);
       expect(holdsInvariant(statsOf(dispatcher, sink))).toBe(true);
       expect(statsOf(dispatcher, sink).dropped.total).toBe(0);
@@ -209,7 +244,12 @@ describe("four destinations configured from example.env", () => {
     const events = buildTraffic({ requests: 100, seed: 17 });
     await emitPaced(dispatcher, events);
     const lifecycleOf = (sink: string, action: string): ReceivedEvent[] =>
-      collectors.received().get(sink)!.filter((e) => e["category"] === "lifecycle" && e["action"] === action && (e["details"] as { sink?: string })["sink"] === "webhook:chat");
+      collectors
+        .received()
+        .get(sink)!
+        .filter(
+          (e) => e["category"] === "lifecycle" && e["action"] === action && (e["details"] as { sink?: string })["sink"] === "webhook:chat",
+        );
     for (const sink of ["logstash", "fluentd"]) {
       await expect.poll(() => lifecycleOf(sink, "sink_disabled").length, { timeout: 10_000 }).toBe(1);
       expect(lifecycleOf(sink, "sink_disabled")[0]!["details"]).toMatchObject({ retrying: true, reason: expect.stringContaining("401") });
@@ -221,6 +261,14 @@ describe("four destinations configured from example.env", () => {
     expect(chat).toMatchObject({ state: "active", delivered: wanted, dropped: { total: 0 } });
     expect(holdsInvariant(chat)).toBe(true);
     const hostIds = new Set(events.map((e) => e.event_id));
-    expect(new Set(collectors.received().get("webhook:chat")!.map((e) => e["event_id"]).filter((id) => hostIds.has(id as string))).size).toBe(wanted);
+    expect(
+      new Set(
+        collectors
+          .received()
+          .get("webhook:chat")!
+          .map((e) => e["event_id"])
+          .filter((id) => hostIds.has(id as string)),
+      ).size,
+    ).toBe(wanted);
   });
 });

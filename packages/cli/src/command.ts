@@ -43,7 +43,12 @@ export interface Command {
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   json: { type: "boolean", description: "machine-readable output: JSON lines on stdout" },
-  "env-file": { type: "string", multiple: true, arg: "FILE", description: "read the IW_* variables from FILE instead of the environment (repeatable; later files win)" },
+  "env-file": {
+    type: "string",
+    multiple: true,
+    arg: "FILE",
+    description: "read the IW_* variables from FILE instead of the environment (repeatable; later files win)",
+  },
   timeout: { type: "string", arg: "TIME", description: "deadline of the network work (5000, 500ms, 5s, 1m)" },
   help: { type: "boolean", short: "h", description: "show this help" },
 };

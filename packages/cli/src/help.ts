@@ -52,7 +52,9 @@ function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
 /** The variables that decide which sinks start and how: what `doctor` and `test` read. */
 export function sinkVariableLines(): Promise<string[]> {
   const width = 24;
-  const lines = BUILTIN_SINKS.map((b) => `${b.env.padEnd(width)}activates ${b.name} (${b.module}); its other options are ${b.env.replace(/_URL$/, "")}_*`);
+  const lines = BUILTIN_SINKS.map(
+    (b) => `${b.env.padEnd(width)}activates ${b.name} (${b.module}); its other options are ${b.env.replace(/_URL$/, "")}_*`,
+  );
   lines.push(
     `${"IW_<SINK>_<NAME>_URL".padEnd(width)}a named instance (IW_WEBHOOK_SOC_URL: sink webhook:soc, options IW_WEBHOOK_SOC_*)`,
     `${"IW_<PREFIX>_*".padEnd(width)}each active sink's options and core's per-sink ones (BATCH_SIZE, EVENTS, REDACT, SPOOL, …)`,

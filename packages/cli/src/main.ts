@@ -58,7 +58,10 @@ export async function main(argv: readonly string[], partial: Partial<CliIo> = {}
 
 function parse(command: Command, args: readonly string[], io: CliIo, out: Output): CommandContext {
   const options = Object.fromEntries(
-    Object.entries({ ...command.options, ...GLOBAL_OPTIONS }).map(([name, o]) => [name, { type: o.type, ...(o.multiple === true ? { multiple: true } : {}), ...(o.short === undefined ? {} : { short: o.short }) }]),
+    Object.entries({ ...command.options, ...GLOBAL_OPTIONS }).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.multiple === true ? { multiple: true } : {}), ...(o.short === undefined ? {} : { short: o.short }) },
+    ]),
   ) as ParseArgsConfig["options"];
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
@@ -68,10 +71,19 @@ function parse(command: Command, args: readonly string[], io: CliIo, out: Output
     throw new UsageError((err as Error).message.split(". ")[0]!.replace(/\.$/, ""));
   }
   const values = parsed.values as CommandContext["values"];
-  const base: CommandContext = { io, out, values, positionals: parsed.positionals, json: values["json"] === true, timeoutMs: undefined, envFiles: [] };
+  const base: CommandContext = {
+    io,
+    out,
+    values,
+    positionals: parsed.positionals,
+    json: values["json"] === true,
+    timeoutMs: undefined,
+    envFiles: [],
+  };
   const timeout = stringValue(base, "timeout");
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
-  if (timeout !== undefined && timeoutMs === undefined) throw new UsageError(`--timeout ${JSON.stringify(timeout)}: expected a duration such as 5000, 500ms, 5s or 1m`);
+  if (timeout !== undefined && timeoutMs === undefined)
+    throw new UsageError(`--timeout ${JSON.stringify(timeout)}: expected a duration such as 5000, 500ms, 5s or 1m`);
   return { ...base, timeoutMs, envFiles: stringList(base, "env-file") };
 }
 

@@ -30,7 +30,11 @@ export const testCommand: Command = {
   ],
   options: { sink: { type: "string", multiple: true, arg: "NAME", description: "only this sink (logstash, fluentd, webhook:soc)" } },
   variables: sinkVariableLines,
-  exit: ["0  every selected sink delivered its test events", "1  a sink failed, would not start, or none is configured", "2  a wrong command line"],
+  exit: [
+    "0  every selected sink delivered its test events",
+    "1  a sink failed, would not start, or none is configured",
+    "2  a wrong command line",
+  ],
   async run(ctx) {
     const { inspection } = await loadInspection(ctx);
     const mask = (t: string) => maskSecrets(t, inspection.secretValues);
@@ -44,7 +48,8 @@ export const testCommand: Command = {
       const sink = BUILTIN_SINKS.find((b) => b.env === variable)?.name ?? variable ?? "plugin";
       if (wanted.length === 0 || wanted.includes(sink)) lines.push({ sink, ok: false, error: mask(e.message), events: 0 });
     }
-    for (const name of unknown.filter((n) => !lines.some((l) => l.sink === n))) lines.push({ sink: name, ok: false, error: "no such sink in this environment", events: 0 });
+    for (const name of unknown.filter((n) => !lines.some((l) => l.sink === n)))
+      lines.push({ sink: name, ok: false, error: "no such sink in this environment", events: 0 });
     const runnable = selected.filter((s) => s.config !== undefined && s.wouldActivate);
     for (const s of selected.filter((x) => !runnable.includes(x))) {
       const why = s.errors.map((e) => e.message).join("; ") || "the process-wide settings are invalid";
@@ -61,7 +66,12 @@ export const testCommand: Command = {
         const sink = s.plugin.create(s.config!.options, { logger, env: s.env, sinkName: s.name, envPrefix: s.envPrefix });
         routes.push({ sink: sink.name === s.name ? sink : renamed(sink, s.name), accepts: s.config!.generic.filter.accepts });
       } catch (err) {
-        lines.push({ sink: s.name, ok: false, error: mask(`could not be created: ${err instanceof Error ? err.message : String(err)}`), events: 0 });
+        lines.push({
+          sink: s.name,
+          ok: false,
+          error: mask(`could not be created: ${err instanceof Error ? err.message : String(err)}`),
+          events: 0,
+        });
       }
     }
     creating = false;
@@ -69,8 +79,16 @@ export const testCommand: Command = {
     const dispatcher = createDispatcher(routes, { logger, exitFlushMs: 0 });
     const reports: SinkTestReport[] = await withSignal(dispatcher.test(ctx.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS), ctx.io.signal);
     await dispatcher.close(1000);
-    for (const r of reports) lines.push({ sink: r.sink, ok: r.ok, ...(r.error === undefined ? {} : { error: mask(r.error) }), latencyMs: r.latencyMs, events: r.events });
-    if (lines.length === 0) lines.push({ sink: "-", ok: false, error: "no sink is configured: doctor says which variables to set", events: 0 });
+    for (const r of reports)
+      lines.push({
+        sink: r.sink,
+        ok: r.ok,
+        ...(r.error === undefined ? {} : { error: mask(r.error) }),
+        latencyMs: r.latencyMs,
+        events: r.events,
+      });
+    if (lines.length === 0)
+      lines.push({ sink: "-", ok: false, error: "no sink is configured: doctor says which variables to set", events: 0 });
     const ok = lines.every((l) => l.ok);
     if (ctx.json) ctx.out.json({ ok, sinks: lines });
     else render(lines, ctx.out);
@@ -96,5 +114,10 @@ function renamed(sink: Sink, name: string): Sink {
 
 /** `promise`, or what it has by then when the run is interrupted (tests run their own deadline). */
 function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  return signal === undefined ? promise : Promise.race([promise, new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(new Error("interrupted")), { once: true }))]);
+  return signal === undefined
+    ? promise
+    : Promise.race([
+        promise,
+        new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(new Error("interrupted")), { once: true })),
+      ]);
 }

@@ -28,7 +28,8 @@ function buildApp(): string {
   const build = (dir: string, ours: Record<string, string>) => {
     const out = buildSinkPackage(dir, join(app, "packages", dir));
     const pkg = JSON.parse(readFileSync(join(PACKAGES, dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-    for (const name of Object.keys(pkg.dependencies ?? {})) link(ours[name] ?? join(PACKAGES, dir, "node_modules", name), join(out, "node_modules", name));
+    for (const name of Object.keys(pkg.dependencies ?? {}))
+      link(ours[name] ?? join(PACKAGES, dir, "node_modules", name), join(out, "node_modules", name));
     if (ours["@iw/core"] !== undefined) link(ours["@iw/core"], join(out, "node_modules", "@iw", "core"));
     return out;
   };
@@ -76,7 +77,9 @@ describe("the iw-sinks binary, installed in an application", () => {
     expect(await doctor.exit).toBe(1);
     expect(doctor.out()).toContain("✓ logstash  IW_ELK_URL is set (@iw/sink-logstash)");
     expect(doctor.out()).toContain("✓ http      POST [] → 200: accepted an empty batch (no event is created)");
-    expect(doctor.out()).toMatch(/✗ webhook {2}IW_WEBHOOK_URL is set \(@iw\/sink-webhook\) — would not start\n {4}✗ IW_WEBHOOK_URL is set but @iw\/sink-webhook is not installed: .*@iw\/sink-webhook/);
+    expect(doctor.out()).toMatch(
+      /✗ webhook {2}IW_WEBHOOK_URL is set \(@iw\/sink-webhook\) — would not start\n {4}✗ IW_WEBHOOK_URL is set but @iw\/sink-webhook is not installed: .*@iw\/sink-webhook/,
+    );
 
     const test = iwSinks(["test", "--sink", "logstash"], env);
     expect(await test.exit).toBe(0);

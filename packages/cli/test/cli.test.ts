@@ -15,7 +15,17 @@ describe("iw-sinks (command line)", () => {
     const r = await run(["doctor", "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Variables read:");
-    for (const v of ["IW_ELK_URL", "IW_FLUENTD_URL", "IW_WEBHOOK_URL", "@iw/sink-logstash", "IW_<SINK>_<NAME>_URL", "IW_SPOOL_DIR", "IW_SINKS_STRICT", "FORCE_COLOR"]) expect(r.stdout).toContain(v);
+    for (const v of [
+      "IW_ELK_URL",
+      "IW_FLUENTD_URL",
+      "IW_WEBHOOK_URL",
+      "@iw/sink-logstash",
+      "IW_<SINK>_<NAME>_URL",
+      "IW_SPOOL_DIR",
+      "IW_SINKS_STRICT",
+      "FORCE_COLOR",
+    ])
+      expect(r.stdout).toContain(v);
     expect(r.stdout).toMatch(/Exit status:\n {2}0 /);
     expect((await run(["help", "spool"])).stdout).toContain("IW_SPOOL_DIR");
     expect((await run(["listen", "-h"])).stdout).toContain("--shared-key KEY");
@@ -51,7 +61,8 @@ describe("colours", () => {
   });
 
   it("are on for a terminal, unless NO_COLOR is set; FORCE_COLOR forces them", async () => {
-    const tty = (extra: Record<string, string>) => run(offline, { ...env, ...extra }, { stdout: { isTTY: true, write: (t: string) => void (out += t) } });
+    const tty = (extra: Record<string, string>) =>
+      run(offline, { ...env, ...extra }, { stdout: { isTTY: true, write: (t: string) => void (out += t) } });
     let out = "";
     await tty({});
     expect(out).toMatch(ansi);
@@ -70,7 +81,10 @@ describe("--env-file", () => {
 
   it("configures the sinks from the file and ignores the process's IW_* variables", async () => {
     const file = join(dir, "prod.env");
-    writeFileSync(file, "# the host's environment\nIW_WEBHOOK_URL=http://127.0.0.1:9/hook\nexport IW_WEBHOOK_SECRET='whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'\n");
+    writeFileSync(
+      file,
+      "# the host's environment\nIW_WEBHOOK_URL=http://127.0.0.1:9/hook\nexport IW_WEBHOOK_SECRET='whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'\n",
+    );
     const r = await run(["doctor", "--offline", "--env-file", file, "--json"], { IW_ELK_URL: "http://127.0.0.1:9/" }, { cwd: dir });
     const [report] = r.json<{ environment: string; sinks: { name: string }[] }>();
     expect(report!.sinks.map((s) => s.name)).toEqual(["webhook"]);
@@ -80,7 +94,9 @@ describe("--env-file", () => {
 
   it("resolves the file from the working directory and says when it is missing or not a file", async () => {
     writeFileSync(join(dir, "rel.env"), "IW_ELK_URL=http://127.0.0.1:9/\n");
-    expect((await run(["doctor", "--offline", "--env-file", "rel.env", "--json"], {}, { cwd: dir })).json<{ sinks: unknown[] }>()[0]!.sinks).toHaveLength(1);
+    expect(
+      (await run(["doctor", "--offline", "--env-file", "rel.env", "--json"], {}, { cwd: dir })).json<{ sinks: unknown[] }>()[0]!.sinks,
+    ).toHaveLength(1);
     const missing = await run(["doctor", "--env-file", "nope.env"], {}, { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--env-file nope.env: no such file");

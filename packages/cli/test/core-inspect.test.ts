@@ -9,7 +9,13 @@ import { ALL_PLUGINS } from "./helpers.js";
 describe("inspectActivation", () => {
   it("reports every instance with its real variable names, masked values and parsed configuration", async () => {
     const r = await inspectActivation({
-      env: { IW_WEBHOOK_URL: "http://127.0.0.1:9/hook", IW_WEBHOOK_SOC_URL: "http://127.0.0.1:9/soc", IW_WEBHOOK_SOC_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", IW_WEBHOOK_SOC_EVENTS: "audit", IW_SPOOL_DIR: "/var/spool/iw" },
+      env: {
+        IW_WEBHOOK_URL: "http://127.0.0.1:9/hook",
+        IW_WEBHOOK_SOC_URL: "http://127.0.0.1:9/soc",
+        IW_WEBHOOK_SOC_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        IW_WEBHOOK_SOC_EVENTS: "audit",
+        IW_SPOOL_DIR: "/var/spool/iw",
+      },
       plugins: ALL_PLUGINS,
     });
     expect(r.errors).toEqual([]);
@@ -19,7 +25,10 @@ describe("inspectActivation", () => {
     ]);
     const soc = r.sinks[1]!;
     expect(soc.settings.find((s) => s.variable === "IW_WEBHOOK_SOC_SECRET")).toMatchObject({ shown: "****", secret: true });
-    expect(soc.settings.find((s) => s.variable === "IW_WEBHOOK_SOC_METHOD")).toMatchObject({ shown: undefined, form: expect.stringContaining("POST") as unknown });
+    expect(soc.settings.find((s) => s.variable === "IW_WEBHOOK_SOC_METHOD")).toMatchObject({
+      shown: undefined,
+      form: expect.stringContaining("POST") as unknown,
+    });
     expect(soc.config!.generic.filter.text).toBe("audit");
     expect(soc.config!.spoolDir).toBe("/var/spool/iw/webhook-soc");
     expect(soc.config!.redact).toEqual({ mode: "mask", fields: ["matches.matched_text"] });
@@ -40,7 +49,9 @@ describe("inspectActivation", () => {
 
   it("returns activation's warnings instead of logging them", async () => {
     const r = await inspectActivation({ env: { IW_ELK_URL: "http://127.0.0.1:9/", IW_ELK_USRE: "elastic" }, plugins: ALL_PLUGINS });
-    expect(r.warnings).toEqual(["IW_ELK_USRE is not a variable @iw/core or any sink reads, so it has no effect; did you mean IW_ELK_USER?"]);
+    expect(r.warnings).toEqual([
+      "IW_ELK_USRE is not a variable @iw/core or any sink reads, so it has no effect; did you mean IW_ELK_USER?",
+    ]);
   });
 });
 
@@ -62,13 +73,24 @@ describe("readSpoolSummary", () => {
   it("counts the records not acknowledged, by lane, and names the live holder", async () => {
     const dir = fresh();
     const spool = await openSpool({ dir, flushMs: 0 });
-    const seqs = [1, 2, 3, 4].map((i) => spool.append(JSON.stringify({ log_type: "scan", timestamp: `2026-01-0${i}T00:00:00.000Z` }), false)!);
+    const seqs = [1, 2, 3, 4].map((i) =>
+      spool.append(JSON.stringify({ log_type: "scan", timestamp: `2026-01-0${i}T00:00:00.000Z` }), false)!,
+    );
     spool.append(JSON.stringify({ log_type: "audit", timestamp: "2026-01-05T00:00:00.000Z" }), true);
     await spool.flush();
     spool.ack(seqs[0]!);
     await spool.flush();
     const live = await readSpoolSummary(dir);
-    expect(live).toMatchObject({ exists: true, records: 4, audit: 1, scan: 3, oldest: "2026-01-02T00:00:00.000Z", newest: "2026-01-05T00:00:00.000Z", segments: 1, damaged: 0 });
+    expect(live).toMatchObject({
+      exists: true,
+      records: 4,
+      audit: 1,
+      scan: 3,
+      oldest: "2026-01-02T00:00:00.000Z",
+      newest: "2026-01-05T00:00:00.000Z",
+      segments: 1,
+      damaged: 0,
+    });
     expect(live.holder).toMatchObject({ pid: process.pid, live: true });
     await spool.close();
     expect((await readSpoolSummary(dir)).holder).toBeUndefined();

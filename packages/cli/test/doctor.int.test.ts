@@ -1,5 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generateTestCertificates, startFluentdReceiver, startLogstashReceiver, startWebhookReceiver, writeTestCertificates } from "@iw/testkit";
+import {
+  generateTestCertificates,
+  startFluentdReceiver,
+  startLogstashReceiver,
+  startWebhookReceiver,
+  writeTestCertificates,
+} from "@iw/testkit";
 import type { TestCertificateFiles, TestCertificates } from "@iw/testkit";
 import type { DoctorReport } from "../src/index.js";
 import { closedPort, run } from "./helpers.js";
@@ -55,7 +61,9 @@ describe("doctor: Logstash", () => {
     expect(r.code).toBe(1);
     const http = steps(report(r), "logstash").find((s) => s.check === "http")!;
     expect(http.status).toBe("fail");
-    expect(http.detail).toBe("POST [] → 401: the credentials were refused: check IW_ELK_USER / IW_ELK_PASSWORD, the user info of IW_ELK_URL or IW_ELK_HEADERS");
+    expect(http.detail).toBe(
+      "POST [] → 401: the credentials were refused: check IW_ELK_USER / IW_ELK_PASSWORD, the user info of IW_ELK_URL or IW_ELK_HEADERS",
+    );
     expect(r.stdout).not.toContain("wrong-password-1");
     expect(report(r).ok).toBe(false);
   });
@@ -68,7 +76,9 @@ describe("doctor: Logstash", () => {
     expect(tls.status).toBe("ok");
     expect(tls.tls).toMatchObject({ chain: ["CN=localhost", "CN=iw test CA"], checkedName: "127.0.0.1", authorized: true });
     expect(tls.tls!.daysLeft).toBeGreaterThanOrEqual(28);
-    expect(tls.detail).toMatch(/^TLSv1\.3; chain: CN=localhost ← CN=iw test CA; valid until \d{4}-\d\d-\d\d \(\d+ days left\); name checked: 127\.0\.0\.1; trusted via IW_ELK_CA_FILE$/);
+    expect(tls.detail).toMatch(
+      /^TLSv1\.3; chain: CN=localhost ← CN=iw test CA; valid until \d{4}-\d\d-\d\d \(\d+ days left\); name checked: 127\.0\.0\.1; trusted via IW_ELK_CA_FILE$/,
+    );
   });
 
   it("fails with the verification error against a wrong CA, and with the name against a certificate for another host", async () => {
@@ -82,14 +92,18 @@ describe("doctor: Logstash", () => {
 
     const other = await track(startLogstashReceiver({ tls: { cert: certs.serverWrongHost.cert, key: certs.serverWrongHost.key } }));
     const wrongName = await run(["doctor", "--json"], { IW_ELK_URL: other.url, IW_ELK_CA_FILE: files.caFile });
-    expect(steps(report(wrongName), "logstash").find((s) => s.check === "tls")!.detail).toContain("the certificate is not valid for the name 127.0.0.1 (ERR_TLS_CERT_ALTNAME_INVALID)");
+    expect(steps(report(wrongName), "logstash").find((s) => s.check === "tls")!.detail).toContain(
+      "the certificate is not valid for the name 127.0.0.1 (ERR_TLS_CERT_ALTNAME_INVALID)",
+    );
   });
 
   it("fails on an expired certificate, and only warns when verification is off", async () => {
     const ls = await track(startLogstashReceiver({ tls: { cert: certs.serverExpired.cert, key: certs.serverExpired.key } }));
     const on = await run(["doctor", "--json"], { IW_ELK_URL: ls.url, IW_ELK_CA_FILE: files.caFile });
     expect(on.code).toBe(1);
-    expect(steps(report(on), "logstash").find((s) => s.check === "tls")!.detail).toMatch(/^the server certificate expired on \d{4}-\d\d-\d\d/);
+    expect(steps(report(on), "logstash").find((s) => s.check === "tls")!.detail).toMatch(
+      /^the server certificate expired on \d{4}-\d\d-\d\d/,
+    );
     const off = await run(["doctor", "--json"], { IW_ELK_URL: ls.url, IW_ELK_TLS_VERIFY: "false" });
     expect(off.code).toBe(0);
     const tls = steps(report(off), "logstash").find((s) => s.check === "tls")!;
@@ -102,7 +116,13 @@ describe("doctor: Logstash", () => {
     const started = Date.now();
     const r = await run(["doctor", "--json"], { IW_ELK_URL: `http://127.0.0.1:${port}/` });
     expect(r.code).toBe(1);
-    expect(steps(report(r), "logstash")).toMatchObject([{ check: "connect", status: "fail", detail: `127.0.0.1:${port}: connection refused: nothing listens there (is the collector running, on this port?) (ECONNREFUSED)` }]);
+    expect(steps(report(r), "logstash")).toMatchObject([
+      {
+        check: "connect",
+        status: "fail",
+        detail: `127.0.0.1:${port}: connection refused: nothing listens there (is the collector running, on this port?) (ECONNREFUSED)`,
+      },
+    ]);
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
@@ -113,7 +133,10 @@ describe("doctor: Logstash", () => {
     const r = await run(["doctor", "--timeout", "700ms", "--json"], { IW_ELK_URL: ls.url });
     const elapsed = Date.now() - started;
     expect(r.code).toBe(1);
-    expect(steps(report(r), "logstash").find((s) => s.check === "http")).toMatchObject({ status: "fail", detail: "POST []: no HTTP answer within the 700 ms deadline (--timeout)" });
+    expect(steps(report(r), "logstash").find((s) => s.check === "http")).toMatchObject({
+      status: "fail",
+      detail: "POST []: no HTTP answer within the 700 ms deadline (--timeout)",
+    });
     expect(elapsed).toBeGreaterThanOrEqual(650);
     expect(elapsed).toBeLessThan(3000);
   });
@@ -122,14 +145,18 @@ describe("doctor: Logstash", () => {
     const ls = await track(startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key } }));
     await ls.setFault("blackhole");
     const r = await run(["doctor", "--timeout", "600ms", "--json"], { IW_ELK_URL: ls.url, IW_ELK_CA_FILE: files.caFile });
-    expect(steps(report(r), "logstash").find((s) => s.check === "tls")!.detail).toBe("TLS handshake failed: no TLS handshake (the port does not speak TLS, or nothing answers) within the 600 ms deadline (--timeout)");
+    expect(steps(report(r), "logstash").find((s) => s.check === "tls")!.detail).toBe(
+      "TLS handshake failed: no TLS handshake (the port does not speak TLS, or nothing answers) within the 600 ms deadline (--timeout)",
+    );
   });
 
   it("reports an unresolvable host name", async () => {
     const r = await run(["doctor", "--json"], { IW_ELK_URL: "http://no-such-host.invalid:8080/" });
     expect(r.code).toBe(1);
     expect(steps(report(r), "logstash")[0]).toMatchObject({ check: "dns", status: "fail" });
-    expect(steps(report(r), "logstash")[0]!.detail).toMatch(/^no-such-host\.invalid: the (name does not resolve \(ENOTFOUND\)|DNS server did not answer \(EAI_AGAIN\))/);
+    expect(steps(report(r), "logstash")[0]!.detail).toMatch(
+      /^no-such-host\.invalid: the (name does not resolve \(ENOTFOUND\)|DNS server did not answer \(EAI_AGAIN\))/,
+    );
   });
 });
 
@@ -160,22 +187,30 @@ describe("doctor: Fluentd", () => {
   });
 
   it("checks a user's password", async () => {
-    const fd = await track(startFluentdReceiver({ security: { sharedKey: SHARED_KEY, users: [{ username: "iw", password: "user-pass-1" }] } }));
+    const fd = await track(
+      startFluentdReceiver({ security: { sharedKey: SHARED_KEY, users: [{ username: "iw", password: "user-pass-1" }] } }),
+    );
     const env = { IW_FLUENTD_URL: fd.url, IW_FLUENTD_SHARED_KEY: SHARED_KEY, IW_FLUENTD_USERNAME: "iw" };
     expect((await run(["doctor"], { ...env, IW_FLUENTD_PASSWORD: "user-pass-1" })).code).toBe(0);
     const wrong = await run(["doctor", "--json"], { ...env, IW_FLUENTD_PASSWORD: "user-pass-2" });
-    expect(steps(report(wrong), "fluentd").find((s) => s.check === "handshake")!.detail).toBe("the server refused the handshake (username/password mismatch): check IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD");
+    expect(steps(report(wrong), "fluentd").find((s) => s.check === "handshake")!.detail).toBe(
+      "the server refused the handshake (username/password mismatch): check IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD",
+    );
   });
 
   it("says a shared key is missing when the server sends HELO, and that <security> is missing when it does not", async () => {
     const secured = await track(startFluentdReceiver({ security: { sharedKey: SHARED_KEY } }));
     const noKey = await run(["doctor", "--json"], { IW_FLUENTD_URL: secured.url });
     expect(noKey.code).toBe(1);
-    expect(steps(report(noKey), "fluentd").find((s) => s.check === "handshake")!.detail).toContain("the server asks for the <security> handshake (HELO): set IW_FLUENTD_SHARED_KEY");
+    expect(steps(report(noKey), "fluentd").find((s) => s.check === "handshake")!.detail).toContain(
+      "the server asks for the <security> handshake (HELO): set IW_FLUENTD_SHARED_KEY",
+    );
     const open = await track(startFluentdReceiver());
     const extraKey = await run(["doctor", "--json"], { IW_FLUENTD_URL: open.url, IW_FLUENTD_SHARED_KEY: SHARED_KEY });
     expect(extraKey.code).toBe(1);
-    expect(steps(report(extraKey), "fluentd").find((s) => s.check === "handshake")!.detail).toContain("no HELO within 1000 ms, but IW_FLUENTD_SHARED_KEY is set");
+    expect(steps(report(extraKey), "fluentd").find((s) => s.check === "handshake")!.detail).toContain(
+      "no HELO within 1000 ms, but IW_FLUENTD_SHARED_KEY is set",
+    );
     const plain = await run(["doctor", "--json"], { IW_FLUENTD_URL: open.url });
     expect(plain.code).toBe(0);
   });
@@ -193,7 +228,12 @@ describe("doctor: Fluentd", () => {
 describe("doctor: webhook", () => {
   it("counts any answer to OPTIONS as reachable, and names each named instance", async () => {
     const wh = await track(startWebhookReceiver({ secrets: [SECRET] }));
-    const r = await run(["doctor"], { IW_WEBHOOK_URL: wh.url, IW_WEBHOOK_SECRET: SECRET, IW_WEBHOOK_SOC_URL: wh.url, IW_WEBHOOK_SOC_EVENTS: "audit" });
+    const r = await run(["doctor"], {
+      IW_WEBHOOK_URL: wh.url,
+      IW_WEBHOOK_SECRET: SECRET,
+      IW_WEBHOOK_SOC_URL: wh.url,
+      IW_WEBHOOK_SOC_EVENTS: "audit",
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("✓ http      OPTIONS → 405: reachable");
     expect(r.stdout).toContain("webhook:soc  IW_WEBHOOK_SOC_URL is set (named instance soc)");
@@ -205,13 +245,21 @@ describe("doctor: webhook", () => {
   it("warns on a 404: the path may be wrong", async () => {
     const wh = await track(startWebhookReceiver());
     const r = await run(["doctor", "--json"], { IW_WEBHOOK_URL: wh.url.replace("/hook", "/hooks") });
-    expect(steps(report(r), "webhook").find((s) => s.check === "http")).toMatchObject({ status: "warn", detail: "OPTIONS → 404: no such path here: is the URL's path right?" });
+    expect(steps(report(r), "webhook").find((s) => s.check === "http")).toMatchObject({
+      status: "warn",
+      detail: "OPTIONS → 404: no such path here: is the URL's path right?",
+    });
   });
 });
 
 describe("doctor: configuration", () => {
   it("lists each problem with its variable, says which sink would not start, and exits 1", async () => {
-    const r = await run(["doctor", "--offline"], { IW_ELK_URL: "http://127.0.0.1:9/", IW_FLUENTD_URL: "tcp://127.0.0.1:9", IW_FLUENTD_TAG: "not a tag", IW_REDCAT: "mask" });
+    const r = await run(["doctor", "--offline"], {
+      IW_ELK_URL: "http://127.0.0.1:9/",
+      IW_FLUENTD_URL: "tcp://127.0.0.1:9",
+      IW_FLUENTD_TAG: "not a tag",
+      IW_REDCAT: "mask",
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("fluentd  IW_FLUENTD_URL is set (@iw/sink-fluentd) — would not start");
     expect(r.stdout).toContain('✗ IW_FLUENTD_TAG="not a tag" is invalid: ');
@@ -223,7 +271,10 @@ describe("doctor: configuration", () => {
     const r = await run(["doctor", "--offline", "--json"], { IW_ELK_URL: "http://u:pa55word-x@127.0.0.1:9/" });
     const sink = report(r).sinks[0]!;
     expect(sink.settings.find((s) => s.variable === "IW_ELK_URL")!.value).toBe('"http://***@127.0.0.1:9/"');
-    expect(sink.settings.find((s) => s.variable === "IW_ELK_METHOD")).toMatchObject({ value: null, default: expect.stringContaining("default POST") as unknown });
+    expect(sink.settings.find((s) => s.variable === "IW_ELK_METHOD")).toMatchObject({
+      value: null,
+      default: expect.stringContaining("default POST") as unknown,
+    });
     expect(r.stdout).not.toContain("pa55word-x");
   });
 
@@ -236,17 +287,30 @@ describe("doctor: configuration", () => {
   it("says when no sink would activate", async () => {
     const r = await run(["doctor"], {});
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("no sink would activate: set IW_ELK_URL (@iw/sink-logstash), IW_FLUENTD_URL (@iw/sink-fluentd), IW_WEBHOOK_URL (@iw/sink-webhook)");
+    expect(r.stdout).toContain(
+      "no sink would activate: set IW_ELK_URL (@iw/sink-logstash), IW_FLUENTD_URL (@iw/sink-fluentd), IW_WEBHOOK_URL (@iw/sink-webhook)",
+    );
   });
 
   it("says strict mode would stop the host", async () => {
-    const r = await run(["doctor", "--offline", "--json"], { IW_ELK_URL: "http://127.0.0.1:9/", IW_ELK_BATCH_SIZE: "0", IW_SINKS_STRICT: "1" });
+    const r = await run(["doctor", "--offline", "--json"], {
+      IW_ELK_URL: "http://127.0.0.1:9/",
+      IW_ELK_BATCH_SIZE: "0",
+      IW_SINKS_STRICT: "1",
+    });
     expect(report(r).strict).toBe(true);
-    expect(report(r).problems).toContainEqual({ level: "error", variable: "IW_SINKS_STRICT", message: "IW_SINKS_STRICT is on: with these errors activate() rejects and the host does not start" });
+    expect(report(r).problems).toContainEqual({
+      level: "error",
+      variable: "IW_SINKS_STRICT",
+      message: "IW_SINKS_STRICT is on: with these errors activate() rejects and the host does not start",
+    });
   });
 
   it("checks only the sinks named by --sink", async () => {
-    const r = await run(["doctor", "--offline", "--json", "--sink", "webhook:soc"], { IW_ELK_URL: "http://127.0.0.1:9/", IW_WEBHOOK_SOC_URL: "http://127.0.0.1:9/hook" });
+    const r = await run(["doctor", "--offline", "--json", "--sink", "webhook:soc"], {
+      IW_ELK_URL: "http://127.0.0.1:9/",
+      IW_WEBHOOK_SOC_URL: "http://127.0.0.1:9/hook",
+    });
     expect(report(r).sinks.map((s) => s.name)).toEqual(["webhook:soc"]);
     const unknown = await run(["doctor", "--offline", "--sink", "splunk"], { IW_ELK_URL: "http://127.0.0.1:9/" });
     expect(unknown.code).toBe(1);

@@ -44,7 +44,11 @@ export async function run(argv: readonly string[], env: Record<string, string | 
     code,
     stdout,
     stderr,
-    json: <T>() => stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as T),
+    json: <T>() =>
+      stdout
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l) as T),
   };
 }
 

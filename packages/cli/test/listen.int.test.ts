@@ -27,13 +27,24 @@ afterEach(async () => {
 async function listen(args: readonly string[], env: Record<string, string> = {}): Promise<Listening> {
   let out = "";
   const controller = new AbortController();
-  const done = main(["listen", ...args], { env, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, cwd: EMPTY_DIR, signal: controller.signal });
+  const done = main(["listen", ...args], {
+    env,
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (out += t) },
+    cwd: EMPTY_DIR,
+    signal: controller.signal,
+  });
   const json = args.includes("--json");
-  await waitFor(() => (json ? out.includes('"type":"listening"') : out.includes("point a host here")) || out.includes("iw-sinks listen:"), { timeoutMs: 10_000, what: "listen to start" });
+  await waitFor(() => (json ? out.includes('"type":"listening"') : out.includes("point a host here")) || out.includes("iw-sinks listen:"), {
+    timeoutMs: 10_000,
+    what: "listen to start",
+  });
   const l: Listening = {
     output: () => out,
     variable(collector, name) {
-      const line = out.split("\n").find((x) => (json ? x.includes(`"collector":"${collector}"`) : x.trimStart().startsWith(`${collector} `)))!;
+      const line = out
+        .split("\n")
+        .find((x) => (json ? x.includes(`"collector":"${collector}"`) : x.trimStart().startsWith(`${collector} `)))!;
       if (json) return (JSON.parse(line) as { env: Record<string, string> }).env[name]!;
       return new RegExp(`${name}=(\\S+)`).exec(line)![1]!;
     },
@@ -65,7 +76,9 @@ describe("listen", () => {
     expect(await l.stop()).toBe(0);
     const out = l.output();
     for (const c of ["logstash    ", "fluentd     ", "fluentd-http", "webhook     "]) {
-      expect(out).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${c} scan +block +input +score 10/10 +test-\\d+ +IW-TEST-0001 \\[test\\]`, "m"));
+      expect(out).toMatch(
+        new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${c} scan +block +input +score 10/10 +test-\\d+ +IW-TEST-0001 \\[test\\]`, "m"),
+      );
       expect(out).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${c} audit +admin/test_message \\[test\\]`, "m"));
     }
     expect(out).toContain("received 8 events: scan 4 (block 4); audit 4 (admin 4)");
@@ -73,7 +86,18 @@ describe("listen", () => {
   });
 
   it("prints the requests it refuses with the reason: a bad signature, a wrong shared key", async () => {
-    const l = await listen(["webhook", "fluentd", "--webhook-port", "0", "--fluentd-port", "0", "--secret", SECRET, "--shared-key", SHARED_KEY]);
+    const l = await listen([
+      "webhook",
+      "fluentd",
+      "--webhook-port",
+      "0",
+      "--fluentd-port",
+      "0",
+      "--secret",
+      SECRET,
+      "--shared-key",
+      SHARED_KEY,
+    ]);
     const env = {
       IW_WEBHOOK_URL: l.variable("webhook", "IW_WEBHOOK_URL"),
       IW_WEBHOOK_SECRET: OTHER_SECRET,
@@ -81,7 +105,10 @@ describe("listen", () => {
       IW_FLUENTD_SHARED_KEY: "not-the-shared-key",
     };
     expect((await run(["test"], env)).code).toBe(1);
-    await waitFor(() => l.output().includes("refused 401") && l.output().includes("handshake refused"), { timeoutMs: 5000, what: "two refusals" });
+    await waitFor(() => l.output().includes("refused 401") && l.output().includes("handshake refused"), {
+      timeoutMs: 5000,
+      what: "two refusals",
+    });
     await l.stop();
     expect(l.output()).toMatch(/webhook +refused 401 no webhook-signature entry matches/);
     expect(l.output()).toMatch(/fluentd +refused handshake refused from .*: shared_key mismatch/);
@@ -95,7 +122,11 @@ describe("listen", () => {
     expect((await run(["test"], { IW_ELK_URL: url })).code).toBe(0);
     await waitFor(() => l.output().split('"type":"event"').length === 3, { timeoutMs: 5000, what: "2 events" });
     await l.stop();
-    const docs = l.output().trim().split("\n").map((x) => JSON.parse(x) as Record<string, unknown>);
+    const docs = l
+      .output()
+      .trim()
+      .split("\n")
+      .map((x) => JSON.parse(x) as Record<string, unknown>);
     expect(docs[0]).toEqual({ type: "listening", collector: "logstash", url, env: { IW_ELK_URL: url } });
     expect(docs.slice(1, 3)).toMatchObject([
       { type: "event", collector: "logstash", event: { log_type: "scan", test: true } },
@@ -114,7 +145,18 @@ describe("listen", () => {
   });
 
   it("serves TLS with a throw-away CA whose file it names", async () => {
-    const l = await listen(["logstash", "fluentd", "webhook", "--logstash-port", "0", "--fluentd-port", "0", "--webhook-port", "0", "--tls"]);
+    const l = await listen([
+      "logstash",
+      "fluentd",
+      "webhook",
+      "--logstash-port",
+      "0",
+      "--fluentd-port",
+      "0",
+      "--webhook-port",
+      "0",
+      "--tls",
+    ]);
     const ca = l.variable("logstash", "IW_ELK_CA_FILE");
     expect(readFileSync(ca, "utf8")).toContain("BEGIN CERTIFICATE");
     const env = {
@@ -154,7 +196,9 @@ describe("listen", () => {
   });
 
   it("refuses an unknown collector or a bad port with exit 2", async () => {
-    expect((await run(["listen", "kafka"])).stderr).toContain('unknown collector "kafka"; collectors: logstash, fluentd, fluentd-http, webhook');
+    expect((await run(["listen", "kafka"])).stderr).toContain(
+      'unknown collector "kafka"; collectors: logstash, fluentd, fluentd-http, webhook',
+    );
     expect((await run(["listen", "--logstash-port", "99999"])).code).toBe(2);
     expect((await run(["listen", "--count", "0"])).code).toBe(2);
   });

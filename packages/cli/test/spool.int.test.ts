@@ -15,7 +15,18 @@ let env: Record<string, string>;
 /** A host that spooled `scans` scan logs and one audit event while its Logstash was down, then stopped. */
 async function hostSpooled(scans: number): Promise<void> {
   const iw = await activate({ env: { ...env, IW_LOG_LEVEL: "off", IW_SUMMARY_INTERVAL_S: "0" }, plugins: ALL_PLUGINS });
-  for (let i = 0; i < scans; i++) iw.emit(scanLog({ direction: "input", decision: "block", anomaly_score: 12, threshold: 10, policy: "default", request_id: `req-${i}`, matches: [] }));
+  for (let i = 0; i < scans; i++)
+    iw.emit(
+      scanLog({
+        direction: "input",
+        decision: "block",
+        anomaly_score: 12,
+        threshold: 10,
+        policy: "default",
+        request_id: `req-${i}`,
+        matches: [],
+      }),
+    );
   iw.emit(auditEvent({ category: "auth", action: "login_failed", source_ip: "192.0.2.1" }));
   await iw.close(200);
 }
@@ -37,12 +48,16 @@ describe("spool show", () => {
     const r = await run(["spool"], env);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`spool ${dir}`);
-    expect(r.stdout).toMatch(/^ {2}logstash {2}21 events \(1 in the audit lane, 20 in the scan lane\), \d+\.\d KiB in 1 segment; oldest \d{4}-\d\d-\d\dT[\d:.]+Z, newest \d{4}-\d\d-\d\dT[\d:.]+Z$/m);
+    expect(r.stdout).toMatch(
+      /^ {2}logstash {2}21 events \(1 in the audit lane, 20 in the scan lane\), \d+\.\d KiB in 1 segment; oldest \d{4}-\d\d-\d\dT[\d:.]+Z, newest \d{4}-\d\d-\d\dT[\d:.]+Z$/m,
+    );
     const held = await openSpool({ dir: join(dir, "logstash") });
     try {
       const busy = await run(["spool", "--json"], env);
       const [doc] = busy.json<{ sinks: { folder: string; records: number; audit: number; holder: { pid: number } }[] }>();
-      expect(doc!.sinks).toMatchObject([{ folder: "logstash", sink: "logstash", records: 21, audit: 1, scan: 20, holder: { pid: process.pid, live: true } }]);
+      expect(doc!.sinks).toMatchObject([
+        { folder: "logstash", sink: "logstash", records: 21, audit: 1, scan: 20, holder: { pid: process.pid, live: true } },
+      ]);
       expect((await run(["spool"], env)).stdout).toMatch(new RegExp(`in use by process ${process.pid} on `));
     } finally {
       await held.close();
@@ -89,7 +104,11 @@ describe("spool replay", () => {
     try {
       const r = await run(["spool", "replay"], env);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(new RegExp(`✗ logstash {2}refused: the spool is in use by process ${process.pid} on .*; a running host replays its spool itself once its collector is back \\(stop it to replay or purge here\\)`));
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `✗ logstash {2}refused: the spool is in use by process ${process.pid} on .*; a running host replays its spool itself once its collector is back \\(stop it to replay or purge here\\)`,
+        ),
+      );
       expect(collector.events).toHaveLength(0);
     } finally {
       await held.close();
@@ -100,7 +119,9 @@ describe("spool replay", () => {
     await hostSpooled(1);
     const r = await run(["spool", "replay", "--dir", dir], {});
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`✗ logstash  no sink of this environment spools to ${join(dir, "logstash")}: set the variables of the sink it belongs to`);
+    expect(r.stdout).toContain(
+      `✗ logstash  no sink of this environment spools to ${join(dir, "logstash")}: set the variables of the sink it belongs to`,
+    );
   });
 });
 

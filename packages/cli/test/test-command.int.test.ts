@@ -1,5 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generateTestCertificates, startFluentdReceiver, startLogstashReceiver, startWebhookReceiver, writeTestCertificates } from "@iw/testkit";
+import {
+  generateTestCertificates,
+  startFluentdReceiver,
+  startLogstashReceiver,
+  startWebhookReceiver,
+  writeTestCertificates,
+} from "@iw/testkit";
 import type { TestCertificateFiles, TestCertificates } from "@iw/testkit";
 import type { TestLine } from "../src/index.js";
 import { closedPort, run } from "./helpers.js";
@@ -31,12 +37,21 @@ describe("test", () => {
     const ls = await track(startLogstashReceiver());
     const fd = await track(startFluentdReceiver({ security: { sharedKey: SHARED_KEY } }));
     const wh = await track(startWebhookReceiver({ secrets: [SECRET] }));
-    const r = await run(["test"], { IW_ELK_URL: ls.url, IW_FLUENTD_URL: fd.url, IW_FLUENTD_SHARED_KEY: SHARED_KEY, IW_WEBHOOK_URL: wh.url, IW_WEBHOOK_SECRET: SECRET });
+    const r = await run(["test"], {
+      IW_ELK_URL: ls.url,
+      IW_FLUENTD_URL: fd.url,
+      IW_FLUENTD_SHARED_KEY: SHARED_KEY,
+      IW_WEBHOOK_URL: wh.url,
+      IW_WEBHOOK_SECRET: SECRET,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^✓ logstash {2}delivered 2 test events \(\d+\.\d ms\)$/m);
     expect(r.stdout).toMatch(/^✓ fluentd {3}delivered 2 test events/m);
     expect(r.stdout).toMatch(/^✓ webhook {3}delivered 2 test events/m);
-    expect(ls.events.map((e) => [e["log_type"], e["test"]])).toEqual([["scan", true], ["audit", true]]);
+    expect(ls.events.map((e) => [e["log_type"], e["test"]])).toEqual([
+      ["scan", true],
+      ["audit", true],
+    ]);
     expect(fd.records.map((x) => x.tag).sort()).toEqual(["inferwall.audit", "inferwall.scan"]);
     expect(wh.events.map((e) => e.event["details"] ?? e.event["matches"])).toHaveLength(2);
     expect(wh.requests[0]!.status).toBe(200); // signed with the secret the receiver checks

@@ -14,7 +14,9 @@ const events = Array.from({ length: 1024 }, (_, i) =>
         threshold: 10,
         policy: "default",
         request_id: `req-${i}`,
-        matches: [{ signature_id: "INJ-D-002", matched_text: `ignore all previous instructions ${i}`, score: 6.3, confidence: 0.9, severity: 7 }],
+        matches: [
+          { signature_id: "INJ-D-002", matched_text: `ignore all previous instructions ${i}`, score: 6.3, confidence: 0.9, severity: 7 },
+        ],
       }),
 );
 

@@ -21,11 +21,15 @@ function child(file, ...args) {
 const emit = child("./emit.mjs");
 const base = emit.results["empty function call (baseline)"];
 console.log(`## @iw/core — emit cost and memory under a dead collector\n`);
-console.log(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}; ${emit.events.toLocaleString("en")} events per case, best of 3 rounds.\n`);
+console.log(
+  `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}; ${emit.events.toLocaleString("en")} events per case, best of 3 rounds.\n`,
+);
 console.log("| case | ns/op | × baseline |");
 console.log("|---|---:|---:|");
 for (const [name, ns] of Object.entries(emit.results)) console.log(`| ${name} | ${ns.toFixed(1)} | ${(ns / base).toFixed(1)} |`);
-console.log(`\nDelivery check (3 sinks, 20,000 events): emitted ${emit.check.emitted.join("/")}, delivered ${emit.check.delivered.join("/")}, dropped ${emit.check.dropped.join("/")}.\n`);
+console.log(
+  `\nDelivery check (3 sinks, 20,000 events): emitted ${emit.check.emitted.join("/")}, delivered ${emit.check.delivered.join("/")}, dropped ${emit.check.dropped.join("/")}.\n`,
+);
 
 // Baseline: the same loop (building 1,000,000 events) into a dispatcher with no sink.
 const baseMem = child("./memory.mjs", "baseline");
@@ -41,17 +45,27 @@ console.log("|---|---:|---:|");
 console.log(`| emit loop time (s, incl. building events) | ${baseMem.emitSeconds.toFixed(2)} | ${mem.emitSeconds.toFixed(2)} |`);
 console.log(`| send attempts | 0 | ${mem.sends.toLocaleString("en")} |`);
 console.log(`| heap used after GC (MB) | ${baseMem.heapUsedMB.toFixed(1)} | ${mem.heapUsedMB.toFixed(1)} |`);
-console.log(`| RSS growth after GC (MB, limit ${MEMORY_LIMIT_MB}) | ${baseMem.rssGrowthMB.toFixed(1)} | ${mem.rssGrowthMB.toFixed(1)} ${mem.rssGrowthMB < MEMORY_LIMIT_MB ? "✅" : "❌"} |`);
-console.log(`| peak RSS growth (MB, sampled every 1,000 events; includes GC slack) | ${baseMem.peakGrowthMB.toFixed(1)} | ${mem.peakGrowthMB.toFixed(1)} (+${overPeak.toFixed(1)}) |`);
-console.log(`| dropped queue_full / closed / other | – | ${s.dropped.queue_full.toLocaleString("en")} / ${s.dropped.closed.toLocaleString("en")} / ${(s.dropped.total - s.dropped.queue_full - s.dropped.closed).toLocaleString("en")} |`);
+console.log(
+  `| RSS growth after GC (MB, limit ${MEMORY_LIMIT_MB}) | ${baseMem.rssGrowthMB.toFixed(1)} | ${mem.rssGrowthMB.toFixed(1)} ${mem.rssGrowthMB < MEMORY_LIMIT_MB ? "✅" : "❌"} |`,
+);
+console.log(
+  `| peak RSS growth (MB, sampled every 1,000 events; includes GC slack) | ${baseMem.peakGrowthMB.toFixed(1)} | ${mem.peakGrowthMB.toFixed(1)} (+${overPeak.toFixed(1)}) |`,
+);
+console.log(
+  `| dropped queue_full / closed / other | – | ${s.dropped.queue_full.toLocaleString("en")} / ${s.dropped.closed.toLocaleString("en")} / ${(s.dropped.total - s.dropped.queue_full - s.dropped.closed).toLocaleString("en")} |`,
+);
 console.log(`| retried attempts | – | ${s.retried.toLocaleString("en")} |`);
-console.log(`| invariant emitted = delivered + dropped + queued + inFlight (every 1,000 events and after close) | – | ${invariantOk ? "holds ✅" : "VIOLATED ❌"} |`);
+console.log(
+  `| invariant emitted = delivered + dropped + queued + inFlight (every 1,000 events and after close) | – | ${invariantOk ? "holds ✅" : "VIOLATED ❌"} |`,
+);
 console.log("\nStats before close:", JSON.stringify(mem.beforeClose));
 console.log("Stats after close: ", JSON.stringify(mem.after));
 console.log("");
 spawnSync(process.execPath, [fileURLToPath(new URL("./filter-redact.mjs", import.meta.url))], { stdio: "inherit", env: process.env });
 
 if (!invariantOk || !memoryOk) {
-  console.error(`\nFAILED: ${invariantOk ? "" : "stats invariant violated; "}${memoryOk ? "" : `RSS grew ${mem.rssGrowthMB.toFixed(1)} MB after GC (limit ${MEMORY_LIMIT_MB})`}`);
+  console.error(
+    `\nFAILED: ${invariantOk ? "" : "stats invariant violated; "}${memoryOk ? "" : `RSS grew ${mem.rssGrowthMB.toFixed(1)} MB after GC (limit ${MEMORY_LIMIT_MB})`}`,
+  );
   process.exit(1);
 }

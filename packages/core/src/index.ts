@@ -13,6 +13,17 @@ export type { Dispatcher, DispatcherOptions, Route, SinkTestReport } from "./dis
 export { DEFAULT_QUEUE_OPTIONS, DROP_REASONS } from "./delivery/index.js";
 export type { DropReason, QueueOptions, SinkStats } from "./delivery/index.js";
 export { scanLog, auditEvent, isAudit, toEcs } from "./events/index.js";
-export type { AuditCategory, AuditEvent, AuditEventInput, EcsDocument, EcsOptions, IwEvent, Match, ScanLog, ScanLogInput, SummaryEvent } from "./events/index.js";
+export type {
+  AuditCategory,
+  AuditEvent,
+  AuditEventInput,
+  EcsDocument,
+  EcsOptions,
+  IwEvent,
+  Match,
+  ScanLog,
+  ScanLogInput,
+  SummaryEvent,
+} from "./events/index.js";
 export { IwError, IwConfigError, IwHttpError, silentLogger, createConsoleLogger, toLogger } from "./diagnostics/index.js";
 export type { ConsoleLoggerOptions, IwErrorCode, LogLevel, Logger } from "./diagnostics/index.js";

@@ -4,7 +4,15 @@
  * creating a sink, opening a spool, a socket or a timer. Loaded only through `@iw/core/inspect`.
  */
 import { join } from "node:path";
-import { BUILTIN_SINKS, collectPlugins, findInstances, instanceSinkName, looksActivated, splitActivating, unknownVariableWarnings } from "./activation/index.js";
+import {
+  BUILTIN_SINKS,
+  collectPlugins,
+  findInstances,
+  instanceSinkName,
+  looksActivated,
+  splitActivating,
+  unknownVariableWarnings,
+} from "./activation/index.js";
 import type { Env, RedactMode } from "./activation/index.js";
 // The zod side of activation, which this entry point (a tool's, not a host's) loads at once.
 import { parseGlobal, parseInstance, pluginVariables } from "./activation/config-parse.js";
@@ -119,7 +127,10 @@ export async function inspectActivation(options: InspectOptions = {}): Promise<A
   const warnings: string[] = [];
   const capture: Logger = { debug: () => {}, info: () => {}, warn: (m) => void warnings.push(m), error: () => {} };
   const plugins = await collectPlugins(env, { ...options, env }, capture, (e) => errors.push(e));
-  const secretValues = secretValuesOf(env, plugins.flatMap((p) => p.secrets ?? []));
+  const secretValues = secretValuesOf(
+    env,
+    plugins.flatMap((p) => p.secrets ?? []),
+  );
   warnings.push(...unknownWarnings(env, plugins));
   const global = parseGlobal(env);
   errors.push(...global.errors);
@@ -129,7 +140,9 @@ export async function inspectActivation(options: InspectOptions = {}): Promise<A
   for (const plugin of plugins.filter((p) => looksActivated(env, p.env))) {
     const { instances, ignored } = findInstances(env, plugin.env, pluginVariables(plugin));
     for (const v of ignored) {
-      warnings.push(`${v} is not read as a named instance of ${plugin.name}: its name is the first word of one of the sink's option names; choose another name`);
+      warnings.push(
+        `${v} is not read as a named instance of ${plugin.name}: its name is the first word of one of the sink's option names; choose another name`,
+      );
     }
     for (const inst of instances) sinks.push(await inspectInstance(plugin, inst, global.config, secretValues));
   }
@@ -139,13 +152,25 @@ export async function inspectActivation(options: InspectOptions = {}): Promise<A
     errors,
     warnings,
     global: global.config,
-    globalSettings: settingsOf(Object.keys(objectShape(globalEnvSchema) ?? {}), env, (b) => b, [], secretValues, objectShape(globalEnvSchema) ?? {}).filter((s) => s.shown !== undefined),
+    globalSettings: settingsOf(
+      Object.keys(objectShape(globalEnvSchema) ?? {}),
+      env,
+      (b) => b,
+      [],
+      secretValues,
+      objectShape(globalEnvSchema) ?? {},
+    ).filter((s) => s.shown !== undefined),
     strict,
     secretValues,
   };
 }
 
-async function inspectInstance(plugin: SinkPlugin<unknown>, inst: Parameters<typeof parseInstance>[1], global: GlobalConfig | undefined, secretValues: readonly string[]): Promise<InspectedSink> {
+async function inspectInstance(
+  plugin: SinkPlugin<unknown>,
+  inst: Parameters<typeof parseInstance>[1],
+  global: GlobalConfig | undefined,
+  secretValues: readonly string[],
+): Promise<InspectedSink> {
   const name = instanceSinkName(plugin.name, inst.instance);
   const prefix = splitActivating(plugin.env).prefix;
   const shape = { ...objectShape(plugin.options), ...objectShape(genericEnvSchema(prefix, plugin.queueDefaults)) };
@@ -171,7 +196,12 @@ async function inspectInstance(plugin: SinkPlugin<unknown>, inst: Parameters<typ
   // The folder activation opens for this sink (config-routes.ts, openSinkSpool).
   const dir = global?.spool.dir;
   const spoolDir = dir === undefined || !parsed.generic.spool ? undefined : join(dir, name.replace(/[^A-Za-z0-9_.-]/g, "-"));
-  return { ...base, errors: [], wouldActivate: global !== undefined, config: { options: parsed.options, generic: parsed.generic, redact, spoolDir } };
+  return {
+    ...base,
+    errors: [],
+    wouldActivate: global !== undefined,
+    config: { options: parsed.options, generic: parsed.generic, redact, spoolDir },
+  };
 }
 
 function settingsOf(
@@ -198,6 +228,9 @@ function settingsOf(
 /** The unknown-variable warnings activation logs, for the plugins loaded and the built-ins that are not. */
 function unknownWarnings(env: Env, plugins: readonly SinkPlugin<unknown>[]): string[] {
   const loaded = plugins.map((p) => ({ name: p.name, env: p.env, variables: Object.keys(objectShape(p.options) ?? {}) }));
-  const missing = BUILTIN_SINKS.filter((b) => !plugins.some((p) => p.name === b.name || p.env === b.env)).map((b) => ({ ...b, variables: undefined }));
+  const missing = BUILTIN_SINKS.filter((b) => !plugins.some((p) => p.name === b.name || p.env === b.env)).map((b) => ({
+    ...b,
+    variables: undefined,
+  }));
   return unknownVariableWarnings(env, [...loaded, ...missing]);
 }

@@ -33,7 +33,21 @@ export type {
 export type { QueueOptions } from "./delivery/index.js";
 // The field builders' own module, not schema/index.ts: a sink loads the builders, not core's
 // event and generic-variable schemas.
-export { envBool, envBytes, envEnum, envField, envFile, envHeaders, envInt, envMs, envObject, envString, envUrlList, INVALID, MAX_ENV_FILE_BYTES } from "./schema/env-fields.js";
+export {
+  envBool,
+  envBytes,
+  envEnum,
+  envField,
+  envFile,
+  envHeaders,
+  envInt,
+  envMs,
+  envObject,
+  envString,
+  envUrlList,
+  INVALID,
+  MAX_ENV_FILE_BYTES,
+} from "./schema/env-fields.js";
 export type { EnvFile } from "./schema/env-fields.js";
 export { urlParseProblem } from "./schema/url-problem.js";
 export {

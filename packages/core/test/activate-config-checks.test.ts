@@ -16,16 +16,24 @@ describe("unknown IW_* variables", () => {
     const { warnings, dispatcher } = await run({ IW_MEM_URL: "mem://a", IW_REDCAT: "mask", IW_REDACT_KYE: "hunter2-hunter2-hunter2" });
     expect(dispatcher.enabled).toBe(true);
     expect(warnings).toContain("IW_REDCAT is not a variable @iw/core or any sink reads, so it has no effect; did you mean IW_REDACT?");
-    expect(warnings).toContain("IW_REDACT_KYE is not a variable @iw/core or any sink reads, so it has no effect; did you mean IW_REDACT_KEY?");
+    expect(warnings).toContain(
+      "IW_REDACT_KYE is not a variable @iw/core or any sink reads, so it has no effect; did you mean IW_REDACT_KEY?",
+    );
     expect(warnings.join("\n")).not.toContain("hunter2");
     expect(warnings.join("\n")).not.toContain("mask");
   });
 
   it("warns about a misspelt option of an active sink, and about the options of a sink that is not active", async () => {
     const { warnings } = await run({ IW_MEM_URL: "mem://a", IW_MEM_LEVLE: "2", IW_MEM_BATCH_SIZ: "10", IW_ELK_ULR: "http://h:8080" });
-    expect(warnings).toContain("IW_MEM_LEVLE is not a variable @iw/core or any sink reads, so it has no effect; did you mean IW_MEM_LEVEL?");
-    expect(warnings).toContain("IW_MEM_BATCH_SIZ is not a variable @iw/core or any sink reads, so it has no effect; did you mean IW_MEM_BATCH_SIZE?");
-    expect(warnings).toContain("IW_ELK_ULR is set but the logstash sink is not active (IW_ELK_URL is unset), so it is not read; did you mean IW_ELK_URL?");
+    expect(warnings).toContain(
+      "IW_MEM_LEVLE is not a variable @iw/core or any sink reads, so it has no effect; did you mean IW_MEM_LEVEL?",
+    );
+    expect(warnings).toContain(
+      "IW_MEM_BATCH_SIZ is not a variable @iw/core or any sink reads, so it has no effect; did you mean IW_MEM_BATCH_SIZE?",
+    );
+    expect(warnings).toContain(
+      "IW_ELK_ULR is set but the logstash sink is not active (IW_ELK_URL is unset), so it is not read; did you mean IW_ELK_URL?",
+    );
   });
 
   it("warns even when no sink is active (the activating variable itself is misspelt)", async () => {
@@ -57,7 +65,9 @@ describe("a URL whose password holds a delimiter", () => {
     for (const password of ["Qx7k/Zr9w", "Qx7k?Zr9w", "Qx7k#Zr9w", "Qx7k\\Zr9w", "Qx7k:Zr9w/Vb2m?Hn4j#Lp6c"]) {
       const { errors } = await run({ IW_MEM_URL: `http://user:${password}@127.0.0.1:9/x` });
       expect(errors, password).toHaveLength(1);
-      expect(errors[0]).toMatch(/^IW_MEM_URL="http:\/\/\*+@127\.0\.0\.1:9\/x" is invalid: not an absolute URL: a \/ \? # or \\ in the user name or password must be percent-encoded/);
+      expect(errors[0]).toMatch(
+        /^IW_MEM_URL="http:\/\/\*+@127\.0\.0\.1:9\/x" is invalid: not an absolute URL: a \/ \? # or \\ in the user name or password must be percent-encoded/,
+      );
       for (const part of password.split(/[/?#\\:]/)) expect(errors[0]).not.toContain(part);
     }
     // Encoded, the same password is accepted.
@@ -90,13 +100,20 @@ describe("cross-checks and values that select nothing", () => {
   it("refuses redaction fields that name no event field, globally and per sink, and keeps sinks off", async () => {
     const global = await run({ IW_MEM_URL: "mem://a", IW_REDACT: "mask", IW_REDACT_FIELDS: "matches.matched_text,matches.matchd_text" });
     expect(global.dispatcher).toBe(NOOP_DISPATCHER);
-    expect(global.errors[0]).toMatch(/^IW_REDACT_FIELDS="matches.matched_text,matches.matchd_text" is invalid: "matches.matchd_text" \(did you mean matches.matched_text\?\) names no event field, so nothing would be redacted there/);
+    expect(global.errors[0]).toMatch(
+      /^IW_REDACT_FIELDS="matches.matched_text,matches.matchd_text" is invalid: "matches.matchd_text" \(did you mean matches.matched_text\?\) names no event field, so nothing would be redacted there/,
+    );
     const own = await run({ IW_MEM_URL: "mem://a", IW_MEM_REDACT: "mask", IW_MEM_REDACT_FIELDS: "prompt" });
     expect(own.errors[0]).toMatch(/^IW_MEM_REDACT_FIELDS="prompt" is invalid: "prompt" names no event field/);
   });
 
   it("accepts every real field path, arrays traversed, and any details sub-path", async () => {
-    const { errors } = await run({ IW_MEM_URL: "mem://a", IW_REDACT: "mask", IW_REDACT_FIELDS: "matches.matched_text,matches,source_ip,key_prefix,details.prompt,details.a.b,request_id,top_signatures.signature_id" });
+    const { errors } = await run({
+      IW_MEM_URL: "mem://a",
+      IW_REDACT: "mask",
+      IW_REDACT_FIELDS:
+        "matches.matched_text,matches,source_ip,key_prefix,details.prompt,details.a.b,request_id,top_signatures.signature_id",
+    });
     expect(errors).toEqual([]);
   });
 });
@@ -106,7 +123,7 @@ describe("IW_LOG_LEVEL / IW_LOG_FORMAT", () => {
     const lines: string[] = [];
     const logger = consoleLoggerFromEnv({ IW_LOG_LEVEL: "verbose", IW_LOG_FORMAT: "xml" }, { write: (l) => void lines.push(l) });
     logger.debug("hidden at info");
-    const msgs = lines.map((l) => (JSON.parse(l) as { msg: string; level: string }));
+    const msgs = lines.map((l) => JSON.parse(l) as { msg: string; level: string });
     expect(msgs).toEqual([
       expect.objectContaining({ level: "warn", msg: 'IW_LOG_LEVEL="verbose" is not one of debug, info, warn, error, off; using info' }),
       expect.objectContaining({ level: "warn", msg: 'IW_LOG_FORMAT="xml" is not one of json, logfmt; using json' }),
@@ -122,7 +139,7 @@ describe("IW_LOG_LEVEL / IW_LOG_FORMAT", () => {
   it("is reported through activate()'s default logger", async () => {
     const chunks: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((c: string) => (chunks.push(String(c)), true));
+    process.stderr.write = (c: string) => (chunks.push(String(c)), true);
     try {
       const d = await activate({ env: { IW_LOG_LEVEL: "verbose" } });
       expect(d).toBe(NOOP_DISPATCHER);

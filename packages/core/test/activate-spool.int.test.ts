@@ -30,7 +30,17 @@ function switchable() {
   return { plugin, state };
 }
 
-const scan = (id: string) => scanLog({ event_id: id, direction: "input", decision: "block", anomaly_score: 9, threshold: 5, policy: "default", request_id: id, matches: [] });
+const scan = (id: string) =>
+  scanLog({
+    event_id: id,
+    direction: "input",
+    decision: "block",
+    anomaly_score: 9,
+    threshold: 5,
+    policy: "default",
+    request_id: id,
+    matches: [],
+  });
 const dirs: string[] = [];
 let open: Dispatcher[] = [];
 
@@ -48,7 +58,18 @@ function spoolDir(): string {
 
 async function start(env: Record<string, string>, sw: ReturnType<typeof switchable>) {
   const { logger, lines } = recordingLogger();
-  const d = await activate({ env: { IW_SW_URL: "mem://x", IW_SUMMARY_INTERVAL_S: "0", IW_EXIT_FLUSH_MS: "0", IW_SW_RETRY_MAX_MS: "50", IW_SW_FLUSH_MS: "10", ...env }, plugins: [sw.plugin], logger });
+  const d = await activate({
+    env: {
+      IW_SW_URL: "mem://x",
+      IW_SUMMARY_INTERVAL_S: "0",
+      IW_EXIT_FLUSH_MS: "0",
+      IW_SW_RETRY_MAX_MS: "50",
+      IW_SW_FLUSH_MS: "10",
+      ...env,
+    },
+    plugins: [sw.plugin],
+    logger,
+  });
   open.push(d);
   return { d, lines };
 }
@@ -114,7 +135,10 @@ describe("activate() with IW_SPOOL_DIR", () => {
     d.emit(scan("y"));
     expect(await d.flush(2000)).toBe(true);
     expect(two.state.received).toEqual(["y"]);
-    const errors = lines.filter((l) => l.level === "error").map((l) => l.message).join("\n");
+    const errors = lines
+      .filter((l) => l.level === "error")
+      .map((l) => l.message)
+      .join("\n");
     expect(errors).toMatch(new RegExp(`cannot be used, so this sink keeps its events in memory only: .*in use by process ${process.pid}`));
   });
 });

@@ -3,13 +3,54 @@ import { describe, expect, it } from "vitest";
 import { activateWithReport } from "@iw/core";
 import { memoryPlugin, recordingLogger } from "./helpers/memory-plugin.js";
 
-const SUFFIXES = ["URL", "TOKEN", "LEVEL", "BATCH_SIZE", "BATCH_BYTES", "FLUSH_MS", "MAX_QUEUE_BYTES", "AUDIT_RESERVE_BYTES", "MAX_REFUSALS", "AUTH_PAUSE_MS", "CONCURRENCY", "TIMEOUT_MS", "RETRY_INITIAL_MS", "RETRY_MAX_MS", "MAX_RETRIES", "EVENTS", "REDACT", "REDACT_FIELDS"];
+const SUFFIXES = [
+  "URL",
+  "TOKEN",
+  "LEVEL",
+  "BATCH_SIZE",
+  "BATCH_BYTES",
+  "FLUSH_MS",
+  "MAX_QUEUE_BYTES",
+  "AUDIT_RESERVE_BYTES",
+  "MAX_REFUSALS",
+  "AUTH_PAUSE_MS",
+  "CONCURRENCY",
+  "TIMEOUT_MS",
+  "RETRY_INITIAL_MS",
+  "RETRY_MAX_MS",
+  "MAX_RETRIES",
+  "EVENTS",
+  "REDACT",
+  "REDACT_FIELDS",
+];
 const PREFIXES = ["IW_MEM", "IW_MEM_SOC", "IW_MEM_EU1", "IW_OTHER"];
 const GLOBALS = ["IW_REDACT", "IW_REDACT_FIELDS", "IW_REDACT_KEY", "IW_SINKS_STRICT"];
 const NAMES = [...PREFIXES.flatMap((p) => SUFFIXES.map((s) => `${p}_${s}`)), ...GLOBALS];
 
 const value = fc.oneof(
-  fc.constantFrom("mem://a", "http://u:pw@h:1", "ftp://x", "", " ", "0", "1", "-1", "100", "1e3", "infinite", "all", "scan:block", "audit:x", "-scan", "hash", "mask", "off", "matches.matched_text", "a..b", "long-enough-secret-key"),
+  fc.constantFrom(
+    "mem://a",
+    "http://u:pw@h:1",
+    "ftp://x",
+    "",
+    " ",
+    "0",
+    "1",
+    "-1",
+    "100",
+    "1e3",
+    "infinite",
+    "all",
+    "scan:block",
+    "audit:x",
+    "-scan",
+    "hash",
+    "mask",
+    "off",
+    "matches.matched_text",
+    "a..b",
+    "long-enough-secret-key",
+  ),
   fc.string({ maxLength: 20 }),
   fc.stringMatching(/^[\w:.,-]{0,12}$/),
 );

@@ -61,13 +61,17 @@ describe("activate()", () => {
     expect(records[0]!.closed).toBe(true);
   });
 
-
-
   it("reports a bad value with the variable, the value and the expected form, and leaves only that sink off", async () => {
     const { logger, errors, lines } = recordingLogger();
     const a = memoryPlugin("IW_MEM", "mem");
     const b = memoryPlugin("IW_OTHER", "other");
-    const d = keep(await activate({ env: { IW_MEM_URL: "mem://a", IW_MEM_BATCH_SIZE: "lots", IW_OTHER_URL: "mem://b" }, plugins: [a.plugin, b.plugin], logger }));
+    const d = keep(
+      await activate({
+        env: { IW_MEM_URL: "mem://a", IW_MEM_BATCH_SIZE: "lots", IW_OTHER_URL: "mem://b" },
+        plugins: [a.plugin, b.plugin],
+        logger,
+      }),
+    );
     expect(d.sinks).toEqual(["other"]);
     expect(a.records).toHaveLength(0);
     expect(errors().map((l) => l.message)).toEqual([
@@ -85,7 +89,9 @@ describe("activate()", () => {
       logger,
     });
     const text = errors.map((e) => e.message).join("\n");
-    expect(text).toContain('IW_MEM_URL="ftp://***@collector:21" is invalid: scheme ftp: is not supported; expected one or more mem://… or http://… URLs');
+    expect(text).toContain(
+      'IW_MEM_URL="ftp://***@collector:21" is invalid: scheme ftp: is not supported; expected one or more mem://… or http://… URLs',
+    );
     expect(text).toContain("IW_MEM_TOKEN=**** is invalid: is shorter than 8 characters; expected an access token, at least 8 characters");
     expect(text).not.toContain("hunter2");
     expect(text).not.toContain("tiny");
@@ -98,20 +104,27 @@ describe("activate()", () => {
     const env = { IW_MEM_URL: "mem://a", IW_MEM_EVENTS: "scans", IW_OTHER_URL: "mem://b", IW_OTHER_LEVEL: "9" };
     const err = await activate({ env, plugins: [a.plugin, b.plugin], logger, strict: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IwConfigError);
-    expect((err as Error).message).toMatch(/^2 sink configuration errors \(IW_SINKS_STRICT\):\n {2}- IW_MEM_EVENTS="scans" is invalid: "scans" is not a known term;/);
+    expect((err as Error).message).toMatch(
+      /^2 sink configuration errors \(IW_SINKS_STRICT\):\n {2}- IW_MEM_EVENTS="scans" is invalid: "scans" is not a known term;/,
+    );
     expect((err as Error).message).toContain('- IW_OTHER_LEVEL="9" is invalid');
     expect(a.records.length + b.records.length).toBe(0);
-    await expect(activate({ env: { ...env, IW_SINKS_STRICT: "1" }, plugins: [a.plugin, b.plugin], logger })).rejects.toThrow(/2 sink configuration errors/);
+    await expect(activate({ env: { ...env, IW_SINKS_STRICT: "1" }, plugins: [a.plugin, b.plugin], logger })).rejects.toThrow(
+      /2 sink configuration errors/,
+    );
     const relaxed = keep(await activate({ env, plugins: [a.plugin, b.plugin], logger, strict: false }));
     expect(relaxed).toBe(NOOP_DISPATCHER);
   });
-
 
   it("keeps running when a plugin's create() throws, and masks the reason", async () => {
     const { logger } = recordingLogger();
     const bad = memoryPlugin("IW_BAD", "bad", { throwOnCreate: true });
     const good = memoryPlugin("IW_MEM", "mem");
-    const { dispatcher, errors } = await activateWithReport({ env: { IW_BAD_URL: "mem://x", IW_MEM_URL: "mem://y" }, plugins: [bad.plugin, good.plugin], logger });
+    const { dispatcher, errors } = await activateWithReport({
+      env: { IW_BAD_URL: "mem://x", IW_MEM_URL: "mem://y" },
+      plugins: [bad.plugin, good.plugin],
+      logger,
+    });
     keep(dispatcher);
     expect(dispatcher.sinks).toEqual(["mem"]);
     expect(errors.map((e) => e.message)).toEqual(["IW_BAD_URL: the bad sink could not be created: cannot create: password=**** refused"]);
@@ -121,15 +134,25 @@ describe("activate()", () => {
 describe("global variables and invalid plugins", () => {
   it("masks a too-short IW_REDACT_KEY and keeps sinks off", async () => {
     const { plugin } = memoryPlugin();
-    const { dispatcher, errors } = await activateWithReport({ env: { IW_REDACT: "hash", IW_REDACT_KEY: "short-k", IW_MEM_URL: "mem://a" }, plugins: [plugin], logger: recordingLogger().logger });
+    const { dispatcher, errors } = await activateWithReport({
+      env: { IW_REDACT: "hash", IW_REDACT_KEY: "short-k", IW_MEM_URL: "mem://a" },
+      plugins: [plugin],
+      logger: recordingLogger().logger,
+    });
     expect(dispatcher).toBe(NOOP_DISPATCHER);
-    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^IW_REDACT_KEY=\*\*\*\* is invalid: is shorter than 16 bytes; expected the HMAC key/)]);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^IW_REDACT_KEY=\*\*\*\* is invalid: is shorter than 16 bytes; expected the HMAC key/),
+    ]);
     expect(errors[0]!.message).not.toContain("short-k");
   });
 
   it("reports a bad IW_SINKS_STRICT value and carries on, not strict", async () => {
     const { plugin } = memoryPlugin();
-    const { dispatcher, errors } = await activateWithReport({ env: { IW_SINKS_STRICT: "maybe", IW_MEM_URL: "mem://a" }, plugins: [plugin], logger: recordingLogger().logger });
+    const { dispatcher, errors } = await activateWithReport({
+      env: { IW_SINKS_STRICT: "maybe", IW_MEM_URL: "mem://a" },
+      plugins: [plugin],
+      logger: recordingLogger().logger,
+    });
     keep(dispatcher);
     expect(dispatcher.sinks).toEqual(["mem"]);
     expect(errors.map((e) => e.message)).toEqual(['IW_SINKS_STRICT="maybe" is invalid; expected true or false; default false']);
@@ -147,7 +170,11 @@ describe("global variables and invalid plugins", () => {
       },
       create: () => ({ name: "evil", send: () => Promise.resolve({ status: "success" as const }), close: () => Promise.resolve() }),
     };
-    const { dispatcher, errors } = await activateWithReport({ env: { IW_EVIL_URL: "x" }, plugins: [evil as never], logger: recordingLogger().logger });
+    const { dispatcher, errors } = await activateWithReport({
+      env: { IW_EVIL_URL: "x" },
+      plugins: [evil as never],
+      logger: recordingLogger().logger,
+    });
     expect(dispatcher).toBe(NOOP_DISPATCHER);
     expect(errors.map((e) => e.message)).toEqual(["activation failed unexpectedly, no sink is active: internal boom token=****"]);
   });
@@ -155,7 +182,11 @@ describe("global variables and invalid plugins", () => {
   it("says a plugin path cannot be found, and masks secrets in a load failure", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "throws.mjs"), 'throw new Error("cannot connect to https://admin:pa55@db");\n');
-    const { errors } = await activateWithReport({ env: { IW_SINK_PLUGINS: "./missing.mjs,./throws.mjs" }, logger: recordingLogger().logger, resolveFrom: dir });
+    const { errors } = await activateWithReport({
+      env: { IW_SINK_PLUGINS: "./missing.mjs,./throws.mjs" },
+      logger: recordingLogger().logger,
+      resolveFrom: dir,
+    });
     expect(errors.map((e) => e.message)).toEqual([
       "IW_SINK_PLUGINS names ./missing.mjs, which cannot be found (paths are relative to the application: resolveFrom, the main module or the working directory)",
       "IW_SINK_PLUGINS is set but ./throws.mjs failed to load: cannot connect to https://***@db",
@@ -163,8 +194,14 @@ describe("global variables and invalid plugins", () => {
   });
 
   it("refuses a plugin passed in code that is not a plugin", async () => {
-    const { errors } = await activateWithReport({ env: { IW_MEM_URL: "mem://a" }, plugins: [{ name: "x", env: "lower_case" } as never], logger: recordingLogger().logger });
-    expect(errors.map((e) => e.message)).toEqual(["activate(): a plugin passed in code is invalid: env must be a variable such as IW_SPLUNK_URL"]);
+    const { errors } = await activateWithReport({
+      env: { IW_MEM_URL: "mem://a" },
+      plugins: [{ name: "x", env: "lower_case" } as never],
+      logger: recordingLogger().logger,
+    });
+    expect(errors.map((e) => e.message)).toEqual([
+      "activate(): a plugin passed in code is invalid: env must be a variable such as IW_SPLUNK_URL",
+    ]);
   });
 });
 
@@ -203,7 +240,13 @@ describe("named instances", () => {
 
   it("tells each sink its name and real variable prefix", async () => {
     const { plugin, records } = memoryPlugin();
-    keep(await activate({ env: { IW_MEM_URL: "mem://base", IW_MEM_SOC_URL: "mem://soc" }, plugins: [plugin], logger: recordingLogger().logger }));
+    keep(
+      await activate({
+        env: { IW_MEM_URL: "mem://base", IW_MEM_SOC_URL: "mem://soc" },
+        plugins: [plugin],
+        logger: recordingLogger().logger,
+      }),
+    );
     expect(records.map((r) => r.deps)).toEqual([
       { sinkName: "mem", envPrefix: "IW_MEM" },
       { sinkName: "mem:soc", envPrefix: "IW_MEM_SOC" },
@@ -230,28 +273,50 @@ describe("named instances", () => {
   it("does not read an option-like name as an instance, and says so", async () => {
     const { logger, lines } = recordingLogger();
     const { plugin } = memoryPlugin();
-    const d = keep(await activate({ env: { IW_MEM_URL: "mem://base", IW_MEM_BATCH_URL: "mem://x", IW_MEM_LEVEL_URL: "mem://y" }, plugins: [plugin], logger }));
+    const d = keep(
+      await activate({
+        env: { IW_MEM_URL: "mem://base", IW_MEM_BATCH_URL: "mem://x", IW_MEM_LEVEL_URL: "mem://y" },
+        plugins: [plugin],
+        logger,
+      }),
+    );
     expect(d.sinks).toEqual(["mem"]);
     const warned = lines.filter((l) => l.level === "warn").map((l) => l.message);
-    expect(warned).toContain("IW_MEM_BATCH_URL is not read as a named instance of mem: its name is the first word of one of the sink's option names; choose another name");
+    expect(warned).toContain(
+      "IW_MEM_BATCH_URL is not read as a named instance of mem: its name is the first word of one of the sink's option names; choose another name",
+    );
     expect(warned.some((m) => m.startsWith("IW_MEM_LEVEL_URL is not read"))).toBe(true);
   });
 });
 
 describe("plugin queue defaults", () => {
   it("apply under the IW_<PREFIX>_* variables and show in error messages", async () => {
-    const { plugin, records } = memoryPlugin("IW_MEM", "mem", { queueDefaults: { maxBatchSize: 2, flushIntervalMs: 0, attemptTimeoutMs: 15_000 } });
+    const { plugin, records } = memoryPlugin("IW_MEM", "mem", {
+      queueDefaults: { maxBatchSize: 2, flushIntervalMs: 0, attemptTimeoutMs: 15_000 },
+    });
     const d = keep(await activate({ env: { IW_MEM_URL: "mem://a" }, plugins: [plugin], logger: recordingLogger().logger }));
     for (let i = 0; i < 5; i++) d.emit(scan());
     expect(await d.flush(2000)).toBe(true);
     expect(records[0]!.batches.map((b) => b.length)).toEqual([2, 2, 1]);
     const overridden = memoryPlugin("IW_MEM", "mem", { queueDefaults: { maxBatchSize: 2, flushIntervalMs: 0 } });
-    const d2 = keep(await activate({ env: { IW_MEM_URL: "mem://a", IW_MEM_BATCH_SIZE: "5" }, plugins: [overridden.plugin], logger: recordingLogger().logger }));
+    const d2 = keep(
+      await activate({
+        env: { IW_MEM_URL: "mem://a", IW_MEM_BATCH_SIZE: "5" },
+        plugins: [overridden.plugin],
+        logger: recordingLogger().logger,
+      }),
+    );
     for (let i = 0; i < 5; i++) d2.emit(scan());
     expect(await d2.flush(2000)).toBe(true);
     expect(overridden.records[0]!.batches.map((b) => b.length)).toEqual([5]);
-    const { errors } = await activateWithReport({ env: { IW_MEM_URL: "mem://a", IW_MEM_TIMEOUT_MS: "1" }, plugins: [plugin], logger: recordingLogger().logger });
-    expect(errors[0]!.message).toBe('IW_MEM_TIMEOUT_MS="1" is invalid: out of range or not a whole number; expected a whole number from 100 to 600000 ms; default 15000 ms');
+    const { errors } = await activateWithReport({
+      env: { IW_MEM_URL: "mem://a", IW_MEM_TIMEOUT_MS: "1" },
+      plugins: [plugin],
+      logger: recordingLogger().logger,
+    });
+    expect(errors[0]!.message).toBe(
+      'IW_MEM_TIMEOUT_MS="1" is invalid: out of range or not a whole number; expected a whole number from 100 to 600000 ms; default 15000 ms',
+    );
   });
 });
 
@@ -274,7 +339,13 @@ describe("IW_SINK_PLUGINS", () => {
        };`,
     );
     const { logger } = recordingLogger();
-    const d = keep(await activate({ env: { IW_SINK_PLUGINS: "./file-plugin.mjs", IW_TMPFILE_URL: "file:///tmp/x", IW_TMPFILE_FLUSH_MS: "0" }, logger, resolveFrom: dir }));
+    const d = keep(
+      await activate({
+        env: { IW_SINK_PLUGINS: "./file-plugin.mjs", IW_TMPFILE_URL: "file:///tmp/x", IW_TMPFILE_FLUSH_MS: "0" },
+        logger,
+        resolveFrom: dir,
+      }),
+    );
     expect(d.sinks).toEqual(["tmpfile"]);
     const e = audit();
     d.emit(e);
@@ -287,7 +358,11 @@ describe("IW_SINK_PLUGINS", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "nothing.mjs"), "export const x = 1;\n");
     const { logger } = recordingLogger();
-    const { errors } = await activateWithReport({ env: { IW_SINK_PLUGINS: "./nothing.mjs, @acme/iw-sink-splunk" }, logger, resolveFrom: dir });
+    const { errors } = await activateWithReport({
+      env: { IW_SINK_PLUGINS: "./nothing.mjs, @acme/iw-sink-splunk" },
+      logger,
+      resolveFrom: dir,
+    });
     expect(errors.map((e) => e.message)).toEqual([
       'IW_SINK_PLUGINS: ./nothing.mjs does not export a sink plugin as "plugin" or default: not an object',
       "IW_SINK_PLUGINS is set but @acme/iw-sink-splunk is not installed: npm i @acme/iw-sink-splunk (pnpm add @acme/iw-sink-splunk)",
@@ -300,7 +375,14 @@ describe("redaction through activate()", () => {
     const { logger } = recordingLogger();
     const a = memoryPlugin("IW_MEM", "mem");
     const b = memoryPlugin("IW_RAW", "raw");
-    const env = { IW_REDACT: "mask", IW_MEM_URL: "mem://a", IW_RAW_URL: "mem://b", IW_RAW_REDACT: "off", IW_MEM_FLUSH_MS: "0", IW_RAW_FLUSH_MS: "0" };
+    const env = {
+      IW_REDACT: "mask",
+      IW_MEM_URL: "mem://a",
+      IW_RAW_URL: "mem://b",
+      IW_RAW_REDACT: "off",
+      IW_MEM_FLUSH_MS: "0",
+      IW_RAW_FLUSH_MS: "0",
+    };
     const d = keep(await activate({ env, plugins: [a.plugin, b.plugin], logger }));
     const e = scan();
     d.emit(e);
@@ -328,7 +410,14 @@ describe("redaction through activate()", () => {
     const { logger, lines } = recordingLogger();
     const a = memoryPlugin("IW_MEM", "mem");
     const b = memoryPlugin("IW_RAW", "raw");
-    const env = { IW_REDACT: "off", IW_MEM_URL: "mem://a", IW_RAW_URL: "mem://b", IW_RAW_REDACT: "mask-length", IW_MEM_FLUSH_MS: "0", IW_RAW_FLUSH_MS: "0" };
+    const env = {
+      IW_REDACT: "off",
+      IW_MEM_URL: "mem://a",
+      IW_RAW_URL: "mem://b",
+      IW_RAW_REDACT: "mask-length",
+      IW_MEM_FLUSH_MS: "0",
+      IW_RAW_FLUSH_MS: "0",
+    };
     const d = keep(await activate({ env, plugins: [a.plugin, b.plugin], logger }));
     const e = scan();
     d.emit(e);
@@ -343,7 +432,11 @@ describe("redaction through activate()", () => {
   it("keeps every sink off when a global redaction variable is bad", async () => {
     const { logger } = recordingLogger();
     const { plugin } = memoryPlugin();
-    const { dispatcher, errors } = await activateWithReport({ env: { IW_REDACT: "scramble", IW_MEM_URL: "mem://a" }, plugins: [plugin], logger });
+    const { dispatcher, errors } = await activateWithReport({
+      env: { IW_REDACT: "scramble", IW_MEM_URL: "mem://a" },
+      plugins: [plugin],
+      logger,
+    });
     expect(dispatcher).toBe(NOOP_DISPATCHER);
     expect(errors.map((e) => e.message)).toEqual([
       'IW_REDACT="scramble" is invalid: "scramble" is not a redaction mode; expected off, mask ([REDACTED]), mask-length ([REDACTED:<n> chars]) or hash (hmac-sha256:<hex>, keyed by IW_REDACT_KEY); default mask',

@@ -14,7 +14,14 @@ describe("createConsoleLogger", () => {
     logger.warn("sink logstash in backoff", { sink: "logstash", attempt: 3 });
     expect(lines).toHaveLength(1);
     expect(lines[0]!.endsWith("\n")).toBe(true);
-    expect(JSON.parse(lines[0]!)).toEqual({ time: "2026-04-06T12:00:00.000Z", level: "warn", logger: "iw", msg: "sink logstash in backoff", sink: "logstash", attempt: 3 });
+    expect(JSON.parse(lines[0]!)).toEqual({
+      time: "2026-04-06T12:00:00.000Z",
+      level: "warn",
+      logger: "iw",
+      msg: "sink logstash in backoff",
+      sink: "logstash",
+      attempt: 3,
+    });
   });
 
   it("writes logfmt when asked, quoting where needed", () => {
@@ -59,7 +66,11 @@ describe("createConsoleLogger", () => {
   });
 
   it("never throws, even when write does", () => {
-    const logger = createConsoleLogger({ write: () => { throw new Error("EPIPE"); } });
+    const logger = createConsoleLogger({
+      write: () => {
+        throw new Error("EPIPE");
+      },
+    });
     expect(() => logger.error("x")).not.toThrow();
   });
 });

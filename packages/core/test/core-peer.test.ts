@@ -18,14 +18,23 @@ function app(name: string, sink: { peer?: string; importsCore?: boolean }, ownCo
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, type: "module" }));
   writeFileSync(
     join(pkg, "package.json"),
-    JSON.stringify({ name: "@iw/sink-fake", version: "0.3.0", type: "module", exports: { ".": "./index.js" }, ...(sink.peer ? { peerDependencies: { "@iw/core": sink.peer } } : {}) }),
+    JSON.stringify({
+      name: "@iw/sink-fake",
+      version: "0.3.0",
+      type: "module",
+      exports: { ".": "./index.js" },
+      ...(sink.peer ? { peerDependencies: { "@iw/core": sink.peer } } : {}),
+    }),
   );
   const plugin = `export const plugin = { name: "fake", env: "IW_FAKE_URL", options: { safeParseAsync: async (v) => ({ success: true, data: v }) }, create: () => ({ name: "fake", send: async () => ({ status: "success" }), close: async () => {} }) };\nexport default plugin;\n`;
   writeFileSync(join(pkg, "index.js"), `${sink.importsCore ? 'import "@iw/core";\n' : ""}${plugin}`);
   if (ownCore !== undefined) {
     const core = join(pkg, "node_modules", "@iw", "core");
     mkdirSync(core, { recursive: true });
-    writeFileSync(join(core, "package.json"), JSON.stringify({ name: "@iw/core", version: ownCore, exports: { "./package.json": "./package.json" } }));
+    writeFileSync(
+      join(core, "package.json"),
+      JSON.stringify({ name: "@iw/core", version: ownCore, exports: { "./package.json": "./package.json" } }),
+    );
   }
   return { dir, url: pathToFileURL(join(pkg, "index.js")).href };
 }
@@ -66,7 +75,9 @@ describe("corePeerCheck", () => {
     const { url } = app("second-copy", { peer: `>=${OWN_VERSION}` }, OWN_VERSION);
     const check = corePeerCheck("@iw/sink-fake", url);
     expect(check.error).toBeUndefined();
-    expect(check.warning).toMatch(/^@iw\/sink-fake uses its own copy of @iw\/core .* install @iw\/core once, next to the sinks: npm i @iw\/core @iw\/sink-fake/);
+    expect(check.warning).toMatch(
+      /^@iw\/sink-fake uses its own copy of @iw\/core .* install @iw\/core once, next to the sinks: npm i @iw\/core @iw\/sink-fake/,
+    );
   });
 
   it("is quiet for a matching peer, no peer, a workspace range or a non-file URL", () => {
@@ -85,13 +96,19 @@ describe("activate() with a sink built for another @iw/core", () => {
       resolveFrom: dir,
     });
     expect(dispatcher.enabled).toBe(false);
-    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^IW_SINK_PLUGINS: @iw\/sink-fake 0\.3\.0 needs @iw\/core \^9\.0\.0, .*npm i @iw\/core@latest/)]);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^IW_SINK_PLUGINS: @iw\/sink-fake 0\.3\.0 needs @iw\/core \^9\.0\.0, .*npm i @iw\/core@latest/),
+    ]);
   });
 
   it("says which line to run when the sink cannot find its @iw/core peer", async () => {
     // The fake sink lives outside any node_modules that holds @iw/core.
     const { dir } = app("activate-no-core", { peer: "*", importsCore: true });
-    const { errors } = await activateWithReport({ env: { IW_SINK_PLUGINS: "@iw/sink-fake", IW_FAKE_URL: "http://127.0.0.1:9/" }, logger: silentLogger, resolveFrom: dir });
+    const { errors } = await activateWithReport({
+      env: { IW_SINK_PLUGINS: "@iw/sink-fake", IW_FAKE_URL: "http://127.0.0.1:9/" },
+      logger: silentLogger,
+      resolveFrom: dir,
+    });
     expect(errors.map((e) => e.message)).toContain(
       "IW_SINK_PLUGINS is set but @iw/sink-fake cannot find @iw/core, its peer dependency: install both side by side: npm i @iw/core @iw/sink-fake (pnpm add @iw/core @iw/sink-fake)",
     );

@@ -77,7 +77,10 @@ describe("batching", () => {
     q.push(audit("a1"));
     q.push(audit("a2"));
     await q.flush(1000);
-    expect(sink.calls.map((c) => c.batch.map((e) => e.event_id))).toEqual([["a1", "a2"], ["s1", "s2"]]);
+    expect(sink.calls.map((c) => c.batch.map((e) => e.event_id))).toEqual([
+      ["a1", "a2"],
+      ["s1", "s2"],
+    ]);
   });
 
   it("closes a batch as soon as it holds maxBatchSize events", async () => {

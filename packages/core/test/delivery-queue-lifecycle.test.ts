@@ -4,7 +4,12 @@ import type { QueueOptions } from "../src/delivery/queue-options.js";
 import type { SendResult } from "../src/sink/sink.js";
 import { ScriptSink, expectInvariant, retryable, scan } from "./helpers/script-sink.js";
 
-const opts = (o: Partial<QueueOptions> = {}): Partial<QueueOptions> => ({ flushIntervalMs: 1000, retryInitialMs: 100, retryMaxMs: 1000, ...o });
+const opts = (o: Partial<QueueOptions> = {}): Partial<QueueOptions> => ({
+  flushIntervalMs: 1000,
+  retryInitialMs: 100,
+  retryMaxMs: 1000,
+  ...o,
+});
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -163,7 +168,9 @@ describe("close", () => {
 
 describe("options", () => {
   it("rejects a nonsensical option with a clear error", () => {
-    expect(() => new DeliveryQueue(new ScriptSink("x"), { maxBatchSize: 0 })).toThrow(/x: queue option maxBatchSize is 0; expected a number >= 1/);
+    expect(() => new DeliveryQueue(new ScriptSink("x"), { maxBatchSize: 0 })).toThrow(
+      /x: queue option maxBatchSize is 0; expected a number >= 1/,
+    );
   });
 });
 

@@ -27,4 +27,3 @@ describe("process lifetime (real timers)", () => {
     expect(timeouts()).toBe(before);
   });
 });
-

@@ -132,7 +132,12 @@ describe("outcomes", () => {
     expect(s.dropped.too_large).toBe(1);
     expect(s.dropped.total).toBe(1);
     expect(new Set(sink.calls.map((c) => c.ctx.batchId)).size).toBe(sink.calls.length);
-    expect(sink.calls.filter((c) => c.batch.length === 1).map((c) => c.batch[0]!.event_id).sort()).toEqual(["a", "b", "c", "e", "f", "g", "h", "huge"]);
+    expect(
+      sink.calls
+        .filter((c) => c.batch.length === 1)
+        .map((c) => c.batch[0]!.event_id)
+        .sort(),
+    ).toEqual(["a", "b", "c", "e", "f", "g", "h", "huge"]);
   });
 
   it("narrows a permanently refused batch down to the event at fault, drops it named, and carries on", async () => {
@@ -253,7 +258,11 @@ describe("diagnostics", () => {
     const logger: Logger = { debug: log, info: log, warn: log, error: log };
     const sink = new ScriptSink();
     sink.fallback = retryable();
-    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 10, maxQueueBytes: 100 * 1024, maxRetries: 3 }), { logger, random: () => 1 - 1e-9, sizeOf: () => 1024 });
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 10, maxQueueBytes: 100 * 1024, maxRetries: 3 }), {
+      logger,
+      random: () => 1 - 1e-9,
+      sizeOf: () => 1024,
+    });
     for (let i = 0; i < 50_000; i++) {
       q.push(scan());
       if (i % 1000 === 0) await vi.advanceTimersByTimeAsync(500);
@@ -292,7 +301,10 @@ describe("a partial success", () => {
   it("counts the events the collector refused as dropped rejected, logs its reason, and sends nothing again", async () => {
     const lines: string[] = [];
     const logger = { debug: () => {}, info: () => {}, warn: (m: string) => void lines.push(m), error: (m: string) => void lines.push(m) };
-    const sink = new ScriptSink("s").script({ status: "success", rejected: { count: 3, error: new Error("collector: 3 log records had no body") } });
+    const sink = new ScriptSink("s").script({
+      status: "success",
+      rejected: { count: 3, error: new Error("collector: 3 log records had no body") },
+    });
     const q = new DeliveryQueue(sink, { maxBatchSize: 5, flushIntervalMs: 10 }, { logger });
     for (let i = 0; i < 5; i++) q.push(scan());
     expect(await q.flush(1000)).toBe(true);
@@ -322,7 +334,10 @@ describe("a partial success", () => {
 
 describe("events a sink could not serialize", () => {
   it("counts a success's malformed events as dropped and the rest as delivered", async () => {
-    const sink = new ScriptSink("s").script({ status: "success", malformed: 2 }, { status: "failure", error: new IwError("IW_SERIALIZE", "nothing serializable") });
+    const sink = new ScriptSink("s").script(
+      { status: "success", malformed: 2 },
+      { status: "failure", error: new IwError("IW_SERIALIZE", "nothing serializable") },
+    );
     const q = new DeliveryQueue(sink, { maxBatchSize: 5, flushIntervalMs: 10 });
     for (let i = 0; i < 5; i++) q.push(scan());
     expect(await q.flush(1000)).toBe(true);

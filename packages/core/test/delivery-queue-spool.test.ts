@@ -41,7 +41,11 @@ describe("DeliveryQueue with a spool", () => {
     const sink = new ScriptSink();
     let down = true;
     sink.fallback = () => (down ? retryable() : { status: "success" });
-    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 20, maxQueueBytes: 64 * 1024, auditReserveBytes: 8 * 1024, maxConcurrency: 1 }), { spool, random: () => 0.5 });
+    const q = new DeliveryQueue(
+      sink,
+      opts({ maxBatchSize: 20, maxQueueBytes: 64 * 1024, auditReserveBytes: 8 * 1024, maxConcurrency: 1 }),
+      { spool, random: () => 0.5 },
+    );
     const ids: string[] = [];
     for (let i = 0; i < 2000; i++) {
       const id = i % 50 === 0 ? `a${i}` : `s${i}`;
@@ -61,7 +65,9 @@ describe("DeliveryQueue with a spool", () => {
     expect(await flushed).toBe(true);
     const s = q.stats();
     expect(s).toMatchObject({ delivered: 2000, spooled: 0, queued: 0, inFlight: 0, dropped: { total: 0 } });
-    const delivered = sink.calls.filter((c) => c.batch.length > 0 && sink.calls.indexOf(c) >= 0).flatMap((c) => c.batch.map((e) => e.event_id));
+    const delivered = sink.calls
+      .filter((c) => c.batch.length > 0 && sink.calls.indexOf(c) >= 0)
+      .flatMap((c) => c.batch.map((e) => e.event_id));
     const firstDelivery = new Map<string, number>();
     delivered.forEach((id, i) => firstDelivery.has(id) || firstDelivery.set(id, i));
     // Every event arrived, and each lane kept its order.
@@ -104,7 +110,11 @@ describe("DeliveryQueue with a spool", () => {
     sink.fallback = retryable();
     const lines: string[] = [];
     const log = (m: string): void => void lines.push(m);
-    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 10, maxQueueBytes: 64 * 1024, auditReserveBytes: 0 }), { spool, random: () => 0.5, logger: { debug: log, info: log, warn: log, error: log } });
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 10, maxQueueBytes: 64 * 1024, auditReserveBytes: 0 }), {
+      spool,
+      random: () => 0.5,
+      logger: { debug: log, info: log, warn: log, error: log },
+    });
     for (let i = 0; i < 1000; i++) q.push(scan());
     expect(q.stats().spooled).toBeGreaterThan(0);
     const closing = q.close(10);
@@ -133,7 +143,10 @@ describe("DeliveryQueue with a spool", () => {
     const sink = new ScriptSink();
     let down = true;
     sink.fallback = () => (down ? retryable() : { status: "success" });
-    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 10, maxQueueBytes: 64 * 1024, auditReserveBytes: 0 }), { spool, random: () => 0.5 });
+    const q = new DeliveryQueue(sink, opts({ maxBatchSize: 10, maxQueueBytes: 64 * 1024, auditReserveBytes: 0 }), {
+      spool,
+      random: () => 0.5,
+    });
     for (let i = 0; i < 600; i++) q.push(scan());
     await vi.advanceTimersByTimeAsync(50);
     const spilled = q.stats().spooled;

@@ -12,7 +12,9 @@ import { memoryPlugin, recordingLogger } from "./helpers/memory-plugin.js";
 class ScanService {
   constructor(readonly emit: (e: IwEvent) => void) {}
   scanned(): void {
-    this.emit(scanLog({ direction: "input", decision: "allow", anomaly_score: 0, threshold: 10, policy: "p", request_id: "r", matches: [] }));
+    this.emit(
+      scanLog({ direction: "input", decision: "allow", anomaly_score: 0, threshold: 10, policy: "p", request_id: "r", matches: [] }),
+    );
   }
 }
 

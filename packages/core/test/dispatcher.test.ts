@@ -30,7 +30,10 @@ describe("emit", () => {
     expect(all.calls.flatMap((c) => c.batch)).toEqual([a, s]);
     expect(auditOnly.calls.flatMap((c) => c.batch)).toEqual([a]);
     expect(all.calls[0]!.batch[1]).toBe(s); // same object: no copy on the hot path
-    expect(d.stats().map((x) => [x.sink, x.emitted])).toEqual([["all", 2], ["audit-only", 1]]);
+    expect(d.stats().map((x) => [x.sink, x.emitted])).toEqual([
+      ["all", 2],
+      ["audit-only", 1],
+    ]);
     expect(d.sinks).toEqual(["all", "audit-only"]);
     await d.close();
   });
@@ -65,7 +68,12 @@ describe("emit", () => {
   it("counts an event whose getter throws inside the traffic summary as malformed, on every sink", async () => {
     const d = createDispatcher([route(new ScriptSink("a")), route(new ScriptSink("b"))], { summaryIntervalMs: 60_000 });
     const hostile = scan();
-    Object.defineProperty(hostile, "matches", { enumerable: true, get: () => { throw new Error("getter"); } });
+    Object.defineProperty(hostile, "matches", {
+      enumerable: true,
+      get: () => {
+        throw new Error("getter");
+      },
+    });
     expect(() => d.emit(hostile)).not.toThrow();
     d.emit(scan());
     for (const s of d.stats()) {
@@ -136,7 +144,10 @@ describe("test()", () => {
       route(allowAndAuth, (e) => (e.log_type === "scan" ? e.decision === "allow" : e.log_type === "audit" && e.category === "auth")),
     ]);
     const reports = await d.test(1000);
-    expect(reports.map((r) => [r.sink, r.ok, r.events])).toEqual([["all", true, 2], ["allow-auth", true, 2]]);
+    expect(reports.map((r) => [r.sink, r.ok, r.events])).toEqual([
+      ["all", true, 2],
+      ["allow-auth", true, 2],
+    ]);
     for (const r of reports) expect(r.latencyMs).toBeGreaterThanOrEqual(0);
     const sent = all.calls[0]!.batch;
     expect(sent.map((e) => e.log_type)).toEqual(["scan", "audit"]);
@@ -146,7 +157,10 @@ describe("test()", () => {
       expect(IwEventSchema.safeParse(e).success).toBe(true);
     }
     const picked = allowAndAuth.calls[0]!.batch;
-    expect(picked.map((e) => (e.log_type === "scan" ? e.decision : e.log_type === "audit" ? e.category : e.log_type))).toEqual(["allow", "auth"]);
+    expect(picked.map((e) => (e.log_type === "scan" ? e.decision : e.log_type === "audit" ? e.category : e.log_type))).toEqual([
+      "allow",
+      "auth",
+    ]);
     expect(d.stats().every((s) => s.emitted === 0)).toBe(true); // bypasses the queue
   });
 

@@ -76,7 +76,10 @@ describe("built-in sink packages resolved from the application", () => {
   it("names the variable and the package to install when a built-in is missing", () => {
     const { report, stderr } = runHost({ IW_ELK_URL: "http://127.0.0.1:9" });
     expect(report.noop).toBe(true);
-    const lines = stderr.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: "error",
@@ -88,7 +91,12 @@ describe("built-in sink packages resolved from the application", () => {
   });
 
   it("rejects in strict mode with one clear line per missing package", () => {
-    const { report } = runHost({ IW_ELK_URL: "http://127.0.0.1:9", IW_WEBHOOK_SOC_URL: "https://soc.example", IW_SINKS_STRICT: "1", IW_LOG_LEVEL: "off" });
+    const { report } = runHost({
+      IW_ELK_URL: "http://127.0.0.1:9",
+      IW_WEBHOOK_SOC_URL: "https://soc.example",
+      IW_SINKS_STRICT: "1",
+      IW_LOG_LEVEL: "off",
+    });
     expect(report.rejected).toBe(
       "2 sink configuration errors (IW_SINKS_STRICT):\n" +
         "  - IW_ELK_URL is set but @iw/sink-logstash is not installed: npm i @iw/sink-logstash (pnpm add @iw/sink-logstash)\n" +

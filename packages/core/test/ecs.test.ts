@@ -58,7 +58,13 @@ describe("toEcs", () => {
   });
 
   it("maps audit events, setting source.ip only for a valid IP", () => {
-    const a = auditEvent({ category: "auth", action: "login_attempt", source_ip: "192.168.1.100", key_prefix: "iwk_scan_", details: { key_prefix: "iwk_scan_" } });
+    const a = auditEvent({
+      category: "auth",
+      action: "login_attempt",
+      source_ip: "192.168.1.100",
+      key_prefix: "iwk_scan_",
+      details: { key_prefix: "iwk_scan_" },
+    });
     expect(toEcs(a)).toMatchObject({
       event: { kind: "event", category: ["authentication"], type: ["info"], action: "login_attempt", dataset: "inferwall.audit" },
       source: { ip: "192.168.1.100" },
@@ -70,7 +76,13 @@ describe("toEcs", () => {
   });
 
   it("never writes event.kind signal nor fields Logstash's ECS mode overwrites", () => {
-    const docs = [toEcs(scan(true)), toEcs(scan(false, "allow")), ...(["auth", "policy", "config", "signatures", "engines", "tls", "admin", "rate_limit", "lifecycle", "scan"] as const).map((c) => toEcs(auditEvent({ category: c, action: "a", source_ip: "::1", test: true })))];
+    const docs = [
+      toEcs(scan(true)),
+      toEcs(scan(false, "allow")),
+      ...(["auth", "policy", "config", "signatures", "engines", "tls", "admin", "rate_limit", "lifecycle", "scan"] as const).map((c) =>
+        toEcs(auditEvent({ category: c, action: "a", source_ip: "::1", test: true })),
+      ),
+    ];
     for (const doc of docs) {
       expect((doc["event"] as { kind: string }).kind).not.toBe("signal");
       const forbidden = keys(doc).filter((k) => /^(url|http|user_agent)\.|^host\.ip$/.test(k));
@@ -90,7 +102,13 @@ describe("toEcs", () => {
     };
     expect(toEcs(summary as unknown as Parameters<typeof toEcs>[0])).toMatchObject({
       "@timestamp": "2026-04-06T12:01:00Z",
-      event: { kind: "metric", dataset: "inferwall.summary", start: "2026-04-06T12:00:00Z", end: "2026-04-06T12:01:00Z", id: summary.event_id },
+      event: {
+        kind: "metric",
+        dataset: "inferwall.summary",
+        start: "2026-04-06T12:00:00Z",
+        end: "2026-04-06T12:01:00Z",
+        id: summary.event_id,
+      },
       inferwall: { log_type: "summary", scans: summary.scans, top_signatures: summary.top_signatures },
     });
   });

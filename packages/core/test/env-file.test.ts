@@ -37,7 +37,11 @@ function filePlugin() {
 async function activateWithFile(path: string) {
   const { plugin, got } = filePlugin();
   const started = performance.now();
-  const { dispatcher, errors } = await activateWithReport({ env: { IW_F_URL: "mem://x", IW_F_CA_FILE: path }, plugins: [plugin], logger: recordingLogger().logger });
+  const { dispatcher, errors } = await activateWithReport({
+    env: { IW_F_URL: "mem://x", IW_F_CA_FILE: path },
+    plugins: [plugin],
+    logger: recordingLogger().logger,
+  });
   const ms = performance.now() - started;
   await dispatcher.close(100);
   return { errors: errors.map((e) => e.message), got, ms };
@@ -56,13 +60,17 @@ describe("envFile", () => {
     const fifo = join(tempDir(), "ca.fifo");
     execFileSync("mkfifo", [fifo]);
     const { errors, got, ms } = await activateWithFile(fifo);
-    expect(errors).toEqual([`IW_F_CA_FILE="${fifo}" is invalid: not a regular file (a FIFO or pipe); expected PEM CA certificate(s): path to a readable file; unset by default`]);
+    expect(errors).toEqual([
+      `IW_F_CA_FILE="${fifo}" is invalid: not a regular file (a FIFO or pipe); expected PEM CA certificate(s): path to a readable file; unset by default`,
+    ]);
     expect(got).toEqual([]);
     expect(ms).toBeLessThan(2000);
   });
 
   it.skipIf(process.platform === "win32")("refuses /dev/zero and /dev/stdin without reading them", async () => {
-    expect((await activateWithFile("/dev/zero")).errors[0]).toMatch(/^IW_F_CA_FILE="\/dev\/zero" is invalid: not a regular file \(a character device\)/);
+    expect((await activateWithFile("/dev/zero")).errors[0]).toMatch(
+      /^IW_F_CA_FILE="\/dev\/zero" is invalid: not a regular file \(a character device\)/,
+    );
     const stdin = await activateWithFile("/dev/stdin");
     // Under the test runner stdin is a pipe, a TTY or /dev/null: never a regular file, never read.
     expect(stdin.errors[0]).toMatch(/^IW_F_CA_FILE="\/dev\/stdin" is invalid: (not a regular file|cannot read the file)/);

@@ -5,7 +5,13 @@ const OPTIONS = ["IW_WEBHOOK_URL", "IW_WEBHOOK_SECRET", "IW_WEBHOOK_TLS_VERIFY",
 
 describe("named instances", () => {
   it("maps an instance's variables onto the base names, without the base's own", () => {
-    const env = { IW_WEBHOOK_URL: "https://a", IW_WEBHOOK_SECRET: "s1", IW_WEBHOOK_SOC_URL: "https://soc", IW_WEBHOOK_SOC_SECRET: "s2", HOME: "/root" };
+    const env = {
+      IW_WEBHOOK_URL: "https://a",
+      IW_WEBHOOK_SECRET: "s1",
+      IW_WEBHOOK_SOC_URL: "https://soc",
+      IW_WEBHOOK_SOC_SECRET: "s2",
+      HOME: "/root",
+    };
     const { instances, ignored } = findInstances(env, "IW_WEBHOOK_URL", OPTIONS);
     expect(ignored).toEqual([]);
     expect(instances.map((i) => [i.instance, i.activating])).toEqual([
@@ -19,7 +25,12 @@ describe("named instances", () => {
   });
 
   it("ignores names that are the first word of an option, and blank or lower-case ones", () => {
-    const env = { IW_WEBHOOK_TLS_URL: "https://x", IW_WEBHOOK_BATCH_URL: "https://y", IW_WEBHOOK_Soc_URL: "https://z", IW_WEBHOOK_EU_URL: " " };
+    const env = {
+      IW_WEBHOOK_TLS_URL: "https://x",
+      IW_WEBHOOK_BATCH_URL: "https://y",
+      IW_WEBHOOK_Soc_URL: "https://z",
+      IW_WEBHOOK_EU_URL: " ",
+    };
     const { instances, ignored } = findInstances(env, "IW_WEBHOOK_URL", OPTIONS);
     expect(instances).toEqual([]);
     expect(ignored).toEqual(["IW_WEBHOOK_BATCH_URL", "IW_WEBHOOK_TLS_URL"]);

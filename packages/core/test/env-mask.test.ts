@@ -3,7 +3,15 @@ import { isSecretName, maskSecrets, showValue } from "../src/diagnostics/index.j
 
 describe("isSecretName", () => {
   it("treats passwords, secrets, tokens, keys and header lists as secrets, but not key files or prefixes", () => {
-    for (const n of ["IW_ELK_PASSWORD", "IW_WEBHOOK_SECRET", "IW_X_TOKEN", "IW_REDACT_KEY", "IW_FLUENTD_SHARED_KEY", "IW_ELK_HEADERS", "apiKey"]) {
+    for (const n of [
+      "IW_ELK_PASSWORD",
+      "IW_WEBHOOK_SECRET",
+      "IW_X_TOKEN",
+      "IW_REDACT_KEY",
+      "IW_FLUENTD_SHARED_KEY",
+      "IW_ELK_HEADERS",
+      "apiKey",
+    ]) {
       expect(isSecretName(n), n).toBe(true);
     }
     for (const n of ["IW_ELK_KEY_FILE", "key_prefix", "IW_ELK_URL", "IW_ELK_USER"]) expect(isSecretName(n), n).toBe(false);
@@ -14,7 +22,9 @@ describe("isSecretName", () => {
 describe("maskSecrets / showValue", () => {
   it("masks URL credentials, secret pairs and literal values", () => {
     expect(maskSecrets("to http://u:p@h:1/x and tcp://tok@h2")).toBe("to http://***@h:1/x and tcp://***@h2");
-    expect(maskSecrets('{"password":"x1","user":"bob"} secret=abc; api_key: zzz')).toBe('{"password":****,"user":"bob"} secret=****; api_key: ****');
+    expect(maskSecrets('{"password":"x1","user":"bob"} secret=abc; api_key: zzz')).toBe(
+      '{"password":****,"user":"bob"} secret=****; api_key: ****',
+    );
     expect(maskSecrets("the key is k3y-k3y-k3y", ["k3y-k3y-k3y"])).toBe("the key is ****");
   });
 
@@ -22,7 +32,9 @@ describe("maskSecrets / showValue", () => {
     expect(maskSecrets("https://elastic:pa/ss@logstash:8080")).toBe("https://***@logstash:8080");
     expect(maskSecrets("https://elastic:/ss@logstash:8080")).toBe("https://***@logstash:8080");
     expect(maskSecrets("x https://elastic:p@ss@logstash:8080,https://h2 y")).toBe("x https://***@logstash:8080,https://h2 y");
-    expect(maskSecrets("https://u:p@h/a@b and http://h:1/a@b and http://[::1]:80/x@y")).toBe("https://***@h/a@b and http://h:1/a@b and http://[::1]:80/x@y");
+    expect(maskSecrets("https://u:p@h/a@b and http://h:1/a@b and http://[::1]:80/x@y")).toBe(
+      "https://***@h/a@b and http://h:1/a@b and http://[::1]:80/x@y",
+    );
     expect(showValue("IW_ELK_URL", "https://elastic:pa/ss@logstash:8080")).toBe('"https://***@logstash:8080"');
   });
 
@@ -36,7 +48,13 @@ describe("maskSecrets / showValue", () => {
 
 describe("maskSecrets cost", () => {
   it("stays linear on long tokens (no catastrophic backtracking)", () => {
-    for (const text of ["a".repeat(200_000), "x.".repeat(100_000), `${"p".repeat(100_000)}password=1`, "a://".repeat(50_000), `http://${"u:".repeat(50_000)}`]) {
+    for (const text of [
+      "a".repeat(200_000),
+      "x.".repeat(100_000),
+      `${"p".repeat(100_000)}password=1`,
+      "a://".repeat(50_000),
+      `http://${"u:".repeat(50_000)}`,
+    ]) {
       const started = performance.now();
       maskSecrets(text);
       expect(performance.now() - started).toBeLessThan(500);
@@ -53,9 +71,13 @@ describe("maskSecrets: whatever a credential holds, wherever it stands", () => {
   });
 
   it("masks every query value, the fragment and token-like path segments of a URL", () => {
-    expect(maskSecrets("GET https://h/x?token=abc&api_key=def&sig=ghi&v=1 failed")).toBe("GET https://h/x?token=****&api_key=****&sig=****&v=**** failed");
+    expect(maskSecrets("GET https://h/x?token=abc&api_key=def&sig=ghi&v=1 failed")).toBe(
+      "GET https://h/x?token=****&api_key=****&sig=****&v=**** failed",
+    );
     expect(maskSecrets("https://h/cb#access_token=zzz")).toBe("https://h/cb#****");
-    expect(maskSecrets("https://hooks.slack.com/services/T0001/B0002/XyZ123abcDEF456ghiJKL789 answered 404")).toBe("https://hooks.slack.com/services/T0001/B0002/**** answered 404");
+    expect(maskSecrets("https://hooks.slack.com/services/T0001/B0002/XyZ123abcDEF456ghiJKL789 answered 404")).toBe(
+      "https://hooks.slack.com/services/T0001/B0002/**** answered 404",
+    );
     expect(maskSecrets("https://x.webhook.office.com/webhookb2/a@b/IncomingWebhook/0123456789abcdef0123456789abcdef/guid")).toBe(
       "https://x.webhook.office.com/webhookb2/a@b/IncomingWebhook/****/guid",
     );
@@ -63,11 +85,14 @@ describe("maskSecrets: whatever a credential holds, wherever it stands", () => {
   });
 
   it("masks credentials a collector echoes back: Authorization headers, Bearer and Basic credentials", () => {
-    const body = 'HTTP 401: {"error":"bad credentials","headers":{"authorization":"Bearer eyJhbGciOi.abc.def","x-api-key":"k-123"}} Authorization: Basic dXNlcjpwYXNzd29yZA== then Bearer t0k3n-xyz';
+    const body =
+      'HTTP 401: {"error":"bad credentials","headers":{"authorization":"Bearer eyJhbGciOi.abc.def","x-api-key":"k-123"}} Authorization: Basic dXNlcjpwYXNzd29yZA== then Bearer t0k3n-xyz';
     const masked = maskSecrets(body);
     for (const secret of ["eyJhbGciOi", "k-123", "dXNlcjpwYXNzd29yZA", "t0k3n-xyz"]) expect(masked).not.toContain(secret);
     expect(masked).toContain('"error":"bad credentials"');
-    expect(maskSecrets('WWW-Authenticate: Bearer realm="api", HTTP Basic authentication failed')).toBe('WWW-Authenticate: Bearer realm="api", HTTP Basic authentication failed');
+    expect(maskSecrets('WWW-Authenticate: Bearer realm="api", HTTP Basic authentication failed')).toBe(
+      'WWW-Authenticate: Bearer realm="api", HTTP Basic authentication failed',
+    );
   });
 
   it("masks configured values in their printed forms, and never shows where a short one sits in a word", () => {

@@ -29,7 +29,9 @@ describe("renderEnvTable", () => {
   it("documents the generic and global variables", () => {
     const generic = renderGenericEnvTable("IW_ELK");
     expect(generic).toContain("| `IW_ELK_BATCH_SIZE` | a whole number from 1 to 100000 events; default 500 events |  |");
-    expect(generic).toContain("| `IW_ELK_MAX_RETRIES` | a whole number from 0 to 1000000, or infinite (retry until close); default infinite |  |");
+    expect(generic).toContain(
+      "| `IW_ELK_MAX_RETRIES` | a whole number from 0 to 1000000, or infinite (retry until close); default infinite |  |",
+    );
     expect(generic).toMatch(/\| `IW_ELK_EVENTS` \| comma-separated terms: all, scan/);
     expect(renderGenericEnvTable()).toContain("`IW_<PREFIX>_TIMEOUT_MS`");
     const webhook = renderGenericEnvTable("IW_WEBHOOK", { attemptTimeoutMs: 15_000, maxRetries: 8 });

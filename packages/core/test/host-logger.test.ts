@@ -42,7 +42,11 @@ function winstonCapture(levels?: winston.config.AbstractConfigSetLevels) {
 
 const scan = () =>
   scanLog({ direction: "input", decision: "block", anomaly_score: 12, threshold: 10, policy: "default", request_id: "r-1", matches: [] });
-const refused = (): SendResult => ({ status: "retryable", reason: "server", error: new IwError("IW_HTTP_STATUS", "collector answered 503") });
+const refused = (): SendResult => ({
+  status: "retryable",
+  reason: "server",
+  error: new IwError("IW_HTTP_STATUS", "collector answered 503"),
+});
 
 const open: Dispatcher[] = [];
 afterEach(async () => {
@@ -75,7 +79,12 @@ describe("toLogger() with pino", () => {
     const { logger, lines } = pinoCapture();
     await activateWithConfigError(logger);
     await vi.waitFor(() => expect(configError(lines)).toBeDefined());
-    expect(configError(lines)).toMatchObject({ level: 50, code: "IW_CONFIG_INVALID", variable: "IW_MEM_LEVEL", msg: expect.stringContaining("IW_MEM_LEVEL") });
+    expect(configError(lines)).toMatchObject({
+      level: 50,
+      code: "IW_CONFIG_INVALID",
+      variable: "IW_MEM_LEVEL",
+      msg: expect.stringContaining("IW_MEM_LEVEL"),
+    });
     expect(lines.find((l) => String(l["msg"]).includes("stays off"))).toMatchObject({ level: 40, sink: "mem" });
   });
 
@@ -83,7 +92,12 @@ describe("toLogger() with pino", () => {
     const { logger, lines } = pinoCapture();
     await activateFailingDelivery(logger);
     await vi.waitFor(() => expect(deliveryFailure(lines)).toBeDefined(), { timeout: 5000 });
-    expect(deliveryFailure(lines)).toMatchObject({ level: 40, sink: "mem", code: "IW_HTTP_STATUS", msg: expect.stringContaining("collector answered 503") });
+    expect(deliveryFailure(lines)).toMatchObject({
+      level: 40,
+      sink: "mem",
+      code: "IW_HTTP_STATUS",
+      msg: expect.stringContaining("collector answered 503"),
+    });
   });
 
   it("adapts a pino logger given to createDispatcher() and to createHttpTransport()", async () => {
@@ -95,7 +109,13 @@ describe("toLogger() with pino", () => {
     d.emit(scan());
     await vi.waitFor(() => expect(deliveryFailure(lines)).toMatchObject({ sink: "scripted", code: "IW_HTTP_STATUS" }), { timeout: 5000 });
 
-    const transport = createHttpTransport({ url: "http://user:pw@127.0.0.1:9/", what: "a collector", envPrefix: "IW_X", name: "x", logger });
+    const transport = createHttpTransport({
+      url: "http://user:pw@127.0.0.1:9/",
+      what: "a collector",
+      envPrefix: "IW_X",
+      name: "x",
+      logger,
+    });
     await transport.close();
     expect(lines.find((l) => String(l["msg"]).includes("Basic auth"))).toMatchObject({ level: 40, sink: "x" });
   });
@@ -130,8 +150,15 @@ describe("toLogger() with winston", () => {
     const { logger, lines } = winstonCapture();
     await activateWithConfigError(logger);
     await vi.waitFor(() => expect(configError(lines)).toBeDefined());
-    expect(configError(lines)).toMatchObject({ level: "error", code: "IW_CONFIG_INVALID", variable: "IW_MEM_LEVEL", message: expect.stringContaining("IW_MEM_LEVEL") });
-    await vi.waitFor(() => expect(lines.find((l) => String(l["message"]).includes("stays off"))).toMatchObject({ level: "warn", sink: "mem" }));
+    expect(configError(lines)).toMatchObject({
+      level: "error",
+      code: "IW_CONFIG_INVALID",
+      variable: "IW_MEM_LEVEL",
+      message: expect.stringContaining("IW_MEM_LEVEL"),
+    });
+    await vi.waitFor(() =>
+      expect(lines.find((l) => String(l["message"]).includes("stays off"))).toMatchObject({ level: "warn", sink: "mem" }),
+    );
   });
 
   it("passes a delivery failure's sink and code as winston fields", async () => {
@@ -143,9 +170,9 @@ describe("toLogger() with winston", () => {
 
   it("keeps the fields when the message holds a %s (winston's warn(message, meta) would drop them)", async () => {
     const { logger, lines } = winstonCapture();
-    toLogger(logger).warn("IW_X_URL=\"http://h/%s\" is invalid", { variable: "IW_X_URL" });
+    toLogger(logger).warn('IW_X_URL="http://h/%s" is invalid', { variable: "IW_X_URL" });
     await vi.waitFor(() => expect(lines).toHaveLength(1));
-    expect(lines[0]).toEqual({ level: "warn", message: "IW_X_URL=\"http://h/%s\" is invalid", variable: "IW_X_URL" });
+    expect(lines[0]).toEqual({ level: "warn", message: 'IW_X_URL="http://h/%s" is invalid', variable: "IW_X_URL" });
   });
 
   it("writes warnings at `warning` when the logger uses syslog levels", async () => {

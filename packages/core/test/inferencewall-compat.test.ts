@@ -67,6 +67,8 @@ describe("InferenceWall wire compatibility", () => {
     const sample = { ...(JSON.parse(SCAN_SAMPLE) as Record<string, unknown>), event_id: EVENT_ID };
     expect(ScanLogSchema.safeParse({ ...sample, decision: "deny" }).success).toBe(false);
     expect(ScanLogSchema.safeParse({ ...sample, anomaly_score: "12.8" }).success).toBe(false);
-    expect(AuditEventSchema.safeParse({ ...(JSON.parse(AUDIT_SAMPLE) as object), event_id: EVENT_ID, category: "billing" }).success).toBe(false);
+    expect(AuditEventSchema.safeParse({ ...(JSON.parse(AUDIT_SAMPLE) as object), event_id: EVENT_ID, category: "billing" }).success).toBe(
+      false,
+    );
   });
 });

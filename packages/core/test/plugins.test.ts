@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { BUILTIN_SINKS } from "../src/activation/index.js";
-import { loadModule, ModuleMissingError, pluginOf, pluginProblem, resolutionBases, resolveImportExport } from "../src/activation/plugins.js";
+import {
+  loadModule,
+  ModuleMissingError,
+  pluginOf,
+  pluginProblem,
+  resolutionBases,
+  resolveImportExport,
+} from "../src/activation/plugins.js";
 import { memoryPlugin } from "./helpers/memory-plugin.js";
 
 const dirs: string[] = [];
@@ -53,7 +60,10 @@ describe("loadModule", () => {
     const dir = tempDir();
     const pkg = join(dir, "node_modules", "@acme", "esm-sink");
     mkdirSync(join(pkg, "lib"), { recursive: true });
-    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "@acme/esm-sink", type: "module", exports: { ".": { import: { node: "./lib/index.js" } } } }));
+    writeFileSync(
+      join(pkg, "package.json"),
+      JSON.stringify({ name: "@acme/esm-sink", type: "module", exports: { ".": { import: { node: "./lib/index.js" } } } }),
+    );
     writeFileSync(join(pkg, "lib", "index.js"), "export const plugin = 'esm-only';\n");
     mkdirSync(join(dir, "app", "src"), { recursive: true });
     expect((await loadModule("@acme/esm-sink", [join(dir, "app", "src", "main.js")], false))["plugin"]).toBe("esm-only");

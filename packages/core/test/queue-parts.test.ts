@@ -95,7 +95,9 @@ describe("estimateSize", () => {
           request_id: fc.string({ maxLength: 80 }),
           policy: fc.string({ maxLength: 20 }),
           host: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
-          matches: fc.array(fc.record({ signature_id: fc.string({ maxLength: 12 }), matched_text: fc.string({ maxLength: 2000 }) }), { maxLength: 6 }),
+          matches: fc.array(fc.record({ signature_id: fc.string({ maxLength: 12 }), matched_text: fc.string({ maxLength: 2000 }) }), {
+            maxLength: 6,
+          }),
           anomaly_score: fc.double({ noNaN: true, noDefaultInfinity: true }),
         }),
         (r) => {
@@ -127,7 +129,11 @@ describe("estimateSize", () => {
   });
 
   it("stays within 30% of the JSON size for typical events", () => {
-    for (const e of [scan(), audit(), auditEvent({ category: "config", action: "reload", details: { a: [1, 2, { b: "xyz" }], c: null } })]) {
+    for (const e of [
+      scan(),
+      audit(),
+      auditEvent({ category: "config", action: "reload", details: { a: [1, 2, { b: "xyz" }], c: null } }),
+    ]) {
       const json = JSON.stringify(e).length;
       const est = estimateSize(e);
       expect(est / json).toBeGreaterThan(0.7);

@@ -19,7 +19,7 @@ const forms = (s: string, configured: string) => [...new Set([s, JSON.stringify(
 async function captureStderr<T>(fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
   const chunks: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((c: string | Uint8Array) => (chunks.push(String(c)), true));
+  process.stderr.write = (c: string | Uint8Array) => (chunks.push(String(c)), true);
   try {
     return { result: await fn(), stderr: chunks.join("") };
   } finally {
@@ -35,59 +35,80 @@ async function until(check: () => boolean, ms = 2000): Promise<void> {
 describe("configured secrets never leave the process", () => {
   it("appear in no log line, activation error, strict error, stats() or event shipped to another sink", async () => {
     await fc.assert(
-      fc.asyncProperty(secret, secret, secret, fc.boolean(), fc.boolean(), fc.constantFrom("http", "ftp"), async (token, password, query, encodePw, encodeQuery, scheme) => {
-        // A raw `/`, `\`, `?`, `#` or `@` makes the URL mean something else (another host, a
-        // path, a fragment): masking such a malformed URL is best effort, left for a later change.
-        const delimiters = /[/\\?#@]/;
-        const pw = encodePw || delimiters.test(password) ? encodeURIComponent(password) : password;
-        const q = encodeQuery || delimiters.test(query) ? encodeURIComponent(query) : query;
-        // A collector that refuses for good, echoing the request line and headers it was sent.
-        const bad = memoryPlugin("IW_BAD", "bad", {
-          fail: (o) => ({
-            status: "failure",
-            reason: "gone",
-            disable: true,
-            error: new IwError("IW_HTTP_STATUS", `POST ${o.url} answered 410: ${JSON.stringify({ headers: { authorization: `Bearer ${o.token}` } })} token=${o.token} echo ${o.token}`),
-          }),
-        });
-        const ok = memoryPlugin("IW_OK", "ok");
-        const env = {
-          IW_BAD_URL: `${scheme}://user:${pw}@127.0.0.1:9/in?token=${q}`,
-          IW_BAD_TOKEN: token,
-          IW_BAD_FLUSH_MS: "0",
-          IW_OK_URL: "mem://ok",
-          IW_OK_FLUSH_MS: "0",
-          IW_SUMMARY_INTERVAL_S: "0",
-          IW_EXIT_FLUSH_MS: "0",
-        };
-        const texts: [string, string][] = [];
-        const { stderr } = await captureStderr(async () => {
-          const { dispatcher, errors } = await activateWithReport({ env, plugins: [bad.plugin, ok.plugin] });
-          texts.push(["errors", errors.map((e) => e.message).join("\n")]);
-          try {
-            if (dispatcher.sinks.includes("bad")) {
-              dispatcher.emit(auditEvent({ category: "auth", action: "login_attempt" }));
-              await until(() => dispatcher.stats().find((s) => s.sink === "bad")?.state === "disabled");
-              await dispatcher.flush(500);
-              expect(dispatcher.stats().find((s) => s.sink === "bad")?.lastError).not.toBeNull();
-              expect((ok.records[0]?.batches.flat() as IwEvent[]).some((e) => e.log_type === "audit" && e.action === "sink_disabled")).toBe(true);
+      fc.asyncProperty(
+        secret,
+        secret,
+        secret,
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom("http", "ftp"),
+        async (token, password, query, encodePw, encodeQuery, scheme) => {
+          // A raw `/`, `\`, `?`, `#` or `@` makes the URL mean something else (another host, a
+          // path, a fragment): masking such a malformed URL is best effort, left for a later change.
+          const delimiters = /[/\\?#@]/;
+          const pw = encodePw || delimiters.test(password) ? encodeURIComponent(password) : password;
+          const q = encodeQuery || delimiters.test(query) ? encodeURIComponent(query) : query;
+          // A collector that refuses for good, echoing the request line and headers it was sent.
+          const bad = memoryPlugin("IW_BAD", "bad", {
+            fail: (o) => ({
+              status: "failure",
+              reason: "gone",
+              disable: true,
+              error: new IwError(
+                "IW_HTTP_STATUS",
+                `POST ${o.url} answered 410: ${JSON.stringify({ headers: { authorization: `Bearer ${o.token}` } })} token=${o.token} echo ${o.token}`,
+              ),
+            }),
+          });
+          const ok = memoryPlugin("IW_OK", "ok");
+          const env = {
+            IW_BAD_URL: `${scheme}://user:${pw}@127.0.0.1:9/in?token=${q}`,
+            IW_BAD_TOKEN: token,
+            IW_BAD_FLUSH_MS: "0",
+            IW_OK_URL: "mem://ok",
+            IW_OK_FLUSH_MS: "0",
+            IW_SUMMARY_INTERVAL_S: "0",
+            IW_EXIT_FLUSH_MS: "0",
+          };
+          const texts: [string, string][] = [];
+          const { stderr } = await captureStderr(async () => {
+            const { dispatcher, errors } = await activateWithReport({ env, plugins: [bad.plugin, ok.plugin] });
+            texts.push(["errors", errors.map((e) => e.message).join("\n")]);
+            try {
+              if (dispatcher.sinks.includes("bad")) {
+                dispatcher.emit(auditEvent({ category: "auth", action: "login_attempt" }));
+                await until(() => dispatcher.stats().find((s) => s.sink === "bad")?.state === "disabled");
+                await dispatcher.flush(500);
+                expect(dispatcher.stats().find((s) => s.sink === "bad")?.lastError).not.toBeNull();
+                expect(
+                  (ok.records[0]?.batches.flat() as IwEvent[]).some((e) => e.log_type === "audit" && e.action === "sink_disabled"),
+                ).toBe(true);
+              }
+              texts.push(["stats()", JSON.stringify(dispatcher.stats())]);
+              texts.push(["events shipped to the other sink", JSON.stringify(ok.records.map((r) => r.batches))]);
+            } finally {
+              await dispatcher.close(100);
             }
-            texts.push(["stats()", JSON.stringify(dispatcher.stats())]);
-            texts.push(["events shipped to the other sink", JSON.stringify(ok.records.map((r) => r.batches))]);
-          } finally {
-            await dispatcher.close(100);
+            const strict = await activate({
+              env: { ...env, IW_SINKS_STRICT: "1", IW_OK_LEVEL: "9" },
+              plugins: [bad.plugin, ok.plugin],
+            }).catch((e: unknown) => e);
+            expect(strict).toBeInstanceOf(Error);
+            texts.push(["the strict error", (strict as Error).message]);
+          });
+          texts.push(["stderr", stderr]);
+          for (const [what, text] of texts) {
+            for (const [s, configured] of [
+              [token, token],
+              [password, pw],
+              [query, q],
+            ] as const) {
+              for (const form of forms(s, configured))
+                expect(text.includes(form), `${what} holds ${JSON.stringify(form)}:\n${text}`).toBe(false);
+            }
           }
-          const strict = await activate({ env: { ...env, IW_SINKS_STRICT: "1", IW_OK_LEVEL: "9" }, plugins: [bad.plugin, ok.plugin] }).catch((e: unknown) => e);
-          expect(strict).toBeInstanceOf(Error);
-          texts.push(["the strict error", (strict as Error).message]);
-        });
-        texts.push(["stderr", stderr]);
-        for (const [what, text] of texts) {
-          for (const [s, configured] of [[token, token], [password, pw], [query, q]] as const) {
-            for (const form of forms(s, configured)) expect(text.includes(form), `${what} holds ${JSON.stringify(form)}:\n${text}`).toBe(false);
-          }
-        }
-      }),
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -11,7 +11,10 @@ const PASSWORD = 'p,w"x y%z';
 function echoing(status: "failure" | "retryable", disable = false) {
   return memoryPlugin("IW_BAD", "bad", {
     fail: (o) => {
-      const error = new IwError(status === "failure" ? "IW_HTTP_STATUS" : "IW_AUTH", `POST ${o.url} answered 401: {"echo":{"authorization":"Bearer ${o.token}"}} Authorization: Basic dXNlcjpwYXNzd29yZA== token ${o.token}`);
+      const error = new IwError(
+        status === "failure" ? "IW_HTTP_STATUS" : "IW_AUTH",
+        `POST ${o.url} answered 401: {"echo":{"authorization":"Bearer ${o.token}"}} Authorization: Basic dXNlcjpwYXNzd29yZA== token ${o.token}`,
+      );
       return status === "failure" ? { status, error, reason: "gone", disable } : { status, error, reason: "auth" };
     },
   });
@@ -70,7 +73,7 @@ describe("secrets in stats and lifecycle events", () => {
     const d = await activate({ env, plugins: [bad.plugin, ok.plugin], logger: recordingLogger().logger });
     try {
       d.emit(audit());
-      await until(() => (ok.records[0]!.batches.flat()).some((e) => e.log_type === "audit" && e.action === "sink_disabled"));
+      await until(() => ok.records[0]!.batches.flat().some((e) => e.log_type === "audit" && e.action === "sink_disabled"));
       expectClean(JSON.stringify(ok.records[0]!.batches), "the events shipped to the other sink");
       expectClean(JSON.stringify(d.stats()), "stats()");
     } finally {
@@ -84,32 +87,42 @@ describe("secrets in activation errors and logs", () => {
     const plain = 'http://u:p,w"x y@h:8080';
     const chunks: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((c: string) => (chunks.push(String(c)), true));
+    process.stderr.write = (c: string) => (chunks.push(String(c)), true);
     let strict: unknown;
     let errors: string[] = [];
     try {
       const report = await activateWithReport({ env: { IW_MEM_URL: plain }, plugins: [memoryPlugin().plugin] });
       errors = report.errors.map((e) => e.message);
-      strict = await activate({ env: { IW_MEM_URL: plain, IW_SINKS_STRICT: "1" }, plugins: [memoryPlugin().plugin] }).catch((e: unknown) => e);
+      strict = await activate({ env: { IW_MEM_URL: plain, IW_SINKS_STRICT: "1" }, plugins: [memoryPlugin().plugin] }).catch(
+        (e: unknown) => e,
+      );
     } finally {
       process.stderr.write = write;
     }
     expect(strict).toBeInstanceOf(IwConfigError);
     for (const text of [errors.join("\n"), (strict as Error).message, chunks.join("")]) {
-      for (const part of ['p,w"x y', 'p,w\\"x y', "w\"x", "x y"]) expect(text).not.toContain(part);
+      for (const part of ['p,w"x y', 'p,w\\"x y', 'w"x', "x y"]) expect(text).not.toContain(part);
     }
     expect(errors[0]).toMatch(/^IW_MEM_URL="http:\/\/\*\*\*@h:8080" is invalid/);
   });
 
   it("never shows any part of a short IW_REDACT_KEY", async () => {
-    const { errors } = await activateWithReport({ env: { IW_MEM_URL: "mem://a", IW_REDACT: "hash", IW_REDACT_KEY: "short" }, plugins: [memoryPlugin().plugin], logger: recordingLogger().logger });
+    const { errors } = await activateWithReport({
+      env: { IW_MEM_URL: "mem://a", IW_REDACT: "hash", IW_REDACT_KEY: "short" },
+      plugins: [memoryPlugin().plugin],
+      logger: recordingLogger().logger,
+    });
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^IW_REDACT_KEY=\*\*\*\* is invalid: is shorter than 16 bytes;/)]);
   });
 
   it("gives the default logger the configured secret values of every active sink, and forgets them at close", async () => {
     const lines: string[] = [];
     const logger = createConsoleLogger({ level: "error", write: (l) => void lines.push(l) });
-    const d = await activate({ env: { IW_MEM_URL: "mem://a", IW_MEM_TOKEN: "plain-word-secret" }, plugins: [memoryPlugin().plugin], logger });
+    const d = await activate({
+      env: { IW_MEM_URL: "mem://a", IW_MEM_TOKEN: "plain-word-secret" },
+      plugins: [memoryPlugin().plugin],
+      logger,
+    });
     logger.error("the collector said: plain-word-secret is not valid", { body: "echo plain-word-secret" });
     await d.close(100);
     logger.error("after close: plain-word-secret");

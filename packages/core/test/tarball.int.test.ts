@@ -64,16 +64,33 @@ beforeAll(async () => {
       name: "iw-tarball-host",
       private: true,
       type: "module",
-      dependencies: { "@iw/core": `file:${coreTgz}`, "@iw/sink-logstash": `file:${logstashTgz}`, "@iw-fixture/sink-echo": `file:${echoTgz}` },
+      dependencies: {
+        "@iw/core": `file:${coreTgz}`,
+        "@iw/sink-logstash": `file:${logstashTgz}`,
+        "@iw-fixture/sink-echo": `file:${echoTgz}`,
+      },
       pnpm: { overrides: { "@iw/core": `file:${coreTgz}` } },
     }),
   );
   cpSync(join(CORE_DIR, "test", "fixtures", "tarball-app.mjs"), join(app, "app.mjs"));
-  execFileSync("pnpm", ["install", "--prefer-offline", "--ignore-workspace", "--config.node-linker=isolated", "--config.hoist=false", `--config.virtual-store-dir=${join(work, "vstore")}`, "--no-frozen-lockfile", "--reporter=silent"], {
-    cwd: app,
-    stdio: "pipe",
-    env: { ...process.env, CI: "1" },
-  });
+  execFileSync(
+    "pnpm",
+    [
+      "install",
+      "--prefer-offline",
+      "--ignore-workspace",
+      "--config.node-linker=isolated",
+      "--config.hoist=false",
+      `--config.virtual-store-dir=${join(work, "vstore")}`,
+      "--no-frozen-lockfile",
+      "--reporter=silent",
+    ],
+    {
+      cwd: app,
+      stdio: "pipe",
+      env: { ...process.env, CI: "1" },
+    },
+  );
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -113,22 +130,45 @@ describe.skipIf(!hasPnpm)("packed @iw/core + sink installed with pnpm (isolated 
       },
       timeout: 30_000,
     });
-    const report = JSON.parse(stdout.trim()) as { coreSeesSink: boolean; sinks: string[]; drained: boolean; stats: { sink: string; delivered: number; emitted: number }[]; ids: string[] };
+    const report = JSON.parse(stdout.trim()) as {
+      coreSeesSink: boolean;
+      sinks: string[];
+      drained: boolean;
+      stats: { sink: string; delivered: number; emitted: number }[];
+      ids: string[];
+    };
     expect(report.coreSeesSink).toBe(false); // so resolving from the application is what made it work
     expect(report.sinks).toEqual(["echo", "logstash"]);
     expect(report.drained).toBe(true);
     // Each sink gets the app's 2 events and the lifecycle event announcing the other sink
     // (stats are read before close(), so the closing summary is not in them).
-    expect(report.stats).toEqual([expect.objectContaining({ sink: "echo", emitted: 3, delivered: 3 }), expect.objectContaining({ sink: "logstash", emitted: 3, delivered: 3 })]);
-    for (const [path, other] of [["/elk", "echo"], ["/echo", "logstash"]] as const) {
+    expect(report.stats).toEqual([
+      expect.objectContaining({ sink: "echo", emitted: 3, delivered: 3 }),
+      expect.objectContaining({ sink: "logstash", emitted: 3, delivered: 3 }),
+    ]);
+    for (const [path, other] of [
+      ["/elk", "echo"],
+      ["/echo", "logstash"],
+    ] as const) {
       const mine = received.filter((r) => r.path === path);
       expect(mine.length, path).toBeGreaterThan(0);
-      expect(mine.every((r) => r.contentType?.startsWith("application/json")), path).toBe(true);
-      const events = mine.flatMap((r) => r.body as { event_id: string; log_type: string; category?: string; details?: { sink?: string } }[]);
+      expect(
+        mine.every((r) => r.contentType?.startsWith("application/json")),
+        path,
+      ).toBe(true);
+      const events = mine.flatMap(
+        (r) => r.body as { event_id: string; log_type: string; category?: string; details?: { sink?: string } }[],
+      );
       const lifecycle = events.filter((e) => e.category === "lifecycle");
-      expect(lifecycle.map((e) => e.details?.sink), path).toEqual([other]);
+      expect(
+        lifecycle.map((e) => e.details?.sink),
+        path,
+      ).toEqual([other]);
       // close() summarises the last partial interval, which saw the app's scan.
-      expect(events.filter((e) => e.log_type === "summary"), path).toHaveLength(1);
+      expect(
+        events.filter((e) => e.log_type === "summary"),
+        path,
+      ).toHaveLength(1);
       const ids = events.filter((e) => e.category !== "lifecycle" && e.log_type !== "summary").map((e) => e.event_id);
       expect(ids.sort(), path).toEqual([...report.ids].sort());
     }

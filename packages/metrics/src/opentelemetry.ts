@@ -31,7 +31,8 @@ export function registerOpenTelemetryMetrics(dispatcher: Dispatcher, options: Op
   const meter = options.meter ?? metrics.getMeter(METER_NAME);
   const instruments = SINK_METRICS.map((metric) => {
     const opts = { description: metric.description, unit: metric.unit };
-    const instrument = metric.kind === "counter" ? meter.createObservableCounter(metric.otel, opts) : meter.createObservableUpDownCounter(metric.otel, opts);
+    const instrument =
+      metric.kind === "counter" ? meter.createObservableCounter(metric.otel, opts) : meter.createObservableUpDownCounter(metric.otel, opts);
     return { metric, instrument };
   });
   const observables: Observable[] = instruments.map((i) => i.instrument);

@@ -46,7 +46,9 @@ export function registerPrometheusMetrics(dispatcher: Dispatcher, options: Prome
   const registry = options.registry ?? register;
   const prefix = options.prefix ?? DEFAULT_PROMETHEUS_PREFIX;
   if (!NAME_PREFIX.test(prefix)) {
-    throw new IwConfigError(`registerPrometheusMetrics: prefix ${JSON.stringify(prefix)} cannot start a Prometheus metric name; expected letters, digits, _ and :, not starting with a digit`);
+    throw new IwConfigError(
+      `registerPrometheusMetrics: prefix ${JSON.stringify(prefix)} cannot start a Prometheus metric name; expected letters, digits, _ and :, not starting with a digit`,
+    );
   }
   const snapshot = perScrape(dispatcher);
   const names: string[] = [];
@@ -76,7 +78,9 @@ export function registerPrometheusMetrics(dispatcher: Dispatcher, options: Prome
 function define(metric: SinkMetric, name: string, registry: Registry, snapshot: () => readonly SinkStats[]): void {
   const labelNames = metric.dimension === undefined ? [SINK_LABEL.prometheus] : [SINK_LABEL.prometheus, metric.dimension.prometheus];
   const labels = (sink: string, dimension: string | undefined): Record<string, string> =>
-    dimension === undefined || metric.dimension === undefined ? { [SINK_LABEL.prometheus]: sink } : { [SINK_LABEL.prometheus]: sink, [metric.dimension.prometheus]: dimension };
+    dimension === undefined || metric.dimension === undefined
+      ? { [SINK_LABEL.prometheus]: sink }
+      : { [SINK_LABEL.prometheus]: sink, [metric.dimension.prometheus]: dimension };
   const common = { name, help: metric.description, labelNames, registers: [registry] };
   if (metric.kind === "counter") {
     new Counter({

@@ -46,7 +46,9 @@ function sdk(): { provider: MeterProvider; collect: () => Promise<MetricData[]>;
 /** The value of the data point of `name` whose attributes are exactly `attributes`. */
 function point(data: readonly MetricData[], name: string, attributes: Record<string, string>): number | undefined {
   const wanted = JSON.stringify(Object.entries(attributes).sort());
-  const found = data.find((m) => m.descriptor.name === name)?.dataPoints.filter((p) => JSON.stringify(Object.entries(p.attributes).sort()) === wanted);
+  const found = data
+    .find((m) => m.descriptor.name === name)
+    ?.dataPoints.filter((p) => JSON.stringify(Object.entries(p.attributes).sort()) === wanted);
   return found?.[0]?.value as number | undefined;
 }
 
@@ -70,7 +72,19 @@ describe("registerOpenTelemetryMetrics", () => {
   it("observes each sink under iw.sink.name, drop reasons as error.type and the state as iw.sink.state", async () => {
     const { provider, collect } = sdk();
     const iw = new StatsDispatcher(["logstash", "fluentd"]);
-    iw.set("logstash", { emitted: 50, delivered: 40, truncated: 5, dropped: { queue_full: 3 }, retried: 2, queued: 4, inFlight: 2, spooled: 1, heldBytes: 900, budgetBytes: 1000, state: "backoff" });
+    iw.set("logstash", {
+      emitted: 50,
+      delivered: 40,
+      truncated: 5,
+      dropped: { queue_full: 3 },
+      retried: 2,
+      queued: 4,
+      inFlight: 2,
+      spooled: 1,
+      heldBytes: 900,
+      budgetBytes: 1000,
+      state: "backoff",
+    });
     registerOpenTelemetryMetrics(iw, { meter: provider.getMeter("test") });
     const data = await collect();
     const logstash = { "iw.sink.name": "logstash" };
@@ -94,7 +108,12 @@ describe("registerOpenTelemetryMetrics", () => {
 
   it("follows core's real stats: a disabled destination and the event it dropped", async () => {
     const { provider, collect } = sdk();
-    dispatcher = createDispatcher([{ sink: new ScriptedSink({ name: "gone", script: [{ status: "failure", disable: true, message: "HTTP 410" }] }), queue: { flushIntervalMs: 5 } }]);
+    dispatcher = createDispatcher([
+      {
+        sink: new ScriptedSink({ name: "gone", script: [{ status: "failure", disable: true, message: "HTTP 410" }] }),
+        queue: { flushIntervalMs: 5 },
+      },
+    ]);
     registerOpenTelemetryMetrics(dispatcher, { meter: provider.getMeter("test") });
     dispatcher.emit(makeTestEvents(1)[0]!);
     await dispatcher.flush(2000);

@@ -54,7 +54,10 @@ describe("registerPrometheusMetrics", () => {
     expect(value("sink_memory_limit_bytes", { sink: "memory" })).toBe(dispatcher.stats()[1]!.budgetBytes);
     for (const sink of ["refusing", "memory"]) {
       const dropped = DROP_REASONS.reduce((n, reason) => n + value("sink_events_dropped_total", { sink, reason })!, 0);
-      const held = ["sink_events_queued", "sink_events_in_flight", "sink_events_spooled"].reduce((n, name) => n + value(name, { sink })!, 0);
+      const held = ["sink_events_queued", "sink_events_in_flight", "sink_events_spooled"].reduce(
+        (n, name) => n + value(name, { sink })!,
+        0,
+      );
       expect(value("sink_events_delivered_total", { sink })! + dropped + held).toBe(value("sink_events_emitted_total", { sink }));
     }
   });
@@ -89,7 +92,11 @@ describe("registerPrometheusMetrics", () => {
     expect(logstash("sink_events_spooled")).toBe(16);
     expect(logstash("sink_memory_usage_bytes")).toBe(4096);
     expect(logstash("sink_memory_limit_bytes")).toBe(65_536);
-    expect([logstash("sink_status", { state: "active" }), logstash("sink_status", { state: "backoff" }), logstash("sink_status", { state: "disabled" })]).toEqual([0, 1, 0]);
+    expect([
+      logstash("sink_status", { state: "active" }),
+      logstash("sink_status", { state: "backoff" }),
+      logstash("sink_status", { state: "disabled" }),
+    ]).toEqual([0, 1, 0]);
     expect(sample(families, "iw_sink_events_emitted_total", { sink: "webhook" })).toBe(0);
   });
 

@@ -9,5 +9,9 @@ export function metricTable(metrics: readonly SinkMetric[]): string {
     const instrument = m.kind === "counter" ? "Counter" : "UpDownCounter";
     return `| \`${m.stat}\` | \`iw_${m.prometheus}{${labels}}\` ${m.kind} | \`${m.otel}\` ${instrument} \`${m.unit}\` | ${attributes} | ${m.description} |`;
   });
-  return ["| `SinkStats` | Prometheus | OpenTelemetry (asynchronous) | OpenTelemetry attributes | meaning |", "|---|---|---|---|---|", ...rows].join("\n");
+  return [
+    "| `SinkStats` | Prometheus | OpenTelemetry (asynchronous) | OpenTelemetry attributes | meaning |",
+    "|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
 }

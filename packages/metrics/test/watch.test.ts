@@ -13,7 +13,12 @@ afterEach(async () => {
   dispatcher = undefined;
 });
 
-function recorder(): { drops: SinkDrop[]; changes: SinkStateChange[]; onDrop: (d: SinkDrop) => void; onStateChange: (c: SinkStateChange) => void } {
+function recorder(): {
+  drops: SinkDrop[];
+  changes: SinkStateChange[];
+  onDrop: (d: SinkDrop) => void;
+  onStateChange: (c: SinkStateChange) => void;
+} {
   const drops: SinkDrop[] = [];
   const changes: SinkStateChange[] = [];
   return { drops, changes, onDrop: (d) => drops.push(d), onStateChange: (c) => changes.push(c) };
@@ -41,9 +46,16 @@ describe("watchSinks: check", () => {
   it("reports a state change with the sink's last error, before that check's drops", () => {
     const iw = new StatsDispatcher();
     const order: string[] = [];
-    const watch = watchSinks(iw, { onDrop: (d) => order.push(`drop ${d.reason}`), onStateChange: (c) => order.push(`${c.from}->${c.to} ${c.lastError?.message}`) });
+    const watch = watchSinks(iw, {
+      onDrop: (d) => order.push(`drop ${d.reason}`),
+      onStateChange: (c) => order.push(`${c.from}->${c.to} ${c.lastError?.message}`),
+    });
     watch.stop();
-    iw.set("logstash", { state: "disabled", dropped: { disabled: 3 }, lastError: { message: "HTTP 410 Gone", at: "2026-01-01T00:00:00.000Z" } });
+    iw.set("logstash", {
+      state: "disabled",
+      dropped: { disabled: 3 },
+      lastError: { message: "HTTP 410 Gone", at: "2026-01-01T00:00:00.000Z" },
+    });
     watch.check();
     expect(order).toEqual(["active->disabled HTTP 410 Gone", "drop disabled"]);
   });
@@ -58,7 +70,9 @@ describe("watchSinks: check", () => {
     await dispatcher.flush(2000);
     dispatcher.emit(makeTestEvents(1)[0]!);
     watch.check();
-    expect(seen.changes).toMatchObject([{ sink: "gone", from: "active", to: "disabled", lastError: { message: expect.stringContaining("HTTP 410 Gone") } }]);
+    expect(seen.changes).toMatchObject([
+      { sink: "gone", from: "active", to: "disabled", lastError: { message: expect.stringContaining("HTTP 410 Gone") } },
+    ]);
     expect(seen.drops).toEqual([
       { sink: "gone", reason: "rejected", count: 1 },
       { sink: "gone", reason: "disabled", count: 1 },
@@ -113,6 +127,8 @@ describe("watchSinks: timer", () => {
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])("refuses intervalMs %s", (intervalMs) => {
     expect(() => watchSinks(new StatsDispatcher(), { onDrop: () => undefined, intervalMs })).toThrow(IwConfigError);
-    expect(() => watchSinks(new StatsDispatcher(), { onDrop: () => undefined, intervalMs })).toThrow(`intervalMs is ${String(intervalMs)}; expected a positive number`);
+    expect(() => watchSinks(new StatsDispatcher(), { onDrop: () => undefined, intervalMs })).toThrow(
+      `intervalMs is ${String(intervalMs)}; expected a positive number`,
+    );
   });
 });

@@ -12,7 +12,9 @@ import { fork } from "node:child_process";
 import { FluentClient } from "@fluent-org/logger";
 import { activate, auditEvent, scanLog, silentLogger } from "@iw/core";
 /** BENCH_PLUGIN: another build of this package to measure (a path to its index.js), e.g. an older one. */
-const { plugin } = await import(process.env.BENCH_PLUGIN ? new URL(process.env.BENCH_PLUGIN, `file://${process.cwd()}/`).href : "../dist/index.js");
+const { plugin } = await import(
+  process.env.BENCH_PLUGIN ? new URL(process.env.BENCH_PLUGIN, `file://${process.cwd()}/`).href : "../dist/index.js"
+);
 
 const N = Number(process.env.BENCH_EVENTS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -22,14 +24,26 @@ const BUSY_US = 20;
 const EXTRA_ENV = JSON.parse(process.env.BENCH_ENV ?? "{}");
 
 const worker = fork(new URL("./receiver.mjs", import.meta.url));
-const ask = (cmd) => new Promise((resolve) => { worker.once("message", resolve); worker.send(cmd); });
+const ask = (cmd) =>
+  new Promise((resolve) => {
+    worker.once("message", resolve);
+    worker.send(cmd);
+  });
 const { port } = await new Promise((resolve) => worker.once("message", resolve));
 const url = `tcp://127.0.0.1:${port}`;
 
 const yieldToIo = () => new Promise((r) => setImmediate(r));
 let sink = 0;
 /** A fixed amount of CPU work: `n` rounds of an xorshift. */
-const work = (n) => { let x = sink | 1; for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; } sink = x; };
+const work = (n) => {
+  let x = sink | 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+  }
+  sink = x;
+};
 /** Rounds of `work` that take BUSY_US on this machine: the fastest of many trials (least contention). */
 function calibrate() {
   let best = Infinity;
@@ -46,15 +60,34 @@ const busy = () => work(WORK_ROUNDS);
 function makeEvents(n) {
   const out = new Array(n);
   for (let i = 0; i < n; i++) {
-    out[i] = i % 5 === 4
-      ? auditEvent({ category: "auth", action: "login_attempt", details: { key_prefix: "iwk_scan_" }, source_ip: "192.168.1.100", key_prefix: "iwk_scan_" })
-      : scanLog({ direction: "input", decision: "block", anomaly_score: 12.8, threshold: 10, policy: "default", request_id: `req-${i}`,
-          matches: [{ signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 }] });
+    out[i] =
+      i % 5 === 4
+        ? auditEvent({
+            category: "auth",
+            action: "login_attempt",
+            details: { key_prefix: "iwk_scan_" },
+            source_ip: "192.168.1.100",
+            key_prefix: "iwk_scan_",
+          })
+        : scanLog({
+            direction: "input",
+            decision: "block",
+            anomaly_score: 12.8,
+            threshold: 10,
+            policy: "default",
+            request_id: `req-${i}`,
+            matches: [
+              { signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 },
+            ],
+          });
   }
   return out;
 }
 
-const cpuMs = (since) => { const c = process.cpuUsage(since); return (c.user + c.system) / 1000; };
+const cpuMs = (since) => {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+};
 
 /**
  * Waits until the receiver counted `n` records (or nothing arrived for a second). Returns the
@@ -80,7 +113,13 @@ const verify = async () => (await ask("verify")).distinct;
  * the whole run (the baseline's queue is unbounded; ours drops beyond IW_FLUENTD_MAX_QUEUE_BYTES).
  */
 async function runOurs(ack, events) {
-  const env = { IW_FLUENTD_URL: url, IW_FLUENTD_ACK: String(ack), IW_FLUENTD_MAX_QUEUE_BYTES: "4GiB", IW_FLUENTD_AUDIT_RESERVE_BYTES: "1GiB", ...EXTRA_ENV };
+  const env = {
+    IW_FLUENTD_URL: url,
+    IW_FLUENTD_ACK: String(ack),
+    IW_FLUENTD_MAX_QUEUE_BYTES: "4GiB",
+    IW_FLUENTD_AUDIT_RESERVE_BYTES: "1GiB",
+    ...EXTRA_ENV,
+  };
   const dispatcher = await activate({ env, plugins: [plugin], logger: silentLogger });
   const [started, cpu0] = [performance.now(), process.cpuUsage()];
   for (let i = 0; i < events.length; i++) {
@@ -95,7 +134,11 @@ async function runOurs(ack, events) {
 
 /** Baseline: the official client, PackedForward, with or without requireAckResponse-style acks. */
 async function runLogger(ack, events) {
-  const client = new FluentClient("inferwall", { socket: { host: "127.0.0.1", port }, eventMode: "PackedForward", ...(ack ? { ack: {} } : {}) });
+  const client = new FluentClient("inferwall", {
+    socket: { host: "127.0.0.1", port },
+    eventMode: "PackedForward",
+    ...(ack ? { ack: {} } : {}),
+  });
   const [started, cpu0] = [performance.now(), process.cpuUsage()];
   const pending = [];
   for (let i = 0; i < events.length; i++) {
@@ -114,7 +157,17 @@ async function hostLoop(dispatcher) {
   const [started, cpu0] = [performance.now(), process.cpuUsage()];
   for (let i = 0; i < HOST_REQUESTS; i++) {
     busy();
-    dispatcher.emit(scanLog({ direction: "input", decision: "allow", anomaly_score: 0.4, threshold: 10, policy: "default", request_id: `r-${i}`, matches: [] }));
+    dispatcher.emit(
+      scanLog({
+        direction: "input",
+        decision: "allow",
+        anomaly_score: 0.4,
+        threshold: 10,
+        policy: "default",
+        request_id: `r-${i}`,
+        matches: [],
+      }),
+    );
     if (i % 50 === 49) await yieldToIo();
   }
   return { ms: performance.now() - started, cpu: cpuMs(cpu0) };
@@ -165,15 +218,24 @@ for (let round = 0; round <= ROUNDS; round++) {
 // after half a second: ours is bounded (and counted), the baseline's queue is not.
 const deadPort = await new Promise((resolve) => {
   import("node:net").then(({ createServer }) => {
-    const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
   });
 });
 const heapMb = async () => {
-  for (let i = 0; i < 3; i++) { globalThis.gc?.(); await new Promise((r) => setTimeout(r, 20)); }
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc?.();
+    await new Promise((r) => setTimeout(r, 20));
+  }
   return process.memoryUsage().heapUsed / 1048576;
 };
 const dead = await activate({ env: { IW_FLUENTD_URL: `tcp://127.0.0.1:${deadPort}` }, plugins: [plugin], logger: silentLogger });
-for (let i = 0; i < events.length; i++) { dead.emit(events[i]); if (i % 1000 === 999) await yieldToIo(); }
+for (let i = 0; i < events.length; i++) {
+  dead.emit(events[i]);
+  if (i % 1000 === 999) await yieldToIo();
+}
 await new Promise((r) => setTimeout(r, 500));
 const [deadStats] = dead.stats();
 await dead.close(100);
@@ -181,7 +243,10 @@ const deadClient = new FluentClient("inferwall", { socket: { host: "127.0.0.1", 
 const heapBefore = await heapMb();
 let settled = 0;
 for (let i = 0; i < events.length; i++) {
-  deadClient.emit(events[i].log_type, events[i], new Date(events[i].timestamp)).then(() => settled++, () => settled++);
+  deadClient.emit(events[i].log_type, events[i], new Date(events[i].timestamp)).then(
+    () => settled++,
+    () => settled++,
+  );
   if (i % 1000 === 999) await yieldToIo();
 }
 await new Promise((r) => setTimeout(r, 500));
@@ -209,10 +274,16 @@ const lines = [
 ];
 for (const ack of [false, true]) {
   const [o, l] = [`ours-${ack}`, `logger-${ack}`];
-  lines.push(`| ${ack ? "with acks" : "without acks"} | ${fmt(rate(o))} | ${fmt(rate(l))} | ${spread(col(l, "ms"), col(o, "ms"))}× | ${fmt(rate(o, "cpu"))} | ${fmt(rate(l, "cpu"))} | ${spread(col(l, "cpu"), col(o, "cpu"))}× | ${pct(o)} / ${pct(l)} |`);
+  lines.push(
+    `| ${ack ? "with acks" : "without acks"} | ${fmt(rate(o))} | ${fmt(rate(l))} | ${spread(col(l, "ms"), col(o, "ms"))}× | ${fmt(rate(o, "cpu"))} | ${fmt(rate(l, "cpu"))} | ${spread(col(l, "cpu"), col(o, "cpu"))}× | ${pct(o)} / ${pct(l)} |`,
+  );
 }
 const hostCol = (xs, key) => xs.map((r) => r[key]);
-lines.push("", `| host cost: ${HOST_REQUESTS.toLocaleString("en-US")} requests, ~${BUSY_US} µs of fixed work + a scan log built and emitted each | wall ms (median) | on/off (wall) | CPU ms (median) | on/off (CPU) |`, "|---|---|---|---|---|");
+lines.push(
+  "",
+  `| host cost: ${HOST_REQUESTS.toLocaleString("en-US")} requests, ~${BUSY_US} µs of fixed work + a scan log built and emitted each | wall ms (median) | on/off (wall) | CPU ms (median) | on/off (CPU) |`,
+  "|---|---|---|---|---|",
+);
 lines.push(
   `| sinks off | ${median(hostCol(hostOff, "ms")).toFixed(1)} | | ${median(hostCol(hostOff, "cpu")).toFixed(1)} | |`,
   `| @iw/sink-fluentd on (acks) | ${median(hostCol(hostOn, "ms")).toFixed(1)} | ${spread(hostCol(hostOn, "ms"), hostCol(hostOff, "ms"))} | ${median(hostCol(hostOn, "cpu")).toFixed(1)} | ${spread(hostCol(hostOn, "cpu"), hostCol(hostOff, "cpu"))} |`,

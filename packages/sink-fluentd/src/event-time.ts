@@ -1,4 +1,3 @@
-
 /** Fluentd's EventTime: seconds and nanoseconds since the Unix epoch (msgpack ext type 0). */
 export class EventTime {
   constructor(

@@ -86,15 +86,18 @@ export class ForwardConnection {
     if (target.kind === "tls") {
       const { ca, cert, key, verify } = target.tls;
       // Typed Uint8Array (the published types need no @types/node); tls takes any ArrayBufferView.
-      this.#socket = tlsConnect({
-        host: target.host,
-        port: target.port,
-        ca: ca as Buffer | undefined,
-        cert: cert as Buffer | undefined,
-        key: key as Buffer | undefined,
-        rejectUnauthorized: verify,
-        ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
-      }, onConnect);
+      this.#socket = tlsConnect(
+        {
+          host: target.host,
+          port: target.port,
+          ca: ca as Buffer | undefined,
+          cert: cert as Buffer | undefined,
+          key: key as Buffer | undefined,
+          rejectUnauthorized: verify,
+          ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
+        },
+        onConnect,
+      );
     } else {
       this.#socket = target.kind === "unix" ? netConnect(target.path, onConnect) : netConnect(target.port, target.host, onConnect);
     }
@@ -198,7 +201,13 @@ export class ForwardConnection {
       // The reader's reasons are a few fixed phrases: the sink logs each distinct message once.
       const why = err instanceof ReplyError ? err.message : "bytes that are not msgpack";
       const where = this.#stage === "helo" || this.#stage === "pong" ? "Fluentd handshake: the server sent" : "Fluentd sent";
-      this.#fail(new IwError("IW_PROTOCOL", `${where} ${why} (a reply is an ack, HELO or PONG of ${MAX_REPLY_BYTES} bytes at most); the connection was dropped`, { cause: err }));
+      this.#fail(
+        new IwError(
+          "IW_PROTOCOL",
+          `${where} ${why} (a reply is an ack, HELO or PONG of ${MAX_REPLY_BYTES} bytes at most); the connection was dropped`,
+          { cause: err },
+        ),
+      );
     }
   }
 
@@ -206,9 +215,15 @@ export class ForwardConnection {
     if (this.#stage === "ready") {
       if (this.#heloPossible && parseHelo(message) !== undefined) {
         const p = this.#envPrefix;
-        return this.#fail(new IwError("IW_AUTH", `Fluentd requires the <security> handshake; set ${p}_SHARED_KEY (and ${p}_USERNAME / ${p}_PASSWORD if it has users)`));
+        return this.#fail(
+          new IwError(
+            "IW_AUTH",
+            `Fluentd requires the <security> handshake; set ${p}_SHARED_KEY (and ${p}_USERNAME / ${p}_PASSWORD if it has users)`,
+          ),
+        );
       }
-      const ack = message instanceof Map || message === null || typeof message !== "object" ? undefined : (message as { ack?: unknown }).ack;
+      const ack =
+        message instanceof Map || message === null || typeof message !== "object" ? undefined : (message as { ack?: unknown }).ack;
       const chunk = ack === undefined ? undefined : asText(ack);
       const waiter = chunk === undefined ? undefined : this.#acks.get(chunk);
       if (waiter === undefined) return this.#fail(new IwError("IW_PROTOCOL", VIOLATION.notAck));
@@ -265,5 +280,7 @@ export class ForwardConnection {
 
 function isTlsError(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" && (code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") || code.includes("CERT") || code === "EPROTO");
+  return (
+    typeof code === "string" && (code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") || code.includes("CERT") || code === "EPROTO")
+  );
 }

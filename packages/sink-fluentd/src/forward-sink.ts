@@ -5,7 +5,16 @@ import { raceSignal } from "./abort.js";
 import { ForwardConnection } from "./forward-connection.js";
 import { ForwardEncoder, type ForwardFrame, type PackedTag } from "./forward-encoder.js";
 import type { HandshakeCredentials } from "./handshake.js";
-import { DEFAULT_ENV_PREFIX, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_KEEPALIVE_MS, DEFAULT_SINK_NAME, DEFAULT_TAG, FORWARD_QUERY, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
+import {
+  DEFAULT_ENV_PREFIX,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_KEEPALIVE_MS,
+  DEFAULT_SINK_NAME,
+  DEFAULT_TAG,
+  FORWARD_QUERY,
+  UNIX_GZIP,
+  type FluentdSinkOptions,
+} from "./options.js";
 import { ProblemLog } from "./problem-log.js";
 import { describeTarget, forwardTarget, type ForwardTarget } from "./target.js";
 
@@ -57,7 +66,12 @@ export class ForwardSink implements Sink<ForwardPayload> {
       throw new IwConfigError(`${this.#envPrefix}_COMPRESSION=gzip ${UNIX_GZIP}`, { variable: `${this.#envPrefix}_COMPRESSION` });
     }
     this.#ack = ack;
-    this.#encoder = new ForwardEncoder({ tag: options.tag ?? DEFAULT_TAG, ack, gzip: options.compression === "gzip", format: options.format });
+    this.#encoder = new ForwardEncoder({
+      tag: options.tag ?? DEFAULT_TAG,
+      ack,
+      gzip: options.compression === "gzip",
+      format: options.format,
+    });
     // Without acks nothing else would reveal a server that wants the <security> handshake: it
     // sends HELO and discards what comes instead of a PING, while our write succeeds. So the
     // first batch on each fresh TCP/TLS connection asks for acks anyway (a HELO fails it as
@@ -65,16 +79,25 @@ export class ForwardSink implements Sink<ForwardPayload> {
     const unverified = !ack && options.sharedKey === undefined;
     this.#probeAcks = unverified && this.#target.kind !== "unix";
     this.#heloGraceMs = unverified && this.#target.kind === "unix" ? UNIX_HELO_GRACE_MS : 0;
-    this.#creds = options.sharedKey === undefined
-      ? undefined
-      : { sharedKey: options.sharedKey, hostname: options.hostname ?? osHostname(), username: options.username, password: options.password };
+    this.#creds =
+      options.sharedKey === undefined
+        ? undefined
+        : {
+            sharedKey: options.sharedKey,
+            hostname: options.hostname ?? osHostname(),
+            username: options.username,
+            password: options.password,
+          };
     this.#keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
     this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     // A pino or winston logger passed to the constructor directly (not through activate()).
     const log = toLogger(logger);
     this.#problems = new ProblemLog(log, this.name);
     if (this.#target.kind === "tls" && !this.#target.tls.verify) {
-      log.warn(`Fluentd TLS certificate verification is OFF (${this.#envPrefix}_TLS_VERIFY=false): anyone on the path can read and alter events`, { sink: this.name });
+      log.warn(
+        `Fluentd TLS certificate verification is OFF (${this.#envPrefix}_TLS_VERIFY=false): anyone on the path can read and alter events`,
+        { sink: this.name },
+      );
     }
   }
 
@@ -111,7 +134,10 @@ export class ForwardSink implements Sink<ForwardPayload> {
     for (;;) {
       const frames = this.#frames(packed, reused);
       try {
-        await raceSignal(conn.ready.then(() => conn.send(frames)), ctx.signal);
+        await raceSignal(
+          conn.ready.then(() => conn.send(frames)),
+          ctx.signal,
+        );
         break;
       } catch (err) {
         const stage = conn.stage;
@@ -172,7 +198,8 @@ export class ForwardSink implements Sink<ForwardPayload> {
     let conn = this.#idle.pop();
     while (conn !== undefined && conn.stage === "dead") conn = this.#idle.pop();
     conn ??= new ForwardConnection(this.#target, this.#creds, this.#keepAliveMs, this.#envPrefix, this.#heloGraceMs, (error) =>
-      this.#problems.limited(new IwError(error.code, `${this.#what}: ${error.message}`)));
+      this.#problems.limited(new IwError(error.code, `${this.#what}: ${error.message}`)),
+    );
     conn.ref();
     this.#busy.add(conn);
     return conn;
@@ -200,7 +227,11 @@ export class ForwardSink implements Sink<ForwardPayload> {
       // Whatever answered does not speak the forward protocol (a wrong port, a proxy, a hostile
       // server): nothing about the batch is wrong, and core backs off as for an unreachable
       // collector. The connection already reported it (rate-limited, see #take).
-      return { status: "retryable", reason: "network", error: new IwError("IW_PROTOCOL", `${this.#what}: ${(err as Error).message}`, { cause: err }) };
+      return {
+        status: "retryable",
+        reason: "network",
+        error: new IwError("IW_PROTOCOL", `${this.#what}: ${(err as Error).message}`, { cause: err }),
+      };
     }
     const result = classifyNetworkError(err, signal, this.#what);
     if (result.status !== "retryable") return result;
@@ -223,7 +254,11 @@ export class ForwardSink implements Sink<ForwardPayload> {
 }
 
 function closedResult(what: string, cause?: unknown): SendResult {
-  return { status: "retryable", reason: "closed", error: new IwError("IW_CLOSED", `${what}: sink closed`, cause === undefined ? undefined : { cause }) };
+  return {
+    status: "retryable",
+    reason: "closed",
+    error: new IwError("IW_CLOSED", `${what}: sink closed`, cause === undefined ? undefined : { cause }),
+  };
 }
 
 const STALE = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);

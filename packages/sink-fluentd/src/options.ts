@@ -73,13 +73,14 @@ export const DEFAULT_CONCURRENCY = 4;
  */
 export const DEFAULT_BATCH_SIZE = 1000;
 
-
 /** Why gzip is refused over `unix://`, after `<PREFIX>_COMPRESSION=gzip`. */
 export const UNIX_GZIP =
   "is refused for unix://: Fluentd's in_unix reads PackedForward entries without decompressing them, so every event would be lost without an error, and a local socket gains nothing from compression; remove it";
 
 /** Why a forward URL with `?…` or `#…` is refused: the forward protocol has no use for either, and silently dropping them hides a typo (a `#` in a socket path must be percent-encoded). */
-export const FORWARD_QUERY = "has a query or fragment (?… or #…), which tcp://, tls:// and unix:// have no use for; remove it (percent-encode a ? or # in a socket path)";
+export const FORWARD_QUERY =
+  "has a query or fragment (?… or #…), which tcp://, tls:// and unix:// have no use for; remove it (percent-encode a ? or # in a socket path)";
 
 /** Why an in_http URL with a fragment is refused: it is never sent, so in_http would get `POST /` and lose the tag. */
-export const HTTP_FRAGMENT = "has a fragment (#…), which is never sent: in_http would get POST / and lose the tag; remove it (a query is kept, after the tag)";
+export const HTTP_FRAGMENT =
+  "has a fragment (#…), which is never sent: in_http would get POST / and lose the tag; remove it (a query is kept, after the tag)";

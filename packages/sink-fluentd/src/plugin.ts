@@ -1,8 +1,27 @@
 import { hostname as osHostname } from "node:os";
-import { defineSinkPlugin, envBool, envEnum, envField, envFile, envHeaders, envObject, envString, reservedHeaderProblem, urlParseProblem } from "@iw/core/sink-kit";
+import {
+  defineSinkPlugin,
+  envBool,
+  envEnum,
+  envField,
+  envFile,
+  envHeaders,
+  envObject,
+  envString,
+  reservedHeaderProblem,
+  urlParseProblem,
+} from "@iw/core/sink-kit";
 import { createFluentdSink } from "./create.js";
 import { IN_HTTP_MANAGED_HEADERS } from "./http-sink.js";
-import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, DEFAULT_TAG, FORWARD_QUERY, HTTP_FRAGMENT, UNIX_GZIP, type FluentdSinkOptions } from "./options.js";
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_TAG,
+  FORWARD_QUERY,
+  HTTP_FRAGMENT,
+  UNIX_GZIP,
+  type FluentdSinkOptions,
+} from "./options.js";
 
 const SCHEMES = ["tcp:", "tls:", "unix:", "http:", "https:"];
 const TAG = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -24,7 +43,9 @@ const url = envField(
     const http = parsed.protocol === "http:" || parsed.protocol === "https:";
     if (!http && (parsed.username !== "" || parsed.password !== "")) {
       // in_forward has no URL credentials: they would be silently unused, the <security> login never made.
-      throw new Error("a forward URL carries no credentials; set IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD (with IW_FLUENTD_SHARED_KEY) for in_forward's <security><user>");
+      throw new Error(
+        "a forward URL carries no credentials; set IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD (with IW_FLUENTD_SHARED_KEY) for in_forward's <security><user>",
+      );
     }
     if (parsed.hash !== "" || (!http && parsed.search !== "")) throw new Error(http ? HTTP_FRAGMENT : FORWARD_QUERY);
     return parsed;
@@ -75,19 +96,27 @@ export const fluentdEnvSchema = envObject({
     const forward = scheme === "tcp:" || scheme === "tls:" || scheme === "unix:";
     const tls = scheme === "tls:" || scheme === "https:";
     const issue = (variable: string, message: string): void => ctx.addIssue({ code: "custom", path: [variable], message });
-    if (env.IW_FLUENTD_USERNAME !== undefined && env.IW_FLUENTD_PASSWORD === undefined) issue("IW_FLUENTD_PASSWORD", "required with IW_FLUENTD_USERNAME");
-    if (env.IW_FLUENTD_PASSWORD !== undefined && env.IW_FLUENTD_USERNAME === undefined) issue("IW_FLUENTD_USERNAME", "required with IW_FLUENTD_PASSWORD");
-    if (env.IW_FLUENTD_USERNAME !== undefined && env.IW_FLUENTD_SHARED_KEY === undefined) issue("IW_FLUENTD_SHARED_KEY", "required with IW_FLUENTD_USERNAME (users are part of the <security> handshake)");
-    if (forward && Object.keys(env.IW_FLUENTD_HEADERS).length > 0) issue("IW_FLUENTD_HEADERS", "only applies to http:// and https:// (in_http)");
+    if (env.IW_FLUENTD_USERNAME !== undefined && env.IW_FLUENTD_PASSWORD === undefined)
+      issue("IW_FLUENTD_PASSWORD", "required with IW_FLUENTD_USERNAME");
+    if (env.IW_FLUENTD_PASSWORD !== undefined && env.IW_FLUENTD_USERNAME === undefined)
+      issue("IW_FLUENTD_USERNAME", "required with IW_FLUENTD_PASSWORD");
+    if (env.IW_FLUENTD_USERNAME !== undefined && env.IW_FLUENTD_SHARED_KEY === undefined)
+      issue("IW_FLUENTD_SHARED_KEY", "required with IW_FLUENTD_USERNAME (users are part of the <security> handshake)");
+    if (forward && Object.keys(env.IW_FLUENTD_HEADERS).length > 0)
+      issue("IW_FLUENTD_HEADERS", "only applies to http:// and https:// (in_http)");
     const reserved = forward ? undefined : reservedHeaderProblem(env.IW_FLUENTD_HEADERS, IN_HTTP_MANAGED_HEADERS);
     if (reserved !== undefined) issue("IW_FLUENTD_HEADERS", reserved);
     if (scheme === "unix:" && env.IW_FLUENTD_COMPRESSION === "gzip") issue("IW_FLUENTD_COMPRESSION", `gzip ${UNIX_GZIP}`);
-    if (!forward && env.IW_FLUENTD_SHARED_KEY !== undefined) issue("IW_FLUENTD_SHARED_KEY", "only applies to tcp://, tls:// and unix:// (in_http has no handshake)");
+    if (!forward && env.IW_FLUENTD_SHARED_KEY !== undefined)
+      issue("IW_FLUENTD_SHARED_KEY", "only applies to tcp://, tls:// and unix:// (in_http has no handshake)");
     if (!tls && (env.IW_FLUENTD_CA_FILE || env.IW_FLUENTD_CERT_FILE || env.IW_FLUENTD_KEY_FILE)) {
       issue("IW_FLUENTD_URL", `is ${scheme}// but TLS files are set; use tls:// or https://`);
     }
     if ((env.IW_FLUENTD_CERT_FILE === undefined) !== (env.IW_FLUENTD_KEY_FILE === undefined)) {
-      issue(env.IW_FLUENTD_CERT_FILE === undefined ? "IW_FLUENTD_CERT_FILE" : "IW_FLUENTD_KEY_FILE", "client certificate and key go together");
+      issue(
+        env.IW_FLUENTD_CERT_FILE === undefined ? "IW_FLUENTD_CERT_FILE" : "IW_FLUENTD_KEY_FILE",
+        "client certificate and key go together",
+      );
     }
   })
   .transform((env): FluentdSinkOptions => ({

@@ -10,9 +10,7 @@ export const MAX_REPLY_BYTES = 4096;
 
 /** What `scanReply` found at the start of the buffer. */
 export type ReplyScan =
-  | { readonly kind: "complete"; readonly end: number }
-  | { readonly kind: "partial" }
-  | { readonly kind: "invalid"; readonly why: string };
+  { readonly kind: "complete"; readonly end: number } | { readonly kind: "partial" } | { readonly kind: "invalid"; readonly why: string };
 
 const PARTIAL: ReplyScan = { kind: "partial" };
 
@@ -40,7 +38,14 @@ export function scanReply(bytes: Uint8Array, maxBytes = MAX_REPLY_BYTES): ReplyS
       if (size === undefined) return { kind: "invalid", why: "bytes that are not msgpack" };
       header = 1 + size.header;
       if (at + header > bytes.length) return PARTIAL;
-      const declared = size.header === 0 ? 0 : size.header === 1 ? view.getUint8(at + 1) : size.header === 2 ? view.getUint16(at + 1) : view.getUint32(at + 1);
+      const declared =
+        size.header === 0
+          ? 0
+          : size.header === 1
+            ? view.getUint8(at + 1)
+            : size.header === 2
+              ? view.getUint16(at + 1)
+              : view.getUint32(at + 1);
       if (size.kind === "fixed") length = size.length;
       else if (size.kind === "bytes") length = declared + size.extra;
       else items = declared * size.per;
@@ -60,20 +65,35 @@ type Size =
 
 /** Types 0xc4–0xdf: header bytes after the type byte, and what they declare. */
 const FIXED: Partial<Record<number, Size>> = {
-  0xc4: { kind: "bytes", header: 1, extra: 0 }, 0xc5: { kind: "bytes", header: 2, extra: 0 }, 0xc6: { kind: "bytes", header: 4, extra: 0 },
+  0xc4: { kind: "bytes", header: 1, extra: 0 },
+  0xc5: { kind: "bytes", header: 2, extra: 0 },
+  0xc6: { kind: "bytes", header: 4, extra: 0 },
   // ext 8/16/32: the length excludes the type byte that follows it.
-  0xc7: { kind: "bytes", header: 1, extra: 1 }, 0xc8: { kind: "bytes", header: 2, extra: 1 }, 0xc9: { kind: "bytes", header: 4, extra: 1 },
-  0xca: { kind: "fixed", header: 0, length: 4 }, 0xcb: { kind: "fixed", header: 0, length: 8 },
-  0xcc: { kind: "fixed", header: 0, length: 1 }, 0xcd: { kind: "fixed", header: 0, length: 2 },
-  0xce: { kind: "fixed", header: 0, length: 4 }, 0xcf: { kind: "fixed", header: 0, length: 8 },
-  0xd0: { kind: "fixed", header: 0, length: 1 }, 0xd1: { kind: "fixed", header: 0, length: 2 },
-  0xd2: { kind: "fixed", header: 0, length: 4 }, 0xd3: { kind: "fixed", header: 0, length: 8 },
-  0xd4: { kind: "fixed", header: 0, length: 2 }, 0xd5: { kind: "fixed", header: 0, length: 3 },
-  0xd6: { kind: "fixed", header: 0, length: 5 }, 0xd7: { kind: "fixed", header: 0, length: 9 },
+  0xc7: { kind: "bytes", header: 1, extra: 1 },
+  0xc8: { kind: "bytes", header: 2, extra: 1 },
+  0xc9: { kind: "bytes", header: 4, extra: 1 },
+  0xca: { kind: "fixed", header: 0, length: 4 },
+  0xcb: { kind: "fixed", header: 0, length: 8 },
+  0xcc: { kind: "fixed", header: 0, length: 1 },
+  0xcd: { kind: "fixed", header: 0, length: 2 },
+  0xce: { kind: "fixed", header: 0, length: 4 },
+  0xcf: { kind: "fixed", header: 0, length: 8 },
+  0xd0: { kind: "fixed", header: 0, length: 1 },
+  0xd1: { kind: "fixed", header: 0, length: 2 },
+  0xd2: { kind: "fixed", header: 0, length: 4 },
+  0xd3: { kind: "fixed", header: 0, length: 8 },
+  0xd4: { kind: "fixed", header: 0, length: 2 },
+  0xd5: { kind: "fixed", header: 0, length: 3 },
+  0xd6: { kind: "fixed", header: 0, length: 5 },
+  0xd7: { kind: "fixed", header: 0, length: 9 },
   0xd8: { kind: "fixed", header: 0, length: 17 },
-  0xd9: { kind: "bytes", header: 1, extra: 0 }, 0xda: { kind: "bytes", header: 2, extra: 0 }, 0xdb: { kind: "bytes", header: 4, extra: 0 },
-  0xdc: { kind: "items", header: 2, per: 1 }, 0xdd: { kind: "items", header: 4, per: 1 },
-  0xde: { kind: "items", header: 2, per: 2 }, 0xdf: { kind: "items", header: 4, per: 2 },
+  0xd9: { kind: "bytes", header: 1, extra: 0 },
+  0xda: { kind: "bytes", header: 2, extra: 0 },
+  0xdb: { kind: "bytes", header: 4, extra: 0 },
+  0xdc: { kind: "items", header: 2, per: 1 },
+  0xdd: { kind: "items", header: 4, per: 1 },
+  0xde: { kind: "items", header: 2, per: 2 },
+  0xdf: { kind: "items", header: 4, per: 2 },
 };
 
 /** Why a reply stream was refused (the connection is dropped). */
@@ -115,7 +135,14 @@ export class ReplyReader {
     this.#buffer = this.#buffer.subarray(scan.end);
     const max = this.#maxBytes;
     try {
-      return decode(bytes, { rawStrings: true, maxStrLength: max, maxBinLength: max, maxArrayLength: max, maxMapLength: max, maxExtLength: max });
+      return decode(bytes, {
+        rawStrings: true,
+        maxStrLength: max,
+        maxBinLength: max,
+        maxArrayLength: max,
+        maxMapLength: max,
+        maxExtLength: max,
+      });
     } catch {
       throw new ReplyError("an undecodable reply");
     }

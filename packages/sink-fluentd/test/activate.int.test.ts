@@ -72,7 +72,11 @@ describe("activation by IW_FLUENTD_URL", () => {
 
   it(`batches ${DEFAULT_BATCH_SIZE} events by default (queueDefaults)`, async () => {
     receiver = await startFluentdReceiver();
-    dispatcher = await activate({ env: { IW_FLUENTD_URL: receiver.url, IW_FLUENTD_FLUSH_MS: "60000" }, plugins: [plugin], logger: silentLogger });
+    dispatcher = await activate({
+      env: { IW_FLUENTD_URL: receiver.url, IW_FLUENTD_FLUSH_MS: "60000" },
+      plugins: [plugin],
+      logger: silentLogger,
+    });
     for (const e of events(2500, "scan")) dispatcher.emit(e);
     expect(await dispatcher.flush(5000)).toBe(true);
     const sizes = receiver.messages.filter((m) => m.tag === "inferwall.scan").map((m) => m.entries);
@@ -80,4 +84,3 @@ describe("activation by IW_FLUENTD_URL", () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(2500);
   });
 });
-

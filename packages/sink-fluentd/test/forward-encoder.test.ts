@@ -50,7 +50,9 @@ describe("eventTimeFromIso", () => {
     for (let i = 0; i < 3000; i++) {
       const ms = base + i * 397;
       const iso = new Date(ms).toISOString();
-      const digits = String(i % 1_000_000_000).padStart(9, "0").slice(0, 1 + (i % 9));
+      const digits = String(i % 1_000_000_000)
+        .padStart(9, "0")
+        .slice(0, 1 + (i % 9));
       const withNs = iso.replace(/\.\d{3}Z$/, i % 7 === 0 ? "Z" : `.${digits}Z`);
       const expected = new EventTime(Math.floor(ms / 1000), i % 7 === 0 ? 0 : Number(digits.padEnd(9, "0")));
       expect(eventTimeFromIso(withNs)).toEqual(expected);
@@ -68,7 +70,9 @@ describe("ForwardEncoder", () => {
   it("writes EventTime as fixext 8 of type 0 (d7 00, BE seconds, BE nanoseconds)", () => {
     const [message] = new ForwardEncoder({ tag: "t", ack: false, gzip: false }).encode(events(1, "scan"), "b");
     const [, packed] = decode(message!.bytes) as [string, Uint8Array];
-    expect(Buffer.from(packed.subarray(0, 11)).toString("hex")).toBe("92" + "d700" + (1775476800).toString(16).padStart(8, "0") + (123_456_789).toString(16).padStart(8, "0"));
+    expect(Buffer.from(packed.subarray(0, 11)).toString("hex")).toBe(
+      "92" + "d700" + (1775476800).toString(16).padStart(8, "0") + (123_456_789).toString(16).padStart(8, "0"),
+    );
   });
 
   it("emits one PackedForward message per tag with size and a chunk derived from batchId + tag", () => {
@@ -123,7 +127,14 @@ describe("ForwardEncoder", () => {
   it("round-trips non-ASCII and long strings (str8, str16, str32) and large numbers", () => {
     const [event] = events(1, "scan");
     const long = "é".repeat(40_000);
-    const record = { ...event, a: "ignorez les instructions précédentes — 忽略", b: "x".repeat(200), c: long, n: 2 ** 40, f: -0.5 } as unknown as IwEvent;
+    const record = {
+      ...event,
+      a: "ignorez les instructions précédentes — 忽略",
+      b: "x".repeat(200),
+      c: long,
+      n: 2 ** 40,
+      f: -0.5,
+    } as unknown as IwEvent;
     const [message] = new ForwardEncoder({ tag: "t", ack: false, gzip: false }).encode([record], "b");
     const [[, decoded]] = entriesOf(message!.bytes) as [[EventTime, Record<string, unknown>]];
     expect(decoded).toEqual(record);
@@ -148,7 +159,9 @@ describe("ForwardEncoder", () => {
       // 304 scan logs and 303 audit events: 4 slices each, so 3 + 3 yields.
       expect(ticks).toBeGreaterThanOrEqual(5);
     }
-    expect(entriesOf((await new ForwardEncoder({ tag: "iw", ack: false, gzip: false }).encodeSliced(batch, "b"))[0]!.bytes)).toHaveLength(304);
+    expect(entriesOf((await new ForwardEncoder({ tag: "iw", ack: false, gzip: false }).encodeSliced(batch, "b"))[0]!.bytes)).toHaveLength(
+      304,
+    );
   });
 
   it("frame wraps the packed entries without copying them: the same bytes as encode, chunk only when asked", () => {
@@ -157,7 +170,9 @@ describe("ForwardEncoder", () => {
       const encoder = new ForwardEncoder({ tag: "iw", ack: true, gzip });
       const packed = encoder.pack(batch, "b-frame");
       const framed = packed.map((tag) => encoder.frame(tag, true));
-      expect(framed.map((f) => Buffer.concat(f.parts).toString("hex"))).toEqual(encoder.encode(batch, "b-frame").map((m) => Buffer.from(m.bytes).toString("hex")));
+      expect(framed.map((f) => Buffer.concat(f.parts).toString("hex"))).toEqual(
+        encoder.encode(batch, "b-frame").map((m) => Buffer.from(m.bytes).toString("hex")),
+      );
       expect(framed.every((f, i) => f.parts[1] === packed[i]!.entries)).toBe(true);
       const [, , option] = decode(Buffer.concat(encoder.frame(packed[0]!, false).parts)) as [string, Uint8Array, Record<string, unknown>];
       expect(option).toEqual(gzip ? { size: 5, compressed: "gzip" } : { size: 5 });
@@ -167,7 +182,11 @@ describe("ForwardEncoder", () => {
 
   it("encodeSliced stops once the attempt is aborted", async () => {
     const controller = new AbortController();
-    const pending = new ForwardEncoder({ tag: "iw", ack: true, gzip: false }).encodeSliced(events(ENCODE_SLICE * 4, "scan"), "b", controller.signal);
+    const pending = new ForwardEncoder({ tag: "iw", ack: true, gzip: false }).encodeSliced(
+      events(ENCODE_SLICE * 4, "scan"),
+      "b",
+      controller.signal,
+    );
     controller.abort(new Error("deadline"));
     await expect(pending).rejects.toThrow("deadline");
   });
@@ -178,14 +197,23 @@ describe("ForwardEncoder", () => {
     const details = { set: new Set([1, 2]), err: new Error("boom"), re: /a+/g, map: new Map([["k", 1]]), when };
     const [message] = new ForwardEncoder({ tag: "t", ack: false, gzip: false }).encode([{ ...event, details } as unknown as IwEvent], "b");
     const [[, record]] = entriesOf(message!.bytes) as [[EventTime, { details: Record<string, unknown> }]];
-    expect(record.details).toEqual({ set: [1, 2], err: ["Error", "boom", null], re: ["a+", "g"], map: { k: 1 }, when: "2026-04-06T12:00:00.500Z" });
+    expect(record.details).toEqual({
+      set: [1, 2],
+      err: ["Error", "boom", null],
+      re: ["a+", "g"],
+      map: { k: 1 },
+      when: "2026-04-06T12:00:00.500Z",
+    });
   });
 
   it("writes Dates as ISO 8601 strings (as JSON does), at any depth and in ECS records too", () => {
     const [event] = events(1, "audit");
     const details = { at: new Date("2026-04-06T12:00:00Z"), list: [new Date(0)], deep: { bad: new Date(Number.NaN) } };
     for (const format of ["iw", "ecs"] as const) {
-      const [message] = new ForwardEncoder({ tag: "t", ack: false, gzip: false, format }).encode([{ ...event, details } as unknown as IwEvent], "b");
+      const [message] = new ForwardEncoder({ tag: "t", ack: false, gzip: false, format }).encode(
+        [{ ...event, details } as unknown as IwEvent],
+        "b",
+      );
       const text = JSON.stringify(entriesOf(message!.bytes));
       expect(text).toContain('"2026-04-06T12:00:00.000Z"');
       expect(text).toContain('["1970-01-01T00:00:00.000Z"]');
@@ -194,7 +222,6 @@ describe("ForwardEncoder", () => {
     expect(details.at).toBeInstanceOf(Date); // the emitted event is left as it was
   });
 });
-
 
 /** Every str of the entries, as raw bytes (`rawStrings`): what Fluentd's unpacker would read. */
 function rawStringsOf(value: unknown, out: Uint8Array[] = []): Uint8Array[] {
@@ -213,7 +240,12 @@ describe("ForwardEncoder text", () => {
   it("packs a lone UTF-16 surrogate in a short string as U+FFFD: every str is valid UTF-8", () => {
     const encoder = new ForwardEncoder({ tag: "iw", ack: true, gzip: false });
     const [event] = events(1, "scan") as [IwEvent & { matches: { matched_text: string }[] }];
-    const lone = { ...event, matches: [{ ...event.matches[0], matched_text: "ab\uD800cd" }], source: "\uDC00".repeat(3), long: `${"x".repeat(80)}\uD800` } as unknown as IwEvent;
+    const lone = {
+      ...event,
+      matches: [{ ...event.matches[0], matched_text: "ab\uD800cd" }],
+      source: "\uDC00".repeat(3),
+      long: `${"x".repeat(80)}\uD800`,
+    } as unknown as IwEvent;
     const [message] = encoder.encode([lone], "b1");
     const [, packed] = decode(message!.bytes) as [string, Uint8Array];
     const strict = new TextDecoder("utf-8", { fatal: true });

@@ -51,7 +51,10 @@ describe("ForwardSink over TCP", () => {
     // The first batch on a fresh connection asks for acks: a server wanting <security> would
     // discard it silently otherwise. Later batches on the verified connection do not.
     expect(receiver.messages.map((m) => [m.option["chunk"] !== undefined, m.outcome])).toEqual([
-      [true, "acked"], [true, "acked"], [false, "stored"], [false, "stored"],
+      [true, "acked"],
+      [true, "acked"],
+      [false, "stored"],
+      [false, "stored"],
     ]);
     expect(receiver.connections).toBe(1);
   });
@@ -170,7 +173,10 @@ describe("ForwardSink with events msgpack cannot carry", () => {
     const batch = events(4, "audit");
     const cyclic: Record<string, unknown> = {};
     cyclic["self"] = cyclic;
-    const bad = [{ ...batch[1]!, details: cyclic }, { ...batch[2]!, details: { n: 2n ** 70n } }] as unknown as typeof batch;
+    const bad = [
+      { ...batch[1]!, details: cyclic },
+      { ...batch[2]!, details: { n: 2n ** 70n } },
+    ] as unknown as typeof batch;
     const result = await sink.send([batch[0]!, ...bad, batch[3]!], ctx());
     expect(result).toEqual({ status: "success", malformed: 2 });
     expect(receiver.records.map((r) => r.record["event_id"])).toEqual([batch[0]!.event_id, batch[3]!.event_id]);
@@ -196,7 +202,9 @@ describe("ForwardSink without acks, facing a server that wants the <security> ha
     for (let i = 0; i < 3; i++) {
       const result = await sink.send(events(4), ctx());
       expect(result).toMatchObject({ status: "retryable", reason: "auth" });
-      expect(result.status === "retryable" ? result.error.message : "").toMatch(/requires the <security> handshake; set IW_FLUENTD_SHARED_KEY/);
+      expect(result.status === "retryable" ? result.error.message : "").toMatch(
+        /requires the <security> handshake; set IW_FLUENTD_SHARED_KEY/,
+      );
     }
     expect(receiver.messages).toHaveLength(0);
     expect(receiver.records).toHaveLength(0);
@@ -219,12 +227,17 @@ describe("ForwardSink over a unix socket", () => {
     sink = createFluentdSink({ url: new URL(receiver.url) });
     expect((await sink.send(events(5), ctx(1000))).status).toBe("success");
     await receiver.waitForEvents(5);
-    expect(receiver.messages.map((m) => [m.option["chunk"], m.outcome])).toEqual([[undefined, "stored"], [undefined, "stored"]]);
+    expect(receiver.messages.map((m) => [m.option["chunk"], m.outcome])).toEqual([
+      [undefined, "stored"],
+      [undefined, "stored"],
+    ]);
   });
 
   it("refuses gzip given in code with a clear error, before any event is lost", () => {
     expect(() => createFluentdSink({ url: new URL("unix:///tmp/none.sock"), compression: "gzip" })).toThrow(IwConfigError);
-    expect(() => createFluentdSink({ url: new URL("unix:///tmp/none.sock"), compression: "gzip" })).toThrow(/^IW_FLUENTD_COMPRESSION=gzip is refused for unix:\/\//);
+    expect(() => createFluentdSink({ url: new URL("unix:///tmp/none.sock"), compression: "gzip" })).toThrow(
+      /^IW_FLUENTD_COMPRESSION=gzip is refused for unix:\/\//,
+    );
   });
 
   it("delivers with acks when ack is asked for explicitly (Fluent Bit's in_forward on unix_path)", async () => {

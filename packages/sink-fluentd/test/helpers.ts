@@ -20,10 +20,24 @@ export function events(n: number, kind: "mixed" | "scan" | "audit" = "mixed"): I
     const audit = kind === "audit" || (kind === "mixed" && i % 2 === 1);
     out.push(
       audit
-        ? auditEvent({ category: "auth", action: "login_attempt", details: { i }, source_ip: "192.168.1.100", key_prefix: "iwk_scan_", timestamp })
+        ? auditEvent({
+            category: "auth",
+            action: "login_attempt",
+            details: { i },
+            source_ip: "192.168.1.100",
+            key_prefix: "iwk_scan_",
+            timestamp,
+          })
         : scanLog({
-            direction: "input", decision: "block", anomaly_score: 12.8, threshold: 10, policy: "default", request_id: `req-${i}`,
-            matches: [{ signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 }],
+            direction: "input",
+            decision: "block",
+            anomaly_score: 12.8,
+            threshold: 10,
+            policy: "default",
+            request_id: `req-${i}`,
+            matches: [
+              { signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 },
+            ],
             timestamp,
           }),
     );
@@ -80,7 +94,7 @@ export function countTypeReads(batch: readonly IwEvent[]): { events: IwEvent[]; 
   const out = batch.map((event, i) => {
     const copy = { ...event } as Record<string, unknown>;
     const type = copy["log_type"];
-    Object.defineProperty(copy, "log_type", { enumerable: true, get: () => (reads[i] = (reads[i] as number) + 1, type) });
+    Object.defineProperty(copy, "log_type", { enumerable: true, get: () => ((reads[i] = (reads[i] as number) + 1), type) });
     return copy as unknown as IwEvent;
   });
   return { events: out, reads };

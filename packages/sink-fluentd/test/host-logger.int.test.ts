@@ -9,7 +9,10 @@ import { ctx, events, startFluentdReceiver, type FluentdReceiver } from "./helpe
  */
 function pinoShaped() {
   const calls: unknown[][] = [];
-  const at = (level: string) => (...args: unknown[]) => void calls.push([level, ...args]);
+  const at =
+    (level: string) =>
+    (...args: unknown[]) =>
+      void calls.push([level, ...args]);
   const logger = { [Symbol.for("pino.serializers")]: {}, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
   return { logger: logger as Logger, calls };
 }

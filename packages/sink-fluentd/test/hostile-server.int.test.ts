@@ -40,7 +40,9 @@ describe("ForwardSink against a hostile in_forward", () => {
     expect(cost.loopDelayP99Ms).toBeLessThan(100);
     await raw.closed(0);
     expect(lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([
-      expect.stringMatching(/^Fluentd tcp:\/\/127\.0\.0\.1:\d+: Fluentd sent bytes on a connection with no reply due .*; the connection was dropped$/),
+      expect.stringMatching(
+        /^Fluentd tcp:\/\/127\.0\.0\.1:\d+: Fluentd sent bytes on a connection with no reply due .*; the connection was dropped$/,
+      ),
     ]);
     const second = events(4, "scan");
     expect(await sink.send(second, ctx())).toEqual({ status: "success" });
@@ -54,27 +56,34 @@ describe("ForwardSink against a hostile in_forward", () => {
     ["an array32 of 4 billion elements then a trickle", HUGE.array32, /a length or count past the cap in a reply header/],
     ["a map32 of 4 billion pairs then a trickle", HUGE.map32, /a length or count past the cap in a reply header/],
     ["a str16 of 60 KiB, streamed", Uint8Array.of(0xda, 0xf0, 0x00), /a length or count past the cap in a reply header/],
-  ])("answers a batch in flight with %s: retryable network at once, the connection destroyed, the retry delivered", async (_what, header, why) => {
-    const { receiver, raw, sink } = await start();
-    raw.behave(answerWith(header, (client) => stream(client, Uint8Array.of(0x61), 5)));
-    const batch = events(6);
-    const started = performance.now();
-    const result = await sink.send(batch, ctx(3000, "hostile-batch"));
-    expect(performance.now() - started).toBeLessThan(1000); // not the 3 s attempt deadline
-    expect(result).toMatchObject({ status: "retryable", reason: "network", error: { code: "IW_PROTOCOL" } });
-    expect((result as { error: Error }).error.message).toMatch(why);
-    await raw.closed(0);
-    raw.behave(relayTo(receiver.url));
-    expect(await sink.send(batch, ctx(3000, "hostile-batch", 2))).toEqual({ status: "success" });
-    expect(receiver.distinctEvents).toBe(6);
-  });
+  ])(
+    "answers a batch in flight with %s: retryable network at once, the connection destroyed, the retry delivered",
+    async (_what, header, why) => {
+      const { receiver, raw, sink } = await start();
+      raw.behave(answerWith(header, (client) => stream(client, Uint8Array.of(0x61), 5)));
+      const batch = events(6);
+      const started = performance.now();
+      const result = await sink.send(batch, ctx(3000, "hostile-batch"));
+      expect(performance.now() - started).toBeLessThan(1000); // not the 3 s attempt deadline
+      expect(result).toMatchObject({ status: "retryable", reason: "network", error: { code: "IW_PROTOCOL" } });
+      expect((result as { error: Error }).error.message).toMatch(why);
+      await raw.closed(0);
+      raw.behave(relayTo(receiver.url));
+      expect(await sink.send(batch, ctx(3000, "hostile-batch", 2))).toEqual({ status: "success" });
+      expect(receiver.distinctEvents).toBe(6);
+    },
+  );
 
   it("answers a batch in flight with a flood after a str8 header: not an ack, dropped at little CPU", async () => {
     const { raw, sink } = await start();
     raw.behave(answerWith(Uint8Array.of(0xd9, 0xff), (client) => stream(client, flood, 2)));
     const pending = sink.send(events(6), ctx(3000));
     const cost = await measure(500);
-    expect(await pending).toMatchObject({ status: "retryable", reason: "network", error: { code: "IW_PROTOCOL", message: expect.stringMatching(/not an ack for a chunk in flight/) } });
+    expect(await pending).toMatchObject({
+      status: "retryable",
+      reason: "network",
+      error: { code: "IW_PROTOCOL", message: expect.stringMatching(/not an ack for a chunk in flight/) },
+    });
     expect(cost.cpuMs).toBeLessThan(200);
     expect(cost.loopDelayP99Ms).toBeLessThan(100);
     await raw.closed(0);
@@ -98,7 +107,11 @@ describe("ForwardSink against a hostile in_forward", () => {
     const started = performance.now();
     const result = await sink.send(batch, ctx(3000, "unknown-ack"));
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(result).toMatchObject({ status: "retryable", reason: "network", error: { code: "IW_PROTOCOL", message: expect.stringMatching(/not an ack for a chunk in flight/) } });
+    expect(result).toMatchObject({
+      status: "retryable",
+      reason: "network",
+      error: { code: "IW_PROTOCOL", message: expect.stringMatching(/not an ack for a chunk in flight/) },
+    });
     await raw.closed(0);
     raw.behave(relayTo(receiver.url));
     expect(await sink.send(batch, ctx(3000, "unknown-ack", 2))).toEqual({ status: "success" });

@@ -56,8 +56,12 @@ describe("HttpSink (in_http)", () => {
   });
 
   it("refuses a header given in code that is not a valid header name or carries CR/LF", () => {
-    expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880"), headers: { "X Bad": "v" } })).toThrow(/IW_FLUENTD_HEADERS: "X Bad" is not a valid header name/);
-    expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880"), headers: { "X-A": "a\r\nX-B: 1" } })).toThrow(/header injection is refused/);
+    expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880"), headers: { "X Bad": "v" } })).toThrow(
+      /IW_FLUENTD_HEADERS: "X Bad" is not a valid header name/,
+    );
+    expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880"), headers: { "X-A": "a\r\nX-B: 1" } })).toThrow(
+      /header injection is refused/,
+    );
   });
 
   it.each(["fluentd", "fluent-bit"] as const)("POSTs one JSON array per tag with the event time as numeric time (%s)", async (flavour) => {
@@ -104,7 +108,11 @@ describe("HttpSink (in_http)", () => {
 
   it("the receiver itself refuses a non-numeric top-level time with 400 (so the test above can fail)", async () => {
     const r = await start();
-    const res = await fetch(`${r.httpUrl}/x.y`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([{ a: 1 }, { time: "nope" }]) });
+    const res = await fetch(`${r.httpUrl}/x.y`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([{ a: 1 }, { time: "nope" }]),
+    });
     expect(res.status).toBe(400);
     expect(r.records).toHaveLength(0);
   });
@@ -175,7 +183,9 @@ describe("HttpSink (in_http)", () => {
     expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880/#frag") })).toThrow(
       /^IW_FLUENTD_URL has a fragment \(#…\), which is never sent: in_http would get POST \/ and lose the tag/,
     );
-    expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880/#frag"), envPrefix: "IW_FLUENTD_EU" })).toThrow(/^IW_FLUENTD_EU_URL has a fragment/);
+    expect(() => createFluentdSink({ url: new URL("http://127.0.0.1:9880/#frag"), envPrefix: "IW_FLUENTD_EU" })).toThrow(
+      /^IW_FLUENTD_EU_URL has a fragment/,
+    );
   });
 
   it("sends a lone UTF-16 surrogate as U+FFFD, so in_http never parses a string that is not UTF-8", async () => {

@@ -19,9 +19,13 @@ afterEach(async () => {
 });
 
 /** A logger keeping each line with its fields, as an operator's log would show it. */
-function capturingLogger(): Logger & { readonly lines: { level: string; message: string; fields: Record<string, unknown> }[]; text(): string } {
+function capturingLogger(): Logger & {
+  readonly lines: { level: string; message: string; fields: Record<string, unknown> }[];
+  text(): string;
+} {
   const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields: fields ?? {} });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, fields: fields ?? {} });
   return {
     lines,
     text: () => lines.map((l) => `${l.level} ${l.message} ${JSON.stringify(l.fields)}`).join("\n"),
@@ -34,7 +38,11 @@ function capturingLogger(): Logger & { readonly lines: { level: string; message:
 
 async function activateNamed(env: Record<string, string>) {
   const logger = capturingLogger();
-  const report = await activateWithReport({ env: { IW_FLUENTD_EU_FLUSH_MS: "10", IW_SUMMARY_INTERVAL_S: "0", ...env }, plugins: [plugin], logger });
+  const report = await activateWithReport({
+    env: { IW_FLUENTD_EU_FLUSH_MS: "10", IW_SUMMARY_INTERVAL_S: "0", ...env },
+    plugins: [plugin],
+    logger,
+  });
   dispatcher = report.dispatcher;
   return { report, logger, errors: report.errors.map((e) => e.message).join("\n") };
 }
@@ -90,7 +98,9 @@ describe("a named Fluentd instance (IW_FLUENTD_EU_*) names its own variables", (
     const { logger } = await activateNamed({ IW_FLUENTD_EU_URL: receiver.url, IW_FLUENTD_EU_SHARED_KEY: "client-key" });
     await emitUntilError(logger);
     const error = logger.lines.find((l) => l.level === "error");
-    expect(error?.message).toMatch(/refused the handshake \(shared_key mismatch\); check IW_FLUENTD_EU_SHARED_KEY \(and IW_FLUENTD_EU_USERNAME \/ IW_FLUENTD_EU_PASSWORD\)/);
+    expect(error?.message).toMatch(
+      /refused the handshake \(shared_key mismatch\); check IW_FLUENTD_EU_SHARED_KEY \(and IW_FLUENTD_EU_USERNAME \/ IW_FLUENTD_EU_PASSWORD\)/,
+    );
     expect(error?.fields["sink"]).toBe("fluentd:eu");
     expectNoBaseNames(logger.text());
     expect(logger.text()).not.toContain("client-key");
@@ -151,12 +161,17 @@ describe("createFluentdSink envPrefix", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as { port: number };
     const { lines, logger } = recordingLogger();
-    const sink = createFluentdSink({ url: new URL(`tcp://127.0.0.1:${port}`), sharedKey: "k", name: "fluentd:eu", envPrefix: "IW_FLUENTD_EU" }, { logger });
+    const sink = createFluentdSink(
+      { url: new URL(`tcp://127.0.0.1:${port}`), sharedKey: "k", name: "fluentd:eu", envPrefix: "IW_FLUENTD_EU" },
+      { logger },
+    );
     try {
       const result = await sink.send(events(1), ctx(200));
       await sink.send(events(1), ctx(200));
       // The queue replaces a timed-out attempt's error with its own, so the sink logs the hint, once.
-      expect(lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([expect.stringMatching(/no HELO from the server in time; IW_FLUENTD_EU_SHARED_KEY is set/)]);
+      expect(lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([
+        expect.stringMatching(/no HELO from the server in time; IW_FLUENTD_EU_SHARED_KEY is set/),
+      ]);
       expect(result.status).toBe("retryable");
       const message = result.status === "success" ? "" : result.error.message;
       expect(message).toMatch(/no HELO from the server in time; IW_FLUENTD_EU_SHARED_KEY is set/);

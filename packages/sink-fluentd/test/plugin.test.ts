@@ -31,7 +31,14 @@ describe("plugin", () => {
 
   it("applies the defaults from a lone IW_FLUENTD_URL", () => {
     const options = fluentdEnvSchema.parse({ IW_FLUENTD_URL: "tcp://fluentd:24224" });
-    expect(options).toMatchObject({ tag: "inferwall", ack: true, compression: "none", format: "iw", hostname: hostname(), tls: { verify: true } });
+    expect(options).toMatchObject({
+      tag: "inferwall",
+      ack: true,
+      compression: "none",
+      format: "iw",
+      hostname: hostname(),
+      tls: { verify: true },
+    });
     expect(options.url.href).toBe("tcp://fluentd:24224");
   });
 
@@ -44,7 +51,9 @@ describe("plugin", () => {
 
   it("refuses gzip over unix:// (in_unix would read compressed bytes as msgpack and lose every event)", () => {
     const [problem] = issues({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock", IW_FLUENTD_COMPRESSION: "gzip" });
-    expect(problem).toMatch(/^IW_FLUENTD_COMPRESSION: gzip is refused for unix:\/\/: Fluentd's in_unix reads PackedForward entries without decompressing/);
+    expect(problem).toMatch(
+      /^IW_FLUENTD_COMPRESSION: gzip is refused for unix:\/\/: Fluentd's in_unix reads PackedForward entries without decompressing/,
+    );
     expect(issues({ IW_FLUENTD_URL: "tcp://fluentd:24224", IW_FLUENTD_COMPRESSION: "gzip" })).toEqual([]);
   });
 
@@ -66,7 +75,16 @@ describe("plugin", () => {
       IW_FLUENTD_CA_FILE: caFile,
       IW_FLUENTD_TLS_VERIFY: "false",
     });
-    expect(options).toMatchObject({ tag: "fw.prod", ack: false, compression: "gzip", format: "ecs", sharedKey: "k", username: "u", password: "p", hostname: "fw-1" });
+    expect(options).toMatchObject({
+      tag: "fw.prod",
+      ack: false,
+      compression: "gzip",
+      format: "ecs",
+      sharedKey: "k",
+      username: "u",
+      password: "p",
+      hostname: "fw-1",
+    });
     expect(options.tls?.verify).toBe(false);
     expect(options.tls?.ca?.toString()).toMatch(/BEGIN CERTIFICATE/);
   });
@@ -75,16 +93,31 @@ describe("plugin", () => {
     [{ IW_FLUENTD_URL: "ftp://x" }, /IW_FLUENTD_URL: scheme ftp: is not supported/],
     [{ IW_FLUENTD_URL: "fluentd:24224x" }, /IW_FLUENTD_URL: /],
     [{ IW_FLUENTD_URL: "unix://" }, /IW_FLUENTD_URL: no socket path/],
-    [{ IW_FLUENTD_URL: "http://x:9880/#frag" }, /^IW_FLUENTD_URL: has a fragment \(#…\), which is never sent: in_http would get POST \/ and lose the tag/],
+    [
+      { IW_FLUENTD_URL: "http://x:9880/#frag" },
+      /^IW_FLUENTD_URL: has a fragment \(#…\), which is never sent: in_http would get POST \/ and lose the tag/,
+    ],
     [{ IW_FLUENTD_URL: "https://x:9880/in?token=Q#frag" }, /^IW_FLUENTD_URL: has a fragment/],
-    [{ IW_FLUENTD_URL: "tcp://x:24224/?token=Q" }, /^IW_FLUENTD_URL: has a query or fragment \(\?… or #…\), which tcp:\/\/, tls:\/\/ and unix:\/\/ have no use for/],
+    [
+      { IW_FLUENTD_URL: "tcp://x:24224/?token=Q" },
+      /^IW_FLUENTD_URL: has a query or fragment \(\?… or #…\), which tcp:\/\/, tls:\/\/ and unix:\/\/ have no use for/,
+    ],
     [{ IW_FLUENTD_URL: "unix:///run/fluentd#1.sock" }, /^IW_FLUENTD_URL: has a query or fragment/],
-    [{ IW_FLUENTD_URL: "tcp://iw:pw@x:24224" }, /^IW_FLUENTD_URL: a forward URL carries no credentials; set IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD/],
+    [
+      { IW_FLUENTD_URL: "tcp://iw:pw@x:24224" },
+      /^IW_FLUENTD_URL: a forward URL carries no credentials; set IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD/,
+    ],
     [{ IW_FLUENTD_URL: "tls://iw@x:24224" }, /^IW_FLUENTD_URL: a forward URL carries no credentials/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_TAG: "bad tag!" }, /IW_FLUENTD_TAG: not a dot-separated tag/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_ACK: "maybe" }, /IW_FLUENTD_ACK: not a boolean/],
-    [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_USERNAME: "u", IW_FLUENTD_PASSWORD: "p" }, /IW_FLUENTD_SHARED_KEY: required with IW_FLUENTD_USERNAME/],
-    [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_SHARED_KEY: "k", IW_FLUENTD_USERNAME: "u" }, /IW_FLUENTD_PASSWORD: required with IW_FLUENTD_USERNAME/],
+    [
+      { IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_USERNAME: "u", IW_FLUENTD_PASSWORD: "p" },
+      /IW_FLUENTD_SHARED_KEY: required with IW_FLUENTD_USERNAME/,
+    ],
+    [
+      { IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_SHARED_KEY: "k", IW_FLUENTD_USERNAME: "u" },
+      /IW_FLUENTD_PASSWORD: required with IW_FLUENTD_USERNAME/,
+    ],
     [{ IW_FLUENTD_URL: "http://x:9880", IW_FLUENTD_SHARED_KEY: "k" }, /IW_FLUENTD_SHARED_KEY: only applies to tcp/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_HEADERS: "X-A=1" }, /IW_FLUENTD_HEADERS: only applies to http/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_CA_FILE: "CA" }, /IW_FLUENTD_URL: is tcp:\/\/ but TLS files are set/],
@@ -96,7 +129,12 @@ describe("plugin", () => {
 
   it("through activation: one clear error naming the variable and its expected form, the shared key masked", async () => {
     const { dispatcher, errors } = await activateWithReport({
-      env: { IW_FLUENTD_URL: "tcp://127.0.0.1:1", IW_FLUENTD_SHARED_KEY: "sup3r-secret-key", IW_FLUENTD_USERNAME: "iw", IW_FLUENTD_COMPRESSION: "zip" },
+      env: {
+        IW_FLUENTD_URL: "tcp://127.0.0.1:1",
+        IW_FLUENTD_SHARED_KEY: "sup3r-secret-key",
+        IW_FLUENTD_USERNAME: "iw",
+        IW_FLUENTD_COMPRESSION: "zip",
+      },
       plugins: [plugin],
       logger: silentLogger,
     });

@@ -64,22 +64,29 @@ describe("Fluentd sink behind core's DeliveryQueue", () => {
     expect(queue.stats().retried).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(["fluentd", "fluent-bit"] as const)("a wrong shared key keeps events queued and counted (%s); they arrive once the receiver is fixed", async (flavour) => {
-    receiver = await startFluentdReceiver({ flavour, security: { sharedKey: "server-key" } });
-    const log = recordingLogger();
-    queue = new DeliveryQueue(createFluentdSink({ url: new URL(receiver.url), sharedKey: "client-key" }, { logger: log.logger }), AUTH_FAST, { logger: log.logger });
-    for (const e of events(40)) queue.push(e);
-    expect(await queue.flush(400)).toBe(false);
-    const stuck = queue.stats();
-    expect(stuck.dropped.total).toBe(0);
-    expect(stuck.queued + stuck.inFlight).toBe(40);
-    expect(stuck.lastError?.message).toMatch(/IW_FLUENTD_SHARED_KEY/);
-    invariant(queue);
-    receiver.setSecurity({ sharedKey: "client-key" });
-    expect(await queue.flush(3000)).toBe(true);
-    expect(receiver.distinctEvents).toBe(40);
-    expect(queue.stats().delivered).toBe(40);
-  });
+  it.each(["fluentd", "fluent-bit"] as const)(
+    "a wrong shared key keeps events queued and counted (%s); they arrive once the receiver is fixed",
+    async (flavour) => {
+      receiver = await startFluentdReceiver({ flavour, security: { sharedKey: "server-key" } });
+      const log = recordingLogger();
+      queue = new DeliveryQueue(
+        createFluentdSink({ url: new URL(receiver.url), sharedKey: "client-key" }, { logger: log.logger }),
+        AUTH_FAST,
+        { logger: log.logger },
+      );
+      for (const e of events(40)) queue.push(e);
+      expect(await queue.flush(400)).toBe(false);
+      const stuck = queue.stats();
+      expect(stuck.dropped.total).toBe(0);
+      expect(stuck.queued + stuck.inFlight).toBe(40);
+      expect(stuck.lastError?.message).toMatch(/IW_FLUENTD_SHARED_KEY/);
+      invariant(queue);
+      receiver.setSecurity({ sharedKey: "client-key" });
+      expect(await queue.flush(3000)).toBe(true);
+      expect(receiver.distinctEvents).toBe(40);
+      expect(queue.stats().delivered).toBe(40);
+    },
+  );
 
   it("a wrong password keeps events queued; fixing the user on the receiver delivers them", async () => {
     receiver = await startFluentdReceiver({ security: { sharedKey: "k", users: [{ username: "iw", password: "other" }] } });
@@ -92,27 +99,30 @@ describe("Fluentd sink behind core's DeliveryQueue", () => {
     expect(receiver.distinctEvents).toBe(10);
   });
 
-  it.each(["no_ack", "reset_before_ack"] as const)("packs a batch once: the retry after %s writes the same chunk id and the same entries bytes", async (kind) => {
-    receiver = await startFluentdReceiver();
-    receiver.setFault({ kind, times: 1 });
-    const sink = createFluentdSink({ url: new URL(receiver.url) });
-    const batch = countDetailReads(events(30, "audit"));
-    const prepare = watchPrepare(sink, batch.reads);
-    queue = new DeliveryQueue(sink, { ...FAST, attemptTimeoutMs: 300 });
+  it.each(["no_ack", "reset_before_ack"] as const)(
+    "packs a batch once: the retry after %s writes the same chunk id and the same entries bytes",
+    async (kind) => {
+      receiver = await startFluentdReceiver();
+      receiver.setFault({ kind, times: 1 });
+      const sink = createFluentdSink({ url: new URL(receiver.url) });
+      const batch = countDetailReads(events(30, "audit"));
+      const prepare = watchPrepare(sink, batch.reads);
+      queue = new DeliveryQueue(sink, { ...FAST, attemptTimeoutMs: 300 });
 
-    for (const e of batch.events) queue.push(e);
-    expect(await queue.flush(5000)).toBe(true);
+      for (const e of batch.events) queue.push(e);
+      expect(await queue.flush(5000)).toBe(true);
 
-    expect(receiver.messages.map((m) => m.outcome)).toEqual([kind === "no_ack" ? "stored" : "dropped", "acked"]);
-    const [first, second] = receiver.messages;
-    expect(second?.option["chunk"]).toBe(first?.option["chunk"]);
-    expect(Buffer.from(second!.packed!).equals(Buffer.from(first!.packed!))).toBe(true);
-    expect(prepare.calls()).toBe(1);
-    expect(prepare.readsWhenPrepared()).toBeGreaterThanOrEqual(30);
-    expect(batch.reads()).toBe(prepare.readsWhenPrepared()); // nothing encoded the events again
-    expect(receiver.distinctEvents).toBe(30);
-    expect(queue.stats()).toMatchObject({ delivered: 30, retried: 1 });
-  });
+      expect(receiver.messages.map((m) => m.outcome)).toEqual([kind === "no_ack" ? "stored" : "dropped", "acked"]);
+      const [first, second] = receiver.messages;
+      expect(second?.option["chunk"]).toBe(first?.option["chunk"]);
+      expect(Buffer.from(second!.packed!).equals(Buffer.from(first!.packed!))).toBe(true);
+      expect(prepare.calls()).toBe(1);
+      expect(prepare.readsWhenPrepared()).toBeGreaterThanOrEqual(30);
+      expect(batch.reads()).toBe(prepare.readsWhenPrepared()); // nothing encoded the events again
+      expect(receiver.distinctEvents).toBe(30);
+      expect(queue.stats()).toMatchObject({ delivered: 30, retried: 1 });
+    },
+  );
 
   it("in_http: a 200 whose body never ends is the receipt; the batch is delivered once, never resent", async () => {
     let requests = 0;

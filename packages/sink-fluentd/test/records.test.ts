@@ -35,7 +35,6 @@ describe("groupByTag", () => {
   });
 });
 
-
 describe("groupByTag reads", () => {
   it.each([
     ["a single-type batch", events(6, "scan")],

@@ -1,7 +1,15 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Sink } from "@iw/core/sink-kit";
 import { createFluentdSink, type FluentdSinkOptions } from "../src/index.js";
-import { ctx, events, generateTestCertificates, recordingLogger, startFluentdReceiver, type FluentdReceiver, type TestCertificates } from "./helpers.js";
+import {
+  ctx,
+  events,
+  generateTestCertificates,
+  recordingLogger,
+  startFluentdReceiver,
+  type FluentdReceiver,
+  type TestCertificates,
+} from "./helpers.js";
 
 let certs: TestCertificates;
 let receiver: FluentdReceiver | undefined;
@@ -45,12 +53,20 @@ describe("ForwardSink over TLS", () => {
     const log = recordingLogger();
     open({ url: new URL(receiver.url), tls: { verify: false } }, log.logger);
     expect((await sink!.send(events(2), ctx())).status).toBe("success");
-    expect(log.lines.filter((l) => l.level === "warn").map((l) => l.message).join()).toMatch(/verification is OFF/);
+    expect(
+      log.lines
+        .filter((l) => l.level === "warn")
+        .map((l) => l.message)
+        .join(),
+    ).toMatch(/verification is OFF/);
   });
 
   it("presents a client certificate to a server that requires one", async () => {
     receiver = await startFluentdReceiver({ transport: "tls", tls: { ...certs.server, ca: certs.ca.cert, requestCert: true } });
-    open({ url: new URL(receiver.url), tls: { ca: Buffer.from(certs.ca.cert), cert: Buffer.from(certs.client.cert), key: Buffer.from(certs.client.key), verify: true } });
+    open({
+      url: new URL(receiver.url),
+      tls: { ca: Buffer.from(certs.ca.cert), cert: Buffer.from(certs.client.cert), key: Buffer.from(certs.client.key), verify: true },
+    });
     expect((await sink!.send(events(2), ctx())).status).toBe("success");
   });
 });

@@ -58,6 +58,11 @@ export async function runHostCost(rx, scale) {
   await healthy.close();
   await hole.close();
   const median = (xs, k) => xs.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const m = (mode) => ({ ms: median(results[mode], "ms"), cpuMs: median(results[mode], "cpuMs"), p50: median(results[mode], "p50"), p99: median(results[mode], "p99") });
+  const m = (mode) => ({
+    ms: median(results[mode], "ms"),
+    cpuMs: median(results[mode], "cpuMs"),
+    p50: median(results[mode], "p50"),
+    p99: median(results[mode], "p99"),
+  });
   return { requests, rounds, off: m("off"), on: m("on"), blackholed: m("blackholed"), delivered, emittedOn, duplicates: st.duplicates };
 }

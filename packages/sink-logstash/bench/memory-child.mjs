@@ -14,7 +14,12 @@ const hole = createServer((s) => {
 });
 await new Promise((r) => hole.listen(0, "127.0.0.1", r));
 const logger = countingLogger();
-const iw = await activate({ env: { IW_ELK_URL: `http://127.0.0.1:${hole.address().port}/` }, plugins: [plugin], logger, summaryIntervalMs: 0 });
+const iw = await activate({
+  env: { IW_ELK_URL: `http://127.0.0.1:${hole.address().port}/` },
+  plugins: [plugin],
+  logger,
+  summaryIntervalMs: 0,
+});
 // Warm up the paths, then take the baseline.
 for (let i = 0; i < 20_000; i++) iw.emit(requestScanLog(i));
 await yieldToIo();

@@ -13,7 +13,12 @@ const CONCURRENCY = 2;
 async function viaSink(rx, events) {
   const r = await rx.start();
   const n = String(events.length);
-  const iw = await activate({ env: { IW_ELK_URL: r.url, IW_ELK_MAX_QUEUE_BYTES: "4GiB", IW_ELK_AUDIT_RESERVE_BYTES: "1GiB" }, plugins: [plugin], logger: countingLogger(), summaryIntervalMs: 0 });
+  const iw = await activate({
+    env: { IW_ELK_URL: r.url, IW_ELK_MAX_QUEUE_BYTES: "4GiB", IW_ELK_AUDIT_RESERVE_BYTES: "1GiB" },
+    plugins: [plugin],
+    logger: countingLogger(),
+    summaryIntervalMs: 0,
+  });
   const t0 = performance.now();
   for (const e of events) iw.emit(e);
   const drained = await iw.flush(120_000);
@@ -80,7 +85,13 @@ async function replaced(rx, events, keepAlive) {
   const pool = new Pool(new URL(r.url).origin, { keepAliveTimeout: 4000 });
   const t0 = performance.now();
   for (const e of events) {
-    const res = await pool.request({ method: "POST", path: "/", body: JSON.stringify(e), headers: { "content-type": "application/json" }, reset: !keepAlive });
+    const res = await pool.request({
+      method: "POST",
+      path: "/",
+      body: JSON.stringify(e),
+      headers: { "content-type": "application/json" },
+      reset: !keepAlive,
+    });
     await res.body.dump();
   }
   const ms = performance.now() - t0;

@@ -49,4 +49,3 @@ function withMtlsHint(error: Error, p: string): SendResult {
   const hint = `; if Logstash requires client certificates (ssl_client_authentication), set ${p}_CERT_FILE and ${p}_KEY_FILE`;
   return { status: "retryable", reason: "network", error: new IwError("IW_NETWORK", `${error.message}${hint}`, { cause: error }) };
 }
-

@@ -93,7 +93,8 @@ export class LogstashSink implements Sink<LogstashPayload> {
         payload = prepared.payload;
         malformed = batch.length - (prepared.events?.length ?? batch.length);
       } catch (err) {
-        const error = err instanceof IwError ? err : new IwError("IW_SERIALIZE", `${this.name}: the batch could not be serialized`, { cause: err });
+        const error =
+          err instanceof IwError ? err : new IwError("IW_SERIALIZE", `${this.name}: the batch could not be serialized`, { cause: err });
         return { status: "failure", reason: "serialize", error };
       }
     }
@@ -115,7 +116,11 @@ export class LogstashSink implements Sink<LogstashPayload> {
       if (result.status !== "retryable") break;
     }
     // `pick` always returns a node on the first call, so `result` is set.
-    const final: SendResult = result ?? { status: "retryable", reason: "network", error: new IwError("IW_NETWORK", `${this.name}: no Logstash node available`) };
+    const final: SendResult = result ?? {
+      status: "retryable",
+      reason: "network",
+      error: new IwError("IW_NETWORK", `${this.name}: no Logstash node available`),
+    };
     return final.status === "success" && malformed > 0 ? { status: "success", malformed } : final;
   }
 

@@ -99,7 +99,11 @@ export class NodeSet<N extends NodeHealth> {
    * sooner would only fill its logs). Logs one warning when the node goes from up to down, unless
    * `quiet` (the caller reports it itself).
    */
-  down(node: N, reason: string, how: { readonly retryAfterMs?: number | undefined; readonly hold?: boolean; readonly quiet?: boolean } = {}): void {
+  down(
+    node: N,
+    reason: string,
+    how: { readonly retryAfterMs?: number | undefined; readonly hold?: boolean; readonly quiet?: boolean } = {},
+  ): void {
     const wasUp = node.downUntil === 0;
     node.failures += 1;
     const backoff = Math.min(this.#maxMs, this.#initialMs * 2 ** Math.min(node.failures - 1, 30));

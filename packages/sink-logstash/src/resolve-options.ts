@@ -63,7 +63,10 @@ function parseUrl(input: string | URL, p: string): URL {
 export function resolveOptions(options: LogstashSinkOptions): ResolvedOptions {
   const p = options.envPrefix ?? "IW_ELK";
   if ((options.cert === undefined) !== (options.key === undefined)) {
-    fail(options.cert === undefined ? `${p}_CERT_FILE` : `${p}_KEY_FILE`, `is unset while its pair is set; mutual TLS needs both ${p}_CERT_FILE and ${p}_KEY_FILE`);
+    fail(
+      options.cert === undefined ? `${p}_CERT_FILE` : `${p}_KEY_FILE`,
+      `is unset while its pair is set; mutual TLS needs both ${p}_CERT_FILE and ${p}_KEY_FILE`,
+    );
   }
   if (options.urls.length === 0) fail(`${p}_URL`, "is empty; expected one or more http(s):// URLs, comma-separated");
 
@@ -83,7 +86,10 @@ export function resolveOptions(options: LogstashSinkOptions): ResolvedOptions {
       url,
       method: options.method ?? DEFAULT_METHOD,
       headers: options.headers,
-      sinkHeaders: compression === "gzip" ? { "content-type": "application/json", "content-encoding": "gzip" } : { "content-type": "application/json" },
+      sinkHeaders:
+        compression === "gzip"
+          ? { "content-type": "application/json", "content-encoding": "gzip" }
+          : { "content-type": "application/json" },
       sinkHeaderNames: LOGSTASH_MANAGED_HEADERS,
       user: options.user,
       password: options.password,

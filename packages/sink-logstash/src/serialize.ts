@@ -48,7 +48,9 @@ function slowPath(batch: readonly IwEvent[], map: ((event: IwEvent) => unknown) 
   const body = `[${parts.join(",")}]`;
   const malformed = batch.length - parts.length;
   // Zero is possible: a toJSON that throws once can fail the whole array and then pass alone.
-  return malformed === 0 ? { body, count: parts.length, malformed, firstError } : { body, count: parts.length, malformed, firstError, events };
+  return malformed === 0
+    ? { body, count: parts.length, malformed, firstError }
+    : { body, count: parts.length, malformed, firstError, events };
 }
 
 /** A batch serialized into UTF-8 bytes, ready to send. */

@@ -17,7 +17,6 @@ import type { RawServer } from "./helpers.js";
  * collectors: what arrives (by event_id), what the stats say, what is logged.
  */
 
-
 let iw: Dispatcher | undefined;
 const servers: { close(): Promise<void> }[] = [];
 
@@ -75,7 +74,17 @@ describe("an event the collector keeps refusing (a poison event)", () => {
     });
     servers.push(server);
     const logger = recordingLogger();
-    iw = await activateLogstash(server.url, { IW_ELK_BATCH_SIZE: "20", IW_ELK_FLUSH_MS: "10", IW_ELK_RETRY_INITIAL_MS: "10", IW_ELK_RETRY_MAX_MS: "40", IW_ELK_MAX_REFUSALS: "3" }, logger);
+    iw = await activateLogstash(
+      server.url,
+      {
+        IW_ELK_BATCH_SIZE: "20",
+        IW_ELK_FLUSH_MS: "10",
+        IW_ELK_RETRY_INITIAL_MS: "10",
+        IW_ELK_RETRY_MAX_MS: "40",
+        IW_ELK_MAX_REFUSALS: "3",
+      },
+      logger,
+    );
 
     // Traffic keeps flowing while the poison is narrowed down: 10 scan logs every 50 ms.
     for (let i = 0; i < events.length; i += 10) {
@@ -83,12 +92,19 @@ describe("an event the collector keeps refusing (a poison event)", () => {
       await delay(50);
     }
     const dispatcher = iw;
-    await waitFor(() => {
-      const s = statsOf(dispatcher);
-      return s.queued + s.inFlight === 0 && s.dropped.rejected === 1;
-    }, { timeoutMs: 3000, what: "the poison event dropped and everything else delivered" });
+    await waitFor(
+      () => {
+        const s = statsOf(dispatcher);
+        return s.queued + s.inFlight === 0 && s.dropped.rejected === 1;
+      },
+      { timeoutMs: 3000, what: "the poison event dropped and everything else delivered" },
+    );
 
-    expect([...accepted].sort()).toEqual(ids(events).filter((id) => id !== poisonId).sort());
+    expect([...accepted].sort()).toEqual(
+      ids(events)
+        .filter((id) => id !== poisonId)
+        .sort(),
+    );
     const s = statsOf(iw);
     expect(s).toMatchObject({ emitted: 200, delivered: 199, state: "active", dropped: { rejected: 1, total: 1 } });
     expectInvariant(s);
@@ -100,7 +116,9 @@ describe("an event the collector keeps refusing (a poison event)", () => {
     expect(named.filter((l) => l.includes("while other events got through")).map((l) => /\((\d) of 3 tries\)/.exec(l)?.[1])).toEqual(["1"]);
     const dropLines = named.filter((l) => l.includes("(rejected)"));
     expect(dropLines).toHaveLength(1);
-    expect(dropLines[0]).toMatch(/^warn \[iw:logstash\] dropped 1 event the collector refused \(rejected\): .*answered 500.*; event_id [0-9a-f-]{36}/);
+    expect(dropLines[0]).toMatch(
+      /^warn \[iw:logstash\] dropped 1 event the collector refused \(rejected\): .*answered 500.*; event_id [0-9a-f-]{36}/,
+    );
     expect(named).toHaveLength(2);
     // No other event is ever named as refused.
     const otherIds = new Set(ids(events).filter((id) => id !== poisonId));
@@ -124,7 +142,17 @@ describe("a flaky collector (70 % of requests answered 500)", () => {
     servers.push(server);
     const logger = recordingLogger();
     const budget = 64 * 1024;
-    iw = await activateLogstash(server.url, { IW_ELK_MAX_QUEUE_BYTES: String(budget), IW_ELK_BATCH_SIZE: "20", IW_ELK_FLUSH_MS: "5", IW_ELK_RETRY_INITIAL_MS: "5", IW_ELK_RETRY_MAX_MS: "40" }, logger);
+    iw = await activateLogstash(
+      server.url,
+      {
+        IW_ELK_MAX_QUEUE_BYTES: String(budget),
+        IW_ELK_BATCH_SIZE: "20",
+        IW_ELK_FLUSH_MS: "5",
+        IW_ELK_RETRY_INITIAL_MS: "5",
+        IW_ELK_RETRY_MAX_MS: "40",
+      },
+      logger,
+    );
     const dispatcher = iw;
 
     const over: Pick<SinkStats, "heldBytes" | "budgetBytes" | "queued" | "inFlight">[] = [];
@@ -191,7 +219,17 @@ describe("a collector coming back after an outage", () => {
     const receiver = await startLogstashReceiver();
     servers.push(receiver);
     const logger = recordingLogger();
-    iw = await activateLogstash(receiver.url, { IW_ELK_BATCH_SIZE: "10", IW_ELK_CONCURRENCY: "16", IW_ELK_FLUSH_MS: "10", IW_ELK_RETRY_INITIAL_MS: "400", IW_ELK_RETRY_MAX_MS: "700" }, logger);
+    iw = await activateLogstash(
+      receiver.url,
+      {
+        IW_ELK_BATCH_SIZE: "10",
+        IW_ELK_CONCURRENCY: "16",
+        IW_ELK_FLUSH_MS: "10",
+        IW_ELK_RETRY_INITIAL_MS: "400",
+        IW_ELK_RETRY_MAX_MS: "700",
+      },
+      logger,
+    );
     // 16 batches fail together, each then waiting for a retry.
     const emitted = await outage(receiver, iw, 160);
     // Down for 1.5 s while the host keeps emitting.
@@ -225,7 +263,17 @@ describe("a collector coming back after an outage", () => {
     const receiver = await startLogstashReceiver();
     servers.push(receiver);
     const logger = recordingLogger();
-    iw = await activateLogstash(receiver.url, { IW_ELK_BATCH_SIZE: "50", IW_ELK_CONCURRENCY: "4", IW_ELK_FLUSH_MS: "10", IW_ELK_RETRY_INITIAL_MS: "30000", IW_ELK_RETRY_MAX_MS: "30000" }, logger);
+    iw = await activateLogstash(
+      receiver.url,
+      {
+        IW_ELK_BATCH_SIZE: "50",
+        IW_ELK_CONCURRENCY: "4",
+        IW_ELK_FLUSH_MS: "10",
+        IW_ELK_RETRY_INITIAL_MS: "30000",
+        IW_ELK_RETRY_MAX_MS: "30000",
+      },
+      logger,
+    );
     const dispatcher = iw;
     const emitted = await outage(receiver, iw, 200);
     await waitFor(() => statsOf(dispatcher).retried >= 4, { timeoutMs: 2000, what: "the 4 batches failed once" });
@@ -267,7 +315,11 @@ describe("a host that never calls close() (built packages, child process)", () =
   function runApp(env: Record<string, string>): Promise<Run> {
     const started = Date.now();
     return new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, ["app.mjs"], { cwd: app, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["app.mjs"], {
+        cwd: app,
+        env: { PATH: process.env["PATH"] ?? "", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));

@@ -99,7 +99,12 @@ describe("plugin.options", () => {
   });
 
   it("refuses Authorization in IW_ELK_HEADERS together with IW_ELK_USER", () => {
-    const text = issues({ IW_ELK_URL: "http://l:8080", IW_ELK_USER: "u", IW_ELK_PASSWORD: "p", IW_ELK_HEADERS: "Authorization=Bearer%20x" });
+    const text = issues({
+      IW_ELK_URL: "http://l:8080",
+      IW_ELK_USER: "u",
+      IW_ELK_PASSWORD: "p",
+      IW_ELK_HEADERS: "Authorization=Bearer%20x",
+    });
     expect(text).toMatch(/Authorization while IW_ELK_USER/);
   });
 });

@@ -129,6 +129,8 @@ describe("LogstashSink.send classifies", () => {
     expect(receiver.events).toHaveLength(0);
     const errors = logger.lines.filter((l) => l.startsWith("error"));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/refused the credentials \(401\).*stay queued and are retried until they are accepted \(check IW_ELK_USER \/ IW_ELK_PASSWORD/);
+    expect(errors[0]).toMatch(
+      /refused the credentials \(401\).*stay queued and are retried until they are accepted \(check IW_ELK_USER \/ IW_ELK_PASSWORD/,
+    );
   });
 });

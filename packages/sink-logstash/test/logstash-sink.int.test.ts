@@ -34,7 +34,10 @@ describe("LogstashSink.send", () => {
     sink = sinkFromEnv({ IW_ELK_URL: receiver.url });
     const [scan, audit] = makeTestEvents(2);
     await sink.send([scan!, audit!], ctx());
-    for (const [sent, got] of [[scan!, receiver.events[0]!], [audit!, receiver.events[1]!]] as const) {
+    for (const [sent, got] of [
+      [scan!, receiver.events[0]!],
+      [audit!, receiver.events[1]!],
+    ] as const) {
       for (const [key, value] of Object.entries(sent)) expect(got[key], key).toEqual(value);
     }
   });

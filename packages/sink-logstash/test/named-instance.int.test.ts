@@ -22,7 +22,12 @@ afterEach(async () => {
   receiver = undefined;
 });
 
-const FAST = { IW_ELK_PROD_FLUSH_MS: "10", IW_ELK_PROD_RETRY_INITIAL_MS: "20", IW_ELK_PROD_RETRY_MAX_MS: "200", IW_SUMMARY_INTERVAL_S: "0" };
+const FAST = {
+  IW_ELK_PROD_FLUSH_MS: "10",
+  IW_ELK_PROD_RETRY_INITIAL_MS: "20",
+  IW_ELK_PROD_RETRY_MAX_MS: "200",
+  IW_SUMMARY_INTERVAL_S: "0",
+};
 
 /** Activates with `env` and a recording logger; returns the errors and every logged line. */
 async function activateNamed(env: Record<string, string>) {
@@ -73,7 +78,11 @@ describe("a named Logstash instance (IW_ELK_PROD_*) names its own variables", ()
 
   it("credentials refused: the error names IW_ELK_PROD_USER / IW_ELK_PROD_PASSWORD / IW_ELK_PROD_URL", async () => {
     receiver = await startLogstashReceiver({ user: "shipper", password: "right" });
-    const { report, logger } = await activateNamed({ IW_ELK_PROD_URL: receiver.url, IW_ELK_PROD_USER: "shipper", IW_ELK_PROD_PASSWORD: "wrong-secret" });
+    const { report, logger } = await activateNamed({
+      IW_ELK_PROD_URL: receiver.url,
+      IW_ELK_PROD_USER: "shipper",
+      IW_ELK_PROD_PASSWORD: "wrong-secret",
+    });
     for (const e of makeTestEvents(3)) report.dispatcher.emit(e);
     await report.dispatcher.flush(500); // refused batches stay queued: this flush cannot drain
     const refusal = logger.lines.filter((l) => l.startsWith("error") && l.includes("refused the credentials"));
@@ -88,7 +97,11 @@ describe("a named Logstash instance (IW_ELK_PROD_*) names its own variables", ()
     receiver = await startLogstashReceiver({
       tls: { cert: tls.certs.server.cert, key: tls.certs.server.key, ca: tls.certs.ca.cert, clientAuthentication: "required" },
     });
-    const { report } = await activateNamed({ IW_ELK_PROD_URL: receiver.url, IW_ELK_PROD_CA_FILE: tls.files.caFile, IW_ELK_PROD_MAX_RETRIES: "0" });
+    const { report } = await activateNamed({
+      IW_ELK_PROD_URL: receiver.url,
+      IW_ELK_PROD_CA_FILE: tls.files.caFile,
+      IW_ELK_PROD_MAX_RETRIES: "0",
+    });
     report.dispatcher.emit(makeTestEvents(1)[0]!);
     await report.dispatcher.flush(2000);
     const [stats] = report.dispatcher.stats();

@@ -41,7 +41,9 @@ describe("several Logstash nodes", () => {
     }
     expect(ids(b.events)).toEqual(sent);
     expect(sink.nodes().map((n) => n.state)).toEqual(["down", "up"]);
-    expect(logger.lines.filter((l) => l.startsWith("warn"))).toEqual([expect.stringMatching(/node http:\/\/127\.0\.0\.1:\d+\/ is unavailable \(ECONNREFUSED\); batches go to the other nodes/)]);
+    expect(logger.lines.filter((l) => l.startsWith("warn"))).toEqual([
+      expect.stringMatching(/node http:\/\/127\.0\.0\.1:\d+\/ is unavailable \(ECONNREFUSED\); batches go to the other nodes/),
+    ]);
   });
 
   it("fails over on a 5xx and a 429 too", async () => {
@@ -97,7 +99,10 @@ describe("several Logstash nodes", () => {
 describe("several Logstash nodes, one refusing the credentials", () => {
   it("sends the batches to the nodes that accept them, with one error line for the other", async () => {
     const logger = recordingLogger();
-    receivers = [await startLogstashReceiver({ user: "shipper", password: "other" }), await startLogstashReceiver({ user: "shipper", password: "pw" })];
+    receivers = [
+      await startLogstashReceiver({ user: "shipper", password: "other" }),
+      await startLogstashReceiver({ user: "shipper", password: "pw" }),
+    ];
     const [a, b] = receivers as [LogstashReceiver, LogstashReceiver];
     sink = createLogstashSink({ urls: [a.url, b.url], user: "shipper", password: "pw" }, { logger });
     for (let i = 0; i < 6; i++) expect(await sink.send(makeTestEvents(2), ctx())).toEqual({ status: "success" });
@@ -106,7 +111,9 @@ describe("several Logstash nodes, one refusing the credentials", () => {
     // The refusing node is held for the longest node pause (30 s), not probed every second.
     expect(a.requests).toHaveLength(1);
     expect(Date.parse(sink.nodes()[0]!.retryAt!) - Date.now()).toBeGreaterThan(25_000);
-    expect(logger.lines.filter((l) => l.startsWith("error"))).toEqual([expect.stringMatching(/refused the credentials \(401\).*meanwhile batches go to the other nodes/)]);
+    expect(logger.lines.filter((l) => l.startsWith("error"))).toEqual([
+      expect.stringMatching(/refused the credentials \(401\).*meanwhile batches go to the other nodes/),
+    ]);
   });
 
   it("keeps the batch (retryable IW_AUTH) when every node refuses it", async () => {

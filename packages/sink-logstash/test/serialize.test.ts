@@ -4,7 +4,15 @@ import type { IwEvent } from "@iw/core";
 import { serializeBatch, serializeInSlices } from "../src/serialize.js";
 
 function event(i: number): IwEvent {
-  return scanLog({ direction: "input", decision: "allow", anomaly_score: 0, threshold: 10, policy: "default", request_id: `r${i}`, matches: [] });
+  return scanLog({
+    direction: "input",
+    decision: "allow",
+    anomaly_score: 0,
+    threshold: 10,
+    policy: "default",
+    request_id: `r${i}`,
+    matches: [],
+  });
 }
 
 describe("serializeBatch", () => {

@@ -61,7 +61,17 @@ function expectInvariant(s: SinkStats): void {
   expect(s.emitted).toBe(s.delivered + s.dropped.total + s.queued + s.inFlight + s.spooled);
 }
 
-const scan = (id: string): IwEvent => scanLog({ event_id: id, direction: "input", decision: "block", anomaly_score: 12.8, threshold: 10, policy: "default", request_id: id, matches: [] });
+const scan = (id: string): IwEvent =>
+  scanLog({
+    event_id: id,
+    direction: "input",
+    decision: "block",
+    anomaly_score: 12.8,
+    threshold: 10,
+    policy: "default",
+    request_id: id,
+    matches: [],
+  });
 
 /** `count` scan logs `<prefix>-<n>` (n zero-padded, so ids sort in emission order). */
 function scans(prefix: string, count: number): IwEvent[] {
@@ -131,7 +141,11 @@ describe("a host with IW_SPOOL_DIR (built packages, child processes)", () => {
 
   /** Starts host.mjs with `env` (and nothing else of this process's environment); resolves once it said `ready`. */
   async function startHost(env: Record<string, string>): Promise<Host> {
-    const child = spawn(process.execPath, ["host.mjs"], { cwd: app, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["host.mjs"], {
+      cwd: app,
+      env: { PATH: process.env["PATH"] ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     children.push(child);
     const emitted: [number, number][] = [];
     const stdout: string[] = [];
@@ -264,7 +278,9 @@ describe("a host with IW_SPOOL_DIR (built packages, child processes)", () => {
       const errors = logger.lines.filter((l) => l.startsWith("error "));
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(
-        new RegExp(`^error sink logstash: the spool in ${join(spoolDir, "logstash")} cannot be used, so this sink keeps its events in memory only: .*in use by process ${holder.pid} `),
+        new RegExp(
+          `^error sink logstash: the spool in ${join(spoolDir, "logstash")} cannot be used, so this sink keeps its events in memory only: .*in use by process ${holder.pid} `,
+        ),
       );
       expect(statsOf(dispatcher)).toMatchObject({ emitted: 300, delivered: 300, spooled: 0, dropped: { total: 0 } });
     });
@@ -318,7 +334,9 @@ describe("a long outage", () => {
       const t1 = Date.now();
       expect(await dispatcher.flush(20_000)).toBe(true);
       const deliveredIn = Date.now() - t1;
-      console.info(`[spool long outage] ${N} events emitted in ${emittedIn} ms (${(disk.bytes / MIB).toFixed(1)} MiB on disk), delivered in ${deliveredIn} ms; max heldBytes ${maxHeld} of ${BUDGET}`);
+      console.info(
+        `[spool long outage] ${N} events emitted in ${emittedIn} ms (${(disk.bytes / MIB).toFixed(1)} MiB on disk), delivered in ${deliveredIn} ms; max heldBytes ${maxHeld} of ${BUDGET}`,
+      );
     } finally {
       clearInterval(sampler);
     }
@@ -387,7 +405,9 @@ describe("a spool that fails while the host is serving", () => {
     expect(receiver.eventIds()).toEqual(events.map((e) => e.event_id));
     const errors = logger.lines.filter((l) => l.startsWith("error "));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^error sink logstash: the spool in .*file\/spool\/logstash cannot be used, so this sink keeps its events in memory only: spool: cannot create directory .*\(ENOTDIR\)/);
+    expect(errors[0]).toMatch(
+      /^error sink logstash: the spool in .*file\/spool\/logstash cannot be used, so this sink keeps its events in memory only: spool: cannot create directory .*\(ENOTDIR\)/,
+    );
     expect(statsOf(dispatcher)).toMatchObject({ emitted: 500, delivered: 500, spooled: 0, dropped: { total: 0 } });
   });
 
@@ -397,7 +417,11 @@ describe("a spool that fails while the host is serving", () => {
    * emitted. What was in memory and everything after is delivered once; only what was on disk
    * only is lost (spool_failed).
    */
-  async function survivesDiskFault(label: string, spoolDir: string, fault: (sinkDir: string) => void): Promise<ReturnType<typeof recordingLogger>> {
+  async function survivesDiskFault(
+    label: string,
+    spoolDir: string,
+    fault: (sinkDir: string) => void,
+  ): Promise<ReturnType<typeof recordingLogger>> {
     const receiver = await downReceiver();
     const sinkDir = join(spoolDir, "logstash");
     const { dispatcher, logger } = await activateHost({
@@ -423,7 +447,10 @@ describe("a spool that fails while the host is serving", () => {
     await receiver.setFault("none");
     // The spool notices on its next write (a group, the acknowledgements file); on a loaded
     // machine that can take a while, and the events it held may all be read back before.
-    await waitFor(() => logger.lines.some((l) => l.includes("the spool failed")), { timeoutMs: 5000, what: "the spool failure noticed" }).catch(() => undefined);
+    await waitFor(() => logger.lines.some((l) => l.includes("the spool failed")), {
+      timeoutMs: 5000,
+      what: "the spool failure noticed",
+    }).catch(() => undefined);
     const later = scans("b", 500);
     for (let i = 0; i < later.length; i += 25) {
       for (const e of later.slice(i, i + 25)) dispatcher.emit(e);
@@ -432,7 +459,9 @@ describe("a spool that fails while the host is serving", () => {
     expect(await dispatcher.flush(10_000)).toBe(true);
 
     const s = statsOf(dispatcher);
-    console.info(`[spool ${label}] ${inMemory} events in memory, ${held.spooled} on disk only when the disk broke; dropped spool_failed ${s.dropped.spool_failed}, queue_full ${s.dropped.queue_full}, delivered ${s.delivered}`);
+    console.info(
+      `[spool ${label}] ${inMemory} events in memory, ${held.spooled} on disk only when the disk broke; dropped spool_failed ${s.dropped.spool_failed}, queue_full ${s.dropped.queue_full}, delivered ${s.delivered}`,
+    );
     // Only what was on disk only is lost to the disk (records read back into memory before the
     // failure was noticed are not: how many depends on timing, and can be all of them).
     expect(s.dropped.spool_failed).toBeLessThanOrEqual(held.spooled);
@@ -446,7 +475,12 @@ describe("a spool that fails while the host is serving", () => {
     expect(ids.length).toBe(s.delivered);
     const got = new Set(ids);
     // Everything that was held in memory when the disk broke arrived.
-    expect(first.slice(0, inMemory).map((e) => e.event_id).filter((id) => !got.has(id))).toEqual([]);
+    expect(
+      first
+        .slice(0, inMemory)
+        .map((e) => e.event_id)
+        .filter((id) => !got.has(id)),
+    ).toEqual([]);
     return logger;
   }
 
@@ -460,7 +494,10 @@ describe("a spool that fails while the host is serving", () => {
     await waitFor(() => logger.lines.some((l) => l.includes("the spool failed")), { timeoutMs: 5000 }).catch(() => undefined);
     const errors = logger.lines.filter((l) => l.startsWith("error "));
     expect(errors.length).toBeLessThanOrEqual(1);
-    for (const l of errors) expect(l).toMatch(/the spool failed, delivery goes on from memory only: spool: cannot .* spool directory .*\/logstash: the path does not exist \(was the directory removed\?\) \(ENOENT\)/);
+    for (const l of errors)
+      expect(l).toMatch(
+        /the spool failed, delivery goes on from memory only: spool: cannot .* spool directory .*\/logstash: the path does not exist \(was the directory removed\?\) \(ENOENT\)/,
+      );
     // One line for the events lost with the disk, when any were (rate-limited like every drop line).
     expect(logger.lines.filter((l) => l.startsWith("warn ") && l.includes("(spool_failed)")).length).toBeLessThanOrEqual(1);
   }, 45_000);
@@ -512,7 +549,8 @@ describe("a spool that fails while the host is serving", () => {
       // At most one line, and it says why (on a loaded machine the full disk may not have been
       // hit yet when the collector drained the backlog).
       expect(errors.length).toBeLessThanOrEqual(1);
-      for (const l of errors) expect(l).toMatch(/the spool failed, delivery goes on from memory only: spool: cannot write to spool directory .*: .*\(ENOSPC\)/);
+      for (const l of errors)
+        expect(l).toMatch(/the spool failed, delivery goes on from memory only: spool: cannot write to spool directory .*: .*\(ENOSPC\)/);
     }, 45_000);
   });
 });
@@ -523,7 +561,12 @@ describe("a healthy collector", () => {
     servers.push(receiver);
     const spoolDir = tempDir();
     const sinkDir = join(spoolDir, "logstash");
-    const { dispatcher, logger } = await activateHost({ IW_ELK_URL: receiver.url, IW_SPOOL_DIR: spoolDir, IW_SPOOL_FLUSH_MS: String(FLUSH_MS), IW_ELK_FLUSH_MS: "20" });
+    const { dispatcher, logger } = await activateHost({
+      IW_ELK_URL: receiver.url,
+      IW_SPOOL_DIR: spoolDir,
+      IW_SPOOL_FLUSH_MS: String(FLUSH_MS),
+      IW_ELK_FLUSH_MS: "20",
+    });
     expect(logger.lines).toContain(`info sink logstash spools to ${sinkDir} (sync: interval) {"sink":"logstash"}`);
     const events = scans("ok", 5000);
     for (let i = 0; i < events.length; i += 250) {

@@ -18,7 +18,7 @@ afterEach(async () => {
 
 function errorOf(result: SendResult): { code?: string; message: string } {
   expect(result.status).not.toBe("success");
-  return result.status === "success" ? { message: "" } : (result.error);
+  return result.status === "success" ? { message: "" } : result.error;
 }
 
 describe("LogstashSink over TLS", () => {
@@ -120,7 +120,11 @@ describe("IW_ELK_CONNECT_TIMEOUT_MS", () => {
     const healthy = await startLogstashReceiver({ tls: { cert: tls.certs.server.cert, key: tls.certs.server.key } });
     try {
       await receiver.setFault("blackhole");
-      sink = sinkFromEnv({ IW_ELK_URL: `${receiver.url},${healthy.url}`, IW_ELK_CA_FILE: tls.files.caFile, IW_ELK_CONNECT_TIMEOUT_MS: "200" });
+      sink = sinkFromEnv({
+        IW_ELK_URL: `${receiver.url},${healthy.url}`,
+        IW_ELK_CA_FILE: tls.files.caFile,
+        IW_ELK_CONNECT_TIMEOUT_MS: "200",
+      });
       for (let i = 0; i < 3; i++) expect(await sink.send(makeTestEvents(2), ctx(5000))).toEqual({ status: "success" });
       expect(healthy.events).toHaveLength(6);
     } finally {

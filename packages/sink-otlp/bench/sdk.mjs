@@ -18,14 +18,25 @@ const resources = new ResourceCache({ serviceName: undefined, defaultServiceName
  */
 export function startSdk(logsUrl, { maxQueueSize } = {}) {
   const resource = resourceFromAttributes(resources.get(undefined, hostname()).attributes);
-  const processor = new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: logsUrl }), ...(maxQueueSize === undefined ? {} : { maxQueueSize }) });
+  const processor = new BatchLogRecordProcessor({
+    exporter: new OTLPLogExporter({ url: logsUrl }),
+    ...(maxQueueSize === undefined ? {} : { maxQueueSize }),
+  });
   const provider = new LoggerProvider({ resource, processors: [processor] });
   const logger = provider.getLogger("@iw/sink-otlp", "bench");
   return {
     /** What an application's emit costs with the SDK: the same mapping, then logger.emit. */
     emit(event) {
       const r = toLogRecord(event, resources);
-      logger.emit({ timestamp: r.hrTime, observedTimestamp: r.hrTimeObserved, severityNumber: r.severityNumber, severityText: r.severityText, body: r.body, eventName: r.eventName, attributes: r.attributes });
+      logger.emit({
+        timestamp: r.hrTime,
+        observedTimestamp: r.hrTimeObserved,
+        severityNumber: r.severityNumber,
+        severityText: r.severityText,
+        body: r.body,
+        eventName: r.eventName,
+        attributes: r.attributes,
+      });
     },
     flush: () => provider.forceFlush(),
     close: () => provider.shutdown(),

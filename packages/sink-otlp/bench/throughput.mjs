@@ -34,14 +34,21 @@ async function measure(rx, events, run) {
 }
 
 /** This sink, defaults but a budget that holds the whole burst (as the SDK's queue is sized below). */
-const ours = (env = {}) => (rx, events) =>
-  measure(rx, events, async (r) => {
-    const iw = await activate({ env: { IW_OTLP_URL: r.url, IW_OTLP_MAX_QUEUE_BYTES: "2GiB", IW_OTLP_AUDIT_RESERVE_BYTES: "512MiB", ...env }, plugins: [plugin], logger: countingLogger(), summaryIntervalMs: 0 });
-    await emitAll(events, (e) => iw.emit(e));
-    const drained = await iw.flush(120_000);
-    await iw.close(1000);
-    return { drained };
-  });
+const ours =
+  (env = {}) =>
+  (rx, events) =>
+    measure(rx, events, async (r) => {
+      const iw = await activate({
+        env: { IW_OTLP_URL: r.url, IW_OTLP_MAX_QUEUE_BYTES: "2GiB", IW_OTLP_AUDIT_RESERVE_BYTES: "512MiB", ...env },
+        plugins: [plugin],
+        logger: countingLogger(),
+        summaryIntervalMs: 0,
+      });
+      await emitAll(events, (e) => iw.emit(e));
+      const drained = await iw.flush(120_000);
+      await iw.close(1000);
+      return { drained };
+    });
 
 /** The SDK, its defaults but `maxQueueSize` (2048 by default: a burst beyond it is dropped). */
 const sdk = (maxQueueSize) => (rx, events) =>
@@ -80,5 +87,12 @@ export async function runThroughput(rx, scale, rounds = 3) {
     all: xs.every((x) => x.delivered === n && x.duplicates === 0),
   });
   const ratios = runs.ours.map((x, i) => x.rate / runs.sdk[i].rate);
-  return { n, rounds, ratio: median(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios), ...Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, summary(xs)])) };
+  return {
+    n,
+    rounds,
+    ratio: median(ratios),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+    ...Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, summary(xs)])),
+  };
 }

@@ -44,22 +44,36 @@ const compressionForm = `one of ${OTLP_COMPRESSIONS.join(", ")}`;
 export const otlpEnvObject = envObject({
   IW_OTLP_URL: envUrlList(["http", "https"])
     .refine((urls) => urls.length === 1, { message: "holds several URLs; give one, and use IW_OTLP_<NAME>_URL for more destinations" })
-    .describe("one http(s):// URL of an OTLP/HTTP receiver: http://collector:4318 gets /v1/logs appended, a URL with a path is used as it is; required, activates the sink"),
+    .describe(
+      "one http(s):// URL of an OTLP/HTTP receiver: http://collector:4318 gets /v1/logs appended, a URL with a path is used as it is; required, activates the sink",
+    ),
   IW_OTLP_PROTOCOL: envEnum(OTLP_PROTOCOLS, DEFAULT_PROTOCOL),
-  IW_OTLP_HEADERS: envHeaders("IW_OTLP_HEADERS").describe(`${HEADER_LIST_FORM}; default OTEL_EXPORTER_OTLP_LOGS_HEADERS merged over OTEL_EXPORTER_OTLP_HEADERS, else none`),
+  IW_OTLP_HEADERS: envHeaders("IW_OTLP_HEADERS").describe(
+    `${HEADER_LIST_FORM}; default OTEL_EXPORTER_OTLP_LOGS_HEADERS merged over OTEL_EXPORTER_OTLP_HEADERS, else none`,
+  ),
   IW_OTLP_COMPRESSION: raw(`${compressionForm}; default OTEL_EXPORTER_OTLP_LOGS_COMPRESSION, OTEL_EXPORTER_OTLP_COMPRESSION, else none`),
-  IW_OTLP_CA_FILE: envFile("PEM CA certificate(s) trusted for an https:// endpoint instead of the system roots (else OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE or OTEL_EXPORTER_OTLP_CERTIFICATE)"),
-  IW_OTLP_CERT_FILE: envFile("PEM client certificate for mutual TLS (with IW_OTLP_KEY_FILE; else OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE)"),
-  IW_OTLP_KEY_FILE: envFile("PEM private key of IW_OTLP_CERT_FILE (else OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY or OTEL_EXPORTER_OTLP_CLIENT_KEY)"),
+  IW_OTLP_CA_FILE: envFile(
+    "PEM CA certificate(s) trusted for an https:// endpoint instead of the system roots (else OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE or OTEL_EXPORTER_OTLP_CERTIFICATE)",
+  ),
+  IW_OTLP_CERT_FILE: envFile(
+    "PEM client certificate for mutual TLS (with IW_OTLP_KEY_FILE; else OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE)",
+  ),
+  IW_OTLP_KEY_FILE: envFile(
+    "PEM private key of IW_OTLP_CERT_FILE (else OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY or OTEL_EXPORTER_OTLP_CLIENT_KEY)",
+  ),
   IW_OTLP_TLS_VERIFY: envBool(true, "false skips certificate and host-name checks and logs a warning"),
   IW_OTLP_CONNECT_TIMEOUT_MS: envMs(DEFAULT_CONNECT_TIMEOUT_MS, 1, 600_000),
   IW_OTLP_SERVICE_NAME: envString("service.name of every record, over the events' own service (IW_SERVICE_NAME)").describe(
     "service.name of every record, over the events' own service field; default the event's service, else IW_SERVICE_NAME, else OTEL_SERVICE_NAME, else service.name in OTEL_RESOURCE_ATTRIBUTES, else unknown_service:node",
   ),
   IW_OTLP_RESOURCE_ATTRIBUTES: resourceAttributes,
-  [`${OTEL}_LOGS_HEADERS`]: raw(otel("headers, over OTEL_EXPORTER_OTLP_HEADERS; not sent when OTEL_EXPORTER_OTLP_(LOGS_)ENDPOINT names another host than IW_OTLP_URL")),
+  [`${OTEL}_LOGS_HEADERS`]: raw(
+    otel("headers, over OTEL_EXPORTER_OTLP_HEADERS; not sent when OTEL_EXPORTER_OTLP_(LOGS_)ENDPOINT names another host than IW_OTLP_URL"),
+  ),
   [`${OTEL}_HEADERS`]: raw(otel("headers")),
-  [`${OTEL}_LOGS_ENDPOINT`]: raw("read only to check that the OpenTelemetry headers are meant for IW_OTLP_URL's host; never activates the sink"),
+  [`${OTEL}_LOGS_ENDPOINT`]: raw(
+    "read only to check that the OpenTelemetry headers are meant for IW_OTLP_URL's host; never activates the sink",
+  ),
   [`${OTEL}_ENDPOINT`]: raw("read only to check that the OpenTelemetry headers are meant for IW_OTLP_URL's host; never activates the sink"),
   [`${OTEL}_LOGS_TIMEOUT`]: raw(otel("IW_OTLP_TIMEOUT_MS, in ms")),
   [`${OTEL}_TIMEOUT`]: raw(otel("IW_OTLP_TIMEOUT_MS, in ms")),
@@ -71,8 +85,12 @@ export const otlpEnvObject = envObject({
   [`${OTEL}_CLIENT_CERTIFICATE`]: raw(otel("IW_OTLP_CERT_FILE")),
   [`${OTEL}_LOGS_CLIENT_KEY`]: raw(otel("IW_OTLP_KEY_FILE")),
   [`${OTEL}_CLIENT_KEY`]: raw(otel("IW_OTLP_KEY_FILE")),
-  OTEL_SERVICE_NAME: raw("service.name of events that carry no service, when IW_OTLP_SERVICE_NAME and IW_SERVICE_NAME are unset; never activates the sink"),
-  OTEL_RESOURCE_ATTRIBUTES: raw(`${RESOURCE_ATTRIBUTES_FORM}; used when IW_OTLP_RESOURCE_ATTRIBUTES is unset (its service.name as the default service name); never activates the sink`),
+  OTEL_SERVICE_NAME: raw(
+    "service.name of events that carry no service, when IW_OTLP_SERVICE_NAME and IW_SERVICE_NAME are unset; never activates the sink",
+  ),
+  OTEL_RESOURCE_ATTRIBUTES: raw(
+    `${RESOURCE_ATTRIBUTES_FORM}; used when IW_OTLP_RESOURCE_ATTRIBUTES is unset (its service.name as the default service name); never activates the sink`,
+  ),
 });
 
 /** The parsed variables, before they become {@link OtlpPluginOptions}. */
@@ -154,7 +172,11 @@ export const otlpEnvSchema = otlpEnvObject.loose().transform((env, ctx): OtlpPlu
   const key = file("IW_OTLP_KEY_FILE", `${OTEL}_LOGS_CLIENT_KEY`, `${OTEL}_CLIENT_KEY`);
 
   const timeoutVar = first(`${OTEL}_LOGS_TIMEOUT`, `${OTEL}_TIMEOUT`);
-  if (timeoutVar !== undefined && !isSet(e["IW_OTLP_TIMEOUT_MS"] as string | undefined) && otelTimeoutMs(e as Record<string, string | undefined>) === undefined) {
+  if (
+    timeoutVar !== undefined &&
+    !isSet(e["IW_OTLP_TIMEOUT_MS"] as string | undefined) &&
+    otelTimeoutMs(e as Record<string, string | undefined>) === undefined
+  ) {
     issue(timeoutVar, "not a whole number of milliseconds from 100 to 600000");
   }
 

@@ -7,7 +7,8 @@ import { severityOf } from "./severity.js";
 export type HrTime = [number, number];
 
 /** An attribute value: what OTLP's AnyValue carries. */
-export type AttributeValue = string | number | boolean | readonly AttributeValue[] | { readonly [key: string]: AttributeValue } | null | undefined;
+export type AttributeValue =
+  string | number | boolean | readonly AttributeValue[] | { readonly [key: string]: AttributeValue } | null | undefined;
 
 /**
  * One log record, in the shape `@opentelemetry/otlp-transformer` serializes (the fields of the

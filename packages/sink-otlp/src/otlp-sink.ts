@@ -51,7 +51,10 @@ export class OtlpSink implements Sink<OtlpPayload> {
     });
     const o = this.#o;
     if (o.url.protocol !== "https:" && (options.ca !== undefined || options.cert !== undefined)) {
-      this.#logger.warn(`${o.envPrefix}_CA_FILE / ${o.envPrefix}_CERT_FILE (or the OTEL_EXPORTER_OTLP_* certificates) are set but ${o.label} is not https://, so they are not used`, { sink: this.name });
+      this.#logger.warn(
+        `${o.envPrefix}_CA_FILE / ${o.envPrefix}_CERT_FILE (or the OTEL_EXPORTER_OTLP_* certificates) are set but ${o.label} is not https://, so they are not used`,
+        { sink: this.name },
+      );
     }
   }
 
@@ -82,7 +85,8 @@ export class OtlpSink implements Sink<OtlpPayload> {
         payload = prepared.payload;
         malformed = batch.length - (prepared.events?.length ?? batch.length);
       } catch (err) {
-        const error = err instanceof IwError ? err : new IwError("IW_SERIALIZE", `${this.name}: the batch could not be encoded`, { cause: err });
+        const error =
+          err instanceof IwError ? err : new IwError("IW_SERIALIZE", `${this.name}: the batch could not be encoded`, { cause: err });
         return { status: "failure", reason: "serialize", error };
       }
     }
@@ -101,7 +105,11 @@ export class OtlpSink implements Sink<OtlpPayload> {
     if (result.status === "success" || !(result.error instanceof IwHttpError)) return result;
     const status = result.error.status;
     if (result.status === "retryable" && result.reason !== "auth" && !OTLP_RETRYABLE_STATUSES.includes(status)) {
-      return { status: "failure", reason: "rejected", error: new IwHttpError(status, `${result.error.message}; OTLP retries only 429, 502, 503 and 504`) };
+      return {
+        status: "failure",
+        reason: "rejected",
+        error: new IwHttpError(status, `${result.error.message}; OTLP retries only 429, 502, 503 and 504`),
+      };
     }
     if (result.status === "failure" && status === 404 && !this.#o.url.pathname.endsWith(LOGS_PATH)) {
       const p = this.#o.envPrefix;
@@ -120,7 +128,10 @@ export class OtlpSink implements Sink<OtlpPayload> {
       this.#note(`warning:${partial.message}`, `${this.#transport.what} accepted every log record with a warning: ${why}`);
       return { status: "success" };
     }
-    const error = new IwError("IW_PROTOCOL", `${this.#transport.what} refused ${partial.rejected} log record${partial.rejected === 1 ? "" : "s"} (partial success, not retried): ${why}`);
+    const error = new IwError(
+      "IW_PROTOCOL",
+      `${this.#transport.what} refused ${partial.rejected} log record${partial.rejected === 1 ? "" : "s"} (partial success, not retried): ${why}`,
+    );
     return { status: "success", rejected: { count: partial.rejected, error } };
   }
 
@@ -135,7 +146,10 @@ export class OtlpSink implements Sink<OtlpPayload> {
 
   #reportMalformed(n: number, encoded: EncodedBatch): void {
     this.#malformedTotal += n;
-    this.#note("malformed", `${this.name}: left out ${n} event(s) that cannot be encoded as OTLP (${encoded.firstError?.message ?? "unknown"}); ${this.#malformedTotal} so far`);
+    this.#note(
+      "malformed",
+      `${this.name}: left out ${n} event(s) that cannot be encoded as OTLP (${encoded.firstError?.message ?? "unknown"}); ${this.#malformedTotal} so far`,
+    );
   }
 }
 

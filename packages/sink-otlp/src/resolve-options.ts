@@ -47,9 +47,13 @@ export function endpointUrl(input: string | URL, variable: string): URL {
   try {
     url = new URL(String(input).trim());
   } catch {
-    return fail(variable, `has "${stripCredentials(String(input))}", which is not an absolute URL; expected http(s)://host:4318 or the full …/v1/logs URL`);
+    return fail(
+      variable,
+      `has "${stripCredentials(String(input))}", which is not an absolute URL; expected http(s)://host:4318 or the full …/v1/logs URL`,
+    );
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") fail(variable, `has scheme ${url.protocol}; expected http:// or https:// (OTLP over gRPC is not supported)`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    fail(variable, `has scheme ${url.protocol}; expected http:// or https:// (OTLP over gRPC is not supported)`);
   if (url.hash !== "") fail(variable, "has a #fragment, which is never sent; remove it");
   if (url.pathname === "" || url.pathname === "/") url.pathname = LOGS_PATH;
   return url;
@@ -66,9 +70,11 @@ export function resolveOtlpOptions(options: OtlpSinkOptions): ResolvedOtlpOption
   const protocol = options.protocol ?? DEFAULT_PROTOCOL;
   if (!OTLP_PROTOCOLS.includes(protocol)) fail(`${p}_PROTOCOL`, `is ${String(protocol)}; expected one of ${OTLP_PROTOCOLS.join(", ")}`);
   const compression = options.compression ?? DEFAULT_COMPRESSION;
-  if (!OTLP_COMPRESSIONS.includes(compression)) fail(`${p}_COMPRESSION`, `is ${String(compression)}; expected one of ${OTLP_COMPRESSIONS.join(", ")}`);
+  if (!OTLP_COMPRESSIONS.includes(compression))
+    fail(`${p}_COMPRESSION`, `is ${String(compression)}; expected one of ${OTLP_COMPRESSIONS.join(", ")}`);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) fail(`${p}_CONNECT_TIMEOUT_MS`, `is ${String(connectTimeoutMs)}; expected a positive number of milliseconds`);
+  if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0)
+    fail(`${p}_CONNECT_TIMEOUT_MS`, `is ${String(connectTimeoutMs)}; expected a positive number of milliseconds`);
   const label = `${url.origin}${url.pathname}`;
   const contentType = protocol === "http/json" ? "application/json" : "application/x-protobuf";
   const transport: HttpTransportOptions = {

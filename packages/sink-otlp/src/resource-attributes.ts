@@ -14,7 +14,8 @@ export function parseResourceAttributes(text: string): Record<string, string> {
     n++;
     const eq = part.indexOf("=");
     const key = eq === -1 ? "" : part.slice(0, eq).trim();
-    if (key === "" || /[\s"\\]/.test(key)) throw new Error(`entry ${n} is not key=value with a key of letters, digits, dots or underscores`);
+    if (key === "" || /[\s"\\]/.test(key))
+      throw new Error(`entry ${n} is not key=value with a key of letters, digits, dots or underscores`);
     let value: string;
     try {
       value = decodeURIComponent(part.slice(eq + 1).trim());

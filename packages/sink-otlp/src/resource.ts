@@ -25,7 +25,11 @@ export class ResourceCache {
   readonly #defaultServiceName: string;
   readonly #hostName: string | undefined;
 
-  constructor(o: { readonly serviceName: string | undefined; readonly defaultServiceName: string; readonly resourceAttributes: Readonly<Record<string, string>> }) {
+  constructor(o: {
+    readonly serviceName: string | undefined;
+    readonly defaultServiceName: string;
+    readonly resourceAttributes: Readonly<Record<string, string>>;
+  }) {
     const { "service.name": _service, "host.name": host, ...rest } = o.resourceAttributes;
     this.#base = rest;
     this.#serviceName = o.serviceName;

@@ -13,6 +13,9 @@ export interface PartialSuccess {
 /** The OTLP spec's response size limit: a body past it is not read (the 200 still counts). */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
+// eslint-disable-next-line no-control-regex -- what a hostile collector may put in its message
+const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]+/g;
+
 /**
  * Reads an ExportLogsServiceResponse with the OpenTelemetry project's own deserializers, in the
  * encoding the response's `Content-Type` names (`application/x-protobuf` or `application/json`,
@@ -37,7 +40,7 @@ export function readPartialSuccess(body: Uint8Array, headers: HeaderBag): Partia
   // int64 arrives as a number (protobuf) or, in JSON, as a decimal string.
   const count = Number(partial.rejectedLogRecords ?? 0);
   const rejected = Number.isSafeInteger(count) && count > 0 ? count : 0;
-  // eslint-disable-next-line no-control-regex
-  const message = typeof partial.errorMessage === "string" ? partial.errorMessage.replace(/[\x00-\x1f\x7f]+/g, " ").trim().slice(0, 500) : "";
+  const message =
+    typeof partial.errorMessage === "string" ? partial.errorMessage.replace(CONTROL_CHARACTERS, " ").trim().slice(0, 500) : "";
   return rejected === 0 && message === "" ? undefined : { rejected, message };
 }

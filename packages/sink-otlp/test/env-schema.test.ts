@@ -14,7 +14,9 @@ describe("IW_OTLP_URL", () => {
   it("appends /v1/logs to a URL without a path and keeps a URL with a path as it is", () => {
     expect(endpointUrl(URL_, "IW_OTLP_URL").href).toBe("http://collector:4318/v1/logs");
     expect(endpointUrl("http://collector:4318/", "IW_OTLP_URL").href).toBe("http://collector:4318/v1/logs");
-    expect(endpointUrl("https://otlp.example.com/otlp/v1/logs?tenant=a", "IW_OTLP_URL").href).toBe("https://otlp.example.com/otlp/v1/logs?tenant=a");
+    expect(endpointUrl("https://otlp.example.com/otlp/v1/logs?tenant=a", "IW_OTLP_URL").href).toBe(
+      "https://otlp.example.com/otlp/v1/logs?tenant=a",
+    );
   });
 
   it("refuses several URLs, a gRPC-looking scheme and a fragment", () => {
@@ -27,11 +29,17 @@ describe("IW_OTLP_URL", () => {
 describe("headers", () => {
   it("refuses CR/LF in a value and a header the sink sets itself", () => {
     expect(refusal({ IW_OTLP_URL: URL_, IW_OTLP_HEADERS: "api-key=a%0D%0AX-Evil: 1" })).toMatch(/IW_OTLP_HEADERS.*CR, LF/);
-    expect(refusal({ IW_OTLP_URL: URL_, IW_OTLP_HEADERS: "Content-Type=text/plain" })).toMatch(/sets Content-Type, which the sink sets itself/);
+    expect(refusal({ IW_OTLP_URL: URL_, IW_OTLP_HEADERS: "Content-Type=text/plain" })).toMatch(
+      /sets Content-Type, which the sink sets itself/,
+    );
   });
 
   it("falls back to OTEL_EXPORTER_OTLP_HEADERS, with OTEL_EXPORTER_OTLP_LOGS_HEADERS winning per name", () => {
-    const o = parseEnv({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_HEADERS: "api-key=generic,x-team=a", OTEL_EXPORTER_OTLP_LOGS_HEADERS: "api-key=logs" });
+    const o = parseEnv({
+      IW_OTLP_URL: URL_,
+      OTEL_EXPORTER_OTLP_HEADERS: "api-key=generic,x-team=a",
+      OTEL_EXPORTER_OTLP_LOGS_HEADERS: "api-key=logs",
+    });
     expect(o.headers).toEqual({ "api-key": "logs", "x-team": "a" });
   });
 
@@ -40,17 +48,29 @@ describe("headers", () => {
   });
 
   it("does not send OpenTelemetry headers meant for another endpoint, and says so", () => {
-    const o = parseEnv({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_ENDPOINT: "https://vendor.example.com", OTEL_EXPORTER_OTLP_HEADERS: "api-key=secret" });
+    const o = parseEnv({
+      IW_OTLP_URL: URL_,
+      OTEL_EXPORTER_OTLP_ENDPOINT: "https://vendor.example.com",
+      OTEL_EXPORTER_OTLP_HEADERS: "api-key=secret",
+    });
     expect(o.headers).toEqual({});
-    expect(o.notices?.join("\n")).toMatch(/OTEL_EXPORTER_OTLP_\(LOGS_\)HEADERS are not sent: OTEL_EXPORTER_OTLP_ENDPOINT names https:\/\/vendor.example.com, not IW_OTLP_URL's http:\/\/collector:4318/);
+    expect(o.notices?.join("\n")).toMatch(
+      /OTEL_EXPORTER_OTLP_\(LOGS_\)HEADERS are not sent: OTEL_EXPORTER_OTLP_ENDPOINT names https:\/\/vendor.example.com, not IW_OTLP_URL's http:\/\/collector:4318/,
+    );
     expect(o.notices?.join("\n")).not.toContain("secret");
-    const same = parseEnv({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://collector:4318/v1/logs", OTEL_EXPORTER_OTLP_HEADERS: "api-key=ok" });
+    const same = parseEnv({
+      IW_OTLP_URL: URL_,
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://collector:4318/v1/logs",
+      OTEL_EXPORTER_OTLP_HEADERS: "api-key=ok",
+    });
     expect(same.headers).toEqual({ "api-key": "ok" });
   });
 
   it("checks an OpenTelemetry header list only when it would be used", () => {
     expect(refusal({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_HEADERS: "no-equals-sign" })).toMatch(/OTEL_EXPORTER_OTLP_HEADERS/);
-    expect(parseEnv({ IW_OTLP_URL: URL_, IW_OTLP_HEADERS: "a=1", OTEL_EXPORTER_OTLP_HEADERS: "no-equals-sign" }).headers).toEqual({ a: "1" });
+    expect(parseEnv({ IW_OTLP_URL: URL_, IW_OTLP_HEADERS: "a=1", OTEL_EXPORTER_OTLP_HEADERS: "no-equals-sign" }).headers).toEqual({
+      a: "1",
+    });
   });
 });
 
@@ -62,24 +82,37 @@ describe("compression, protocol and timeout", () => {
 
   it("takes the compression from IW_OTLP_COMPRESSION, else the logs, else the generic OpenTelemetry variable", () => {
     expect(parseEnv({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_COMPRESSION: "gzip" }).compression).toBe("gzip");
-    expect(parseEnv({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_COMPRESSION: "gzip", OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: "none" }).compression).toBe("none");
+    expect(
+      parseEnv({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_COMPRESSION: "gzip", OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: "none" }).compression,
+    ).toBe("none");
     expect(parseEnv({ IW_OTLP_URL: URL_, IW_OTLP_COMPRESSION: "GZIP", OTEL_EXPORTER_OTLP_COMPRESSION: "none" }).compression).toBe("gzip");
-    expect(refusal({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_COMPRESSION: "zstd" })).toMatch(/OTEL_EXPORTER_OTLP_COMPRESSION: not one of the allowed values/);
+    expect(refusal({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_COMPRESSION: "zstd" })).toMatch(
+      /OTEL_EXPORTER_OTLP_COMPRESSION: not one of the allowed values/,
+    );
     expect(parseEnv({ IW_OTLP_URL: URL_, IW_OTLP_COMPRESSION: "none", OTEL_EXPORTER_OTLP_COMPRESSION: "zstd" }).compression).toBe("none");
   });
 
   it("takes the attempt deadline from OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT as a queue default", () => {
     expect(plugin.queueDefaultsFromEnv?.({ OTEL_EXPORTER_OTLP_TIMEOUT: "2500" })).toEqual({ attemptTimeoutMs: 2500 });
-    expect(plugin.queueDefaultsFromEnv?.({ OTEL_EXPORTER_OTLP_TIMEOUT: "2500", OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: "700" })).toEqual({ attemptTimeoutMs: 700 });
+    expect(plugin.queueDefaultsFromEnv?.({ OTEL_EXPORTER_OTLP_TIMEOUT: "2500", OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: "700" })).toEqual({
+      attemptTimeoutMs: 700,
+    });
     expect(plugin.queueDefaultsFromEnv?.({})).toEqual({});
-    expect(refusal({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_TIMEOUT: "10s" })).toMatch(/OTEL_EXPORTER_OTLP_TIMEOUT: not a whole number of milliseconds/);
+    expect(refusal({ IW_OTLP_URL: URL_, OTEL_EXPORTER_OTLP_TIMEOUT: "10s" })).toMatch(
+      /OTEL_EXPORTER_OTLP_TIMEOUT: not a whole number of milliseconds/,
+    );
     expect(() => parseEnv({ IW_OTLP_URL: URL_, IW_OTLP_TIMEOUT_MS: "5000", OTEL_EXPORTER_OTLP_TIMEOUT: "10s" })).not.toThrow();
   });
 });
 
 describe("service and resource", () => {
   it("reads IW_OTLP_SERVICE_NAME and IW_OTLP_RESOURCE_ATTRIBUTES, falling back to OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES", () => {
-    const own = parseEnv({ IW_OTLP_URL: URL_, IW_OTLP_SERVICE_NAME: "firewall", IW_OTLP_RESOURCE_ATTRIBUTES: "deployment.environment.name=prod,team=sec%20ops", OTEL_RESOURCE_ATTRIBUTES: "x=1" });
+    const own = parseEnv({
+      IW_OTLP_URL: URL_,
+      IW_OTLP_SERVICE_NAME: "firewall",
+      IW_OTLP_RESOURCE_ATTRIBUTES: "deployment.environment.name=prod,team=sec%20ops",
+      OTEL_RESOURCE_ATTRIBUTES: "x=1",
+    });
     expect(own).toMatchObject({ serviceName: "firewall", resourceAttributes: { "deployment.environment.name": "prod", team: "sec ops" } });
     const otel = parseEnv({ IW_OTLP_URL: URL_, OTEL_SERVICE_NAME: "checkout", OTEL_RESOURCE_ATTRIBUTES: "service.name=ignored,region=eu" });
     expect(otel).toMatchObject({ defaultServiceName: "checkout", resourceAttributes: { "service.name": "ignored", region: "eu" } });
@@ -88,6 +121,8 @@ describe("service and resource", () => {
   });
 
   it("refuses a resource attribute list that is not key=value", () => {
-    expect(refusal({ IW_OTLP_URL: URL_, IW_OTLP_RESOURCE_ATTRIBUTES: "novalue" })).toMatch(/IW_OTLP_RESOURCE_ATTRIBUTES: entry 1 is not key=value/);
+    expect(refusal({ IW_OTLP_URL: URL_, IW_OTLP_RESOURCE_ATTRIBUTES: "novalue" })).toMatch(
+      /IW_OTLP_RESOURCE_ATTRIBUTES: entry 1 is not key=value/,
+    );
   });
 });

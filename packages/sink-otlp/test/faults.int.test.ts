@@ -83,7 +83,9 @@ describe("OtlpSink.send classifies", () => {
     sink = sinkFromEnv({ IW_OTLP_URL: `${receiver.url}/otlp` });
     const result = await sink.send(makeTestEvents(1), ctx());
     expect(result).toMatchObject({ status: "failure", reason: "rejected" });
-    expect(message(result)).toMatch(/answered 404.*OTLP\/HTTP logs go to …\/v1\/logs: IW_OTLP_URL without a path gets it appended, a URL with a path \(\/otlp\) is used as it is/);
+    expect(message(result)).toMatch(
+      /answered 404.*OTLP\/HTTP logs go to …\/v1\/logs: IW_OTLP_URL without a path gets it appended, a URL with a path \(\/otlp\) is used as it is/,
+    );
   });
 
   it("413 as too_large, so the queue splits the batch", async () => {
@@ -124,7 +126,9 @@ describe("partial success", () => {
     await receiver.setFault({ mode: "partial", rejected: 3, message: "3 log records exceed the attribute limit", count: 1 });
     const result = await sink.send(makeTestEvents(10), ctx());
     expect(result).toMatchObject({ status: "success", rejected: { count: 3 } });
-    expect(result.status === "success" && result.rejected?.error.message).toMatch(/refused 3 log records \(partial success, not retried\): 3 log records exceed the attribute limit/);
+    expect(result.status === "success" && result.rejected?.error.message).toMatch(
+      /refused 3 log records \(partial success, not retried\): 3 log records exceed the attribute limit/,
+    );
     expect(receiver.records).toHaveLength(7);
     expect(receiver.requests).toHaveLength(1);
   });
@@ -139,6 +143,8 @@ describe("partial success", () => {
     const { receiver, sink, logger } = await setup();
     await receiver.setFault({ mode: "partial", rejected: 0, message: "attribute inferwall.matches is deprecated" });
     for (let i = 0; i < 3; i++) expect(await sink.send(makeTestEvents(2), ctx())).toEqual({ status: "success" });
-    expect(logger.lines.filter((l) => l.includes("accepted every log record with a warning: attribute inferwall.matches is deprecated"))).toHaveLength(1);
+    expect(
+      logger.lines.filter((l) => l.includes("accepted every log record with a warning: attribute inferwall.matches is deprecated")),
+    ).toHaveLength(1);
   });
 });

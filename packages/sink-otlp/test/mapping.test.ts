@@ -8,7 +8,15 @@ import { severityOf } from "../src/severity.js";
 
 const resources = () => new ResourceCache({ serviceName: undefined, defaultServiceName: DEFAULT_SERVICE_NAME, resourceAttributes: {} });
 const scan = (decision: "allow" | "flag" | "block") =>
-  scanLog({ direction: "input", decision, anomaly_score: 12.8, threshold: 10, policy: "default", request_id: "req-1", matches: [{ signature_id: "INJ-D-002", matched_text: "***", score: 6.3, confidence: 0.9, severity: 7 }] });
+  scanLog({
+    direction: "input",
+    decision,
+    anomaly_score: 12.8,
+    threshold: 10,
+    policy: "default",
+    request_id: "req-1",
+    matches: [{ signature_id: "INJ-D-002", matched_text: "***", score: 6.3, confidence: 0.9, severity: 7 }],
+  });
 
 describe("severityOf", () => {
   it.each([
@@ -53,8 +61,16 @@ describe("toLogRecord", () => {
   });
 
   it("puts an audit event's source_ip in client.address and leaves absent fields out", () => {
-    const withIp = toLogRecord(auditEvent({ category: "auth", action: "login_attempt", source_ip: "192.168.1.100", key_prefix: "iwk_", details: { a: 1 } }), resources());
-    expect(withIp.attributes).toMatchObject({ "client.address": "192.168.1.100", "inferwall.key_prefix": "iwk_", "inferwall.details": { a: 1 }, "inferwall.category": "auth" });
+    const withIp = toLogRecord(
+      auditEvent({ category: "auth", action: "login_attempt", source_ip: "192.168.1.100", key_prefix: "iwk_", details: { a: 1 } }),
+      resources(),
+    );
+    expect(withIp.attributes).toMatchObject({
+      "client.address": "192.168.1.100",
+      "inferwall.key_prefix": "iwk_",
+      "inferwall.details": { a: 1 },
+      "inferwall.category": "auth",
+    });
     const bare = toLogRecord(auditEvent({ category: "config", action: "reload", source_ip: null }), resources());
     expect(Object.keys(bare.attributes)).not.toContain("client.address");
     expect(bare.body).toBe("audit config: reload");
@@ -63,7 +79,10 @@ describe("toLogRecord", () => {
   it("marks test events and maps an unknown log_type without losing its fields", () => {
     const test = toLogRecord({ ...scan("allow"), test: true }, resources());
     expect(test.attributes["inferwall.test"]).toBe(true);
-    const other = toLogRecord({ log_type: "future", event_id: "e1", timestamp: "2026-04-06T12:00:00Z", foo: { bar: 1 } } as unknown as IwEvent, resources());
+    const other = toLogRecord(
+      { log_type: "future", event_id: "e1", timestamp: "2026-04-06T12:00:00Z", foo: { bar: 1 } } as unknown as IwEvent,
+      resources(),
+    );
     expect(other.eventName).toBe("inferwall.future");
     expect(other.attributes["inferwall.foo"]).toEqual({ bar: 1 });
   });
@@ -76,7 +95,11 @@ describe("toLogRecord", () => {
 
 describe("resources", () => {
   it("takes service.name from the sink's setting, else the event, else the default; host.name from the attributes, else the event", () => {
-    const cache = new ResourceCache({ serviceName: undefined, defaultServiceName: "from-otel", resourceAttributes: { "deployment.environment.name": "prod" } });
+    const cache = new ResourceCache({
+      serviceName: undefined,
+      defaultServiceName: "from-otel",
+      resourceAttributes: { "deployment.environment.name": "prod" },
+    });
     expect(cache.get("gateway", "h1").attributes).toEqual({
       "deployment.environment.name": "prod",
       "service.name": "gateway",
@@ -86,7 +109,11 @@ describe("resources", () => {
       "telemetry.sdk.version": SINK_VERSION,
     });
     expect(cache.get(undefined, "h1").attributes["service.name"]).toBe("from-otel");
-    const pinned = new ResourceCache({ serviceName: "pinned", defaultServiceName: DEFAULT_SERVICE_NAME, resourceAttributes: { "host.name": "fixed" } });
+    const pinned = new ResourceCache({
+      serviceName: "pinned",
+      defaultServiceName: DEFAULT_SERVICE_NAME,
+      resourceAttributes: { "host.name": "fixed" },
+    });
     expect(pinned.get("gateway", "h1").attributes).toMatchObject({ "service.name": "pinned", "host.name": "fixed" });
   });
 
@@ -108,8 +135,20 @@ describe("hrTimeOf", () => {
 
 describe("hrTimeOf, repeated seconds", () => {
   it("gives the same answer from its per-second shortcut as from a fresh parse", () => {
-    const times = ["2026-04-06T12:00:00.100Z", "2026-04-06T12:00:00.2Z", "2026-04-06T12:00:00Z", "2026-04-06T12:00:00.300+02:00", "2026-04-06T12:00:01.000001Z"];
-    const expected = [[1775476800, 100000000], [1775476800, 200000000], [1775476800, 0], [1775469600, 300000000], [1775476801, 1000]];
+    const times = [
+      "2026-04-06T12:00:00.100Z",
+      "2026-04-06T12:00:00.2Z",
+      "2026-04-06T12:00:00Z",
+      "2026-04-06T12:00:00.300+02:00",
+      "2026-04-06T12:00:01.000001Z",
+    ];
+    const expected = [
+      [1775476800, 100000000],
+      [1775476800, 200000000],
+      [1775476800, 0],
+      [1775469600, 300000000],
+      [1775476801, 1000],
+    ];
     expect(times.map((t) => hrTimeOf(t))).toEqual(expected);
     expect(times.map((t) => hrTimeOf(t))).toEqual(expected);
   });

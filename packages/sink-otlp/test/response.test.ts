@@ -7,8 +7,14 @@ const json = { "content-type": "application/json; charset=utf-8" };
 
 describe("readPartialSuccess", () => {
   it("reads rejected_log_records and error_message in either encoding", () => {
-    expect(readPartialSuccess(encodeExportLogsResponse("protobuf", { rejected: 4, message: "too big" }), pb)).toEqual({ rejected: 4, message: "too big" });
-    expect(readPartialSuccess(encodeExportLogsResponse("json", { rejected: 4, message: "too big" }), json)).toEqual({ rejected: 4, message: "too big" });
+    expect(readPartialSuccess(encodeExportLogsResponse("protobuf", { rejected: 4, message: "too big" }), pb)).toEqual({
+      rejected: 4,
+      message: "too big",
+    });
+    expect(readPartialSuccess(encodeExportLogsResponse("json", { rejected: 4, message: "too big" }), json)).toEqual({
+      rejected: 4,
+      message: "too big",
+    });
   });
 
   it("says nothing for a full success, an empty body, or a body that is no OTLP response", () => {
@@ -21,6 +27,9 @@ describe("readPartialSuccess", () => {
   });
 
   it("keeps a warning (nothing refused, a message) and strips control characters from it", () => {
-    expect(readPartialSuccess(encodeExportLogsResponse("json", { rejected: 0, message: "slow\ndown" }), json)).toEqual({ rejected: 0, message: "slow down" });
+    expect(readPartialSuccess(encodeExportLogsResponse("json", { rejected: 0, message: "slow\ndown" }), json)).toEqual({
+      rejected: 0,
+      message: "slow down",
+    });
   });
 });

@@ -16,7 +16,9 @@ afterEach(async () => {
 });
 
 const httpsReceiver = (mtls = false) =>
-  startOtlpReceiver({ tls: { key: tls.certs.server.key, cert: tls.certs.server.cert, ...(mtls ? { ca: tls.certs.ca.cert, requestCert: true } : {}) } });
+  startOtlpReceiver({
+    tls: { key: tls.certs.server.key, cert: tls.certs.server.cert, ...(mtls ? { ca: tls.certs.ca.cert, requestCert: true } : {}) },
+  });
 
 describe("TLS", () => {
   it("delivers to an https:// endpoint whose CA is IW_OTLP_CA_FILE", async () => {
@@ -51,10 +53,19 @@ describe("TLS", () => {
 
   it.each([
     ["IW_OTLP_CERT_FILE / IW_OTLP_KEY_FILE", "IW_OTLP_CERT_FILE", "IW_OTLP_KEY_FILE"],
-    ["OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE / _CLIENT_KEY", "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE", "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY"],
+    [
+      "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE / _CLIENT_KEY",
+      "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE",
+      "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY",
+    ],
   ])("presents the client certificate of %s to an mTLS endpoint", async (_label, certVar, keyVar) => {
     receiver = await httpsReceiver(true);
-    sink = sinkFromEnv({ IW_OTLP_URL: receiver.url, IW_OTLP_CA_FILE: tls.files.caFile, [certVar]: tls.files.clientCertFile, [keyVar]: tls.files.clientKeyFile });
+    sink = sinkFromEnv({
+      IW_OTLP_URL: receiver.url,
+      IW_OTLP_CA_FILE: tls.files.caFile,
+      [certVar]: tls.files.clientCertFile,
+      [keyVar]: tls.files.clientKeyFile,
+    });
     expect(await sink.send(makeTestEvents(2), ctx())).toEqual({ status: "success" });
     expect(receiver.records).toHaveLength(2);
   });

@@ -9,7 +9,16 @@ export function countingLogger() {
     count++;
     if (lines.length < 20) lines.push(`${level} ${message}`);
   };
-  return { lines, get count() { return count; }, debug: () => {}, info: push("info"), warn: push("warn"), error: push("error") };
+  return {
+    lines,
+    get count() {
+      return count;
+    },
+    debug: () => {},
+    info: push("info"),
+    warn: push("warn"),
+    error: push("error"),
+  };
 }
 
 let blackhole = 0;
@@ -45,7 +54,10 @@ export function requestScanLog(i) {
     threshold: 10,
     policy: "default",
     request_id: `req-${i}`,
-    matches: i % 10 === 0 ? [{ signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 }] : [],
+    matches:
+      i % 10 === 0
+        ? [{ signature_id: "INJ-D-002", matched_text: "ignore all previous instructions", score: 6.3, confidence: 0.9, severity: 7 }]
+        : [],
   });
 }
 

@@ -52,7 +52,22 @@ export async function runHostCost(rx, scale) {
   const received = { tcp: (await tcp.stats()).distinct, udp: (await udp.stats()).distinct };
   for (const r of [tcp, udp, hole]) await r.close();
   const median = (xs, k) => xs.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const m = (mode) => ({ ms: median(results[mode], "ms"), cpuMs: median(results[mode], "cpuMs"), p50: median(results[mode], "p50"), p99: median(results[mode], "p99") });
+  const m = (mode) => ({
+    ms: median(results[mode], "ms"),
+    cpuMs: median(results[mode], "cpuMs"),
+    p50: median(results[mode], "p50"),
+    p99: median(results[mode], "p99"),
+  });
   // Round 0 (warm-up) also delivered: count what the measured rounds emitted against all received.
-  return { requests, rounds, off: m("off"), tcp: m("tcp"), udp: m("udp"), blackholed: m("blackholed"), emitted, received, totalPerMode: requests * (rounds + 1) };
+  return {
+    requests,
+    rounds,
+    off: m("off"),
+    tcp: m("tcp"),
+    udp: m("udp"),
+    blackholed: m("blackholed"),
+    emitted,
+    received,
+    totalPerMode: requests * (rounds + 1),
+  };
 }

@@ -20,7 +20,13 @@ process.on("message", async ({ id, cmd, arg }) => {
         receivers.delete(arg.url);
       }
       // Counts only: a million events would be a lot to send over IPC.
-      result = { messages: r.messages.length, distinct: r.distinctEventIds(), duplicates: r.duplicates(), violations: r.violations.length, datagrams: r.datagrams };
+      result = {
+        messages: r.messages.length,
+        distinct: r.distinctEventIds(),
+        duplicates: r.duplicates(),
+        violations: r.violations.length,
+        datagrams: r.datagrams,
+      };
       if (r.violations.length > 0) result.firstViolation = r.violations[0].reason;
     }
     process.send({ id, result });

@@ -31,20 +31,38 @@ async function startRsyslog(bin) {
   const dir = mkdtempSync(join(tmpdir(), "iw-bench-rsyslog-"));
   const port = await freePort();
   const out = join(dir, "out.log");
-  writeFileSync(join(dir, "rsyslog.conf"), `global(workDirectory="${dir}")
+  writeFileSync(
+    join(dir, "rsyslog.conf"),
+    `global(workDirectory="${dir}")
 module(load="imtcp")
 input(type="imtcp" address="127.0.0.1" port="${port}")
 template(name="line" type="string" string="%msgid%\\n")
 action(type="omfile" file="${out}" template="line" asyncWriting="on" ioBufferSize="256k" flushOnTXEnd="off")
-`);
+`,
+  );
   const child = spawn(bin, ["-n", "-f", join(dir, "rsyslog.conf"), "-i", join(dir, "pid")], { stdio: "ignore" });
   for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((r) => { const s = connect(port, "127.0.0.1", () => { s.destroy(); r(true); }); s.on("error", () => r(false)); });
+    const ok = await new Promise((r) => {
+      const s = connect(port, "127.0.0.1", () => {
+        s.destroy();
+        r(true);
+      });
+      s.on("error", () => r(false));
+    });
     if (ok) break;
     await sleep(50);
   }
   const count = () => (existsSync(out) ? readFileSync(out).toString("latin1").split("\n").length - 1 : 0);
-  return { url: `tcp://127.0.0.1:${port}`, port, count, stop: async () => { child.kill("SIGTERM"); await new Promise((r) => child.once("exit", r)); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url: `tcp://127.0.0.1:${port}`,
+    port,
+    count,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function arrived(rs, n, t0) {
@@ -60,7 +78,12 @@ async function arrived(rs, n, t0) {
 
 async function viaQueue(bin, events) {
   const rs = await startRsyslog(bin);
-  const iw = await activate({ env: { IW_SYSLOG_URL: rs.url, IW_SYSLOG_MAX_QUEUE_BYTES: "4GiB", IW_SYSLOG_AUDIT_RESERVE_BYTES: "1GiB" }, plugins: [plugin], logger: countingLogger(), summaryIntervalMs: 0 });
+  const iw = await activate({
+    env: { IW_SYSLOG_URL: rs.url, IW_SYSLOG_MAX_QUEUE_BYTES: "4GiB", IW_SYSLOG_AUDIT_RESERVE_BYTES: "1GiB" },
+    plugins: [plugin],
+    logger: countingLogger(),
+    summaryIntervalMs: 0,
+  });
   const t0 = performance.now();
   for (const e of events) iw.emit(e);
   await iw.flush(120_000);
@@ -74,7 +97,18 @@ async function ceiling(bin, events) {
   const rs = await startRsyslog(bin);
   const enc = new SyslogEncoder(resolveOptions({ url: rs.url }));
   const chunks = [];
-  for (let i = 0; i < events.length; i += 500) chunks.push(Buffer.from(events.slice(i, i + 500).map((e) => { const t = enc.encode(e).text; return `${Buffer.byteLength(t)} ${t}`; }).join("")));
+  for (let i = 0; i < events.length; i += 500)
+    chunks.push(
+      Buffer.from(
+        events
+          .slice(i, i + 500)
+          .map((e) => {
+            const t = enc.encode(e).text;
+            return `${Buffer.byteLength(t)} ${t}`;
+          })
+          .join(""),
+      ),
+    );
   const socket = connect(rs.port, "127.0.0.1");
   await new Promise((r) => socket.once("connect", r));
   const t0 = performance.now();
@@ -97,5 +131,10 @@ export async function runRsyslog(bin, scale, rounds = 3) {
   }
   const best = (xs) => xs.reduce((a, b) => (b.count / b.ms > a.count / a.ms ? b : a));
   const rate = (x) => (x.count / x.ms) * 1000;
-  return { n, rounds, sink: { ...best(sink), rate: rate(best(sink)), all: sink.every((x) => x.count === n) }, ceiling: { ...best(ceil), rate: rate(best(ceil)), all: ceil.every((x) => x.count === n) } };
+  return {
+    n,
+    rounds,
+    sink: { ...best(sink), rate: rate(best(sink)), all: sink.every((x) => x.count === n) },
+    ceiling: { ...best(ceil), rate: rate(best(ceil)), all: ceil.every((x) => x.count === n) },
+  };
 }

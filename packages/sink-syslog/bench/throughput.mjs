@@ -71,7 +71,17 @@ async function ceiling(rx, events) {
   const enc = new SyslogEncoder(resolveOptions({ url: r.url }));
   const chunks = [];
   for (let i = 0; i < events.length; i += BATCH) {
-    chunks.push(Buffer.from(events.slice(i, i + BATCH).map((e) => { const t = enc.encode(e).text; return `${Buffer.byteLength(t)} ${t}`; }).join("")));
+    chunks.push(
+      Buffer.from(
+        events
+          .slice(i, i + BATCH)
+          .map((e) => {
+            const t = enc.encode(e).text;
+            return `${Buffer.byteLength(t)} ${t}`;
+          })
+          .join(""),
+      ),
+    );
   }
   const t0 = performance.now();
   const socket = await writeAll(r.url, chunks);
@@ -130,7 +140,12 @@ export async function runThroughput(rx, scale, rounds = 3) {
   }
   const rated = (xs, count) => {
     const b = best(xs);
-    return { ...b, rate: (b.delivered / b.ms) * 1000, allDelivered: xs.every((x) => x.delivered === count && x.duplicates === 0 && x.violations === 0), worst: Math.min(...xs.map((x) => x.delivered)) };
+    return {
+      ...b,
+      rate: (b.delivered / b.ms) * 1000,
+      allDelivered: xs.every((x) => x.delivered === count && x.duplicates === 0 && x.violations === 0),
+      worst: Math.min(...xs.map((x) => x.delivered)),
+    };
   };
   return {
     n,

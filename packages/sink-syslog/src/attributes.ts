@@ -63,7 +63,14 @@ const DIRECTION: Field = { sd: "direction", leef: "direction", keep: KEEP.verdic
 const DEVICE_DIRECTION: Field = { cef: "deviceDirection", keep: KEEP.verdict };
 const ANOMALY_SCORE: Field = { sd: "anomalyScore", cef: "cfp1", cefLabel: "anomalyScore", leef: "anomalyScore", keep: KEEP.pivot };
 const THRESHOLD: Field = { sd: "threshold", cef: "cfp2", cefLabel: "threshold", leef: "threshold", keep: KEEP.context };
-const SIGNATURE_IDS: Field = { sd: "signatureIds", cef: "cs3", cefLabel: "signatureIds", leef: "signatureIds", keep: KEEP.pivot, free: true };
+const SIGNATURE_IDS: Field = {
+  sd: "signatureIds",
+  cef: "cs3",
+  cefLabel: "signatureIds",
+  leef: "signatureIds",
+  keep: KEEP.pivot,
+  free: true,
+};
 const SIGNATURE_COUNT: Field = { sd: "signatureCount", cef: "cn1", cefLabel: "signatureCount", leef: "signatureCount", keep: KEEP.context };
 const POLICY: Field = { sd: "policy", cef: "cs1", cefLabel: "policy", leef: "policy", keep: KEEP.context };
 const REQUEST_ID: Field = { sd: "requestId", cef: "cs2", cefLabel: "requestId", leef: "requestId", keep: KEEP.pivot };
@@ -83,7 +90,14 @@ const START: Field = { cef: "start", keep: KEEP.pivot };
 const END: Field = { cef: "end", keep: KEEP.pivot };
 const SCANS_TOTAL: Field = { sd: "scansTotal", cef: "cn1", cefLabel: "scansTotal", leef: "scansTotal", keep: KEEP.pivot };
 const SCANS: Field = { cef: "cs6", cefLabel: "scans", keep: KEEP.context };
-const TOP_SIGNATURES: Field = { sd: "topSignatures", cef: "cs3", cefLabel: "topSignatures", leef: "topSignatures", keep: KEEP.details, free: true };
+const TOP_SIGNATURES: Field = {
+  sd: "topSignatures",
+  cef: "cs3",
+  cefLabel: "topSignatures",
+  leef: "topSignatures",
+  keep: KEEP.details,
+  free: true,
+};
 const COUNTS = (["input", "output"] as const).flatMap((dir) =>
   (["block", "flag", "allow"] as const).map((decision) => {
     const name = `${dir}${decision[0]!.toUpperCase()}${decision.slice(1)}`;

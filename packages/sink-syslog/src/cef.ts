@@ -14,7 +14,12 @@ export interface DeviceIdentity {
 
 /** The device identity with its CEF header prefix. */
 export function deviceIdentity(vendor: string, product: string, version: string): DeviceIdentity {
-  return { vendor, product, version, cefPrefix: `CEF:0|${escapeCefHeader(vendor)}|${escapeCefHeader(product)}|${escapeCefHeader(version)}|` };
+  return {
+    vendor,
+    product,
+    version,
+    cefPrefix: `CEF:0|${escapeCefHeader(vendor)}|${escapeCefHeader(product)}|${escapeCefHeader(version)}|`,
+  };
 }
 
 const HEADER_ESCAPES = /[\\|]/g;

@@ -23,10 +23,19 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  */
 export function rfc5424Timestamp(timestamp: string, timeMs: number | undefined): string {
   // What scanLog()/auditEvent() write (Date#toISOString) is already in the grammar.
-  if (timestamp.length === 24 && timeMs !== undefined && timestamp[23] === "Z" && timestamp[10] === "T" && timestamp[19] === "." && timestamp.slice(11, 13) < "24") return timestamp;
+  if (
+    timestamp.length === 24 &&
+    timeMs !== undefined &&
+    timestamp[23] === "Z" &&
+    timestamp[10] === "T" &&
+    timestamp[19] === "." &&
+    timestamp.slice(11, 13) < "24"
+  )
+    return timestamp;
   const m = ISO.exec(timestamp);
   // The grammar's hours stop at 23 and its seconds at 59 (no leap second), where JavaScript's do not.
-  if (m !== null && timeMs !== undefined && m[2]! < "24" && m[2]!.slice(6) < "60") return `${m[1]}T${m[2]}${m[3] === undefined ? "" : m[3].slice(0, 7)}${m[4]!.toUpperCase()}`;
+  if (m !== null && timeMs !== undefined && m[2]! < "24" && m[2]!.slice(6) < "60")
+    return `${m[1]}T${m[2]}${m[3] === undefined ? "" : m[3].slice(0, 7)}${m[4]!.toUpperCase()}`;
   return timeMs === undefined ? "-" : new Date(timeMs).toISOString();
 }
 

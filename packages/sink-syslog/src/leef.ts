@@ -42,7 +42,8 @@ export function writeLeef(out: Out, prefix: string, view: EventView, c: Classifi
     if (first) {
       out.push(`${head}${f.leef}=${leefValue(values[i]!)}`);
       first = false;
-      if (view.timeMs !== undefined) out.push(`${DELIMITER}devTime=${leefTime(view.timeMs)}${DELIMITER}devTimeFormat=${LEEF_TIME_FORMAT}`, KEEP.identity);
+      if (view.timeMs !== undefined)
+        out.push(`${DELIMITER}devTime=${leefTime(view.timeMs)}${DELIMITER}devTimeFormat=${LEEF_TIME_FORMAT}`, KEEP.identity);
     } else {
       attribute(out, f, f.leef, values[i]!);
     }

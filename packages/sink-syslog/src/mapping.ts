@@ -73,7 +73,15 @@ export function classify(event: IwEvent): Classification {
   if (event.log_type === "audit") return classifyAudit(event);
   if (event.log_type === "summary") return classifySummary(event);
   const type = idPart(String((event as { log_type?: unknown }).log_type));
-  return { severity: SEVERITY.informational, audit: false, msgId: type.slice(0, 32), eventClass: type, name: `${type} event`, score: 1, summary: `${type} event` };
+  return {
+    severity: SEVERITY.informational,
+    audit: false,
+    msgId: type.slice(0, 32),
+    eventClass: type,
+    name: `${type} event`,
+    score: 1,
+    summary: `${type} event`,
+  };
 }
 
 function classifyScan(e: ScanLog): Classification {

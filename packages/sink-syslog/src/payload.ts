@@ -32,7 +32,12 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * (non-transparent, §3.4.2) on streams, one datagram per message over UDP (`framing`
  * undefined). An event the encoder throws on (a BigInt, a cycle in `details`) is left out.
  */
-export async function buildPayload(batch: readonly IwEvent[], encoder: SyslogEncoder, framing: SyslogFraming | undefined, signal?: AbortSignal): Promise<BuiltPayload> {
+export async function buildPayload(
+  batch: readonly IwEvent[],
+  encoder: SyslogEncoder,
+  framing: SyslogFraming | undefined,
+  signal?: AbortSignal,
+): Promise<BuiltPayload> {
   const texts: string[] = [];
   const sizes: number[] = [];
   const kept: IwEvent[] = [];

@@ -2,8 +2,17 @@ import { IwConfigError } from "@iw/core";
 import { INVALID, defineSinkPlugin, envBool, envEnum, envField, envFile, envMs, envObject, envString } from "@iw/core/sink-kit";
 import type { EnvOutput } from "@iw/core/sink-kit";
 import {
-  DEFAULT_APP_NAME, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PRODUCT, DEFAULT_PRODUCT_VERSION, DEFAULT_STREAM_MAX_MESSAGE_BYTES,
-  DEFAULT_UDP_MAX_MESSAGE_BYTES, DEFAULT_VENDOR, DOCUMENTATION_ENTERPRISE_ID, MAX_STREAM_MESSAGE_BYTES, MAX_UDP_MESSAGE_BYTES, MIN_MESSAGE_BYTES,
+  DEFAULT_APP_NAME,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_PRODUCT,
+  DEFAULT_PRODUCT_VERSION,
+  DEFAULT_STREAM_MAX_MESSAGE_BYTES,
+  DEFAULT_UDP_MAX_MESSAGE_BYTES,
+  DEFAULT_VENDOR,
+  DOCUMENTATION_ENTERPRISE_ID,
+  MAX_STREAM_MESSAGE_BYTES,
+  MAX_UDP_MESSAGE_BYTES,
+  MIN_MESSAGE_BYTES,
   type SyslogSinkOptions,
 } from "./options.js";
 import { parseFacility, parseSyslogUrl, resolveOptions } from "./resolve-options.js";
@@ -45,7 +54,10 @@ export const syslogEnvObject = envObject({
     }
   }),
   IW_SYSLOG_FORMAT: envEnum(["rfc5424", "rfc3164", "cef", "leef"], "rfc5424"),
-  IW_SYSLOG_HEADER: optionalEnum(["rfc5424", "rfc3164"], "the syslog header of cef and leef messages: one of rfc5424, rfc3164; default rfc5424"),
+  IW_SYSLOG_HEADER: optionalEnum(
+    ["rfc5424", "rfc3164"],
+    "the syslog header of cef and leef messages: one of rfc5424, rfc3164; default rfc5424",
+  ),
   IW_SYSLOG_FRAMING: optionalEnum(
     ["octet-counting", "non-transparent"],
     "tcp:// only: octet-counting or non-transparent (a line feed ends each message; line breaks in values become spaces) (RFC 6587); default octet-counting, the only one over tls://",
@@ -63,7 +75,8 @@ export const syslogEnvObject = envObject({
     (v) => {
       if (v === undefined || v.trim() === "") return undefined;
       const n = /^\d+$/.test(v.trim()) ? Number(v.trim()) : Number.NaN;
-      if (!Number.isSafeInteger(n) || n < MIN_MESSAGE_BYTES || n > MAX_STREAM_MESSAGE_BYTES) throw new Error("out of range or not a whole number");
+      if (!Number.isSafeInteger(n) || n < MIN_MESSAGE_BYTES || n > MAX_STREAM_MESSAGE_BYTES)
+        throw new Error("out of range or not a whole number");
       return n;
     },
   ),
@@ -118,7 +131,11 @@ export const syslogEnvSchema = syslogEnvObject.transform((env, ctx): SyslogSinkO
     resolveOptions(options);
   } catch (err) {
     if (!(err instanceof IwConfigError)) throw err;
-    ctx.addIssue({ code: "custom", message: err.message.replace(`${err.variable ?? ""} `, ""), path: err.variable === undefined ? [] : [err.variable] });
+    ctx.addIssue({
+      code: "custom",
+      message: err.message.replace(`${err.variable ?? ""} `, ""),
+      path: err.variable === undefined ? [] : [err.variable],
+    });
     return INVALID;
   }
   return options;

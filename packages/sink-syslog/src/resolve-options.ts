@@ -1,11 +1,30 @@
 import { hostname as osHostname } from "node:os";
 import { IwConfigError } from "@iw/core";
 import {
-  DEFAULT_APP_NAME, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_ENV_PREFIX, DEFAULT_FACILITY, DEFAULT_FORMAT, DEFAULT_FRAMING, DEFAULT_HEADER,
-  DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_KEEPALIVE_MS, DEFAULT_PORTS, DEFAULT_PRODUCT, DEFAULT_PRODUCT_VERSION, DEFAULT_SINK_NAME,
-  DEFAULT_STREAM_MAX_MESSAGE_BYTES, DEFAULT_UDP_MAX_MESSAGE_BYTES, DEFAULT_VENDOR, DOCUMENTATION_ENTERPRISE_ID, MAX_STREAM_MESSAGE_BYTES,
-  MAX_UDP_MESSAGE_BYTES, MIN_MESSAGE_BYTES,
-  type SyslogFormat, type SyslogFraming, type SyslogHeader, type SyslogSinkOptions,
+  DEFAULT_APP_NAME,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_ENV_PREFIX,
+  DEFAULT_FACILITY,
+  DEFAULT_FORMAT,
+  DEFAULT_FRAMING,
+  DEFAULT_HEADER,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_KEEPALIVE_MS,
+  DEFAULT_PORTS,
+  DEFAULT_PRODUCT,
+  DEFAULT_PRODUCT_VERSION,
+  DEFAULT_SINK_NAME,
+  DEFAULT_STREAM_MAX_MESSAGE_BYTES,
+  DEFAULT_UDP_MAX_MESSAGE_BYTES,
+  DEFAULT_VENDOR,
+  DOCUMENTATION_ENTERPRISE_ID,
+  MAX_STREAM_MESSAGE_BYTES,
+  MAX_UDP_MESSAGE_BYTES,
+  MIN_MESSAGE_BYTES,
+  type SyslogFormat,
+  type SyslogFraming,
+  type SyslogHeader,
+  type SyslogSinkOptions,
 } from "./options.js";
 import { printableAscii } from "./text.js";
 
@@ -50,8 +69,30 @@ export interface ResolvedOptions {
 
 /** Facility names as syslog.h and rsyslog spell them; 13 and 14 are RFC 5424's "log audit" and "log alert". */
 export const FACILITIES: Readonly<Record<string, number>> = Object.freeze({
-  kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, uucp: 8, cron: 9, authpriv: 10, ftp: 11, ntp: 12,
-  audit: 13, alert: 14, clock: 15, local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21, local6: 22, local7: 23,
+  kern: 0,
+  user: 1,
+  mail: 2,
+  daemon: 3,
+  auth: 4,
+  syslog: 5,
+  lpr: 6,
+  news: 7,
+  uucp: 8,
+  cron: 9,
+  authpriv: 10,
+  ftp: 11,
+  ntp: 12,
+  audit: 13,
+  alert: 14,
+  clock: 15,
+  local0: 16,
+  local1: 17,
+  local2: 18,
+  local3: 19,
+  local4: 20,
+  local5: 21,
+  local6: 22,
+  local7: 23,
 });
 
 /** `local0` → 16, `"4"` → 4; `undefined` when it is neither a facility name nor 0–23. */
@@ -86,7 +127,10 @@ export function parseSyslogUrl(input: string | URL, variable: string): { url: UR
   if (url.username !== "" || url.password !== "") fail(variable, "carries credentials, which syslog has no use for; remove them");
   if (url.hostname === "") fail(variable, "has no host");
   if ((url.pathname !== "" && url.pathname !== "/") || url.search !== "" || url.hash !== "") {
-    fail(variable, "has a path, query or fragment, which syslog has no use for; expected udp://host[:514], tcp://host[:514] or tls://host[:6514]");
+    fail(
+      variable,
+      "has a path, query or fragment, which syslog has no use for; expected udp://host[:514], tcp://host[:514] or tls://host[:6514]",
+    );
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = url.port === "" ? DEFAULT_PORTS[scheme] : Number(url.port);
@@ -105,7 +149,10 @@ export function resolveOptions(options: SyslogSinkOptions): ResolvedOptions {
     fail(`${p}_URL`, `is ${url.protocol}// but TLS files are set; use tls://`);
   }
   if ((tls.cert === undefined) !== (tls.key === undefined)) {
-    fail(tls.cert === undefined ? `${p}_CERT_FILE` : `${p}_KEY_FILE`, "is unset while its pair is set; mutual TLS needs both a certificate and its key");
+    fail(
+      tls.cert === undefined ? `${p}_CERT_FILE` : `${p}_KEY_FILE`,
+      "is unset while its pair is set; mutual TLS needs both a certificate and its key",
+    );
   }
   if (kind === "udp" && options.framing !== undefined) {
     fail(`${p}_FRAMING`, "only applies to tcp:// and tls:// (over UDP every datagram is one message)");
@@ -126,16 +173,24 @@ export function resolveOptions(options: SyslogSinkOptions): ResolvedOptions {
   }
   const enterpriseId = (options.enterpriseId ?? DOCUMENTATION_ENTERPRISE_ID).trim();
   if (!ENTERPRISE_ID.test(enterpriseId) || enterpriseId.length > MAX_ENTERPRISE_ID_LENGTH) {
-    fail(`${p}_ENTERPRISE_ID`, `is not a private enterprise number such as 32473 or 32473.1 (at most ${MAX_ENTERPRISE_ID_LENGTH} characters)`);
+    fail(
+      `${p}_ENTERPRISE_ID`,
+      `is not a private enterprise number such as 32473 or 32473.1 (at most ${MAX_ENTERPRISE_ID_LENGTH} characters)`,
+    );
   }
   const appName = printableAscii(options.appName ?? DEFAULT_APP_NAME, 48);
   if (appName === "-" || appName !== (options.appName ?? DEFAULT_APP_NAME)) {
     fail(`${p}_APP_NAME`, "must be 1 to 48 printable ASCII characters without spaces (RFC 5424 APP-NAME)");
   }
-  for (const [variable, value] of [["VENDOR", options.vendor], ["PRODUCT", options.product], ["PRODUCT_VERSION", options.productVersion]] as const) {
+  for (const [variable, value] of [
+    ["VENDOR", options.vendor],
+    ["PRODUCT", options.product],
+    ["PRODUCT_VERSION", options.productVersion],
+  ] as const) {
     // LEEF has no escapes at all, so a `|` would shift its header; none of these needs one.
     // eslint-disable-next-line no-control-regex -- control characters are what is refused
-    if (value !== undefined && (value.trim() === "" || /[|\\\x00-\x1f\x7f]/.test(value))) fail(`${p}_${variable}`, "must be non-empty, without |, \\ or control characters (it goes into the CEF and LEEF headers)");
+    if (value !== undefined && (value.trim() === "" || /[|\\\x00-\x1f\x7f]/.test(value)))
+      fail(`${p}_${variable}`, "must be non-empty, without |, \\ or control characters (it goes into the CEF and LEEF headers)");
   }
   const positive = (v: number | undefined, d: number, variable: string, zero = false): number => {
     const n = v ?? d;
@@ -143,9 +198,8 @@ export function resolveOptions(options: SyslogSinkOptions): ResolvedOptions {
     return n;
   };
   const hostname = printableAscii(options.hostname ?? osHostname(), 255);
-  const target: SyslogTarget = kind === "tls"
-    ? { kind, host, port, ca: tls.ca, cert: tls.cert, key: tls.key, verify: tls.verify ?? true }
-    : { kind, host, port };
+  const target: SyslogTarget =
+    kind === "tls" ? { kind, host, port, ca: tls.ca, cert: tls.cert, key: tls.key, verify: tls.verify ?? true } : { kind, host, port };
   return {
     name: options.name ?? DEFAULT_SINK_NAME,
     envPrefix: p,
@@ -170,6 +224,7 @@ export function resolveOptions(options: SyslogSinkOptions): ResolvedOptions {
 }
 
 function checkFacility(n: number, variable: string): number {
-  if (!Number.isInteger(n) || n < 0 || n > 23) fail(variable, `is ${String(n)}; expected a facility name (local0 … local7, auth, authpriv, …) or 0 to 23`);
+  if (!Number.isInteger(n) || n < 0 || n > 23)
+    fail(variable, `is ${String(n)}; expected a facility name (local0 … local7, auth, authpriv, …) or 0 to 23`);
   return n;
 }

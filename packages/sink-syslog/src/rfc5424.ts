@@ -57,7 +57,11 @@ export function writeRfc5424(out: Out, view: EventView, c: Classification, h: He
       out.slow
         ? (room) => {
             const left = room - Buffer.byteLength(head) - ' matchedText=""]'.length;
-            return left < 0 ? (room >= Buffer.byteLength(head) + 1 ? `${head}]` : undefined) : `${head} matchedText="${cutEscaped(m.matched_text, left, value)}"]`;
+            return left < 0
+              ? room >= Buffer.byteLength(head) + 1
+                ? `${head}]`
+                : undefined
+              : `${head} matchedText="${cutEscaped(m.matched_text, left, value)}"]`;
           }
         : undefined,
     );

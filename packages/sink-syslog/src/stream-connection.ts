@@ -36,7 +36,10 @@ export class StreamConnection {
   constructor(target: Exclude<SyslogTarget, { kind: "udp" }>, connectTimeoutMs: number, keepAliveMs: number) {
     this.ready = new Promise<void>((resolve, reject) => (this.#readyWaiter = { resolve, reject }));
     this.ready.catch(() => {});
-    const timer = setTimeout(() => this.#fail(new IwError("IW_SEND_TIMEOUT", `no connection within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+    const timer = setTimeout(
+      () => this.#fail(new IwError("IW_SEND_TIMEOUT", `no connection within ${connectTimeoutMs} ms`)),
+      connectTimeoutMs,
+    );
     timer.unref();
     const onReady = (): void => {
       clearTimeout(timer);
@@ -71,7 +74,12 @@ export class StreamConnection {
     this.#socket.on("error", (err) => {
       this.#socketError ??= err;
     });
-    this.#socket.on("close", () => this.#fail(this.#socketError ?? new IwError("IW_NETWORK", this.#connected ? "the connection was closed" : "the connection closed while connecting")));
+    this.#socket.on("close", () =>
+      this.#fail(
+        this.#socketError ??
+          new IwError("IW_NETWORK", this.#connected ? "the connection was closed" : "the connection closed while connecting"),
+      ),
+    );
     this.#socket.on("timeout", () => this.#fail(new IwError("IW_NETWORK", "idle connection closed")));
   }
 
@@ -126,5 +134,7 @@ export class StreamConnection {
 
 /** Node's TLS options type PEM as string or Buffer; the public options take any Uint8Array. */
 function pem(value: string | Uint8Array | undefined): string | Buffer | undefined {
-  return value === undefined || typeof value === "string" || Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return value === undefined || typeof value === "string" || Buffer.isBuffer(value)
+    ? value
+    : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }

@@ -36,9 +36,13 @@ export class SyslogSink implements Sink<SyslogPayload> {
     this.#logger = toLogger(deps.logger ?? silentLogger);
     this.#encoder = new SyslogEncoder(this.#o);
     const t = this.#o.target;
-    this.#transport = t.kind === "udp" ? new UdpTransport(t) : new StreamTransport(t, this.#o.connectTimeoutMs, this.#o.idleTimeoutMs, this.#o.keepAliveMs);
+    this.#transport =
+      t.kind === "udp" ? new UdpTransport(t) : new StreamTransport(t, this.#o.connectTimeoutMs, this.#o.idleTimeoutMs, this.#o.keepAliveMs);
     if (t.kind === "tls" && !t.verify) {
-      this.#logger.warn(`${this.#o.what}: TLS certificate verification is OFF (${this.#o.envPrefix}_TLS_VERIFY=false): anyone on the path can read and alter events`, { sink: this.name });
+      this.#logger.warn(
+        `${this.#o.what}: TLS certificate verification is OFF (${this.#o.envPrefix}_TLS_VERIFY=false): anyone on the path can read and alter events`,
+        { sink: this.name },
+      );
     }
   }
 
@@ -65,7 +69,11 @@ export class SyslogSink implements Sink<SyslogPayload> {
         malformed = built.malformed;
       } catch (err) {
         if (ctx.signal.aborted) return classifyNetworkError(ctx.signal.reason, ctx.signal, this.#o.what);
-        return { status: "failure", reason: "serialize", error: err instanceof IwError ? err : new IwError("IW_SERIALIZE", `${this.#o.what}: cannot format the batch`, { cause: err }) };
+        return {
+          status: "failure",
+          reason: "serialize",
+          error: err instanceof IwError ? err : new IwError("IW_SERIALIZE", `${this.#o.what}: cannot format the batch`, { cause: err }),
+        };
       }
     }
     try {
@@ -78,7 +86,11 @@ export class SyslogSink implements Sink<SyslogPayload> {
       this.#logger.info(`${this.#o.what}: delivery recovered`, { sink: this.name });
     }
     this.#noteTruncated(payload.truncated);
-    return { status: "success", ...(malformed > 0 ? { malformed } : {}), ...(payload.truncated > 0 ? { truncated: payload.truncated } : {}) };
+    return {
+      status: "success",
+      ...(malformed > 0 ? { malformed } : {}),
+      ...(payload.truncated > 0 ? { truncated: payload.truncated } : {}),
+    };
   }
 
   close(): Promise<void> {
@@ -95,7 +107,8 @@ export class SyslogSink implements Sink<SyslogPayload> {
         const why = built.firstError instanceof Error ? built.firstError.message : String(built.firstError);
         this.#logger.warn(`${this.#o.what}: left out ${built.malformed} event(s) that cannot be formatted (${why})`, { sink: this.name });
       }
-      if (built.malformed === size) throw new IwError("IW_SERIALIZE", `${this.#o.what}: no event of the batch could be formatted`, { cause: built.firstError });
+      if (built.malformed === size)
+        throw new IwError("IW_SERIALIZE", `${this.#o.what}: no event of the batch could be formatted`, { cause: built.firstError });
     }
     this.#built.add(built.payload);
     return built.events === undefined ? { payload: built.payload } : { payload: built.payload, events: built.events };
@@ -119,14 +132,26 @@ export class SyslogSink implements Sink<SyslogPayload> {
     const code = (err as { code?: unknown } | null)?.code;
     if (this.#closed || (!signal.aborted && code === "IW_CLOSED")) return closed(this.#o.what, err);
     if (!signal.aborted && code === "IW_SEND_TIMEOUT") {
-      return { status: "retryable", reason: "timeout", error: new IwError("IW_SEND_TIMEOUT", `${this.#o.what}: ${(err as Error).message}`, { cause: err }) };
+      return {
+        status: "retryable",
+        reason: "timeout",
+        error: new IwError("IW_SEND_TIMEOUT", `${this.#o.what}: ${(err as Error).message}`, { cause: err }),
+      };
     }
     if (!signal.aborted && code === "IW_NETWORK") {
-      return { status: "retryable", reason: "network", error: new IwError("IW_NETWORK", `${this.#o.what}: ${(err as Error).message}`, { cause: err }) };
+      return {
+        status: "retryable",
+        reason: "network",
+        error: new IwError("IW_NETWORK", `${this.#o.what}: ${(err as Error).message}`, { cause: err }),
+      };
     }
     const result = classifyNetworkError(err, signal, this.#o.what);
     if (result.status === "retryable" && code === "ECONNREFUSED" && this.#o.target.kind === "udp") {
-      const error = new IwError("IW_NETWORK", `${this.#o.what}: nothing listens on the port (ICMP port unreachable); the batch is sent again`, { cause: err });
+      const error = new IwError(
+        "IW_NETWORK",
+        `${this.#o.what}: nothing listens on the port (ICMP port unreachable); the batch is sent again`,
+        { cause: err },
+      );
       return { status: "retryable", reason: "network", error };
     }
     if (result.status === "retryable" && result.reason === "tls") this.#report(result.error);
@@ -141,7 +166,11 @@ export class SyslogSink implements Sink<SyslogPayload> {
 }
 
 function closed(what: string, cause?: unknown): SendResult {
-  return { status: "retryable", reason: "closed", error: new IwError("IW_CLOSED", `${what}: sink closed`, cause === undefined ? undefined : { cause }) };
+  return {
+    status: "retryable",
+    reason: "closed",
+    error: new IwError("IW_CLOSED", `${what}: sink closed`, cause === undefined ? undefined : { cause }),
+  };
 }
 
 /** Builds a {@link SyslogSink}; throws `IwConfigError` for bad options. */

@@ -62,12 +62,17 @@ export class StreamTransport implements Transport {
 
   async write(data: Uint8Array | readonly Uint8Array[], signal: AbortSignal): Promise<void> {
     if (this.#closed) throw new IwError("IW_CLOSED", "sink closed");
-    if (this.#conn === undefined || this.#conn.dead) this.#conn = new StreamConnection(this.#target, this.#connectTimeoutMs, this.#keepAliveMs);
+    if (this.#conn === undefined || this.#conn.dead)
+      this.#conn = new StreamConnection(this.#target, this.#connectTimeoutMs, this.#keepAliveMs);
     const conn = this.#conn;
     conn.ref();
     const bytes = data instanceof Uint8Array ? data : Buffer.concat(data);
     try {
-      await raceSignal(conn.ready.then(() => conn.write(bytes)), signal, () => conn.destroy(signal.reason));
+      await raceSignal(
+        conn.ready.then(() => conn.write(bytes)),
+        signal,
+        () => conn.destroy(signal.reason),
+      );
     } catch (err) {
       conn.destroy(err);
       throw err;
@@ -128,7 +133,12 @@ export class UdpTransport implements Transport {
   #drop(): void {
     const socket = this.#socket;
     this.#socket = undefined;
-    void socket?.then((s) => s.close(), () => {}).catch(() => {});
+    void socket
+      ?.then(
+        (s) => s.close(),
+        () => {},
+      )
+      .catch(() => {});
   }
 
   async #open(): Promise<UdpSocket> {

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { activate, type Dispatcher } from "@iw/core";
 import { BUILTIN_SINKS } from "../../core/src/activation/index.js";
-import { generateTestCertificates, makeTestEvents, startSyslogReceiver, writeTestCertificates, type SyslogReceiver, type TestCertificateFiles } from "@iw/testkit";
+import {
+  generateTestCertificates,
+  makeTestEvents,
+  startSyslogReceiver,
+  writeTestCertificates,
+  type SyslogReceiver,
+  type TestCertificateFiles,
+} from "@iw/testkit";
 import { plugin } from "../src/index.js";
 import { blockedScan, recordingLogger } from "./helpers.js";
 
@@ -35,14 +42,28 @@ describe("activate() with IW_SYSLOG_URL", () => {
     await receiver.waitForEvents(1200);
     expect(receiver.violations).toEqual([]);
     expect(receiver.duplicates()).toBe(0);
-    expect(iw.stats()[0]).toMatchObject({ sink: "syslog", emitted: 1200, delivered: 1200, truncated: 0, queued: 0, inFlight: 0, dropped: { total: 0 } });
+    expect(iw.stats()[0]).toMatchObject({
+      sink: "syslog",
+      emitted: 1200,
+      delivered: 1200,
+      truncated: 0,
+      queued: 0,
+      inFlight: 0,
+      dropped: { total: 0 },
+    });
   });
 
   it("counts events shortened to the UDP datagram limit as truncated, and warns once with the count", async () => {
     receiver = await startSyslogReceiver({ transport: "udp", maxMessageBytes: 1024 });
     const logger = recordingLogger();
-    iw = await activate({ env: { IW_SYSLOG_URL: receiver.url, IW_SYSLOG_MAX_MESSAGE_BYTES: "1024", IW_SYSLOG_FORMAT: "cef", IW_REDACT: "off" }, plugins: [plugin], logger });
-    const long = blockedScan({ matches: [{ signature_id: "S", matched_text: "ignore previous ".repeat(200), score: 1, confidence: 1, severity: 5 }] });
+    iw = await activate({
+      env: { IW_SYSLOG_URL: receiver.url, IW_SYSLOG_MAX_MESSAGE_BYTES: "1024", IW_SYSLOG_FORMAT: "cef", IW_REDACT: "off" },
+      plugins: [plugin],
+      logger,
+    });
+    const long = blockedScan({
+      matches: [{ signature_id: "S", matched_text: "ignore previous ".repeat(200), score: 1, confidence: 1, severity: 5 }],
+    });
     for (const e of [long, blockedScan(), { ...long, event_id: "second-long-one" }]) iw.emit(e);
     expect(await iw.flush(5000)).toBe(true);
     await receiver.waitForEvents(3);
@@ -73,7 +94,11 @@ describe("activate() with IW_SYSLOG_URL", () => {
     const certs = await generateTestCertificates();
     files = await writeTestCertificates(certs);
     receiver = await startSyslogReceiver({ transport: "tls", tls: { key: certs.server.key, cert: certs.server.cert } });
-    iw = await activate({ env: { IW_SYSLOG_URL: receiver.url, IW_SYSLOG_CA_FILE: files.caFile, IW_SYSLOG_FORMAT: "cef" }, plugins: [plugin], logger: recordingLogger() });
+    iw = await activate({
+      env: { IW_SYSLOG_URL: receiver.url, IW_SYSLOG_CA_FILE: files.caFile, IW_SYSLOG_FORMAT: "cef" },
+      plugins: [plugin],
+      logger: recordingLogger(),
+    });
     for (const e of makeTestEvents(10)) iw.emit(e);
     expect(await iw.flush(5000)).toBe(true);
     await receiver.waitForEvents(10);
@@ -105,7 +130,11 @@ describe("activate() with IW_SYSLOG_URL", () => {
 
   it("names the instance's own variable when one of its values is bad", async () => {
     const logger = recordingLogger();
-    iw = await activate({ env: { IW_SYSLOG_SOC_URL: "udp://127.0.0.1:9", IW_SYSLOG_SOC_FRAMING: "octet-counting" }, plugins: [plugin], logger });
+    iw = await activate({
+      env: { IW_SYSLOG_SOC_URL: "udp://127.0.0.1:9", IW_SYSLOG_SOC_FRAMING: "octet-counting" },
+      plugins: [plugin],
+      logger,
+    });
     expect(iw.enabled).toBe(false);
     expect(logger.text()).toMatch(/IW_SYSLOG_SOC_FRAMING="octet-counting" is invalid: only applies to tcp:\/\/ and tls:\/\//);
   });

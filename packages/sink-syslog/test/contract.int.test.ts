@@ -11,9 +11,19 @@ const tls = { key: certs.server.key, cert: certs.server.cert, ca: certs.ca.cert 
  */
 const cases: [string, SyslogReceiverOptions, Partial<SyslogSinkOptions>, boolean][] = [
   ["udp, RFC 5424", { transport: "udp" }, {}, false],
-  ["tcp, CEF, non-transparent framing", { transport: "tcp", framing: "non-transparent" }, { format: "cef", framing: "non-transparent" }, false],
+  [
+    "tcp, CEF, non-transparent framing",
+    { transport: "tcp", framing: "non-transparent" },
+    { format: "cef", framing: "non-transparent" },
+    false,
+  ],
   ["tls, LEEF", { transport: "tls", tls }, { format: "leef", tls: { ca: certs.ca.cert } }, true],
-  ["tls with a client certificate, RFC 3164", { transport: "tls", tls: { ...tls, requestCert: true } }, { format: "rfc3164", tls: { ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key } }, true],
+  [
+    "tls with a client certificate, RFC 3164",
+    { transport: "tls", tls: { ...tls, requestCert: true } },
+    { format: "rfc3164", tls: { ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key } },
+    true,
+  ],
 ];
 
 for (const [label, receiverOptions, sinkOptions, hangs] of cases) {

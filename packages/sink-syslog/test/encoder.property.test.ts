@@ -9,14 +9,17 @@ import type { SyslogFormat } from "../src/index.js";
 /** Any text, line breaks, quotes, brackets, backslashes, `=`, `|`, tabs and astral characters included. */
 const text = fc.oneof(
   fc.string({ unit: "binary", maxLength: 60 }),
-  fc.array(fc.constantFrom("\\", '"', "]", "[", "=", "|", "\n", "\r", "\t", " ", "é", "🙂", "x", "\u0000"), { maxLength: 40 }).map((a) => a.join("")),
+  fc
+    .array(fc.constantFrom("\\", '"', "]", "[", "=", "|", "\n", "\r", "\t", " ", "é", "🙂", "x", "\u0000"), { maxLength: 40 })
+    .map((a) => a.join("")),
 );
 /** What UTF-8 makes of a string (a lone surrogate becomes U+FFFD). */
 const utf8 = (s: string) => Buffer.from(s, "utf8").toString("utf8");
 
 const event = fc.oneof(
-  fc.record({ policy: text, matched: fc.array(text, { maxLength: 3 }), host: fc.option(text, { nil: undefined }) }).map(
-    ({ policy, matched, host }): IwEvent =>
+  fc
+    .record({ policy: text, matched: fc.array(text, { maxLength: 3 }), host: fc.option(text, { nil: undefined }) })
+    .map(({ policy, matched, host }): IwEvent =>
       scanLog({
         direction: "input",
         decision: "flag",
@@ -27,10 +30,12 @@ const event = fc.oneof(
         matches: matched.map((m, i) => ({ signature_id: `S${i}`, matched_text: m, score: 1, confidence: 1, severity: i })),
         ...(host === undefined ? {} : { host }),
       }),
-  ),
-  fc.record({ action: text.filter((s) => s !== ""), detail: text, key: text }).map(
-    ({ action, detail, key }): IwEvent => auditEvent({ category: "config", action, details: { [key]: detail, n: 1 }, source_ip: detail, key_prefix: key }),
-  ),
+    ),
+  fc
+    .record({ action: text.filter((s) => s !== ""), detail: text, key: text })
+    .map(({ action, detail, key }): IwEvent =>
+      auditEvent({ category: "config", action, details: { [key]: detail, n: 1 }, source_ip: detail, key_prefix: key }),
+    ),
 );
 
 describe("every format, any text", () => {
@@ -39,7 +44,9 @@ describe("every format, any text", () => {
       fc.assert(
         fc.property(event, fc.integer({ min: 480, max: 4096 }), fc.boolean(), (e, max, nonTransparent) => {
           const url = nonTransparent ? "tcp://127.0.0.1" : "udp://127.0.0.1";
-          const enc = new SyslogEncoder(resolveOptions({ url, format, maxMessageBytes: max, ...(nonTransparent ? { framing: "non-transparent" } : {}) }));
+          const enc = new SyslogEncoder(
+            resolveOptions({ url, format, maxMessageBytes: max, ...(nonTransparent ? { framing: "non-transparent" } : {}) }),
+          );
           const { text: out, truncated } = enc.encode(e);
           expect(Buffer.byteLength(out)).toBeLessThanOrEqual(max);
           if (nonTransparent) expect(out).not.toMatch(/[\r\n]/);

@@ -22,7 +22,16 @@ describe("rfc5424", () => {
   it("puts a blocked scan on local0.warning, MSGID scan.input.block, its fields in iw@32473 and a summary as MSG", () => {
     const m = roundTrip(blockedScan({ service: "chat-api" }));
     const r = m.rfc5424!;
-    expect(r).toMatchObject({ facility: 16, severity: 4, timestamp: "2026-04-06T12:00:00.123Z", hostname: "fw-1", appName: "inferwall", procId: String(process.pid), msgId: "scan.input.block", bom: false });
+    expect(r).toMatchObject({
+      facility: 16,
+      severity: 4,
+      timestamp: "2026-04-06T12:00:00.123Z",
+      hostname: "fw-1",
+      appName: "inferwall",
+      procId: String(process.pid),
+      msgId: "scan.input.block",
+      bom: false,
+    });
     expect(r.structuredData["iw@32473"]).toEqual({
       eventId: m.eventId,
       logType: "scan",
@@ -36,7 +45,13 @@ describe("rfc5424", () => {
       requestId: "req-1",
       service: "chat-api",
     });
-    expect(r.structuredData["iwMatch1@32473"]).toEqual({ signatureId: "INJ-D-002", severity: "7", score: "6.3", confidence: "0.9", matchedText: "ignore all previous instructions" });
+    expect(r.structuredData["iwMatch1@32473"]).toEqual({
+      signatureId: "INJ-D-002",
+      severity: "7",
+      score: "6.3",
+      confidence: "0.9",
+      matchedText: "ignore all previous instructions",
+    });
     expect(r.msg).toBe("input scan block: anomaly score 12.8 (threshold 10), 1 signature (INJ-D-002), policy default, request req-1");
   });
 
@@ -52,13 +67,18 @@ describe("rfc5424", () => {
   });
 
   it('escapes ", \\ and ] in values, and keeps line breaks, which octet counting carries', () => {
-    const m = roundTrip(blockedScan({ policy: HOSTILE, matches: [{ signature_id: "S]1", matched_text: HOSTILE, score: 1, confidence: 1, severity: 5 }] }));
+    const m = roundTrip(
+      blockedScan({ policy: HOSTILE, matches: [{ signature_id: "S]1", matched_text: HOSTILE, score: 1, confidence: 1, severity: 5 }] }),
+    );
     expect(m.rfc5424!.structuredData["iw@32473"]!["policy"]).toBe(HOSTILE);
     expect(m.rfc5424!.structuredData["iwMatch1@32473"]).toMatchObject({ signatureId: "S]1", matchedText: HOSTILE });
   });
 
   it("replaces line breaks with spaces under non-transparent framing, where LF ends the message", () => {
-    const m = roundTrip(blockedScan({ policy: "a\r\nb", matches: [{ signature_id: "S", matched_text: "x\ny", score: 1, confidence: 1, severity: 5 }] }), { framing: "non-transparent" });
+    const m = roundTrip(
+      blockedScan({ policy: "a\r\nb", matches: [{ signature_id: "S", matched_text: "x\ny", score: 1, confidence: 1, severity: 5 }] }),
+      { framing: "non-transparent" },
+    );
     expect(m.text).not.toMatch(/[\r\n]/);
     expect(m.rfc5424!.structuredData["iw@32473"]!["policy"]).toBe("a  b");
     expect(m.rfc5424!.structuredData["iwMatch1@32473"]!["matchedText"]).toBe("x y");
@@ -74,8 +94,14 @@ describe("rfc5424", () => {
     const m = roundTrip(failedLogin({ details: { "user name": "a", 'x="y"]': 1, nested: { ok: [1, 2] } } }));
     const r = m.rfc5424!;
     expect(r).toMatchObject({ facility: 16, severity: 4, msgId: "audit.auth" });
-    expect(r.structuredData["iw@32473"]).toMatchObject({ logType: "audit", category: "auth", action: "login_failed", sourceIp: "192.168.1.100", keyPrefix: "iwk_scan_" });
-    expect(r.structuredData["iwDetails@32473"]).toEqual({ user_name: "a", "x__y__": "1", nested: '{"ok":[1,2]}' });
+    expect(r.structuredData["iw@32473"]).toMatchObject({
+      logType: "audit",
+      category: "auth",
+      action: "login_failed",
+      sourceIp: "192.168.1.100",
+      keyPrefix: "iwk_scan_",
+    });
+    expect(r.structuredData["iwDetails@32473"]).toEqual({ user_name: "a", x__y__: "1", nested: '{"ok":[1,2]}' });
   });
 
   it("takes the event's host as HOSTNAME, made printable ASCII", () => {
@@ -83,7 +109,9 @@ describe("rfc5424", () => {
   });
 
   it("keeps the timestamp's own offset, cuts its fraction to 6 digits, and writes - for no time at all", () => {
-    expect(roundTrip(blockedScan({ timestamp: "2026-04-06T14:00:00.123456789+02:00" })).rfc5424!.timestamp).toBe("2026-04-06T14:00:00.123456+02:00");
+    expect(roundTrip(blockedScan({ timestamp: "2026-04-06T14:00:00.123456789+02:00" })).rfc5424!.timestamp).toBe(
+      "2026-04-06T14:00:00.123456+02:00",
+    );
     expect(roundTrip(blockedScan({ timestamp: "not a time" })).rfc5424!.timestamp).toBeNull();
   });
 
@@ -105,7 +133,7 @@ describe("cef", () => {
     expect(cef.name).toBe(`Audit auth: ${HOSTILE.replace(/\r\n/, " ")}`);
     expect(cef.extension).toMatchObject({ externalId: event.event_id, act: HOSTILE, suser: HOSTILE, cat: "audit.auth" });
     expect(cef.labeled).toMatchObject({ sourceIp: "not an ip" });
-    expect(m.text).toContain("act=say \"hi\" ] [x] back\\\\slash a\\=b | pipe\\r\\nnext\tline");
+    expect(m.text).toContain('act=say "hi" ] [x] back\\\\slash a\\=b | pipe\\r\\nnext\tline');
   });
 
   it("maps a scan to act, deviceDirection, labelled custom fields and rt", () => {
@@ -113,7 +141,12 @@ describe("cef", () => {
     expect(m.cef!.signatureId).toBe("scan.output.block");
     expect(m.cef!.name).toBe("LLM output blocked");
     expect(m.cef!.severity).toBe(7);
-    expect(m.cef!.extension).toMatchObject({ act: "block", cat: "scan", deviceDirection: "1", rt: String(Date.parse("2026-04-06T12:00:00.123Z")) });
+    expect(m.cef!.extension).toMatchObject({
+      act: "block",
+      cat: "scan",
+      deviceDirection: "1",
+      rt: String(Date.parse("2026-04-06T12:00:00.123Z")),
+    });
     expect(m.cef!.labeled).toEqual({
       anomalyScore: "12.8",
       threshold: "10",
@@ -153,7 +186,13 @@ describe("leef", () => {
 
   it("puts an audit event's source and key where QRadar looks (src, usrName)", () => {
     const leef = roundTrip(failedLogin(), { format: "leef" }).leef!;
-    expect(leef.attributes).toMatchObject({ src: "192.168.1.100", usrName: "iwk_scan_", cat: "audit.auth", action: "login_failed", sev: "6" });
+    expect(leef.attributes).toMatchObject({
+      src: "192.168.1.100",
+      usrName: "iwk_scan_",
+      cat: "audit.auth",
+      action: "login_failed",
+      sev: "6",
+    });
   });
 });
 
@@ -181,10 +220,20 @@ describe("other events", () => {
   it("writes a traffic summary as informational, MSGID summary, with its counts", () => {
     const r = roundTrip(summary).rfc5424!;
     expect(r).toMatchObject({ severity: 6, msgId: "summary" });
-    expect(r.structuredData["iw@32473"]).toMatchObject({ logType: "summary", scansTotal: "12", inputBlock: "2", outputAllow: "1", topSignatures: "INJ-D-002:2" });
+    expect(r.structuredData["iw@32473"]).toMatchObject({
+      logType: "summary",
+      scansTotal: "12",
+      inputBlock: "2",
+      outputAllow: "1",
+      topSignatures: "INJ-D-002:2",
+    });
     const cef = roundTrip(summary, { format: "cef" }).cef!;
     expect(cef).toMatchObject({ signatureId: "summary", name: "Scan traffic summary", severity: 1 });
-    expect(JSON.parse(cef.labeled["scans"]!)).toEqual({ total: 12, input: { allow: 8, flag: 1, block: 2 }, output: { allow: 1, flag: 0, block: 0 } });
+    expect(JSON.parse(cef.labeled["scans"]!)).toEqual({
+      total: 12,
+      input: { allow: 8, flag: 1, block: 2 },
+      output: { allow: 1, flag: 0, block: 0 },
+    });
   });
 
   it("carries a log type it does not know (a newer core) whole, as JSON", () => {
@@ -216,15 +265,24 @@ describe("size limit", () => {
         expect(m.cef!.extension).toMatchObject({ act: "block", cs2: "req-1" });
       }
       if (format === "leef") expect(m.leef!.attributes).toMatchObject({ action: "block", requestId: "req-1" });
-      if (format === "rfc3164") expect(m.json).toMatchObject({ decision: "block", request_id: "req-1", matches: [{ signature_id: "INJ-D-002" }] });
+      if (format === "rfc3164")
+        expect(m.json).toMatchObject({ decision: "block", request_id: "req-1", matches: [{ signature_id: "INJ-D-002" }] });
     });
   }
 
   it("gives up matched text before the summary and the summary before the pivots", () => {
-    const e = blockedScan({ matches: [{ signature_id: "S", matched_text: "x".repeat(3000), score: 1, confidence: 1, severity: 5 }], policy: "p".repeat(300) });
+    const e = blockedScan({
+      matches: [{ signature_id: "S", matched_text: "x".repeat(3000), score: 1, confidence: 1, severity: 5 }],
+      policy: "p".repeat(300),
+    });
     const m = roundTrip(e, { url: "udp://127.0.0.1", maxMessageBytes: 700 });
     expect(Buffer.byteLength(m.text)).toBeLessThanOrEqual(700);
-    expect(m.rfc5424!.structuredData["iw@32473"]).toMatchObject({ decision: "block", anomalyScore: "12.8", signatureIds: "S", requestId: "req-1" });
+    expect(m.rfc5424!.structuredData["iw@32473"]).toMatchObject({
+      decision: "block",
+      anomalyScore: "12.8",
+      signatureIds: "S",
+      requestId: "req-1",
+    });
   });
 
   it("leaves a message within the limit alone", () => {
@@ -235,6 +293,13 @@ describe("size limit", () => {
   it("allows 8192 bytes over TCP by default", () => {
     const e = blockedScan({ matches: [{ signature_id: "S", matched_text: "y".repeat(5000), score: 1, confidence: 1, severity: 5 }] });
     expect(roundTrip(e).truncated).toBe(false);
-    expect(roundTrip(scanLog({ ...(e as object), matches: [{ signature_id: "S", matched_text: "y".repeat(9000), score: 1, confidence: 1, severity: 5 }] } as Parameters<typeof scanLog>[0])).truncated).toBe(true);
+    expect(
+      roundTrip(
+        scanLog({
+          ...(e as object),
+          matches: [{ signature_id: "S", matched_text: "y".repeat(9000), score: 1, confidence: 1, severity: 5 }],
+        } as Parameters<typeof scanLog>[0]),
+      ).truncated,
+    ).toBe(true);
   });
 });

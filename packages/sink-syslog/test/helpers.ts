@@ -7,7 +7,12 @@ let batchSeq = 0;
 
 /** A send context with a deadline, as the queue builds it. */
 export function ctx(timeoutMs = 3000, payload?: SyslogPayload): SendContext<SyslogPayload> {
-  return { signal: AbortSignal.timeout(timeoutMs), attempt: 1, batchId: `batch-${++batchSeq}`, ...(payload === undefined ? {} : { payload }) };
+  return {
+    signal: AbortSignal.timeout(timeoutMs),
+    attempt: 1,
+    batchId: `batch-${++batchSeq}`,
+    ...(payload === undefined ? {} : { payload }),
+  };
 }
 
 /** A scan log that blocked a prompt injection. */

@@ -25,49 +25,90 @@ describe("IW_SYSLOG_* variables", () => {
     const r = parse({ IW_SYSLOG_URL: "udp://siem.example" });
     expect(r.success).toBe(true);
     const o = resolveOptions(r.data as SyslogSinkOptions);
-    expect(o).toMatchObject({ format: "rfc5424", framing: undefined, facility: 16, auditFacility: 16, appName: "inferwall", enterpriseId: "32473", maxMessageBytes: 2048 });
+    expect(o).toMatchObject({
+      format: "rfc5424",
+      framing: undefined,
+      facility: 16,
+      auditFacility: 16,
+      appName: "inferwall",
+      enterpriseId: "32473",
+      maxMessageBytes: 2048,
+    });
     expect(o.target).toEqual({ kind: "udp", host: "siem.example", port: 514 });
     const tcp = resolveOptions(parse({ IW_SYSLOG_URL: "tcp://[::1]" }).data as SyslogSinkOptions);
     expect(tcp).toMatchObject({ framing: "octet-counting", maxMessageBytes: 8192, what: "Syslog tcp://[::1]:514" });
-    expect(resolveOptions(parse({ IW_SYSLOG_URL: "tls://siem.example" }).data as SyslogSinkOptions).target).toMatchObject({ kind: "tls", port: 6514, verify: true });
+    expect(resolveOptions(parse({ IW_SYSLOG_URL: "tls://siem.example" }).data as SyslogSinkOptions).target).toMatchObject({
+      kind: "tls",
+      port: 6514,
+      verify: true,
+    });
   });
 
   it("reads facilities by name or number, and a separate one for audit events", () => {
-    const o = resolveOptions(parse({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FACILITY: "LOCAL4", IW_SYSLOG_AUDIT_FACILITY: "authpriv" }).data as SyslogSinkOptions);
+    const o = resolveOptions(
+      parse({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FACILITY: "LOCAL4", IW_SYSLOG_AUDIT_FACILITY: "authpriv" }).data as SyslogSinkOptions,
+    );
     expect([o.facility, o.auditFacility]).toEqual([20, 10]);
     expect(resolveOptions(parse({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FACILITY: "13" }).data as SyslogSinkOptions).auditFacility).toBe(13);
-    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FACILITY: "local8" })).toEqual([expect.stringMatching(/^IW_SYSLOG_FACILITY: not a facility name/)]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FACILITY: "local8" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_FACILITY: not a facility name/),
+    ]);
   });
 
   it("refuses what cannot work, naming the variable", () => {
-    expect(issues({ IW_SYSLOG_URL: "http://h" })).toEqual([expect.stringMatching(/IW_SYSLOG_URL: has scheme http:; expected udp:\/\/, tcp:\/\/ or tls:\/\//)]);
+    expect(issues({ IW_SYSLOG_URL: "http://h" })).toEqual([
+      expect.stringMatching(/IW_SYSLOG_URL: has scheme http:; expected udp:\/\/, tcp:\/\/ or tls:\/\//),
+    ]);
     expect(issues({ IW_SYSLOG_URL: "tcp://user:pw@h" })).toEqual([expect.stringMatching(/credentials/)]);
     expect(issues({ IW_SYSLOG_URL: "tcp://h/path" })).toEqual([expect.stringMatching(/path, query or fragment/)]);
-    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FRAMING: "octet-counting" })).toEqual([expect.stringMatching(/^IW_SYSLOG_FRAMING: only applies to tcp:\/\/ and tls:\/\//)]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FRAMING: "octet-counting" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_FRAMING: only applies to tcp:\/\/ and tls:\/\//),
+    ]);
     expect(issues({ IW_SYSLOG_URL: "tls://h", IW_SYSLOG_FRAMING: "non-transparent" })).toEqual([expect.stringMatching(/RFC 5425/)]);
-    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_MAX_MESSAGE_BYTES: "70000" })).toEqual([expect.stringMatching(/^IW_SYSLOG_MAX_MESSAGE_BYTES: .*480 to 65507 over udp/)]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_MAX_MESSAGE_BYTES: "70000" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_MAX_MESSAGE_BYTES: .*480 to 65507 over udp/),
+    ]);
     expect(issues({ IW_SYSLOG_URL: "tcp://h", IW_SYSLOG_MAX_MESSAGE_BYTES: "70000" })).toEqual([]);
     expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_MAX_MESSAGE_BYTES: "100" })).toEqual([expect.stringMatching(/out of range/)]);
-    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_ENTERPRISE_ID: "acme" })).toEqual([expect.stringMatching(/^IW_SYSLOG_ENTERPRISE_ID: is not a private enterprise number/)]);
-    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_APP_NAME: "my app" })).toEqual([expect.stringMatching(/^IW_SYSLOG_APP_NAME: must be 1 to 48 printable ASCII/)]);
-    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_VENDOR: "A|B" })).toEqual([expect.stringMatching(/^IW_SYSLOG_VENDOR: must be non-empty, without \|/)]);
-    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_HEADER: "rfc3164" })).toEqual([expect.stringMatching(/^IW_SYSLOG_HEADER: only applies to IW_SYSLOG_FORMAT=cef or leef/)]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_ENTERPRISE_ID: "acme" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_ENTERPRISE_ID: is not a private enterprise number/),
+    ]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_APP_NAME: "my app" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_APP_NAME: must be 1 to 48 printable ASCII/),
+    ]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_VENDOR: "A|B" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_VENDOR: must be non-empty, without \|/),
+    ]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_HEADER: "rfc3164" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_HEADER: only applies to IW_SYSLOG_FORMAT=cef or leef/),
+    ]);
     expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FORMAT: "cef", IW_SYSLOG_HEADER: "rfc3164" })).toEqual([]);
   });
 
   it("reads TLS files, refuses them on a plain URL, and wants a certificate and its key together", async () => {
     files = await writeTestCertificates(await generateTestCertificates());
-    const ok = parse({ IW_SYSLOG_URL: "tls://h", IW_SYSLOG_CA_FILE: files.caFile, IW_SYSLOG_CERT_FILE: files.clientCertFile, IW_SYSLOG_KEY_FILE: files.clientKeyFile });
+    const ok = parse({
+      IW_SYSLOG_URL: "tls://h",
+      IW_SYSLOG_CA_FILE: files.caFile,
+      IW_SYSLOG_CERT_FILE: files.clientCertFile,
+      IW_SYSLOG_KEY_FILE: files.clientKeyFile,
+    });
     expect(ok.success).toBe(true);
     expect(String((ok.data as SyslogSinkOptions).tls?.ca)).toContain("BEGIN CERTIFICATE");
-    expect(issues({ IW_SYSLOG_URL: "tcp://h", IW_SYSLOG_CA_FILE: files.caFile })).toEqual([expect.stringMatching(/^IW_SYSLOG_URL: is tcp:\/\/ but TLS files are set; use tls:\/\//)]);
-    expect(issues({ IW_SYSLOG_URL: "tls://h", IW_SYSLOG_CERT_FILE: files.clientCertFile })).toEqual([expect.stringMatching(/^IW_SYSLOG_KEY_FILE: is unset while its pair is set/)]);
+    expect(issues({ IW_SYSLOG_URL: "tcp://h", IW_SYSLOG_CA_FILE: files.caFile })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_URL: is tcp:\/\/ but TLS files are set; use tls:\/\//),
+    ]);
+    expect(issues({ IW_SYSLOG_URL: "tls://h", IW_SYSLOG_CERT_FILE: files.clientCertFile })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_KEY_FILE: is unset while its pair is set/),
+    ]);
   });
 
   it("leaves the sink off with one line naming the variable and the expected form, and the host keeps running", async () => {
     const logger = recordingLogger();
     iw = await activate({ env: { IW_SYSLOG_URL: "udp://127.0.0.1:9", IW_SYSLOG_FORMAT: "gelf" }, plugins: [plugin], logger });
     expect(iw.enabled).toBe(false);
-    expect(logger.text()).toMatch(/IW_SYSLOG_FORMAT="gelf" is invalid: not one of the allowed values; expected one of rfc5424, rfc3164, cef, leef/);
+    expect(logger.text()).toMatch(
+      /IW_SYSLOG_FORMAT="gelf" is invalid: not one of the allowed values; expected one of rfc5424, rfc3164, cef, leef/,
+    );
   });
 });

@@ -9,7 +9,10 @@ describe("README", () => {
       new URL("../README.md", import.meta.url),
       {
         "env-table": renderEnvTable(syslogEnvObject, { secrets: plugin.secrets ?? [], activating: plugin.env }),
-        "generic-env-table": renderGenericEnvTable("IW_SYSLOG", typeof plugin.queueDefaults === "function" ? undefined : plugin.queueDefaults),
+        "generic-env-table": renderGenericEnvTable(
+          "IW_SYSLOG",
+          typeof plugin.queueDefaults === "function" ? undefined : plugin.queueDefaults,
+        ),
       },
       { update: process.env["IW_UPDATE_README"] === "1" },
     );

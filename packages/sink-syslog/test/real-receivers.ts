@@ -56,7 +56,8 @@ export function findRsyslog(): { bin: string; gtls: boolean } | undefined {
  * cannot be installed as packages on one machine).
  */
 export function findSyslogNg(): { bin: string; env: NodeJS.ProcessEnv; args: string[]; version: string } | undefined {
-  const root = process.env["IW_SYSLOG_NG_ROOT"] ?? join(process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "iw-ci-syslog-ng", "root");
+  const root =
+    process.env["IW_SYSLOG_NG_ROOT"] ?? join(process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "iw-ci-syslog-ng", "root");
   let bin = process.env["IW_SYSLOG_NG"] ?? which("syslog-ng");
   let env: NodeJS.ProcessEnv = process.env;
   let args: string[] = [];
@@ -91,20 +92,33 @@ export async function freePort(): Promise<number> {
 
 const PROBE = "iw-readiness-probe";
 
-export function start(name: string, dir: string, port: number, transport: RealTransport, bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<RealReceiver> {
+export function start(
+  name: string,
+  dir: string,
+  port: number,
+  transport: RealTransport,
+  bin: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<RealReceiver> {
   const out = join(dir, "out.jsonl");
   let output = "";
   const child: ChildProcess = spawn(bin, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
   let exited = false;
-  const exitedPromise = new Promise<void>((r) => child.once("exit", () => {
-    exited = true;
-    r();
-  }));
+  const exitedPromise = new Promise<void>((r) =>
+    child.once("exit", () => {
+      exited = true;
+      r();
+    }),
+  );
   const all = (): Record<string, unknown>[] => {
     if (!existsSync(out)) return [];
-    return readFileSync(out, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+    return readFileSync(out, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   };
   const lines = () => all().filter((l) => !JSON.stringify(l).includes(PROBE));
   const receiver: RealReceiver = {
@@ -114,7 +128,10 @@ export function start(name: string, dir: string, port: number, transport: RealTr
     lines,
     output: () => output,
     async waitForLines(n, timeoutMs = 10_000) {
-      return waitFor(() => (lines().length >= n ? lines() : undefined), { timeoutMs, what: `${n} lines from ${name} (output: ${output.slice(-500)})` });
+      return waitFor(() => (lines().length >= n ? lines() : undefined), {
+        timeoutMs,
+        what: `${n} lines from ${name} (output: ${output.slice(-500)})`,
+      });
     },
     async stop() {
       if (!exited) child.kill("SIGTERM");
@@ -201,7 +218,15 @@ action(type="mmpstrucdata" sd_name.lowercase="off")
 action(type="omfile" file="${join(dir, "out.jsonl")}" template="iw")
 `,
   );
-  return start("rsyslog", dir, port, o.transport, bin, ["-n", "-f", join(dir, "rsyslog.conf"), "-i", join(dir, "rsyslogd.pid")], process.env);
+  return start(
+    "rsyslog",
+    dir,
+    port,
+    o.transport,
+    bin,
+    ["-n", "-f", join(dir, "rsyslog.conf"), "-i", join(dir, "rsyslogd.pid")],
+    process.env,
+  );
 }
 
 /**
@@ -214,7 +239,10 @@ export async function startSyslogNg(ng: NonNullable<ReturnType<typeof findSyslog
   const dir = mkdtempSync(join(tmpdir(), "iw-syslog-ng-"));
   const port = await freePort();
   const t = o.tls;
-  const tls = t === undefined ? "" : ` tls(key-file("${t.keyFile}") cert-file("${t.certFile}") ca-file("${t.caFile}") peer-verify(${t.requireClientCert ? "required-trusted" : "optional-untrusted"}))`;
+  const tls =
+    t === undefined
+      ? ""
+      : ` tls(key-file("${t.keyFile}") cert-file("${t.certFile}") ca-file("${t.caFile}") peer-verify(${t.requireClientCert ? "required-trusted" : "optional-untrusted"}))`;
   const driver = o.framing === "non-transparent" ? "network" : "syslog";
   writeFileSync(
     join(dir, "syslog-ng.conf"),
@@ -225,7 +253,19 @@ destination d_iw { file("${join(dir, "out.jsonl")}" template("$(format-json --sc
 log { source(s_iw); destination(d_iw); };
 `,
   );
-  const args = ["-F", "--no-caps", "-f", join(dir, "syslog-ng.conf"), "-R", join(dir, "persist"), "-p", join(dir, "pid"), "-c", join(dir, "ctl"), ...ng.args];
+  const args = [
+    "-F",
+    "--no-caps",
+    "-f",
+    join(dir, "syslog-ng.conf"),
+    "-R",
+    join(dir, "persist"),
+    "-p",
+    join(dir, "pid"),
+    "-c",
+    join(dir, "ctl"),
+    ...ng.args,
+  ];
   return start("syslog-ng", dir, port, o.transport, ng.bin, args, ng.env);
 }
 
@@ -236,8 +276,25 @@ export function startRsyslogConfig(bin: string, dir: string, port: number, confi
 }
 
 /** Runs syslog-ng -F on a configuration of your own (written to `dir`). */
-export function startSyslogNgConfig(ng: NonNullable<ReturnType<typeof findSyslogNg>>, dir: string, port: number, config: string): Promise<RealReceiver> {
+export function startSyslogNgConfig(
+  ng: NonNullable<ReturnType<typeof findSyslogNg>>,
+  dir: string,
+  port: number,
+  config: string,
+): Promise<RealReceiver> {
   writeFileSync(join(dir, "syslog-ng.conf"), config.replace(/^@version: .*$/m, `@version: ${ng.version}`));
-  const args = ["-F", "--no-caps", "-f", join(dir, "syslog-ng.conf"), "-R", join(dir, "persist"), "-p", join(dir, "pid"), "-c", join(dir, "ctl"), ...ng.args];
+  const args = [
+    "-F",
+    "--no-caps",
+    "-f",
+    join(dir, "syslog-ng.conf"),
+    "-R",
+    join(dir, "persist"),
+    "-p",
+    join(dir, "pid"),
+    "-c",
+    join(dir, "ctl"),
+    ...ng.args,
+  ];
   return start("syslog-ng", dir, port, "tls", ng.bin, args, ng.env);
 }

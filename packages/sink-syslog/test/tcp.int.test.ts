@@ -21,10 +21,12 @@ afterEach(async () => {
 async function recordingServer(): Promise<{ url: string; bytes: () => Buffer; writes: () => number }> {
   const chunks: Buffer[] = [];
   let writes = 0;
-  raw = createServer((s: Socket) => s.on("data", (c: Buffer) => {
-    writes++;
-    chunks.push(c);
-  }));
+  raw = createServer((s: Socket) =>
+    s.on("data", (c: Buffer) => {
+      writes++;
+      chunks.push(c);
+    }),
+  );
   await new Promise<void>((r) => raw!.listen(0, "127.0.0.1", r));
   return { url: `tcp://127.0.0.1:${(raw.address() as { port: number }).port}`, bytes: () => Buffer.concat(chunks), writes: () => writes };
 }
@@ -39,10 +41,18 @@ describe("tcp://", () => {
     const wire = server.bytes().toString("utf8");
     const first = /^(\d+) /.exec(wire)!;
     const len = Number(first[1]);
-    const msg = server.bytes().subarray(first[0].length, first[0].length + len).toString("utf8");
+    const msg = server
+      .bytes()
+      .subarray(first[0].length, first[0].length + len)
+      .toString("utf8");
     expect(msg).toMatch(/^<132>1 2026-04-06T12:00:00.123Z /);
     expect(msg.endsWith("request req-1")).toBe(true);
-    expect(server.bytes().subarray(first[0].length + len).toString("utf8")).toMatch(/^\d+ <132>1 /);
+    expect(
+      server
+        .bytes()
+        .subarray(first[0].length + len)
+        .toString("utf8"),
+    ).toMatch(/^\d+ <132>1 /);
     expect(server.writes()).toBe(1);
   });
 
@@ -59,7 +69,10 @@ describe("tcp://", () => {
   it("non-transparent framing ends each message with LF and puts no line break inside one", async () => {
     receiver = await startSyslogReceiver({ transport: "tcp", framing: "non-transparent" });
     sink = createSyslogSink({ url: receiver.url, framing: "non-transparent" });
-    const batch = [blockedScan({ policy: "two\nlines" }), blockedScan({ matches: [{ signature_id: "S", matched_text: "a\r\nb", score: 1, confidence: 1, severity: 5 }] })];
+    const batch = [
+      blockedScan({ policy: "two\nlines" }),
+      blockedScan({ matches: [{ signature_id: "S", matched_text: "a\r\nb", score: 1, confidence: 1, severity: 5 }] }),
+    ];
     expect(await sink.send(batch, ctx())).toEqual({ status: "success" });
     await receiver.waitForEvents(2);
     expect(receiver.violations).toEqual([]);

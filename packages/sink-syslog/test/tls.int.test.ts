@@ -19,7 +19,11 @@ afterEach(async () => {
 afterAll(() => undefined);
 
 async function tlsReceiver(server = certs.server, requestCert = false): Promise<SyslogReceiver> {
-  return startSyslogReceiver({ transport: "tls", tls: { key: server.key, cert: server.cert, ca: certs.ca.cert, requestCert }, framing: "octet-counting" });
+  return startSyslogReceiver({
+    transport: "tls",
+    tls: { key: server.key, cert: server.cert, ca: certs.ca.cert, requestCert },
+    framing: "octet-counting",
+  });
 }
 
 function tlsSink(r: SyslogReceiver, o: Partial<SyslogSinkOptions> = {}, logger = recordingLogger()): SyslogSink {

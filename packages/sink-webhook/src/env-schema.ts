@@ -12,7 +12,10 @@ const secretField = envField(`${SECRET_FORM}; unset by default (requests are not
   return v;
 });
 
-const urlField = envUrlList(["http", "https"], "one http:// or https:// URL (for several destinations use named instances: IW_WEBHOOK_<NAME>_URL)")
+const urlField = envUrlList(
+  ["http", "https"],
+  "one http:// or https:// URL (for several destinations use named instances: IW_WEBHOOK_<NAME>_URL)",
+)
   .refine((urls) => urls.length === 1, { message: "holds several URLs; give one, and use IW_WEBHOOK_<NAME>_URL for more destinations" })
   .describe("one http:// or https:// URL (for several destinations use named instances: IW_WEBHOOK_<NAME>_URL)");
 
@@ -50,7 +53,11 @@ export const webhookEnvSchema = webhookEnvFields
   .superRefine((env, ctx) => {
     if ((env.IW_WEBHOOK_CERT_FILE === undefined) !== (env.IW_WEBHOOK_KEY_FILE === undefined)) {
       const missing = env.IW_WEBHOOK_CERT_FILE === undefined ? "IW_WEBHOOK_CERT_FILE" : "IW_WEBHOOK_KEY_FILE";
-      ctx.addIssue({ code: "custom", path: [missing], message: "is missing: a client certificate needs both IW_WEBHOOK_CERT_FILE and IW_WEBHOOK_KEY_FILE" });
+      ctx.addIssue({
+        code: "custom",
+        path: [missing],
+        message: "is missing: a client certificate needs both IW_WEBHOOK_CERT_FILE and IW_WEBHOOK_KEY_FILE",
+      });
     }
   })
   .transform((env): WebhookSinkOptions => ({

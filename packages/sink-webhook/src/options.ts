@@ -68,7 +68,12 @@ export interface ResolvedWebhookOptions {
   readonly keys: readonly WebhookSigningKey[];
   readonly format: WebhookFormat;
   readonly cloudEventsSource: string;
-  readonly tls: { readonly ca?: string | Uint8Array; readonly cert?: string | Uint8Array; readonly key?: string | Uint8Array; readonly verify: boolean };
+  readonly tls: {
+    readonly ca?: string | Uint8Array;
+    readonly cert?: string | Uint8Array;
+    readonly key?: string | Uint8Array;
+    readonly verify: boolean;
+  };
   readonly connectTimeoutMs: number;
 }
 
@@ -95,13 +100,17 @@ export function resolveWebhookOptions(options: WebhookSinkOptions): ResolvedWebh
   const secret = options.secret;
   const keys = secret === undefined || secret.length === 0 ? [] : parseWebhookSecrets(secret, `${p}_SECRET`);
   if ((options.cert === undefined) !== (options.key === undefined)) {
-    fail(options.cert === undefined ? `${p}_CERT_FILE` : `${p}_KEY_FILE`, `is missing: a client certificate needs both ${p}_CERT_FILE and ${p}_KEY_FILE`);
+    fail(
+      options.cert === undefined ? `${p}_CERT_FILE` : `${p}_KEY_FILE`,
+      `is missing: a client certificate needs both ${p}_CERT_FILE and ${p}_KEY_FILE`,
+    );
   }
   if (options.cloudEventsSource !== undefined && !/^\S+$/.test(options.cloudEventsSource)) {
     fail(`${p}_CE_SOURCE`, "must be a non-empty URI-reference without spaces, e.g. urn:inferwall:gateway-1");
   }
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) fail(`${p}_CONNECT_TIMEOUT_MS`, "must be a positive number of milliseconds");
+  if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0)
+    fail(`${p}_CONNECT_TIMEOUT_MS`, "must be a positive number of milliseconds");
   return {
     name: options.name ?? "webhook",
     envPrefix: options.envPrefix ?? "IW_WEBHOOK",

@@ -61,14 +61,23 @@ function scanLine(scan: ScanLike): string {
   const side = scan.direction === "output" ? "Response" : "Prompt";
   const threat = ids.length === 0 ? side : (THREATS[ids[0]!.split(/[-_]/, 1)[0]!.toUpperCase()] ?? `${side} threat`);
   const verb = typeof scan.decision === "string" ? (VERBS[scan.decision] ?? word(scan.decision, "decided")) : "decided";
-  const shown = ids.length === 0 ? `score ${num(scan.anomaly_score)}/${num(scan.threshold)}` : ids.length === 1 ? ids[0] : `${ids[0]} +${ids.length - 1} more`;
+  const shown =
+    ids.length === 0
+      ? `score ${num(scan.anomaly_score)}/${num(scan.threshold)}`
+      : ids.length === 1
+        ? ids[0]
+        : `${ids[0]} +${ids.length - 1} more`;
   return `${threat} ${verb} (${shown})`;
 }
 
 /** The periodic traffic summary (`log_type: "summary"`), read structurally and defensively. */
 interface TrafficSummaryLike {
   readonly log_type?: unknown;
-  readonly scans?: { readonly total?: unknown; readonly input?: Partial<Record<"block" | "flag", unknown>>; readonly output?: Partial<Record<"block" | "flag", unknown>> };
+  readonly scans?: {
+    readonly total?: unknown;
+    readonly input?: Partial<Record<"block" | "flag", unknown>>;
+    readonly output?: Partial<Record<"block" | "flag", unknown>>;
+  };
   readonly top_signatures?: unknown;
 }
 
@@ -77,7 +86,8 @@ function trafficLine(e: TrafficSummaryLike): string {
   if (typeof s !== "object" || s === null || typeof s.total !== "number") return "Traffic summary";
   const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
   const sum = (k: "block" | "flag") => count(s.input?.[k]) + count(s.output?.[k]);
-  const top = (Array.isArray(e.top_signatures) ? e.top_signatures[0] : undefined) as { signature_id?: unknown; count?: unknown } | undefined;
+  const top = (Array.isArray(e.top_signatures) ? e.top_signatures[0] : undefined) as
+    { signature_id?: unknown; count?: unknown } | undefined;
   const topText = top?.signature_id === undefined ? "" : ` (top: ${word(top.signature_id, "unknown-signature")} ×${num(top.count ?? 0)})`;
   return `Traffic summary: ${num(s.total)} scans, ${sum("block")} blocked, ${sum("flag")} flagged${topText}`;
 }

@@ -41,9 +41,10 @@ export class WebhookSink implements Sink<EncodedBatch> {
       envPrefix: p,
       name: o.name,
       logger,
-      authHint: o.keys.length > 0
-        ? `check that ${p}_SECRET matches the receiver's signing secret, that this host's clock is right (receivers refuse timestamps more than 5 minutes off), and the credentials in ${p}_HEADERS`
-        : `the request is unsigned: set ${p}_SECRET to the receiver's whsec_ secret, or the credentials it expects in ${p}_HEADERS`,
+      authHint:
+        o.keys.length > 0
+          ? `check that ${p}_SECRET matches the receiver's signing secret, that this host's clock is right (receivers refuse timestamps more than 5 minutes off), and the credentials in ${p}_HEADERS`
+          : `the request is unsigned: set ${p}_SECRET to the receiver's whsec_ secret, or the credentials it expects in ${p}_HEADERS`,
     });
   }
 
@@ -83,7 +84,8 @@ export class WebhookSink implements Sink<EncodedBatch> {
         encoded = prepared.payload;
         malformed = batch.length - (prepared.events?.length ?? batch.length);
       } catch (err) {
-        const error = err instanceof IwError ? err : new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch`, { cause: err });
+        const error =
+          err instanceof IwError ? err : new IwError("IW_SERIALIZE", `${this.#what}: cannot serialize the batch`, { cause: err });
         return { status: "failure", reason: "serialize", error };
       }
     }

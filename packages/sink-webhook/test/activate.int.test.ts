@@ -57,7 +57,12 @@ describe("activation from the environment", () => {
     const report = await activateWithReport({
       plugins: [plugin],
       logger: silentLogger,
-      env: { IW_WEBHOOK_URL: main.url, IW_WEBHOOK_SECRET: SECRET_A, IW_WEBHOOK_FORMAT: "summary", IW_WEBHOOK_EVENTS: "scan:block,audit:auth" },
+      env: {
+        IW_WEBHOOK_URL: main.url,
+        IW_WEBHOOK_SECRET: SECRET_A,
+        IW_WEBHOOK_FORMAT: "summary",
+        IW_WEBHOOK_EVENTS: "scan:block,audit:auth",
+      },
     });
     dispatcher = report.dispatcher;
     const results = await dispatcher.test(5000);
@@ -71,7 +76,11 @@ describe("activation from the environment", () => {
     const main = await startWebhookReceiver();
     receivers.push(main);
     const bad = "whsec_dG9vLXNob3J0";
-    const report = await activateWithReport({ plugins: [plugin], logger: silentLogger, env: { IW_WEBHOOK_URL: main.url, IW_WEBHOOK_SECRET: bad } });
+    const report = await activateWithReport({
+      plugins: [plugin],
+      logger: silentLogger,
+      env: { IW_WEBHOOK_URL: main.url, IW_WEBHOOK_SECRET: bad },
+    });
     dispatcher = report.dispatcher;
     expect(dispatcher.sinks).toEqual([]);
     const text = report.errors.map((e) => e.message).join("\n");
@@ -82,7 +91,11 @@ describe("activation from the environment", () => {
   it("refuses CR/LF in IW_WEBHOOK_HEADERS", async () => {
     const main = await startWebhookReceiver();
     receivers.push(main);
-    const report = await activateWithReport({ plugins: [plugin], logger: silentLogger, env: { IW_WEBHOOK_URL: main.url, IW_WEBHOOK_HEADERS: "X-A=1%0D%0AX-B:%202" } });
+    const report = await activateWithReport({
+      plugins: [plugin],
+      logger: silentLogger,
+      env: { IW_WEBHOOK_URL: main.url, IW_WEBHOOK_HEADERS: "X-A=1%0D%0AX-B:%202" },
+    });
     dispatcher = report.dispatcher;
     expect(dispatcher.sinks).toEqual([]);
     expect(report.errors.map((e) => e.message).join("\n")).toMatch(/IW_WEBHOOK_HEADERS.*header injection/);

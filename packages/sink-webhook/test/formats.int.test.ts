@@ -42,7 +42,14 @@ describe("formats on the wire (signed, parsed by the receiver)", () => {
   it("cloudevents carry id, source, type, time and the event as data", async () => {
     const { batch, req } = await deliver("cloudevents", 2);
     expect(req.events.map((e) => e.envelope)).toEqual([
-      expect.objectContaining({ specversion: "1.0", id: batch[0]!.event_id, source: "urn:inferwall:gw-1", type: "com.inferwall.scan.block", time: batch[0]!.timestamp, datacontenttype: "application/json" }),
+      expect.objectContaining({
+        specversion: "1.0",
+        id: batch[0]!.event_id,
+        source: "urn:inferwall:gw-1",
+        type: "com.inferwall.scan.block",
+        time: batch[0]!.timestamp,
+        datacontenttype: "application/json",
+      }),
       expect.objectContaining({ id: batch[1]!.event_id, type: "com.inferwall.audit.auth" }),
     ]);
   });

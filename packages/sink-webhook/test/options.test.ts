@@ -36,11 +36,15 @@ describe("resolveWebhookOptions", () => {
 
   it("names a named instance's own variables in every check", () => {
     const base = { url: "https://h.example/x", envPrefix: "IW_WEBHOOK_SOC" };
-    expect(configError(() => resolveWebhookOptions({ ...base, url: "ftp://h.example/x" })).message).toMatch(/^IW_WEBHOOK_SOC_URL has scheme ftp:/);
+    expect(configError(() => resolveWebhookOptions({ ...base, url: "ftp://h.example/x" })).message).toMatch(
+      /^IW_WEBHOOK_SOC_URL has scheme ftp:/,
+    );
     expect(configError(() => resolveWebhookOptions({ ...base, headers: { "X-A": "a\nb" } })).variable).toBe("IW_WEBHOOK_SOC_HEADERS");
     expect(configError(() => resolveWebhookOptions({ ...base, secret: "whsec_short" })).message).toContain("IW_WEBHOOK_SOC_SECRET=***");
     const pair = configError(() => resolveWebhookOptions({ ...base, cert: "PEM" }));
-    expect(pair.message).toBe("IW_WEBHOOK_SOC_KEY_FILE is missing: a client certificate needs both IW_WEBHOOK_SOC_CERT_FILE and IW_WEBHOOK_SOC_KEY_FILE");
+    expect(pair.message).toBe(
+      "IW_WEBHOOK_SOC_KEY_FILE is missing: a client certificate needs both IW_WEBHOOK_SOC_CERT_FILE and IW_WEBHOOK_SOC_KEY_FILE",
+    );
   });
 
   it.each(["webhook-signature", "Content-Type", "Host"])("refuses to let a custom header replace %s", (name) => {

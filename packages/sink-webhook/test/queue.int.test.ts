@@ -20,7 +20,14 @@ afterEach(async () => {
 });
 
 const AUTH_PAUSE_MS = 250;
-const FAST = { flushIntervalMs: 10, retryInitialMs: 20, retryMaxMs: 200, attemptTimeoutMs: DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS, maxBatchSize: 5, authPauseMs: AUTH_PAUSE_MS };
+const FAST = {
+  flushIntervalMs: 10,
+  retryInitialMs: 20,
+  retryMaxMs: 200,
+  attemptTimeoutMs: DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS,
+  maxBatchSize: 5,
+  authPauseMs: AUTH_PAUSE_MS,
+};
 
 async function start(fault?: Parameters<WebhookReceiver["setFault"]>[0]) {
   receiver = await startWebhookReceiver({ secrets: [SECRET_A] });

@@ -28,7 +28,11 @@ describe("README", () => {
     const secret = `whsec_${Buffer.alloc(32, 3).toString("base64")}`;
     const raw = Buffer.from('[{"event_id":"e1"}]');
     const ts = Math.floor(Date.now() / 1000);
-    const headers = { "webhook-id": "msg_1", "webhook-timestamp": String(ts), "webhook-signature": signatureHeader(parseWebhookSecrets(secret), "msg_1", ts, raw) };
+    const headers = {
+      "webhook-id": "msg_1",
+      "webhook-timestamp": String(ts),
+      "webhook-signature": signatureHeader(parseWebhookSecrets(secret), "msg_1", ts, raw),
+    };
     expect(verify(headers, raw, secret)).toBe(200);
     expect(verify(headers, Buffer.from('[{"event_id":"e2"}]'), secret)).toBe(401);
     expect(verify({ ...headers, "webhook-timestamp": String(ts - 301) }, raw, secret)).toBe(401);

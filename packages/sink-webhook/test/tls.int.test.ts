@@ -63,13 +63,17 @@ describe("TLS", () => {
   });
 
   it("presents a client certificate to a server that requires one (mTLS)", async () => {
-    receiver = await startWebhookReceiver({ tls: { key: certs.server.key, cert: certs.server.cert, ca: certs.ca.cert, requestCert: true } });
+    receiver = await startWebhookReceiver({
+      tls: { key: certs.server.key, cert: certs.server.cert, ca: certs.ca.cert, requestCert: true },
+    });
     sink = new WebhookSink({ url: receiver.url, ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key });
     expect(await sink.send([blockedScan()], ctx())).toEqual({ status: "success" });
   });
 
   it("without a client certificate the mTLS server hangs up: retryable, nothing delivered", async () => {
-    receiver = await startWebhookReceiver({ tls: { key: certs.server.key, cert: certs.server.cert, ca: certs.ca.cert, requestCert: true } });
+    receiver = await startWebhookReceiver({
+      tls: { key: certs.server.key, cert: certs.server.cert, ca: certs.ca.cert, requestCert: true },
+    });
     sink = new WebhookSink({ url: receiver.url, ca: certs.ca.cert });
     const result = await sink.send([blockedScan()], ctx());
     expect(result.status).toBe("retryable");

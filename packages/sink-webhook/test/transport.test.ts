@@ -12,11 +12,15 @@ afterEach(async () => {
 });
 
 describe("WebhookSink over core's HTTP transport", () => {
-  it.each(["Expect", "Upgrade", "Keep-Alive"])("refuses a configured %s header at start, naming the variable (it would be refused at every attempt)", (name) => {
-    const act = (): unknown => createWebhookSink({ url: "https://h.example/x", envPrefix: "IW_WEBHOOK_SOC", headers: { [name]: "100-continue" } });
-    expect(act).toThrow(IwConfigError);
-    expect(act).toThrow(new RegExp(`^IW_WEBHOOK_SOC_HEADERS sets ${name}, which the sink sets itself`));
-  });
+  it.each(["Expect", "Upgrade", "Keep-Alive"])(
+    "refuses a configured %s header at start, naming the variable (it would be refused at every attempt)",
+    (name) => {
+      const act = (): unknown =>
+        createWebhookSink({ url: "https://h.example/x", envPrefix: "IW_WEBHOOK_SOC", headers: { [name]: "100-continue" } });
+      expect(act).toThrow(IwConfigError);
+      expect(act).toThrow(new RegExp(`^IW_WEBHOOK_SOC_HEADERS sets ${name}, which the sink sets itself`));
+    },
+  );
 
   it("refuses the same headers when parsing IW_WEBHOOK_HEADERS", () => {
     const parsed = webhookEnvSchema.safeParse({ IW_WEBHOOK_URL: "https://h.example/x", IW_WEBHOOK_HEADERS: "Expect=100-continue" });
@@ -27,7 +31,9 @@ describe("WebhookSink over core's HTTP transport", () => {
   it("warns once that basic auth from the URL goes over plain http, without the password", () => {
     const logger = recordingLogger();
     sink = createWebhookSink({ url: "http://hook:p4ss-word@127.0.0.1:9/hook" }, logger);
-    expect(logger.lines).toEqual([{ level: "warn", message: expect.stringMatching(/^Basic auth is sent over plain http to webhook http:\/\/127\.0\.0\.1:9/) as string }]);
+    expect(logger.lines).toEqual([
+      { level: "warn", message: expect.stringMatching(/^Basic auth is sent over plain http to webhook http:\/\/127\.0\.0\.1:9/) as string },
+    ]);
     expect(JSON.stringify(logger.lines)).not.toContain("p4ss-word");
   });
 });

@@ -47,7 +47,10 @@ export async function generateTestCertificates(): Promise<TestCertificates> {
     makeLeaf(ca, "iw-test-client", "client", [{ type: 2, value: "iw-test-client" }]),
     makeLeaf(otherCa, "iw-other-client", "client", [{ type: 2, value: "iw-other-client" }]),
     makeLeaf(ca, "wrong.example.invalid", "server", [{ type: 2, value: "wrong.example.invalid" }]),
-    makeLeaf(ca, "localhost", "server", localNames, { notBeforeDate: new Date(Date.now() - 30 * DAY_MS), notAfterDate: new Date(Date.now() - DAY_MS) }),
+    makeLeaf(ca, "localhost", "server", localNames, {
+      notBeforeDate: new Date(Date.now() - 30 * DAY_MS),
+      notAfterDate: new Date(Date.now() - DAY_MS),
+    }),
   ]);
   return { ca, server, client, otherCa, otherClient, serverWrongHost, serverExpired };
 }

@@ -46,7 +46,12 @@ export async function checkEmptyBatch(factory: SinkContractFactory, options?: Si
     const ids = await receivedIds(h, o).catch(() => []);
     if (ids.length > 0) throw new SinkContractViolation("empty-batch", `an empty batch delivered ${ids.length} events`);
     const batch = o.makeEvents(o.batchSize);
-    expectStatus("empty-batch", await sendChecked("empty-batch", h.sink, batch, context(), o.sendTimeoutMs), ["success"], "a batch after an empty one");
+    expectStatus(
+      "empty-batch",
+      await sendChecked("empty-batch", h.sink, batch, context(), o.sendTimeoutMs),
+      ["success"],
+      "a batch after an empty one",
+    );
     await expectDelivered("empty-batch", h, [batch], o);
     return PASSED;
   });
@@ -65,19 +70,36 @@ export async function checkConcurrentSends(factory: SinkContractFactory, options
 }
 
 /** With the destination down, send resolves `retryable` or `failure` (never rejects), then recovers. */
-export async function checkUnavailableDestination(factory: SinkContractFactory, options?: SinkContractOptions): Promise<SinkContractOutcome> {
+export async function checkUnavailableDestination(
+  factory: SinkContractFactory,
+  options?: SinkContractOptions,
+): Promise<SinkContractOutcome> {
   const o = resolveOptions(options);
   return withHarness("unavailable", factory, async (h) => {
     if (!h.makeUnavailable || !h.makeAvailable) {
-      return { status: "skipped", reason: "the harness has no makeUnavailable()/makeAvailable(), so a sink that rejects or hangs while its destination is down goes unnoticed" };
+      return {
+        status: "skipped",
+        reason:
+          "the harness has no makeUnavailable()/makeAvailable(), so a sink that rejects or hangs while its destination is down goes unnoticed",
+      };
     }
-    expectStatus("unavailable", await sendChecked("unavailable", h.sink, o.makeEvents(1), context(), o.sendTimeoutMs), ["success"], "warm-up send");
+    expectStatus(
+      "unavailable",
+      await sendChecked("unavailable", h.sink, o.makeEvents(1), context(), o.sendTimeoutMs),
+      ["success"],
+      "warm-up send",
+    );
     await h.makeUnavailable();
     const down = await sendChecked("unavailable", h.sink, o.makeEvents(o.batchSize), context(), o.sendTimeoutMs);
     expectStatus("unavailable", down, ["retryable", "failure"], "sending while the destination is unavailable");
     await h.makeAvailable();
     const batch = o.makeEvents(o.batchSize);
-    expectStatus("unavailable", await sendChecked("unavailable", h.sink, batch, context(), o.sendTimeoutMs), ["success"], "sending once the destination is back");
+    expectStatus(
+      "unavailable",
+      await sendChecked("unavailable", h.sink, batch, context(), o.sendTimeoutMs),
+      ["success"],
+      "sending once the destination is back",
+    );
     await expectDelivered("unavailable", h, [batch], o);
     return PASSED;
   });
@@ -105,14 +127,28 @@ export async function checkAbortMidRequest(factory: SinkContractFactory, options
     const strict = h.makeUnresponsive !== undefined;
     await h.makeUnresponsive?.();
     const controller = new AbortController();
-    const sending = sendChecked("abort-mid-request", h.sink, o.makeEvents(o.batchSize), context(controller.signal), o.sendTimeoutMs + o.promptMs);
+    const sending = sendChecked(
+      "abort-mid-request",
+      h.sink,
+      o.makeEvents(o.batchSize),
+      context(controller.signal),
+      o.sendTimeoutMs + o.promptMs,
+    );
     await delay(strict ? 100 : 0);
     const abortedAt = Date.now();
     controller.abort(new Error("aborted mid-request"));
     const result = await sending;
     const took = Date.now() - abortedAt;
-    if (took > o.promptMs) throw new SinkContractViolation("abort-mid-request", `send() took ${took} ms to resolve after its signal aborted (limit ${o.promptMs} ms)`);
-    if (!strict) return { status: "passed", note: "the harness has no makeUnresponsive(), so the request may have finished before the abort: a sink that ignores its signal mid-request can pass" };
+    if (took > o.promptMs)
+      throw new SinkContractViolation(
+        "abort-mid-request",
+        `send() took ${took} ms to resolve after its signal aborted (limit ${o.promptMs} ms)`,
+      );
+    if (!strict)
+      return {
+        status: "passed",
+        note: "the harness has no makeUnresponsive(), so the request may have finished before the abort: a sink that ignores its signal mid-request can pass",
+      };
     expectStatus("abort-mid-request", result, ["retryable", "failure"], "a send aborted while the destination does not answer");
     return PASSED;
   });
@@ -124,7 +160,12 @@ export async function checkCloseReleasesHandles(factory: SinkContractFactory, op
   return withHarness("close", factory, async (h) => {
     const tracker = trackHandles();
     try {
-      expectStatus("close", await sendChecked("close", h.sink, o.makeEvents(o.batchSize), context(), o.sendTimeoutMs), ["success"], "a send before close");
+      expectStatus(
+        "close",
+        await sendChecked("close", h.sink, o.makeEvents(o.batchSize), context(), o.sendTimeoutMs),
+        ["success"],
+        "a send before close",
+      );
       for (const attempt of [() => h.sink.close(), () => Promise.all([h.sink.close(), h.sink.close()])]) {
         try {
           await attempt();
@@ -168,7 +209,12 @@ export async function checkEventsNotMutated(factory: SinkContractFactory, option
     if (!isDeepStrictEqual(batch, snapshot)) throw new SinkContractViolation("no-mutation", "send() modified the events it was given");
     expectStatus("no-mutation", plain, ["success"], "sending a batch");
     const frozen = deepFreeze(o.makeEvents(o.batchSize));
-    expectStatus("no-mutation", await sendChecked("no-mutation", h.sink, frozen, context(), o.sendTimeoutMs), ["success"], "sending deep-frozen events");
+    expectStatus(
+      "no-mutation",
+      await sendChecked("no-mutation", h.sink, frozen, context(), o.sendTimeoutMs),
+      ["success"],
+      "sending deep-frozen events",
+    );
     return PASSED;
   });
 }
@@ -179,8 +225,16 @@ export const SINK_CONTRACT_CHECKS: readonly SinkContractCheck[] = [
   { id: "delivers-batch", title: "delivers a batch: success, every event_id unchanged, each once", run: checkDeliversBatch },
   { id: "empty-batch", title: "handles an empty batch harmlessly", run: checkEmptyBatch },
   { id: "concurrent-sends", title: "supports concurrent sends", run: checkConcurrentSends },
-  { id: "unavailable", title: "resolves retryable/failure (never rejects) when the destination is unavailable, and recovers", run: checkUnavailableDestination },
-  { id: "already-aborted", title: "resolves promptly with a non-success result when the signal is already aborted", run: checkAlreadyAborted },
+  {
+    id: "unavailable",
+    title: "resolves retryable/failure (never rejects) when the destination is unavailable, and recovers",
+    run: checkUnavailableDestination,
+  },
+  {
+    id: "already-aborted",
+    title: "resolves promptly with a non-success result when the signal is already aborted",
+    run: checkAlreadyAborted,
+  },
   { id: "abort-mid-request", title: "resolves promptly when the signal aborts mid-request", run: checkAbortMidRequest },
   { id: "close", title: "close() is idempotent and releases sockets and timers", run: checkCloseReleasesHandles },
   { id: "send-after-close", title: "resolves a non-success result when sent after close()", run: checkSendAfterClose },
@@ -188,7 +242,9 @@ export const SINK_CONTRACT_CHECKS: readonly SinkContractCheck[] = [
 ];
 
 /** One check's outcome in a {@link runSinkContract} report. */
-export type SinkContractReport = { readonly id: string; readonly title: string } & (SinkContractOutcome | { readonly status: "failed"; readonly error: Error });
+export type SinkContractReport = { readonly id: string; readonly title: string } & (
+  SinkContractOutcome | { readonly status: "failed"; readonly error: Error }
+);
 
 /** Runs every check without a test framework (for a CLI or a script); never throws. */
 export async function runSinkContract(factory: SinkContractFactory, options?: SinkContractOptions): Promise<SinkContractReport[]> {

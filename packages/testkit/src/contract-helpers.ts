@@ -37,7 +37,11 @@ export function defaultEventIdOf(item: unknown): string | undefined {
 }
 
 /** Builds a harness, runs `body`, then closes the sink and cleans up whatever happened. */
-export async function withHarness<T>(check: string, factory: SinkContractFactory, body: (h: SinkContractHarness) => Promise<T>): Promise<T> {
+export async function withHarness<T>(
+  check: string,
+  factory: SinkContractFactory,
+  body: (h: SinkContractHarness) => Promise<T>,
+): Promise<T> {
   let harness: SinkContractHarness;
   try {
     harness = await factory();
@@ -65,7 +69,13 @@ const STATUSES = new Set(["success", "retryable", "failure", "too_large"]);
  * Calls `sink.send` and checks it neither throws nor rejects, resolves within `withinMs` and
  * resolves a well-formed `SendResult`.
  */
-export async function sendChecked(check: string, sink: Sink, batch: readonly IwEvent[], ctx: SendContext, withinMs: number): Promise<SendResult> {
+export async function sendChecked(
+  check: string,
+  sink: Sink,
+  batch: readonly IwEvent[],
+  ctx: SendContext,
+  withinMs: number,
+): Promise<SendResult> {
   let pending: Promise<SendResult>;
   try {
     pending = sink.send(batch, ctx);
@@ -102,7 +112,12 @@ export async function receivedIds(harness: SinkContractHarness, options: Resolve
 }
 
 /** Waits until the destination holds every id of `batches`, then checks each arrived once. */
-export async function expectDelivered(check: string, harness: SinkContractHarness, batches: readonly (readonly IwEvent[])[], options: ResolvedOptions): Promise<void> {
+export async function expectDelivered(
+  check: string,
+  harness: SinkContractHarness,
+  batches: readonly (readonly IwEvent[])[],
+  options: ResolvedOptions,
+): Promise<void> {
   const wanted = batches.flatMap((batch) => batch.map((e) => e.event_id));
   let seen: string[] = [];
   try {

@@ -4,7 +4,6 @@ import type * as VitestModule from "vitest";
 
 type Vitest = typeof VitestModule;
 
-
 // vitest is an optional peer dependency: importing @iw/testkit for its receivers must work
 // without it, so it is loaded here, once, and only describeSinkContract needs it.
 const vitest: Vitest | undefined = await import("vitest").catch(() => undefined);

@@ -47,7 +47,8 @@ export interface SinkContractOptions {
  * How one check ended when it did not throw. `note` says what a check that passed could not
  * verify (a fault hook the harness lacks); `describeSinkContract` prints it as a warning.
  */
-export type SinkContractOutcome = { readonly status: "passed"; readonly note?: string } | { readonly status: "skipped"; readonly reason: string };
+export type SinkContractOutcome =
+  { readonly status: "passed"; readonly note?: string } | { readonly status: "skipped"; readonly reason: string };
 
 /** One check of the contract, runnable with or without vitest. */
 export interface SinkContractCheck {

@@ -38,8 +38,13 @@ function helo(flavour: FluentdFlavour, nonce: Buffer, auth: Buffer): Uint8Array 
   if (flavour === "fluentd") return encode(["HELO", { nonce, auth, keepalive: true }]);
   const str8 = (bytes: Buffer): Buffer => Buffer.concat([Buffer.from([0xd9, bytes.length]), bytes]);
   return Buffer.concat([
-    Buffer.from([0x92]), Buffer.from(encode("HELO")), Buffer.from([0x82]),
-    Buffer.from(encode("nonce")), str8(nonce), Buffer.from(encode("auth")), str8(auth),
+    Buffer.from([0x92]),
+    Buffer.from(encode("HELO")),
+    Buffer.from([0x82]),
+    Buffer.from(encode("nonce")),
+    str8(nonce),
+    Buffer.from(encode("auth")),
+    str8(auth),
   ]);
 }
 
@@ -99,7 +104,12 @@ export function serveForwardConnection(socket: Socket, host: ForwardHost): void 
     }
     const chunk = typeof carrier.option["chunk"] === "string" ? carrier.option["chunk"] : undefined;
     const received: ReceivedForwardMessage = {
-      tag: carrier.tag, mode: carrier.mode, option: carrier.option, entries: carrier.entries.length, packed: carrier.packed, outcome: "stored",
+      tag: carrier.tag,
+      mode: carrier.mode,
+      option: carrier.option,
+      entries: carrier.entries.length,
+      packed: carrier.packed,
+      outcome: "stored",
     };
     if (fault?.kind === "reset_before_ack") {
       received.outcome = "dropped";

@@ -27,7 +27,11 @@ const codec = createEventTimeDecoderCodec();
 export function createInHttpHandler(host: HttpHost): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    const tag = path.split("/").filter((s) => s !== "").map(decodeURIComponent).join(".");
+    const tag = path
+      .split("/")
+      .filter((s) => s !== "")
+      .map(decodeURIComponent)
+      .join(".");
     const request: ReceivedHttpRequest = {
       path,
       tag,
@@ -81,7 +85,11 @@ function parseBody(raw: Buffer, contentType: string, encoding: string): { time: 
   const type = (contentType.split(";")[0] ?? "").trim().toLowerCase();
   let values: unknown[];
   if (type === "application/x-ndjson") {
-    values = body.toString("utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as unknown);
+    values = body
+      .toString("utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as unknown);
   } else if (type === "application/msgpack" || type === "application/x-msgpack") {
     try {
       values = [...decodeMulti(body, { extensionCodec: codec })];

@@ -9,7 +9,13 @@ import type { DecodedCarrier } from "./fluentd-decode.js";
 import { serveForwardConnection } from "./fluentd-forward-server.js";
 import { createInHttpHandler } from "./fluentd-http-server.js";
 import type {
-  FluentdFault, FluentdReceiverOptions, FluentdSecurity, ReceivedFluentdRecord, ReceivedForwardMessage, ReceivedHandshake, ReceivedHttpRequest,
+  FluentdFault,
+  FluentdReceiverOptions,
+  FluentdSecurity,
+  ReceivedFluentdRecord,
+  ReceivedForwardMessage,
+  ReceivedHandshake,
+  ReceivedHttpRequest,
 } from "./fluentd-types.js";
 import { DEFAULT_RECEIVER_HOST, urlHost } from "./listen-address.js";
 import { waitFor } from "./wait.js";
@@ -102,22 +108,33 @@ export async function startFluentdReceiver(options: FluentdReceiverOptions = {})
       recordHandshake: (h) => handshakes.push(h),
     });
   };
-  const forward: Server = transport === "tls"
-    ? createTlsServer({ ...(options.tls ?? missingTls()), requestCert: options.tls?.requestCert ?? false, rejectUnauthorized: options.tls?.requestCert ?? false }, onConnection)
-    : createNetServer(onConnection);
+  const forward: Server =
+    transport === "tls"
+      ? createTlsServer(
+          {
+            ...(options.tls ?? missingTls()),
+            requestCert: options.tls?.requestCert ?? false,
+            rejectUnauthorized: options.tls?.requestCert ?? false,
+          },
+          onConnection,
+        )
+      : createNetServer(onConnection);
   if (transport === "tls") forward.on("tlsClientError", () => {});
 
   let http: HttpServer | undefined;
   if (options.http === true) {
-    http = createHttpServer(createInHttpHandler({
-      flavour,
-      maxBodyBytes: options.maxHttpBodyBytes ?? 32 * 1024 * 1024,
-      takeFault: (tag) => takeFault((f) => f.kind === "blackhole" || (f.kind === "http_status" && (f.tag === undefined || f.tag === tag))),
-      request: (r) => httpRequests.push(r),
-      store(tag, batch) {
-        for (const { time, record } of batch) keep({ tag, time, record, mode: "http", chunk: undefined });
-      },
-    }));
+    http = createHttpServer(
+      createInHttpHandler({
+        flavour,
+        maxBodyBytes: options.maxHttpBodyBytes ?? 32 * 1024 * 1024,
+        takeFault: (tag) =>
+          takeFault((f) => f.kind === "blackhole" || (f.kind === "http_status" && (f.tag === undefined || f.tag === tag))),
+        request: (r) => httpRequests.push(r),
+        store(tag, batch) {
+          for (const { time, record } of batch) keep({ tag, time, record, mode: "http", chunk: undefined });
+        },
+      }),
+    );
     http.on("connection", track);
   }
 
@@ -188,7 +205,7 @@ export async function startFluentdReceiver(options: FluentdReceiverOptions = {})
 }
 
 function missingTls(): never {
-  throw new Error("startFluentdReceiver: transport \"tls\" needs options.tls (key and cert)");
+  throw new Error('startFluentdReceiver: transport "tls" needs options.tls (key and cert)');
 }
 
 function listenOn(server: Server | HttpServer, where: { port: number; host: string } | { path: string }): Promise<number> {

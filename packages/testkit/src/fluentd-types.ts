@@ -38,7 +38,12 @@ export interface FluentdReceiverOptions {
   /** How in_forward listens. @default "tcp" */
   readonly transport?: "tcp" | "tls" | "unix";
   /** Server key pair (PEM) for `tls`; `ca` + `requestCert` demand a client certificate. */
-  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly ca?: string | Buffer; readonly requestCert?: boolean };
+  readonly tls?: {
+    readonly key: string | Buffer;
+    readonly cert: string | Buffer;
+    readonly ca?: string | Buffer;
+    readonly requestCert?: boolean;
+  };
   /** Socket path for `unix`. @default a fresh path in the temp directory */
   readonly socketPath?: string;
   /** Enables the handshake. @default none */

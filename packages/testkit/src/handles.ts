@@ -1,7 +1,18 @@
 import { createHook } from "node:async_hooks";
 
 /** Resource types that mean "something is still open": sockets, servers, timers, processes. */
-const WATCHED = new Set(["TCPWRAP", "TCPSERVERWRAP", "TLSWRAP", "PIPEWRAP", "PIPESERVERWRAP", "UDPWRAP", "PROCESSWRAP", "Timeout", "FSEVENTWRAP", "STATWATCHER"]);
+const WATCHED = new Set([
+  "TCPWRAP",
+  "TCPSERVERWRAP",
+  "TLSWRAP",
+  "PIPEWRAP",
+  "PIPESERVERWRAP",
+  "UDPWRAP",
+  "PROCESSWRAP",
+  "Timeout",
+  "FSEVENTWRAP",
+  "STATWATCHER",
+]);
 
 /** Live resources created since {@link trackHandles} started. */
 export interface HandleTracker {

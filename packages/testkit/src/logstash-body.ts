@@ -2,10 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { gunzip, inflate, inflateRaw } from "node:zlib";
 
 /** How reading a request body ended. */
-export type BodyResult =
-  | { readonly kind: "ok"; readonly raw: Buffer }
-  | { readonly kind: "too_large" }
-  | { readonly kind: "aborted" };
+export type BodyResult = { readonly kind: "ok"; readonly raw: Buffer } | { readonly kind: "too_large" } | { readonly kind: "aborted" };
 
 /**
  * Reads a request body, counting bytes into `onBytes`, and stops at `limit` bytes (the answer
@@ -36,9 +33,7 @@ export function readBody(req: IncomingMessage, limit: number, onBytes: (n: numbe
 
 /** How inflating a body ended: 400 for a body that does not inflate, 413 when it grows too big. */
 export type InflateResult =
-  | { readonly kind: "ok"; readonly body: Buffer }
-  | { readonly kind: "bad"; readonly message: string }
-  | { readonly kind: "too_large" };
+  { readonly kind: "ok"; readonly body: Buffer } | { readonly kind: "bad"; readonly message: string } | { readonly kind: "too_large" };
 
 /**
  * Undoes `Content-Encoding` like Netty's HttpContentDecompressor: `gzip`/`x-gzip`, and

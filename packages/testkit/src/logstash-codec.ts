@@ -52,7 +52,10 @@ function runCodec(codec: DecodeInput["codec"], text: string, ecs: boolean): Logs
     return [finish(ecs ? { message: text, event: { original: text } } : { message: text })];
   }
   if (codec === "json") return fromJson(text);
-  return text.split("\n").filter((line) => line.trim() !== "").flatMap((line) => fromJson(line));
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .flatMap((line) => fromJson(line));
 }
 
 function fromJson(text: string): LogstashEvent[] {
@@ -99,7 +102,11 @@ function requestMetadata(input: DecodeInput): RequestMetadata {
     if (name === "authorization" || value === undefined) continue;
     formatted[name.toLowerCase().replaceAll("-", "_")] = Array.isArray(value) ? value.join(",") : value;
   }
-  for (const [from, to] of [["accept", "http_accept"], ["host", "http_host"], ["user_agent", "http_user_agent"]] as const) {
+  for (const [from, to] of [
+    ["accept", "http_accept"],
+    ["host", "http_host"],
+    ["user_agent", "http_user_agent"],
+  ] as const) {
     const value = formatted[from];
     delete formatted[from];
     if (value !== undefined) formatted[to] = value;

@@ -65,7 +65,8 @@ export async function startLogstashReceiver(options: LogstashReceiverOptions = {
 
 /** State a request handler reads and updates. */
 export interface ReceiverState {
-  readonly options: Required<Omit<LogstashReceiverOptions, "user" | "password" | "tls" | "host" | "port">> & Pick<LogstashReceiverOptions, "user" | "password">;
+  readonly options: Required<Omit<LogstashReceiverOptions, "user" | "password" | "tls" | "host" | "port">> &
+    Pick<LogstashReceiverOptions, "user" | "password">;
   readonly events: LogstashEvent[];
   /** Start times of requests being processed. */
   readonly processing: Set<{ readonly startedAt: number }>;
@@ -122,7 +123,14 @@ class LoopbackLogstash implements LogstashReceiver {
       const auth = options.tls.clientAuthentication ?? "none";
       const ca = options.tls.ca === undefined ? undefined : typeof options.tls.ca === "string" ? [options.tls.ca] : [...options.tls.ca];
       const server = createHttpsServer(
-        { cert: options.tls.cert, key: options.tls.key, ca, minVersion: "TLSv1.2", requestCert: auth !== "none", rejectUnauthorized: auth === "required" },
+        {
+          cert: options.tls.cert,
+          key: options.tls.key,
+          ca,
+          minVersion: "TLSv1.2",
+          requestCert: auth !== "none",
+          rejectUnauthorized: auth === "required",
+        },
         handler,
       );
       // `optional` verifies a certificate when one is presented, and refuses a bad one.

@@ -32,7 +32,13 @@ export function handleLogstashRequest(req: IncomingMessage, res: ServerResponse,
   return record;
 }
 
-async function process(req: IncomingMessage, res: ServerResponse, state: ReceiverState, fault: LogstashFault, record: ReceivedRequest): Promise<void> {
+async function process(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: ReceiverState,
+  fault: LogstashFault,
+  record: ReceivedRequest,
+): Promise<void> {
   const countBytes = (n: number): void => {
     record.bytes += n;
   };
@@ -105,7 +111,12 @@ async function process(req: IncomingMessage, res: ServerResponse, state: Receive
   }
 }
 
-function resetMidBody(req: IncomingMessage, state: ReceiverState, fault: Extract<LogstashFault, { mode: "reset" }>, record: ReceivedRequest): void {
+function resetMidBody(
+  req: IncomingMessage,
+  state: ReceiverState,
+  fault: Extract<LogstashFault, { mode: "reset" }>,
+  record: ReceivedRequest,
+): void {
   const declared = Number(req.headers["content-length"] ?? 0);
   const after = fault.afterBytes ?? Math.max(1, Math.floor(declared / 2));
   const reset = (): void => {

@@ -76,7 +76,13 @@ export type LogstashFault =
   | { readonly mode: "down" }
   | { readonly mode: "blackhole" }
   | { readonly mode: "slow"; readonly delayMs: number }
-  | { readonly mode: "status"; readonly status: number; readonly retryAfter?: string | number; readonly body?: string; readonly count?: number }
+  | {
+      readonly mode: "status";
+      readonly status: number;
+      readonly retryAfter?: string | number;
+      readonly body?: string;
+      readonly count?: number;
+    }
   | { readonly mode: "reset"; readonly afterBytes?: number };
 
 /** How the receiver ended one request. */

@@ -50,7 +50,8 @@ export function encodingOf(contentType: string | undefined): OtlpEncoding | unde
 type Msg = Record<string, unknown>;
 const own = (m: Msg, key: string): boolean => Object.prototype.hasOwnProperty.call(m, key);
 /** A string field, or a 64-bit integer (a protobufjs Long) as decimal text. */
-const text = (v: unknown, fallback = ""): string => (typeof v === "string" ? v : v === null || v === undefined ? fallback : (v as { toString(): string }).toString());
+const text = (v: unknown, fallback = ""): string =>
+  typeof v === "string" ? v : v === null || v === undefined ? fallback : (v as { toString(): string }).toString();
 
 /** A 64-bit integer as protobufjs hands it over: a number when it is safe, else its decimal text. */
 function int64(v: unknown): number | string {
@@ -91,7 +92,8 @@ function keyValues(list: readonly Msg[]): { values: Record<string, unknown>; typ
   return { values, types: kinds };
 }
 
-const hexToBase64 = (hex: unknown): unknown => (typeof hex === "string" && /^[0-9a-f]*$/i.test(hex) ? Buffer.from(hex, "hex").toString("base64") : hex);
+const hexToBase64 = (hex: unknown): unknown =>
+  typeof hex === "string" && /^[0-9a-f]*$/i.test(hex) ? Buffer.from(hex, "hex").toString("base64") : hex;
 
 /** OTLP/JSON writes trace and span ids as hex, where ProtoJSON has base64. */
 function otlpJsonToProtoJson(json: unknown): unknown {
@@ -114,12 +116,14 @@ function otlpJsonToProtoJson(json: unknown): unknown {
  */
 export function decodeExportLogsRequest(body: Uint8Array, encoding: OtlpEncoding): ReceivedLogRecord[] {
   const { request } = otlpTypes();
-  const message = (
-    encoding === "protobuf" ? request.decode(body) : protojson.fromJson(request, otlpJsonToProtoJson(JSON.parse(Buffer.from(body).toString("utf8"))), { ignoreUnknownFields: true })
-  ) as unknown as Msg;
+  const message = (encoding === "protobuf"
+    ? request.decode(body)
+    : protojson.fromJson(request, otlpJsonToProtoJson(JSON.parse(Buffer.from(body).toString("utf8"))), {
+        ignoreUnknownFields: true,
+      })) as unknown as Msg;
   const out: ReceivedLogRecord[] = [];
   for (const rl of (message["resourceLogs"] ?? []) as Msg[]) {
-    const resource = keyValues((((rl["resource"] as Msg | undefined)?.["attributes"]) ?? []) as Msg[]).values;
+    const resource = keyValues(((rl["resource"] as Msg | undefined)?.["attributes"] ?? []) as Msg[]).values;
     for (const sl of (rl["scopeLogs"] ?? []) as Msg[]) {
       const scopeMsg = (sl["scope"] ?? {}) as Msg;
       const scope = { name: text(scopeMsg["name"]), version: text(scopeMsg["version"]) };
@@ -234,6 +238,9 @@ export function encodeStatus(encoding: OtlpEncoding, code: number, message: stri
 /** Decodes a google.rpc.Status body (for tests of what a client shows). */
 export function decodeStatus(body: Uint8Array, encoding: OtlpEncoding): { code: number; message: string } {
   const { status } = otlpTypes();
-  const m = (encoding === "json" ? JSON.parse(Buffer.from(body).toString("utf8")) : status.toObject(status.decode(body))) as { code?: number; message?: string };
+  const m = (encoding === "json" ? JSON.parse(Buffer.from(body).toString("utf8")) : status.toObject(status.decode(body))) as {
+    code?: number;
+    message?: string;
+  };
   return { code: m.code ?? 0, message: m.message ?? "" };
 }

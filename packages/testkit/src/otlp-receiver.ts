@@ -73,23 +73,45 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     return f;
   };
 
-  const write = (res: ServerResponse, rec: ReceivedOtlpRequest, status: number, body: Buffer | string, headers: OutgoingHttpHeaders): void => {
+  const write = (
+    res: ServerResponse,
+    rec: ReceivedOtlpRequest,
+    status: number,
+    body: Buffer | string,
+    headers: OutgoingHttpHeaders,
+  ): void => {
     if (res.destroyed || res.headersSent) return;
     rec.status = status;
     const bytes = typeof body === "string" ? Buffer.from(body) : body;
     res.writeHead(status, { ...headers, "content-length": bytes.length }).end(bytes);
   };
-  const refuse = (res: ServerResponse, rec: ReceivedOtlpRequest, enc: OtlpEncoding, status: number, message: string, extra: OutgoingHttpHeaders = {}): void => {
+  const refuse = (
+    res: ServerResponse,
+    rec: ReceivedOtlpRequest,
+    enc: OtlpEncoding,
+    status: number,
+    message: string,
+    extra: OutgoingHttpHeaders = {},
+  ): void => {
     rec.reason = message;
     const type = enc === "json" ? "application/json" : "application/x-protobuf";
     write(res, rec, status, encodeStatus(enc, GRPC_CODE[status] ?? 13, message), { "content-type": type, ...extra });
   };
 
-  const process = async (req: IncomingMessage, res: ServerResponse, rec: ReceivedOtlpRequest, raw: Buffer, current: typeof fault): Promise<void> => {
+  const process = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    rec: ReceivedOtlpRequest,
+    raw: Buffer,
+    current: typeof fault,
+  ): Promise<void> => {
     if (rec.path !== path) return write(res, rec, 404, "404 page not found\n", { "content-type": "text/plain; charset=utf-8" });
     if (req.method !== "POST") return write(res, rec, 405, "405 method not allowed, supported: [POST]", { "content-type": "text/plain" });
     const enc = encodingOf(req.headers["content-type"]);
-    if (enc === undefined) return write(res, rec, 415, "415 unsupported media type, supported: [application/json, application/x-protobuf]", { "content-type": "text/plain" });
+    if (enc === undefined)
+      return write(res, rec, 415, "415 unsupported media type, supported: [application/json, application/x-protobuf]", {
+        "content-type": "text/plain",
+      });
     if (rec.bytes > maxBody) return refuse(res, rec, enc, 413, `request body too large (limit ${maxBody} bytes)`);
     for (const [name, value] of Object.entries(options.requiredHeaders ?? {})) {
       if (req.headers[name.toLowerCase()] !== value) return refuse(res, rec, enc, 401, "missing or invalid credentials");
@@ -169,7 +191,16 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
 
   const tls = options.tls;
   const server: Server = tls
-    ? createHttpsServer({ key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca } : {}), requestCert: tls.requestCert ?? false, rejectUnauthorized: tls.requestCert ?? false }, handle)
+    ? createHttpsServer(
+        {
+          key: tls.key,
+          cert: tls.cert,
+          ...(tls.ca ? { ca: tls.ca } : {}),
+          requestCert: tls.requestCert ?? false,
+          rejectUnauthorized: tls.requestCert ?? false,
+        },
+        handle,
+      )
     : createHttpServer(handle);
   server.requestTimeout = 0;
   server.headersTimeout = 0;
@@ -223,7 +254,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     distinctEventIds: () => new Set(ids).size,
     duplicates: () => ids.length - new Set(ids).size,
     async setFault(next) {
-      const f: OtlpFault = typeof next === "string" ? ({ mode: next }) : next;
+      const f: OtlpFault = typeof next === "string" ? { mode: next } : next;
       if (f.mode === "down") {
         fault = null;
         return stop();
@@ -232,8 +263,10 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       faultLeft = f.mode === "none" ? 0 : (f.count ?? Number.POSITIVE_INFINITY);
       if (!server.listening && closing === undefined) await listen(port);
     },
-    waitForRecords: (count, timeoutMs = 5000) => waitFor(() => accepted >= count && records, { timeoutMs, what: `${count} log records at the OTLP receiver ${what()}` }),
-    waitForRequests: (count, timeoutMs = 5000) => waitFor(() => requests.length >= count && requests, { timeoutMs, what: `${count} requests at the OTLP receiver ${what()}` }),
+    waitForRecords: (count, timeoutMs = 5000) =>
+      waitFor(() => accepted >= count && records, { timeoutMs, what: `${count} log records at the OTLP receiver ${what()}` }),
+    waitForRequests: (count, timeoutMs = 5000) =>
+      waitFor(() => requests.length >= count && requests, { timeoutMs, what: `${count} requests at the OTLP receiver ${what()}` }),
     clear() {
       records.length = 0;
       requests.length = 0;
@@ -267,7 +300,9 @@ function inflateBody(raw: Buffer, encoding: string | string[] | undefined, limit
   return new Promise((resolve) => {
     fn(raw, { maxOutputLength: Math.max(1, limit) }, (err, out) => {
       if (!err) return resolve(out);
-      resolve((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" ? "too large" : `failed to decompress the body: ${err.message}`);
+      resolve(
+        (err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" ? "too large" : `failed to decompress the body: ${err.message}`,
+      );
     });
   });
 }

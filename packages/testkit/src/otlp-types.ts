@@ -40,7 +40,12 @@ export interface OtlpReceiverOptions {
   /** Headers every request must carry with these exact values (an API key); else 401 with a Status body. @default none */
   readonly requiredHeaders?: Readonly<Record<string, string>>;
   /** Serve HTTPS with this PEM pair; `requestCert` with `ca` demands a client certificate. @default plain HTTP */
-  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly ca?: string | Buffer; readonly requestCert?: boolean };
+  readonly tls?: {
+    readonly key: string | Buffer;
+    readonly cert: string | Buffer;
+    readonly ca?: string | Buffer;
+    readonly requestCert?: boolean;
+  };
   /**
    * `false` keeps only the `log.record.uid` of each record (and counts), decoding nothing else
    * into JavaScript: for benchmarks, where decoding is the receiver's whole cost. @default true
@@ -68,7 +73,13 @@ export type OtlpFault =
   | { readonly mode: "down" }
   | { readonly mode: "blackhole"; readonly count?: number }
   | { readonly mode: "slow"; readonly delayMs: number; readonly count?: number }
-  | { readonly mode: "status"; readonly status: number; readonly message?: string; readonly retryAfter?: string | number; readonly count?: number }
+  | {
+      readonly mode: "status";
+      readonly status: number;
+      readonly message?: string;
+      readonly retryAfter?: string | number;
+      readonly count?: number;
+    }
   | { readonly mode: "partial"; readonly rejected: number; readonly message?: string; readonly count?: number }
   | { readonly mode: "reset"; readonly afterBytes?: number; readonly count?: number };
 

@@ -98,7 +98,10 @@ export class ScriptedSink implements Sink {
 
   /** Resolves once at least `count` calls were made. */
   async waitForCalls(count: number, timeoutMs = 5000): Promise<readonly ScriptedSinkCall[]> {
-    return waitFor(() => this.#calls.length >= count && this.#calls, { timeoutMs, what: `${count} send calls to ${this.name} (got ${this.#calls.length})` });
+    return waitFor(() => this.#calls.length >= count && this.#calls, {
+      timeoutMs,
+      what: `${count} send calls to ${this.name} (got ${this.#calls.length})`,
+    });
   }
 
   send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {
@@ -154,7 +157,9 @@ export class ScriptedSink implements Sink {
         return { status: "success" };
       case "retryable": {
         const error = new IwError("IW_NETWORK", step.message ?? what);
-        return step.retryAfterMs === undefined ? { status: "retryable", error } : { status: "retryable", error, retryAfterMs: step.retryAfterMs };
+        return step.retryAfterMs === undefined
+          ? { status: "retryable", error }
+          : { status: "retryable", error, retryAfterMs: step.retryAfterMs };
       }
       case "failure": {
         const error = new IwError("IW_HTTP_STATUS", step.message ?? what);

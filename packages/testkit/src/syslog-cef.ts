@@ -44,7 +44,10 @@ export function parseCef(text: string): CefEvent {
     const ch = text[i]!;
     if (ch === "\\") {
       const next = text[i + 1];
-      if (next !== "|" && next !== "\\") throw new SiemFormatError(`header field ${fields.length + 1}: only \\| and \\\\ are escapes in the CEF header, found \\${next ?? ""}`);
+      if (next !== "|" && next !== "\\")
+        throw new SiemFormatError(
+          `header field ${fields.length + 1}: only \\| and \\\\ are escapes in the CEF header, found \\${next ?? ""}`,
+        );
       cur += next;
       i++;
     } else if (ch === "|") {
@@ -55,7 +58,15 @@ export function parseCef(text: string): CefEvent {
     }
   }
   if (fields.length < 7) throw new SiemFormatError("a CEF header has 7 |-separated fields before the extension");
-  const [version, vendor, product, productVersion, signatureId, name, sev] = fields as [string, string, string, string, string, string, string];
+  const [version, vendor, product, productVersion, signatureId, name, sev] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if (!/^\d+$/.test(version)) throw new SiemFormatError(`CEF version "${version}" is not a number`);
   const severity = /^(10|\d)$/.test(sev) ? Number(sev) : SEVERITY_WORDS[sev];
   if (severity === undefined) throw new SiemFormatError(`Severity "${sev}" is neither 0-10 nor Low/Medium/High/Very-High`);
@@ -83,7 +94,8 @@ function parseExtension(ext: string): Record<string, string> {
     if (ch !== "=") continue;
     let k = i;
     while (k > 0 && KEY.test(ext[k - 1]!)) k--;
-    if (k === i || (k > 0 && ext[k - 1] !== " ")) throw new SiemFormatError(`an unescaped = at offset ${i} of the extension is not after a key; values escape = as \\=`);
+    if (k === i || (k > 0 && ext[k - 1] !== " "))
+      throw new SiemFormatError(`an unescaped = at offset ${i} of the extension is not after a key; values escape = as \\=`);
     seps.push({ key: ext.slice(k, i), keyStart: k, eq: i });
   }
   if (seps.length === 0 || seps[0]!.keyStart !== 0) throw new SiemFormatError("the extension does not start with key=value");

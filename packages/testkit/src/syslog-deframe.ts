@@ -36,8 +36,10 @@ export class SyslogDeframer {
     for (;;) {
       const first = this.#buf[0];
       if (first === undefined) return out;
-      const framing: SyslogFramingKind = first >= 0x30 && first <= 0x39 ? "octet-counting" : first === 0x3c ? "non-transparent" : this.#bad(first);
-      if (this.#expect !== undefined && framing !== this.#expect) throw new SyslogFramingError(`expected ${this.#expect} framing, got a ${framing} frame`);
+      const framing: SyslogFramingKind =
+        first >= 0x30 && first <= 0x39 ? "octet-counting" : first === 0x3c ? "non-transparent" : this.#bad(first);
+      if (this.#expect !== undefined && framing !== this.#expect)
+        throw new SyslogFramingError(`expected ${this.#expect} framing, got a ${framing} frame`);
       const frame = framing === "octet-counting" ? this.#counted() : this.#line();
       if (frame === undefined) return out;
       out.push({ framing, message: frame });
@@ -45,7 +47,9 @@ export class SyslogDeframer {
   }
 
   #bad(first: number): never {
-    throw new SyslogFramingError(`a frame starts with byte 0x${first.toString(16)}: neither MSG-LEN (octet counting) nor < (non-transparent)`);
+    throw new SyslogFramingError(
+      `a frame starts with byte 0x${first.toString(16)}: neither MSG-LEN (octet counting) nor < (non-transparent)`,
+    );
   }
 
   #counted(): Buffer | undefined {
@@ -66,12 +70,14 @@ export class SyslogDeframer {
   #line(): Buffer | undefined {
     const lf = this.#buf.indexOf(0x0a);
     if (lf < 0) {
-      if (this.#buf.length > this.#max) throw new SyslogFramingError(`a non-transparent frame is longer than the receiver's limit of ${this.#max} bytes`);
+      if (this.#buf.length > this.#max)
+        throw new SyslogFramingError(`a non-transparent frame is longer than the receiver's limit of ${this.#max} bytes`);
       return undefined;
     }
     const message = this.#buf.subarray(0, lf);
     this.#buf = this.#buf.subarray(lf + 1);
-    if (message.length > this.#max) throw new SyslogFramingError(`a non-transparent frame of ${message.length} bytes is above the receiver's limit of ${this.#max}`);
+    if (message.length > this.#max)
+      throw new SyslogFramingError(`a non-transparent frame of ${message.length} bytes is above the receiver's limit of ${this.#max}`);
     return message;
   }
 }

@@ -109,14 +109,18 @@ export async function startSyslogReceiver(options: SyslogReceiverOptions = {}): 
       }
     });
     socket.on("end", () => {
-      if (deframer.buffered > 0) violations.push({ transport, reason: `the stream ended inside a frame (${deframer.buffered} bytes)`, excerpt: "" });
+      if (deframer.buffered > 0)
+        violations.push({ transport, reason: `the stream ended inside a frame (${deframer.buffered} bytes)`, excerpt: "" });
     });
   };
 
   if (transport === "tls") {
-    if (options.tls === undefined) throw new Error("startSyslogReceiver: transport \"tls\" needs options.tls (key and cert)");
+    if (options.tls === undefined) throw new Error('startSyslogReceiver: transport "tls" needs options.tls (key and cert)');
     const requestCert = options.tls.requestCert ?? false;
-    tlsServer = createTlsServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert, rejectUnauthorized: requestCert }, serve);
+    tlsServer = createTlsServer(
+      { key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert, rejectUnauthorized: requestCert },
+      serve,
+    );
     tlsServer.on("tlsClientError", (err: Error) => tlsFailures.push(err.message));
   }
   let udp: UdpSocket | undefined;
@@ -126,7 +130,11 @@ export async function startSyslogReceiver(options: SyslogReceiverOptions = {}): 
     datagrams++;
     if (fault?.kind === "blackhole") return;
     if (msg.length > max) {
-      violations.push({ transport, reason: `a datagram of ${msg.length} bytes is above the receiver's limit of ${max}`, excerpt: excerpt(msg) });
+      violations.push({
+        transport,
+        reason: `a datagram of ${msg.length} bytes is above the receiver's limit of ${max}`,
+        excerpt: excerpt(msg),
+      });
       return;
     }
     accept(msg, "datagram");

@@ -14,7 +14,8 @@ export interface Rfc3164Message {
   readonly content: string;
 }
 
-const HEADER = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ( [1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d) ([\x21-\x7e]+) ([A-Za-z0-9_./-]{1,32})(?:\[([\x21-\x5a\x5c\x5e-\x7e]{1,128})\])?: /;
+const HEADER =
+  /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ( [1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d) ([\x21-\x7e]+) ([A-Za-z0-9_./-]{1,32})(?:\[([\x21-\x5a\x5c\x5e-\x7e]{1,128})\])?: /;
 
 /**
  * Parses one RFC 3164 message strictly: PRI, a `Mmm dd hh:mm:ss` timestamp with the day

@@ -94,7 +94,7 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(
 /** TIMESTAMP (RFC 5424 §6.2.3): RFC 3339 with upper-case T and Z, at most 6 fraction digits, real dates. */
 export function checkTimestamp(s: string): string | undefined {
   const m = TIMESTAMP.exec(s);
-  if (m === null) return "TIMESTAMP is not FULL-DATE \"T\" FULL-TIME (upper-case T and Z, at most 6 fraction digits)";
+  if (m === null) return 'TIMESTAMP is not FULL-DATE "T" FULL-TIME (upper-case T and Z, at most 6 fraction digits)';
   const [y, mo, d, h, mi, se] = [1, 2, 3, 4, 5, 6].map((k) => Number(m[k]));
   const leap = y! % 4 === 0 && (y! % 100 !== 0 || y! % 400 === 0);
   if (mo! < 1 || mo! > 12) return "DATE-MONTH is not 01-12";
@@ -124,7 +124,8 @@ function checkSdId(id: string, at: number): void {
     if (!REGISTERED_SD_IDS.has(id)) throw new SyslogParseError(`SD-ID "${id}" has no @ and is not IANA-registered`, at);
     return;
   }
-  if (i === 0 || !/^[1-9]\d*(\.\d+)*$/.test(id.slice(i + 1))) throw new SyslogParseError(`SD-ID "${id}" is not name@<private enterprise number>`, at);
+  if (i === 0 || !/^[1-9]\d*(\.\d+)*$/.test(id.slice(i + 1)))
+    throw new SyslogParseError(`SD-ID "${id}" is not name@<private enterprise number>`, at);
 }
 
 /** PARAM-VALUE up to the closing quote: only `\"`, `\\` and `\]` escapes; `]` must be escaped; valid UTF-8. */
@@ -138,7 +139,8 @@ function readParamValue(r: Reader): string {
     if (b === 0x5d) r.fail("] inside PARAM-VALUE must be escaped as \\]");
     if (b === 0x5c) {
       const next = r.buf[r.pos + 1];
-      if (next !== 0x22 && next !== 0x5c && next !== 0x5d) r.fail("a backslash in PARAM-VALUE must itself be escaped (only \\\", \\\\ and \\] are escapes)");
+      if (next !== 0x22 && next !== 0x5c && next !== 0x5d)
+        r.fail('a backslash in PARAM-VALUE must itself be escaped (only \\", \\\\ and \\] are escapes)');
       parts.push(r.buf.subarray(start, r.pos));
       start = r.pos + 1; // keep the escaped character itself
       r.pos += 2;
@@ -175,7 +177,7 @@ function readStructuredData(r: Reader): SdElement[] {
       r.pos++;
       const name = readSdName(r, "PARAM-NAME");
       r.expect(0x3d, "= after PARAM-NAME");
-      r.expect(0x22, "\" opening PARAM-VALUE");
+      r.expect(0x22, '" opening PARAM-VALUE');
       params.push([name, readParamValue(r)]);
     }
     r.expect(0x5d, "] or SP after an SD-PARAM");
@@ -232,5 +234,19 @@ export function parseRfc5424(input: Buffer | string): Rfc5424Message {
   }
   const structuredData: Record<string, Record<string, string>> = {};
   for (const e of sd) structuredData[e.id] = Object.fromEntries(e.params);
-  return { pri, facility: pri >> 3, severity: pri & 7, version: 1, timestamp, hostname, appName, procId, msgId: msgId === "-" ? null : msgId, sd, structuredData, msg, bom };
+  return {
+    pri,
+    facility: pri >> 3,
+    severity: pri & 7,
+    version: 1,
+    timestamp,
+    hostname,
+    appName,
+    procId,
+    msgId: msgId === "-" ? null : msgId,
+    sd,
+    structuredData,
+    msg,
+    bom,
+  };
 }

@@ -7,7 +7,12 @@ export interface SyslogReceiverOptions {
   /** @default "tcp" */
   readonly transport?: "udp" | "tcp" | "tls";
   /** Server key pair (PEM) for `tls`; `ca` + `requestCert` demand a client certificate. */
-  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly ca?: string | Buffer; readonly requestCert?: boolean };
+  readonly tls?: {
+    readonly key: string | Buffer;
+    readonly cert: string | Buffer;
+    readonly ca?: string | Buffer;
+    readonly requestCert?: boolean;
+  };
   /** The header every message must have; `auto` takes `<PRI>1 ` as RFC 5424, else RFC 3164. @default "auto" */
   readonly header?: "rfc5424" | "rfc3164" | "auto";
   /** Pins stream framing; `auto` accepts both per frame, as rsyslog's imtcp does. @default "auto" */
@@ -25,9 +30,7 @@ export interface SyslogReceiverOptions {
  *   receiver restarting, or closing idle sessions).
  */
 export type SyslogFault =
-  | { readonly kind: "blackhole" }
-  | { readonly kind: "close_on_accept" }
-  | { readonly kind: "close_after"; readonly messages: number };
+  { readonly kind: "blackhole" } | { readonly kind: "close_on_accept" } | { readonly kind: "close_after"; readonly messages: number };
 
 /** What the message body turned out to be. */
 export type SyslogPayloadKind = "cef" | "leef" | "json" | "text";

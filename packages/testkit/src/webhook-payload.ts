@@ -52,9 +52,10 @@ function cloudEvent(item: unknown): ReceivedWebhookEvent {
   for (const attr of ["id", "source", "type"] as const) {
     if (typeof item[attr] !== "string" || item[attr] === "") throw new WebhookPayloadError(`a CloudEvent has no ${attr}`);
   }
-  if (item["specversion"] !== "1.0") throw new WebhookPayloadError("a CloudEvent's specversion is not \"1.0\"");
+  if (item["specversion"] !== "1.0") throw new WebhookPayloadError('a CloudEvent\'s specversion is not "1.0"');
   const time = item["time"];
-  if (time !== undefined && (typeof time !== "string" || Number.isNaN(Date.parse(time)))) throw new WebhookPayloadError("a CloudEvent's time is not RFC 3339");
+  if (time !== undefined && (typeof time !== "string" || Number.isNaN(Date.parse(time))))
+    throw new WebhookPayloadError("a CloudEvent's time is not RFC 3339");
   const data = item["data"];
   return { id: item["id"] as string, event: isObject(data) ? data : {}, envelope: item };
 }
@@ -64,7 +65,10 @@ function cloudEvent(item: unknown): ReceivedWebhookEvent {
  * items) or one object, NDJSON, CloudEvents structured or batched mode. Throws
  * {@link WebhookPayloadError} for anything a strict receiver would refuse.
  */
-export function parseWebhookPayload(contentType: string | undefined, body: Buffer): { format: WebhookPayloadFormat; events: ReceivedWebhookEvent[] } {
+export function parseWebhookPayload(
+  contentType: string | undefined,
+  body: Buffer,
+): { format: WebhookPayloadFormat; events: ReceivedWebhookEvent[] } {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   const text = body.toString("utf8");
   switch (type) {

@@ -40,7 +40,12 @@ export interface WebhookReceiverOptions {
   /** Replay window. @default 300 */
   readonly toleranceSeconds?: number;
   /** Serve HTTPS with this PEM key pair; `requestCert` + `ca` demand a client certificate. @default plain HTTP */
-  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly ca?: string | Buffer; readonly requestCert?: boolean };
+  readonly tls?: {
+    readonly key: string | Buffer;
+    readonly cert: string | Buffer;
+    readonly ca?: string | Buffer;
+    readonly requestCert?: boolean;
+  };
   /** The path that accepts deliveries. @default "/hook" */
   readonly path?: string;
   /** Status of an accepted delivery. @default 200 */
@@ -136,7 +141,13 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     if (req.method !== "POST" && req.method !== "PUT") return answer(405, "method not allowed");
     if (rec.body.length > maxBody) return answer(413, "payload too large");
     if (options.secrets !== undefined && options.secrets.length > 0) {
-      const v = verifyStandardWebhook({ headers: req.headers, body: rec.body, secrets: options.secrets, ...(options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds }), ...(options.nowSeconds ? { nowSeconds: options.nowSeconds() } : {}) });
+      const v = verifyStandardWebhook({
+        headers: req.headers,
+        body: rec.body,
+        secrets: options.secrets,
+        ...(options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds }),
+        ...(options.nowSeconds ? { nowSeconds: options.nowSeconds() } : {}),
+      });
       if (!v.ok) return answer(v.status, v.reason);
     }
     try {
@@ -210,7 +221,9 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
         }
         case "status":
           rec.status = current.status;
-          res.writeHead(current.status, current.retryAfter === undefined ? {} : { "retry-after": String(current.retryAfter) }).end(`fault ${current.status}`);
+          res
+            .writeHead(current.status, current.retryAfter === undefined ? {} : { "retry-after": String(current.retryAfter) })
+            .end(`fault ${current.status}`);
           return changed();
         case "redirect":
           rec.status = current.status;
@@ -221,7 +234,16 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   };
 
   const server: Server = options.tls
-    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert, ...(options.tls.ca ? { ca: options.tls.ca } : {}), requestCert: options.tls.requestCert ?? false, rejectUnauthorized: options.tls.requestCert ?? false }, handle)
+    ? createHttpsServer(
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+          requestCert: options.tls.requestCert ?? false,
+          rejectUnauthorized: options.tls.requestCert ?? false,
+        },
+        handle,
+      )
     : createHttpServer(handle);
   server.on("connection", (s: Socket) => {
     sockets.add(s);
@@ -260,7 +282,11 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        reject(new Error(`webhook receiver: timed out after ${timeoutMs} ms waiting for ${what} (${ids.size} distinct events, ${requests.length} requests)`));
+        reject(
+          new Error(
+            `webhook receiver: timed out after ${timeoutMs} ms waiting for ${what} (${ids.size} distinct events, ${requests.length} requests)`,
+          ),
+        );
       }, timeoutMs);
       waiters.add(check);
     });

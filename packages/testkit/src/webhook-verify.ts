@@ -22,7 +22,10 @@ export function webhookSecretKey(secret: string): Buffer {
 
 /** The `v1,<base64>` signature a sender must produce for `id.timestamp.body`. */
 export function computeWebhookSignature(secret: string, id: string, timestamp: number | string, body: Uint8Array | string): string {
-  const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`, "utf8"), typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body)]);
+  const signed = Buffer.concat([
+    Buffer.from(`${id}.${timestamp}.`, "utf8"),
+    typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body),
+  ]);
   return `v1,${createHmac("sha256", webhookSecretKey(secret)).update(signed).digest("base64")}`;
 }
 

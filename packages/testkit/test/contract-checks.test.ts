@@ -2,7 +2,22 @@ import { IwError } from "@iw/core";
 import type { IwEvent } from "@iw/core";
 import type { SendContext, SendResult, Sink } from "@iw/core/sink-kit";
 import { describe, expect, it } from "vitest";
-import { InMemorySink, SinkContractViolation, checkAbortMidRequest, checkAlreadyAborted, checkCloseReleasesHandles, checkConcurrentSends, checkDeliversBatch, checkEmptyBatch, checkEventsNotMutated, checkSendAfterClose, checkSinkName, checkUnavailableDestination, runSinkContract, startLogstashReceiver } from "../src/index.js";
+import {
+  InMemorySink,
+  SinkContractViolation,
+  checkAbortMidRequest,
+  checkAlreadyAborted,
+  checkCloseReleasesHandles,
+  checkConcurrentSends,
+  checkDeliversBatch,
+  checkEmptyBatch,
+  checkEventsNotMutated,
+  checkSendAfterClose,
+  checkSinkName,
+  checkUnavailableDestination,
+  runSinkContract,
+  startLogstashReceiver,
+} from "../src/index.js";
 import type { SinkContractFactory, SinkContractHarness, SinkContractOptions } from "../src/index.js";
 import { TinyHttpSink } from "./tiny-http-sink.js";
 
@@ -129,10 +144,20 @@ describe("contract checks fail a sink that breaks the contract", () => {
     ["one request at a time", checkConcurrentSends, { oneAtATime: true }, /expected success, got failure/],
     ["rejecting when the destination is down", checkUnavailableDestination, { rejectWhenDown: true }, /\[unavailable\] send\(\) rejected/],
     ["ignoring an already-aborted signal", checkAlreadyAborted, { ignoreSignal: true }, /expected retryable or failure, got success/],
-    ["ignoring an abort mid-request", checkAbortMidRequest, { ignoreSignal: true, latencyMs: 1000 }, /\[abort-mid-request\] send\(\) did not resolve within 700 ms/],
+    [
+      "ignoring an abort mid-request",
+      checkAbortMidRequest,
+      { ignoreSignal: true, latencyMs: 1000 },
+      /\[abort-mid-request\] send\(\) did not resolve within 700 ms/,
+    ],
     ["leaking a timer on close", checkCloseReleasesHandles, { leakTimerOnClose: true }, /still open: Timeout \(\+1\)/],
     ["close rejecting when repeated", checkCloseReleasesHandles, { closeRejectsTwice: true }, /close\(\) rejected on a repeated call/],
-    ["sending after close", checkSendAfterClose, { sendAfterCloseSucceeds: true }, /a send after close\(\): expected retryable or failure, got success/],
+    [
+      "sending after close",
+      checkSendAfterClose,
+      { sendAfterCloseSucceeds: true },
+      /a send after close\(\): expected retryable or failure, got success/,
+    ],
     ["mutating events", checkEventsNotMutated, { mutate: true }, /modified the events/],
   ] as const)("%s", async (_what, check, breakage, message) => {
     const failure = check(broken(breakage), fast);
@@ -154,7 +179,9 @@ describe("contract checks fail a sink that breaks the contract", () => {
       };
       return { sink, received: () => Promise.resolve(inner.events), cleanup: () => {}, makeUnresponsive: () => {} };
     };
-    await expect(checkAbortMidRequest(slowToStop, { promptMs: 200 })).rejects.toThrow(/took \d+ ms to resolve after its signal aborted \(limit 200 ms\)/);
+    await expect(checkAbortMidRequest(slowToStop, { promptMs: 200 })).rejects.toThrow(
+      /took \d+ ms to resolve after its signal aborted \(limit 200 ms\)/,
+    );
   });
 
   it("fails the close check for an HTTP sink that keeps its keep-alive socket open", async () => {
@@ -174,8 +201,14 @@ describe("contract checks fail a sink that breaks the contract", () => {
   it("skips the fault checks when the harness has no fault hooks, naming the hook", async () => {
     const sink = new InMemorySink();
     const factory: SinkContractFactory = () => ({ sink, received: () => Promise.resolve(sink.events), cleanup: () => {} });
-    await expect(checkUnavailableDestination(factory)).resolves.toEqual({ status: "skipped", reason: expect.stringContaining("no makeUnavailable()/makeAvailable()") });
-    await expect(checkAbortMidRequest(factory, fast)).resolves.toEqual({ status: "passed", note: expect.stringContaining("no makeUnresponsive()") });
+    await expect(checkUnavailableDestination(factory)).resolves.toEqual({
+      status: "skipped",
+      reason: expect.stringContaining("no makeUnavailable()/makeAvailable()"),
+    });
+    await expect(checkAbortMidRequest(factory, fast)).resolves.toEqual({
+      status: "passed",
+      note: expect.stringContaining("no makeUnresponsive()"),
+    });
   });
 
   it("runSinkContract reports every check, failed ones with their violation", async () => {

@@ -48,7 +48,9 @@ describe("a harness without fault hooks", () => {
 
   it("is warned about each missing hook, naming the check and the hook", () => {
     expect(warnings).toEqual([
-      expect.stringMatching(/^\[@iw\/testkit\] sink contract "hookless", check unavailable: SKIPPED: the harness has no makeUnavailable\(\)\/makeAvailable\(\)/),
+      expect.stringMatching(
+        /^\[@iw\/testkit\] sink contract "hookless", check unavailable: SKIPPED: the harness has no makeUnavailable\(\)\/makeAvailable\(\)/,
+      ),
       expect.stringMatching(/^\[@iw\/testkit\] sink contract "hookless", check abort-mid-request: the harness has no makeUnresponsive\(\)/),
     ]);
   });

@@ -45,9 +45,15 @@ describe("startFluentdReceiver: in_forward", () => {
     c.write(encode(["a.b", 1712345678, { event_id: "m1" }, { chunk: "c1" }]));
     expect(await c.next()).toEqual({ ack: Buffer.from("c1") });
     const forward = Buffer.concat([
-      Buffer.from([0x93]), Buffer.from(encode("a.c")), Buffer.from([0x92]),
-      Buffer.from([0x92]), eventTime(1712345678, 42), Buffer.from(encode({ event_id: "f1" })),
-      Buffer.from([0x92]), Buffer.from(encode(1712345679)), Buffer.from(encode({ event_id: "f2" })),
+      Buffer.from([0x93]),
+      Buffer.from(encode("a.c")),
+      Buffer.from([0x92]),
+      Buffer.from([0x92]),
+      eventTime(1712345678, 42),
+      Buffer.from(encode({ event_id: "f1" })),
+      Buffer.from([0x92]),
+      Buffer.from(encode(1712345679)),
+      Buffer.from(encode({ event_id: "f2" })),
       Buffer.from(encode({ chunk: "c2", size: 2 })),
     ]);
     c.write(forward);
@@ -62,7 +68,13 @@ describe("startFluentdReceiver: in_forward", () => {
   it("accepts PackedForward entries as str (out_forward) and gzip CompressedPackedForward", async () => {
     receiver = await startFluentdReceiver();
     const entries = Buffer.concat([Buffer.from([0x92]), eventTime(1, 2), Buffer.from(encode({ event_id: "p1" }))]);
-    const asStr = Buffer.concat([Buffer.from([0x93]), Buffer.from(encode("t")), Buffer.from([0xd9, entries.length]), entries, Buffer.from(encode({ chunk: "k" }))]);
+    const asStr = Buffer.concat([
+      Buffer.from([0x93]),
+      Buffer.from(encode("t")),
+      Buffer.from([0xd9, entries.length]),
+      entries,
+      Buffer.from(encode({ chunk: "k" })),
+    ]);
     const c = await client(receiver.url);
     c.write(asStr);
     await c.next();
@@ -151,9 +163,19 @@ describe("startFluentdReceiver: in_http", () => {
 
   it("joins path segments into the tag; JSON arrays, NDJSON and gzip; numeric time taken and removed", async () => {
     receiver = await startFluentdReceiver({ http: true });
-    expect((await post(receiver, "/a/b", JSON.stringify([{ event_id: "1", time: 5 }, { event_id: "2" }]), { "content-type": "application/json" })).status).toBe(200);
-    expect((await post(receiver, "/n", '{"event_id":"3"}\n{"event_id":"4"}\n', { "content-type": "application/x-ndjson" })).status).toBe(200);
-    expect((await post(receiver, "/g", gzipSync('{"event_id":"5"}'), { "content-type": "application/json", "content-encoding": "gzip" })).status).toBe(200);
+    expect(
+      (
+        await post(receiver, "/a/b", JSON.stringify([{ event_id: "1", time: 5 }, { event_id: "2" }]), {
+          "content-type": "application/json",
+        })
+      ).status,
+    ).toBe(200);
+    expect((await post(receiver, "/n", '{"event_id":"3"}\n{"event_id":"4"}\n', { "content-type": "application/x-ndjson" })).status).toBe(
+      200,
+    );
+    expect(
+      (await post(receiver, "/g", gzipSync('{"event_id":"5"}'), { "content-type": "application/json", "content-encoding": "gzip" })).status,
+    ).toBe(200);
     expect(receiver.records.map((r) => [r.tag, r.time, r.record])).toEqual([
       ["a.b", 5, { event_id: "1" }],
       ["a.b", undefined, { event_id: "2" }],
@@ -163,7 +185,10 @@ describe("startFluentdReceiver: in_http", () => {
     ]);
   });
 
-  it.each([["fluentd", 200], ["fluent-bit", 400]] as const)("malformed JSON: %s answers %i and stores nothing", async (flavour, status) => {
+  it.each([
+    ["fluentd", 200],
+    ["fluent-bit", 400],
+  ] as const)("malformed JSON: %s answers %i and stores nothing", async (flavour, status) => {
     receiver = await startFluentdReceiver({ http: true, flavour });
     expect((await post(receiver, "/t", "[{", { "content-type": "application/json" })).status).toBe(status);
     expect(receiver.records).toHaveLength(0);

@@ -41,12 +41,19 @@ describe("decodeLogstashBody", () => {
   });
 
   it("json_lines turns each line into events and tags a bad line alone", () => {
-    const { events } = decode({ codec: "json_lines", headers: { "content-type": "application/x-ndjson" }, body: Buffer.from('{"a":1}\n[{"a":2},{"a":3}]\nnope\n') });
+    const { events } = decode({
+      codec: "json_lines",
+      headers: { "content-type": "application/x-ndjson" },
+      body: Buffer.from('{"a":1}\n[{"a":2},{"a":3}]\nnope\n'),
+    });
     expect(events.map((e) => e["a"] ?? e["tags"])).toEqual([1, 2, 3, ["_jsonparsefailure"]]);
   });
 
   it("with ECS off writes the input's header names", () => {
-    const { events } = decode({ ecs: false, headers: { "content-type": "application/json", host: "127.0.0.1:8080", "user-agent": "ua", "x-custom-header": "v" } });
+    const { events } = decode({
+      ecs: false,
+      headers: { "content-type": "application/json", host: "127.0.0.1:8080", "user-agent": "ua", "x-custom-header": "v" },
+    });
     expect(events[0]!["headers"]).toEqual({
       content_type: "application/json",
       http_host: "127.0.0.1:8080",

@@ -57,7 +57,7 @@ describe("Logstash receiver: fault modes", () => {
     await new Promise((resolve) => socket.once("connect", resolve));
     await expect.poll(() => r.openConnections).toBe(1);
     await r.setFault("blackhole");
-    socket.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"a\": 1}\n");
+    socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{"a": 1}\n');
     await expect.poll(() => r.requests.length).toBe(1);
     expect(r.requests[0]).toMatchObject({ outcome: "blackholed", bytes: 9, status: undefined });
     socket.destroy();

@@ -18,12 +18,18 @@ async function start(options?: LogstashReceiverOptions): Promise<LogstashReceive
 describe("Logstash receiver: decoding", () => {
   it("answers 200 `ok` text/plain on any method and path", async () => {
     const r = await start();
-    for (const [method, path] of [["POST", "/"], ["PUT", "/any/path?x=1"]] as const) {
+    for (const [method, path] of [
+      ["POST", "/"],
+      ["PUT", "/any/path?x=1"],
+    ] as const) {
       const res = await rawRequest(r.url, { method, path, headers: { "content-type": "application/json" }, body: "{}" });
       expect(res).toMatchObject({ status: 200, body: "ok" });
       expect(res.headers["content-type"]).toBe("text/plain");
     }
-    expect(r.requests.map((q) => [q.method, q.url, q.status])).toEqual([["POST", "/", 200], ["PUT", "/any/path?x=1", 200]]);
+    expect(r.requests.map((q) => [q.method, q.url, q.status])).toEqual([
+      ["POST", "/", 200],
+      ["PUT", "/any/path?x=1", 200],
+    ]);
   });
 
   it("splits a top-level JSON array into one event per element, keeping event_id", async () => {
@@ -82,7 +88,10 @@ describe("Logstash receiver: decoding", () => {
 
   it("reads the body in the Content-Type charset", async () => {
     const r = await start();
-    await rawRequest(r.url, { headers: { "content-type": "application/json; charset=ISO-8859-1" }, body: Buffer.from('{"name":"caf\xe9"}', "latin1") });
+    await rawRequest(r.url, {
+      headers: { "content-type": "application/json; charset=ISO-8859-1" },
+      body: Buffer.from('{"name":"caf\xe9"}', "latin1"),
+    });
     expect(r.events[0]!["name"]).toBe("café");
   });
 });
@@ -90,7 +99,13 @@ describe("Logstash receiver: decoding", () => {
 describe("Logstash receiver: ECS mode", () => {
   it("overwrites host.ip, url.*, http.* and user_agent.original with the request's data", async () => {
     const r = await start();
-    const own = { event_id: "e1", url: { path: "/mine", domain: "mine" }, http: { method: "MINE" }, user_agent: { original: "mine" }, host: { name: "fw-1", ip: "10.0.0.1" } };
+    const own = {
+      event_id: "e1",
+      url: { path: "/mine", domain: "mine" },
+      http: { method: "MINE" },
+      user_agent: { original: "mine" },
+      host: { name: "fw-1", ip: "10.0.0.1" },
+    };
     await postJson(r.url, own, { path: "/ingest", headers: { "user-agent": "iw-test/1" } });
     expect(r.events[0]).toMatchObject({
       host: { name: "fw-1", ip: "127.0.0.1" },
@@ -110,7 +125,11 @@ describe("Logstash receiver: ECS mode", () => {
 
   it("with ecs disabled sets `host` to the client IP and `headers`, without Authorization", async () => {
     const r = await start({ ecs: false, user: "u", password: "p" });
-    await postJson(r.url, { event_id: "e1", host: "fw-1" }, { headers: { authorization: `Basic ${Buffer.from("u:p").toString("base64")}` } });
+    await postJson(
+      r.url,
+      { event_id: "e1", host: "fw-1" },
+      { headers: { authorization: `Basic ${Buffer.from("u:p").toString("base64")}` } },
+    );
     expect(r.events[0]!["host"]).toBe("127.0.0.1");
     expect(r.events[0]!["headers"]).toMatchObject({ request_method: "POST", content_type: "application/json", http_version: "HTTP/1.1" });
     expect(r.events[0]!["headers"]).not.toHaveProperty("authorization");
@@ -121,7 +140,11 @@ describe("Logstash receiver: compression, size, auth, pending limit", () => {
   it("inflates gzip and deflate (zlib or raw) bodies", async () => {
     const r = await start();
     const body = JSON.stringify([{ n: 1 }, { n: 2 }]);
-    for (const [encoding, data] of [["gzip", gzipSync(body)], ["deflate", deflateSync(body)], ["deflate", deflateRawSync(body)]] as const) {
+    for (const [encoding, data] of [
+      ["gzip", gzipSync(body)],
+      ["deflate", deflateSync(body)],
+      ["deflate", deflateRawSync(body)],
+    ] as const) {
       const res = await rawRequest(r.url, { headers: { "content-type": "application/json", "content-encoding": encoding }, body: data });
       expect(res.status).toBe(200);
     }
@@ -143,7 +166,10 @@ describe("Logstash receiver: compression, size, auth, pending limit", () => {
     const r = await start({ maxContentLength: 1000 });
     const big = JSON.stringify([{ pad: "x".repeat(2000) }]);
     expect((await rawRequest(r.url, { headers: { "content-type": "application/json" }, body: big })).status).toBe(413);
-    expect((await rawRequest(r.url, { headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: gzipSync(big) })).status).toBe(413);
+    expect(
+      (await rawRequest(r.url, { headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: gzipSync(big) }))
+        .status,
+    ).toBe(413);
     expect((await rawRequest(r.url, { headers: { "content-type": "application/json" }, body: '{"small":1}' })).status).toBe(200);
     expect(r.events).toHaveLength(1);
   });
@@ -153,9 +179,17 @@ describe("Logstash receiver: compression, size, auth, pending limit", () => {
     const none = await postJson(r.url, { a: 1 });
     expect(none.status).toBe(401);
     expect(none.headers["www-authenticate"]).toBe('Basic realm="Logstash HTTP Input"');
-    const wrong = await postJson(r.url, { a: 1 }, { headers: { authorization: `Basic ${Buffer.from("shipper:nope").toString("base64")}` } });
+    const wrong = await postJson(
+      r.url,
+      { a: 1 },
+      { headers: { authorization: `Basic ${Buffer.from("shipper:nope").toString("base64")}` } },
+    );
     expect(wrong.status).toBe(401);
-    const right = await postJson(r.url, { a: 1 }, { headers: { authorization: `Basic ${Buffer.from("shipper:s3cret").toString("base64")}` } });
+    const right = await postJson(
+      r.url,
+      { a: 1 },
+      { headers: { authorization: `Basic ${Buffer.from("shipper:s3cret").toString("base64")}` } },
+    );
     expect(right.status).toBe(200);
     expect(r.events).toHaveLength(1);
   });

@@ -61,21 +61,35 @@ describe("Logstash receiver: TLS", () => {
   });
 
   it("mTLS required: accepts the CA's client certificate, refuses none and a foreign one", async () => {
-    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, clientAuthentication: "required" } });
+    receiver = await startLogstashReceiver({
+      tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, clientAuthentication: "required" },
+    });
     const ok = await postJson(receiver.url, { a: 1 }, { ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key });
     expect(ok.status).toBe(200);
     const without = await postJson(receiver.url, { a: 2 }, { ca: certs.ca.cert }).catch((e: unknown) => e);
     expect(without).toBeInstanceOf(Error);
-    const foreign = await postJson(receiver.url, { a: 3 }, { ca: certs.ca.cert, cert: certs.otherClient.cert, key: certs.otherClient.key }).catch((e: unknown) => e);
+    const foreign = await postJson(
+      receiver.url,
+      { a: 3 },
+      { ca: certs.ca.cert, cert: certs.otherClient.cert, key: certs.otherClient.key },
+    ).catch((e: unknown) => e);
     expect(foreign).toBeInstanceOf(Error);
     expect(receiver.events.map((e) => e["a"])).toEqual([1]);
   });
 
   it("mTLS optional: accepts no certificate or a valid one, refuses a foreign one", async () => {
-    receiver = await startLogstashReceiver({ tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, clientAuthentication: "optional" } });
+    receiver = await startLogstashReceiver({
+      tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, clientAuthentication: "optional" },
+    });
     expect((await postJson(receiver.url, { a: 1 }, { ca: certs.ca.cert })).status).toBe(200);
-    expect((await postJson(receiver.url, { a: 2 }, { ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key })).status).toBe(200);
-    const foreign = await postJson(receiver.url, { a: 3 }, { ca: certs.ca.cert, cert: certs.otherClient.cert, key: certs.otherClient.key }).catch((e: unknown) => e);
+    expect((await postJson(receiver.url, { a: 2 }, { ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key })).status).toBe(
+      200,
+    );
+    const foreign = await postJson(
+      receiver.url,
+      { a: 3 },
+      { ca: certs.ca.cert, cert: certs.otherClient.cert, key: certs.otherClient.key },
+    ).catch((e: unknown) => e);
     expect(foreign).toBeInstanceOf(Error);
     expect(receiver.events.map((e) => e["a"])).toEqual([1, 2]);
   });

@@ -51,7 +51,21 @@ const jsonBody = (uids: string[]): string =>
     resourceLogs: [
       {
         resource: { attributes: [{ key: "service.name", value: { stringValue: "svc" } }] },
-        scopeLogs: [{ scope: { name: "s" }, logRecords: uids.map((uid) => ({ timeUnixNano: "1775476800123456789", severityNumber: 9, traceId: "5B8EFFF798038103D269B633813FC60C", attributes: [{ key: "log.record.uid", value: { stringValue: uid } }, { key: "n", value: { intValue: "42" } }], someFutureField: 1 })) }],
+        scopeLogs: [
+          {
+            scope: { name: "s" },
+            logRecords: uids.map((uid) => ({
+              timeUnixNano: "1775476800123456789",
+              severityNumber: 9,
+              traceId: "5B8EFFF798038103D269B633813FC60C",
+              attributes: [
+                { key: "log.record.uid", value: { stringValue: uid } },
+                { key: "n", value: { intValue: "42" } },
+              ],
+              someFutureField: 1,
+            })),
+          },
+        ],
       },
     ],
   });
@@ -90,12 +104,21 @@ describe("startOtlpReceiver", () => {
     const res = await post("/v1/logs", jsonBody(["j1"]), { "content-type": "application/json; charset=utf-8" });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body.toString("utf8"))).toEqual({ partialSuccess: {} });
-    expect(receiver.records[0]).toMatchObject({ attributes: { n: 42 }, attributeTypes: { n: "int" }, traceId: "5b8efff798038103d269b633813fc60c", event_id: "j1", encoding: "json" });
+    expect(receiver.records[0]).toMatchObject({
+      attributes: { n: 42 },
+      attributeTypes: { n: "int" },
+      traceId: "5b8efff798038103d269b633813fc60c",
+      event_id: "j1",
+      encoding: "json",
+    });
   });
 
   it("inflates gzip bodies and refuses one that does not inflate with a 400 Status", async () => {
     receiver = await startOtlpReceiver();
-    expect((await post("/v1/logs", gzipSync(protobufBody(["g1"])), { "content-type": "application/x-protobuf", "content-encoding": "gzip" })).status).toBe(200);
+    expect(
+      (await post("/v1/logs", gzipSync(protobufBody(["g1"])), { "content-type": "application/x-protobuf", "content-encoding": "gzip" }))
+        .status,
+    ).toBe(200);
     expect(receiver.eventIds()).toEqual(["g1"]);
     const bad = await post("/v1/logs", Buffer.from("not gzip"), { "content-type": "application/x-protobuf", "content-encoding": "gzip" });
     expect(bad.status).toBe(400);
@@ -114,7 +137,9 @@ describe("startOtlpReceiver", () => {
 
   it("refuses a body over maxBodyBytes with 413 and missing credentials with 401", async () => {
     receiver = await startOtlpReceiver({ maxBodyBytes: 100, requiredHeaders: { "api-key": "k" } });
-    expect((await post("/v1/logs", protobufBody(["a", "b", "c"]), { "content-type": "application/x-protobuf", "api-key": "k" })).status).toBe(413);
+    expect(
+      (await post("/v1/logs", protobufBody(["a", "b", "c"]), { "content-type": "application/x-protobuf", "api-key": "k" })).status,
+    ).toBe(413);
     const noKey = await post("/v1/logs", protobufBody([]), { "content-type": "application/x-protobuf" });
     expect(noKey.status).toBe(401);
   });

@@ -5,14 +5,30 @@ const rfc = (s: string) => () => parseRfc5424(s);
 
 describe("parseRfc5424", () => {
   it("reads the RFC's own example with structured data", () => {
-    const m = parseRfc5424('<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"] \ufeffAn application event log entry...');
-    expect(m).toMatchObject({ pri: 165, facility: 20, severity: 5, timestamp: "2003-10-11T22:14:15.003Z", hostname: "mymachine.example.com", appName: "evntslog", procId: null, msgId: "ID47", bom: true, msg: "An application event log entry..." });
+    const m = parseRfc5424(
+      '<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"] \ufeffAn application event log entry...',
+    );
+    expect(m).toMatchObject({
+      pri: 165,
+      facility: 20,
+      severity: 5,
+      timestamp: "2003-10-11T22:14:15.003Z",
+      hostname: "mymachine.example.com",
+      appName: "evntslog",
+      procId: null,
+      msgId: "ID47",
+      bom: true,
+      msg: "An application event log entry...",
+    });
     expect(m.structuredData).toEqual({ "exampleSDID@32473": { iut: "3", eventSource: "Application", eventID: "1011" } });
   });
 
-  it("unescapes \\\", \\\\ and \\] in PARAM-VALUE and keeps repeated names in order", () => {
+  it('unescapes \\", \\\\ and \\] in PARAM-VALUE and keeps repeated names in order', () => {
     const m = parseRfc5424('<14>1 - - - - - [a@1 v="q\\"b\\\\c\\]" v="2"]');
-    expect(m.sd[0]!.params).toEqual([["v", 'q"b\\c]'], ["v", "2"]]);
+    expect(m.sd[0]!.params).toEqual([
+      ["v", 'q"b\\c]'],
+      ["v", "2"],
+    ]);
     expect(m.msg).toBeUndefined();
   });
 
@@ -39,21 +55,35 @@ describe("parseRfc5424", () => {
   });
 
   it("refuses a value that is not UTF-8, and a MSG that claims UTF-8 with a BOM but is not", () => {
-    expect(() => parseRfc5424(Buffer.concat([Buffer.from('<13>1 - - - - - [a@1 x="'), Buffer.from([0xff]), Buffer.from('"]')]))).toThrow(/not valid UTF-8/);
-    expect(() => parseRfc5424(Buffer.concat([Buffer.from("<13>1 - - - - - - \ufeff"), Buffer.from([0xc3])]))).toThrow(/BOM but is not valid UTF-8/);
+    expect(() => parseRfc5424(Buffer.concat([Buffer.from('<13>1 - - - - - [a@1 x="'), Buffer.from([0xff]), Buffer.from('"]')]))).toThrow(
+      /not valid UTF-8/,
+    );
+    expect(() => parseRfc5424(Buffer.concat([Buffer.from("<13>1 - - - - - - \ufeff"), Buffer.from([0xc3])]))).toThrow(
+      /BOM but is not valid UTF-8/,
+    );
   });
 });
 
 describe("parseRfc3164", () => {
   it("reads PRI, a space-padded day, host, TAG[PID] and the content", () => {
-    expect(parseRfc3164("<34>Oct  1 22:14:15 mymachine su[123]: 'su root' failed")).toMatchObject({ facility: 4, severity: 2, timestamp: "Oct  1 22:14:15", hostname: "mymachine", tag: "su", pid: "123", content: "'su root' failed" });
+    expect(parseRfc3164("<34>Oct  1 22:14:15 mymachine su[123]: 'su root' failed")).toMatchObject({
+      facility: 4,
+      severity: 2,
+      timestamp: "Oct  1 22:14:15",
+      hostname: "mymachine",
+      tag: "su",
+      pid: "123",
+      content: "'su root' failed",
+    });
     expect(() => parseRfc3164("<34>Oct 01 22:14:15 host su: x")).toThrow(/not Mmm dd/);
   });
 });
 
 describe("parseCef", () => {
   it("reads escaped header fields, escaped extension values and labelled custom fields", () => {
-    const e = parseCef("CEF:0|Ven\\|dor|Pro\\\\duct|1.0|sig|Name with = sign|High|src=10.0.0.1 msg=a\\=b c\\\\d\\nline two cs1Label=policy cs1=default");
+    const e = parseCef(
+      "CEF:0|Ven\\|dor|Pro\\\\duct|1.0|sig|Name with = sign|High|src=10.0.0.1 msg=a\\=b c\\\\d\\nline two cs1Label=policy cs1=default",
+    );
     expect(e).toMatchObject({ vendor: "Ven|dor", product: "Pro\\duct", name: "Name with = sign", severity: 8 });
     expect(e.extension).toEqual({ src: "10.0.0.1", msg: "a=b c\\d\nline two", cs1Label: "policy", cs1: "default" });
     expect(e.labeled).toEqual({ policy: "default" });

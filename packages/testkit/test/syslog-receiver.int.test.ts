@@ -71,14 +71,23 @@ describe("startSyslogReceiver", () => {
 
   it("over TLS with requestCert refuses a client without a certificate from its CA", async () => {
     const certs = await generateTestCertificates();
-    receiver = await startSyslogReceiver({ transport: "tls", tls: { key: certs.server.key, cert: certs.server.cert, ca: certs.ca.cert, requestCert: true } });
+    receiver = await startSyslogReceiver({
+      transport: "tls",
+      tls: { key: certs.server.key, cert: certs.server.cert, ca: certs.ca.cert, requestCert: true },
+    });
     const { port } = new URL(receiver.url);
     const good = tlsConnect({ port: Number(port), host: "127.0.0.1", ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key });
     await new Promise((r) => good.once("secureConnect", r));
     good.write(framed(MSG));
     await receiver.waitForEvents(1);
     good.destroy();
-    const bad = tlsConnect({ port: Number(port), host: "127.0.0.1", ca: certs.ca.cert, cert: certs.otherClient.cert, key: certs.otherClient.key });
+    const bad = tlsConnect({
+      port: Number(port),
+      host: "127.0.0.1",
+      ca: certs.ca.cert,
+      cert: certs.otherClient.cert,
+      key: certs.otherClient.key,
+    });
     bad.on("error", () => {});
     await new Promise((r) => bad.once("close", r));
     expect(receiver.tlsFailures.length).toBeGreaterThan(0);
@@ -91,7 +100,10 @@ describe("startSyslogReceiver", () => {
     const { port } = new URL(receiver.url);
     const c = tlsConnect({ port: Number(port), host: "127.0.0.1", ca: certs.ca.cert });
     c.on("error", () => {});
-    const done = await Promise.race([new Promise((r) => c.once("secureConnect", () => r("handshake"))), new Promise((r) => setTimeout(() => r("stalled"), 300))]);
+    const done = await Promise.race([
+      new Promise((r) => c.once("secureConnect", () => r("handshake"))),
+      new Promise((r) => setTimeout(() => r("stalled"), 300)),
+    ]);
     expect(done).toBe("stalled");
     c.destroy();
   });

@@ -30,7 +30,12 @@ export class TinyHttpSink implements Sink {
     return new Promise((resolve) => {
       const req = request(
         this.#url,
-        { method: "POST", agent: this.#agent, signal: ctx.signal, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        {
+          method: "POST",
+          agent: this.#agent,
+          signal: ctx.signal,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
         (res) => {
           res.resume();
           res.on("end", () => resolve(classifyHttpStatus(res.statusCode ?? 0, res.headers, "tiny-http")));

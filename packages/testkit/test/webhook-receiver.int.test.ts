@@ -27,7 +27,11 @@ const event = (id: string) => auditEvent({ category: "auth", action: "login_fail
 describe("verifyStandardWebhook", () => {
   it("accepts the published Standard Webhooks test vector", () => {
     const result = verifyStandardWebhook({
-      headers: { "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek", "webhook-timestamp": "1614265330", "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" },
+      headers: {
+        "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        "webhook-timestamp": "1614265330",
+        "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+      },
       body: Buffer.from('{"test": 2432232314}'),
       secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
       nowSeconds: 1614265330,
@@ -73,7 +77,11 @@ describe("startWebhookReceiver", () => {
       const r = await post(receiver.url, body);
       statuses.push([r.status, r.headers["retry-after"]]);
     }
-    expect(statuses).toEqual([[429, "3"], [429, "3"], [200, undefined]]);
+    expect(statuses).toEqual([
+      [429, "3"],
+      [429, "3"],
+      [200, undefined],
+    ]);
   });
 
   it("redirects to a path that would accept", async () => {

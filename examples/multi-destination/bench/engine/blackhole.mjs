@@ -11,7 +11,18 @@
 import { DEFAULT_QUEUE_OPTIONS, activate } from "@iw/core";
 import { plugin as logstashPlugin } from "@iw/sink-logstash";
 import { startCollectorProcess } from "./receivers.mjs";
-import { accounting, calibrateWork, countingLogger, percentile, requestEvent, requestLoop, scenarioMain, settle, stringifyNs, yieldToIo } from "./common.mjs";
+import {
+  accounting,
+  calibrateWork,
+  countingLogger,
+  percentile,
+  requestEvent,
+  requestLoop,
+  scenarioMain,
+  settle,
+  stringifyNs,
+  yieldToIo,
+} from "./common.mjs";
 
 /** IW_ELK_MAX_QUEUE_BYTES from the bench's own environment is passed on (engines that read it). */
 const BUDGET_VARIABLE = process.env["IW_ELK_MAX_QUEUE_BYTES"];
@@ -22,7 +33,13 @@ function configuredBound() {
   if (typeof q.maxQueueBytes === "number") {
     return { kind: "bytes", bytes: BUDGET_VARIABLE ? Number(BUDGET_VARIABLE) : q.maxQueueBytes, auditReserveBytes: q.auditReserveBytes };
   }
-  return { kind: "events", scanEvents: q.maxQueueSize, auditEvents: q.maxAuditQueueSize, batchSize: q.maxBatchSize, concurrency: q.maxConcurrency };
+  return {
+    kind: "events",
+    scanEvents: q.maxQueueSize,
+    auditEvents: q.maxAuditQueueSize,
+    batchSize: q.maxBatchSize,
+    concurrency: q.maxConcurrency,
+  };
 }
 
 scenarioMain(async ({ mode, events = 1_000_000, latencyRequests = 200_000, workUs = 15, iterations }) => {
@@ -30,7 +47,14 @@ scenarioMain(async ({ mode, events = 1_000_000, latencyRequests = 200_000, workU
   try {
     const hole = collectors ? await collectors.start("blackhole") : undefined;
     const logger = countingLogger();
-    const env = hole ? { IW_ELK_URL: hole.url, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true", ...(BUDGET_VARIABLE ? { IW_ELK_MAX_QUEUE_BYTES: BUDGET_VARIABLE } : {}) } : {};
+    const env = hole
+      ? {
+          IW_ELK_URL: hole.url,
+          IW_SUMMARY_INTERVAL_S: "0",
+          IW_SINKS_STRICT: "true",
+          ...(BUDGET_VARIABLE ? { IW_ELK_MAX_QUEUE_BYTES: BUDGET_VARIABLE } : {}),
+        }
+      : {};
     const dispatcher = await activate({ env, logger, resolveFrom: import.meta.url });
     const noop = await activate({ env: {}, logger });
     iterations ??= await calibrateWork(noop, workUs);

@@ -20,7 +20,11 @@ async function viaSink(collectors, n, prefix) {
   const rx = await collectors.start("logstash");
   const logger = countingLogger();
   const extra = process.env.IW_ELK_MAX_QUEUE_BYTES ? { IW_ELK_MAX_QUEUE_BYTES: process.env.IW_ELK_MAX_QUEUE_BYTES } : {};
-  const dispatcher = await activate({ env: { IW_ELK_URL: rx.url, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true", ...extra }, logger, resolveFrom: import.meta.url });
+  const dispatcher = await activate({
+    env: { IW_ELK_URL: rx.url, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true", ...extra },
+    logger,
+    resolveFrom: import.meta.url,
+  });
   const events = build(prefix, n);
   await settle();
   const t0 = performance.now();
@@ -35,7 +39,16 @@ async function viaSink(collectors, n, prefix) {
   await dispatcher.close(1000);
   const counts = await rx.count(prefix);
   await rx.close();
-  return { ms, emitMs, flushed, delivered: counts.distinct, duplicates: counts.duplicates, acc, logLines: logger.count, firstLines: logger.lines };
+  return {
+    ms,
+    emitMs,
+    flushed,
+    delivered: counts.distinct,
+    duplicates: counts.duplicates,
+    acc,
+    logLines: logger.count,
+    firstLines: logger.lines,
+  };
 }
 
 async function ceiling(collectors, n, prefix) {
@@ -52,7 +65,12 @@ async function ceiling(collectors, n, prefix) {
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < batches.length) {
         const body = batches[next++];
-        const res = await pool.request({ method: "POST", path: new URL(rx.url).pathname, body, headers: { "content-type": "application/json" } });
+        const res = await pool.request({
+          method: "POST",
+          path: new URL(rx.url).pathname,
+          body,
+          headers: { "content-type": "application/json" },
+        });
         if (res.statusCode !== 200) refused++;
         await res.body.dump();
       }
@@ -78,7 +96,18 @@ scenarioMain(async ({ events = 200_000, rounds = 3 }) => {
     }
     const rate = (x) => (x.delivered / x.ms) * 1000;
     const ratios = sink.map((x, r) => rate(x) / rate(ceil[r]));
-    return { events, rounds, batch: BATCH, concurrency: CONCURRENCY, sink, ceiling: ceil, sinkRate: median(sink.map(rate)), ceilingRate: median(ceil.map(rate)), ratios, ratio: median(ratios) };
+    return {
+      events,
+      rounds,
+      batch: BATCH,
+      concurrency: CONCURRENCY,
+      sink,
+      ceiling: ceil,
+      sinkRate: median(sink.map(rate)),
+      ceilingRate: median(ceil.map(rate)),
+      ratios,
+      ratio: median(ratios),
+    };
   } finally {
     collectors.stop();
   }

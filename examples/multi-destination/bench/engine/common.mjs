@@ -15,9 +15,7 @@ export const yieldToIo = () => new Promise((resolve) => setImmediate(resolve));
  */
 const SCHEDSTAT = "/proc/thread-self/schedstat";
 export const THREAD_CPU = existsSync(SCHEDSTAT);
-export const threadCpuMs = THREAD_CPU
-  ? () => Number(readFileSync(SCHEDSTAT, "utf8").split(" ")[0]) / 1e6
-  : () => processCpuMs();
+export const threadCpuMs = THREAD_CPU ? () => Number(readFileSync(SCHEDSTAT, "utf8").split(" ")[0]) / 1e6 : () => processCpuMs();
 /** User + system CPU of the whole process (every thread: GC helpers, libuv pool) in ms. */
 export function processCpuMs() {
   const { user, system } = process.cpuUsage();
@@ -127,7 +125,8 @@ export function accounting(stats) {
     retried: sum((s) => s.retried),
     droppedBy: {},
   };
-  for (const s of stats) for (const [k, v] of Object.entries(s.dropped)) if (k !== "total" && v > 0) t.droppedBy[k] = (t.droppedBy[k] ?? 0) + v;
+  for (const s of stats)
+    for (const [k, v] of Object.entries(s.dropped)) if (k !== "total" && v > 0) t.droppedBy[k] = (t.droppedBy[k] ?? 0) + v;
   t.holds = stats.every((s) => s.emitted === s.delivered + s.dropped.total + s.queued + s.inFlight + (s.spooled ?? 0));
   return t;
 }
@@ -149,13 +148,28 @@ export function engineFingerprint() {
   };
   const dist = (pkg) => {
     try {
-      return statSync(new URL(`packages/${pkg}/dist/index.js`, root)).mtime.toISOString().slice(0, 19) + "Z";
+      return (
+        statSync(new URL(`packages/${pkg}/dist/index.js`, root))
+          .mtime.toISOString()
+          .slice(0, 19) + "Z"
+      );
     } catch {
       return "missing";
     }
   };
   const head = git("rev-parse", "--short", "HEAD");
-  const dirty = head === "?" ? "" : git("status", "--porcelain", "--", "packages/core/src", "packages/sink-logstash/src", "packages/sink-fluentd/src", "packages/sink-webhook/src");
+  const dirty =
+    head === "?"
+      ? ""
+      : git(
+          "status",
+          "--porcelain",
+          "--",
+          "packages/core/src",
+          "packages/sink-logstash/src",
+          "packages/sink-fluentd/src",
+          "packages/sink-webhook/src",
+        );
   return {
     head: head === "?" ? "unknown (not a git checkout)" : head,
     dirtySources: dirty === "" ? 0 : dirty.split("\n").length,
@@ -172,7 +186,16 @@ export function countingLogger() {
     count++;
     if (lines.length < 8) lines.push(`${level}: ${String(message).slice(0, 300)}`);
   };
-  return { lines, get count() { return count; }, debug: () => {}, info: push("info"), warn: push("warn"), error: push("error") };
+  return {
+    lines,
+    get count() {
+      return count;
+    },
+    debug: () => {},
+    info: push("info"),
+    warn: push("warn"),
+    error: push("error"),
+  };
 }
 
 /**

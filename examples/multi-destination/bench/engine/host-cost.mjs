@@ -11,7 +11,18 @@
 // JSON.stringify of the same event, measured in this process.
 import { activate } from "@iw/core";
 import { startCollectorProcess } from "./receivers.mjs";
-import { accounting, calibrateWork, countingLogger, median, processCpuMs, requestLoop, scenarioMain, settle, stringifyNs, threadCpuMs } from "./common.mjs";
+import {
+  accounting,
+  calibrateWork,
+  countingLogger,
+  median,
+  processCpuMs,
+  requestLoop,
+  scenarioMain,
+  settle,
+  stringifyNs,
+  threadCpuMs,
+} from "./common.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const VARIANTS = [
@@ -27,7 +38,8 @@ async function round(collectors, variant, prefix, requests, iterations) {
   variant.sinks.forEach((kind, k) => (env[ENV_OF[kind]] = started[k].url));
   const logger = countingLogger();
   const dispatcher = await activate({ env, logger, resolveFrom: import.meta.url });
-  if (dispatcher.sinks.length !== variant.sinks.length) throw new Error(`expected ${variant.sinks.join(", ") || "no sink"}, got ${dispatcher.sinks.join(", ")}`);
+  if (dispatcher.sinks.length !== variant.sinks.length)
+    throw new Error(`expected ${variant.sinks.join(", ") || "no sink"}, got ${dispatcher.sinks.join(", ")}`);
   await settle();
   const cpu0 = threadCpuMs();
   const pcpu0 = processCpuMs();
@@ -45,7 +57,19 @@ async function round(collectors, variant, prefix, requests, iterations) {
     await started[k].close();
   }
   const complete = flushed && variant.sinks.every((kind) => counts[kind].distinct === requests);
-  return { ms: loop.ms, loopCpuMs: loop.cpuMs, cpuMs, processMs, flushMs, flushed, counts, complete, acc, logLines: logger.count, firstLines: logger.lines };
+  return {
+    ms: loop.ms,
+    loopCpuMs: loop.cpuMs,
+    cpuMs,
+    processMs,
+    flushMs,
+    flushed,
+    counts,
+    complete,
+    acc,
+    logLines: logger.count,
+    firstLines: logger.lines,
+  };
 }
 
 scenarioMain(async ({ requests = 200_000, rounds = 3, workUs = 15 }) => {
@@ -60,7 +84,13 @@ scenarioMain(async ({ requests = 200_000, rounds = 3, workUs = 15 }) => {
       for (const v of VARIANTS) results[v.key].push(await round(collectors, v, `r${r}-${v.key}-`, requests, iterations));
     }
     const after = stringifyNs();
-    const yard = { stringifyNs: median([before.stringifyNs, after.stringifyNs]), buildNs: median([before.buildNs, after.buildNs]), bytes: before.bytes, before, after };
+    const yard = {
+      stringifyNs: median([before.stringifyNs, after.stringifyNs]),
+      buildNs: median([before.buildNs, after.buildNs]),
+      bytes: before.bytes,
+      before,
+      after,
+    };
     // Per round, paired with that round's no-sink run: added ns per request ÷ one stringify.
     const ratios = (key, field) => results[key].map((x, r) => ((x[field] - results.off[r][field]) * 1e6) / requests / yard.stringifyNs);
     const summary = {};

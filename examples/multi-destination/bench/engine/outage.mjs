@@ -55,7 +55,23 @@ async function outage(collectors, { rate, upMs, downMs, afterMs, flushMs }, pref
   const counts = await rx.count(prefix);
   await dispatcher.close(1000);
   await rx.close();
-  return { rate, upMs, downMs, afterMs, emitted, actualRate: emitted / seconds, emittedAtDown, emittedAtUp, flushed, allInMs, resumeMs, counts, acc, logLines: logger.count, firstLines: logger.lines };
+  return {
+    rate,
+    upMs,
+    downMs,
+    afterMs,
+    emitted,
+    actualRate: emitted / seconds,
+    emittedAtDown,
+    emittedAtUp,
+    flushed,
+    allInMs,
+    resumeMs,
+    counts,
+    acc,
+    logLines: logger.count,
+    firstLines: logger.lines,
+  };
 }
 
 async function poison(collectors, { rate, emitMs, waitMs, poisonIndex }, prefix) {
@@ -79,7 +95,19 @@ async function poison(collectors, { rate, emitMs, waitMs, poisonIndex }, prefix)
   await dispatcher.close(1000);
   const afterClose = accounting(dispatcher.stats());
   await rx.close();
-  return { rate, emitted, poisonIndex, othersExpected: emitted - 1, counts, othersInMs, waitMs, acc, afterClose, logLines: logger.count, firstLines: logger.lines };
+  return {
+    rate,
+    emitted,
+    poisonIndex,
+    othersExpected: emitted - 1,
+    counts,
+    othersInMs,
+    waitMs,
+    acc,
+    afterClose,
+    logLines: logger.count,
+    firstLines: logger.lines,
+  };
 }
 
 scenarioMain(async ({ quick = false }) => {
@@ -88,7 +116,11 @@ scenarioMain(async ({ quick = false }) => {
     const flushMs = quick ? 20_000 : 40_000;
     const short = await outage(collectors, { rate: 4000, upMs: 1000, downMs: 3000, afterMs: 2000, flushMs }, "out3-");
     const long = await outage(collectors, { rate: 2000, upMs: 1000, downMs: quick ? 5000 : 10_000, afterMs: 2000, flushMs }, "out10-");
-    const bad = await poison(collectors, { rate: 2000, emitMs: quick ? 2000 : 3000, waitMs: quick ? 8000 : 15_000, poisonIndex: 1000 }, "poison-");
+    const bad = await poison(
+      collectors,
+      { rate: 2000, emitMs: quick ? 2000 : 3000, waitMs: quick ? 8000 : 15_000, poisonIndex: 1000 },
+      "poison-",
+    );
     return { outages: [short, long], poison: bad };
   } finally {
     collectors.stop();

@@ -117,7 +117,12 @@ async function start(kind, options = {}) {
   }
   if (kind === "fluentd") {
     const r = await startFluentdReceiver(options);
-    return { url: r.url, records: () => r.records.map((x) => x.record), info: () => ({ connections: r.connections }), close: () => r.close() };
+    return {
+      url: r.url,
+      records: () => r.records.map((x) => x.record),
+      info: () => ({ connections: r.connections }),
+      close: () => r.close(),
+    };
   }
   if (kind === "webhook") {
     const r = await startWebhookReceiver(options);

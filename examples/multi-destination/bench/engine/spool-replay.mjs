@@ -27,7 +27,13 @@ function dirBytes(dir) {
   return n;
 }
 
-const env = (url) => ({ IW_ELK_URL: url, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true", IW_SPOOL_MAX_BYTES: "4GiB", IW_EXIT_FLUSH_MS: "0" });
+const env = (url) => ({
+  IW_ELK_URL: url,
+  IW_SUMMARY_INTERVAL_S: "0",
+  IW_SINKS_STRICT: "true",
+  IW_SPOOL_MAX_BYTES: "4GiB",
+  IW_EXIT_FLUSH_MS: "0",
+});
 
 async function write({ dir, url, events }) {
   const logger = keepingLogger();
@@ -67,7 +73,19 @@ async function replay({ dir, url }) {
   await dispatcher.close(5000);
   const line = logger.lines.find((l) => /replaying \d+ events?/.test(l));
   const replayed = line === undefined ? 0 : Number(/replaying (\d+)/.exec(line)[1]);
-  return { flushed, activateMs, drainMs, replayed, acc, diskBytesAfter: dirBytes(dir), baseRss: base.rss, baseHeap: base.heapUsed, peakRss, peakHeap, lines: logger.lines.slice(0, 12) };
+  return {
+    flushed,
+    activateMs,
+    drainMs,
+    replayed,
+    acc,
+    diskBytesAfter: dirBytes(dir),
+    baseRss: base.rss,
+    baseHeap: base.heapUsed,
+    peakRss,
+    peakHeap,
+    lines: logger.lines.slice(0, 12),
+  };
 }
 
 scenarioMain((options) => (options.mode === "write" ? write(options) : replay(options)));

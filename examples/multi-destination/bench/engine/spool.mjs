@@ -19,7 +19,17 @@ import { join } from "node:path";
 import { activate } from "@iw/core";
 import { startCollectorProcess } from "./receivers.mjs";
 import { spoolAccounting } from "./spool-common.mjs";
-import { calibrateWork, countingLogger, median, requestEvent, requestLoop, scenarioMain, settle, threadCpuMs, yieldToIo } from "./common.mjs";
+import {
+  calibrateWork,
+  countingLogger,
+  median,
+  requestEvent,
+  requestLoop,
+  scenarioMain,
+  settle,
+  threadCpuMs,
+  yieldToIo,
+} from "./common.mjs";
 
 const newSpoolDir = () => mkdtempSync(join(tmpdir(), "iw-spool-bench-"));
 
@@ -29,7 +39,8 @@ async function withSink(collectors, spool, extraEnv, fn) {
   const logger = countingLogger();
   const env = { IW_ELK_URL: rx.url, IW_SUMMARY_INTERVAL_S: "0", IW_SINKS_STRICT: "true", ...extraEnv };
   const dispatcher = await activate({ env, logger, resolveFrom: import.meta.url, ...(dir === undefined ? {} : { spoolDir: dir }) });
-  if (spool !== logger.lines.some((l) => l.includes("spools to"))) throw new Error(`spool ${spool ? "not " : ""}active: ${logger.lines.join(" | ")}`);
+  if (spool !== logger.lines.some((l) => l.includes("spools to")))
+    throw new Error(`spool ${spool ? "not " : ""}active: ${logger.lines.join(" | ")}`);
   try {
     const r = await fn(dispatcher);
     const acc = spoolAccounting(dispatcher.stats());
@@ -116,10 +127,15 @@ async function closedPortUrl() {
 
 function child(options) {
   return new Promise((resolve, reject) => {
-    const proc = fork(new URL("./spool-replay.mjs", import.meta.url), [JSON.stringify(options)], { execArgv: ["--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const proc = fork(new URL("./spool-replay.mjs", import.meta.url), [JSON.stringify(options)], {
+      execArgv: ["--expose-gc"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     let result;
     proc.on("message", (m) => (result = m.result));
-    proc.on("exit", (code, signal) => (result === undefined ? reject(new Error(`spool-replay ${options.mode} exited (${code ?? signal})`)) : resolve(result)));
+    proc.on("exit", (code, signal) =>
+      result === undefined ? reject(new Error(`spool-replay ${options.mode} exited (${code ?? signal})`)) : resolve(result),
+    );
   });
 }
 
@@ -168,5 +184,15 @@ scenarioMain(async ({ requests = 100_000, rounds = 3, workUs = 15, events = 200_
     collectors.stop();
   }
   const replay = await replayBacklog(backlog);
-  return { requests, rounds, workUs, iterations, events, cost, burst, replay, median: { wall: median(cost.wall), cpu: median(cost.cpu), burst: median(burst.ratios) } };
+  return {
+    requests,
+    rounds,
+    workUs,
+    iterations,
+    events,
+    cost,
+    burst,
+    replay,
+    median: { wall: median(cost.wall), cpu: median(cost.cpu), burst: median(burst.ratios) },
+  };
 });

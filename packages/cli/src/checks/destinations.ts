@@ -38,9 +38,23 @@ export interface HandshakeSettings {
 /** One place a sink sends to, and how to check it. */
 export type Destination =
   | { readonly kind: "http"; readonly label: string; readonly url: URL; readonly tls: TlsSettings | undefined; readonly probe: HttpProbe }
-  | { readonly kind: "forward"; readonly label: string; readonly host: string; readonly port: number; readonly tls: TlsSettings | undefined; readonly handshake: HandshakeSettings }
+  | {
+      readonly kind: "forward";
+      readonly label: string;
+      readonly host: string;
+      readonly port: number;
+      readonly tls: TlsSettings | undefined;
+      readonly handshake: HandshakeSettings;
+    }
   | { readonly kind: "unix"; readonly label: string; readonly path: string; readonly handshake: HandshakeSettings }
-  | { readonly kind: "connect"; readonly label: string; readonly host: string; readonly port: number; readonly tls: TlsSettings | undefined; readonly note: string }
+  | {
+      readonly kind: "connect";
+      readonly label: string;
+      readonly host: string;
+      readonly port: number;
+      readonly tls: TlsSettings | undefined;
+      readonly note: string;
+    }
   | { readonly kind: "resolve"; readonly label: string; readonly host: string; readonly note: string };
 
 type Options = Record<string, unknown>;
@@ -67,34 +81,111 @@ export function destinationsOf(sink: InspectedSink, secretValues: readonly strin
   switch (sink.plugin.name) {
     case "logstash": {
       const urls = Array.isArray(o["urls"]) ? (o["urls"] as unknown[]).map(toUrl).filter((u): u is URL => u !== undefined) : [];
-      const tls = { ca: pem(o["ca"]), cert: pem(o["cert"]), key: pem(o["key"]), verify: o["tlsVerify"] !== false, caVariable: `${p}_CA_FILE`, verifyVariable: `${p}_TLS_VERIFY` };
+      const tls = {
+        ca: pem(o["ca"]),
+        cert: pem(o["cert"]),
+        key: pem(o["key"]),
+        verify: o["tlsVerify"] !== false,
+        caVariable: `${p}_CA_FILE`,
+        verifyVariable: `${p}_TLS_VERIFY`,
+      };
       return urls.map((url) => {
         const headers = withAuth(headersOf(o["headers"]), url, str(o["user"]), str(o["password"]));
         headers["content-type"] = "application/json";
         const method = o["method"] === "PUT" ? "PUT" : "POST";
-        return { kind: "http", label: label(url), url, tls: url.protocol === "https:" ? tls : undefined, probe: { method, headers, body: "[]", expect: "logstash", credentials: `${p}_USER / ${p}_PASSWORD, the user info of ${p}_URL or ${p}_HEADERS` } };
+        return {
+          kind: "http",
+          label: label(url),
+          url,
+          tls: url.protocol === "https:" ? tls : undefined,
+          probe: {
+            method,
+            headers,
+            body: "[]",
+            expect: "logstash",
+            credentials: `${p}_USER / ${p}_PASSWORD, the user info of ${p}_URL or ${p}_HEADERS`,
+          },
+        };
       });
     }
     case "fluentd": {
       const url = toUrl(o["url"]);
       if (url === undefined) return [];
       const t = (o["tls"] ?? {}) as Options;
-      const tls = { ca: pem(t["ca"]), cert: pem(t["cert"]), key: pem(t["key"]), verify: t["verify"] !== false, caVariable: `${p}_CA_FILE`, verifyVariable: `${p}_TLS_VERIFY` };
-      const handshake = { sharedKey: str(o["sharedKey"]), username: str(o["username"]), password: str(o["password"]), hostname: str(o["hostname"]) ?? "iw-sinks", prefix: p };
-      if (url.protocol === "unix:") return [{ kind: "unix", label: `unix://${decodeURIComponent(url.pathname)}`, path: decodeURIComponent(url.pathname), handshake }];
+      const tls = {
+        ca: pem(t["ca"]),
+        cert: pem(t["cert"]),
+        key: pem(t["key"]),
+        verify: t["verify"] !== false,
+        caVariable: `${p}_CA_FILE`,
+        verifyVariable: `${p}_TLS_VERIFY`,
+      };
+      const handshake = {
+        sharedKey: str(o["sharedKey"]),
+        username: str(o["username"]),
+        password: str(o["password"]),
+        hostname: str(o["hostname"]) ?? "iw-sinks",
+        prefix: p,
+      };
+      if (url.protocol === "unix:")
+        return [{ kind: "unix", label: `unix://${decodeURIComponent(url.pathname)}`, path: decodeURIComponent(url.pathname), handshake }];
       if (url.protocol === "tcp:" || url.protocol === "tls:") {
         const port = url.port === "" ? 24224 : Number(url.port);
-        return [{ kind: "forward", label: `${url.protocol}//${url.host}`, host: hostOf(url), port, tls: url.protocol === "tls:" ? tls : undefined, handshake }];
+        return [
+          {
+            kind: "forward",
+            label: `${url.protocol}//${url.host}`,
+            host: hostOf(url),
+            port,
+            tls: url.protocol === "tls:" ? tls : undefined,
+            handshake,
+          },
+        ];
       }
       const headers = withAuth(headersOf(o["headers"]), url, undefined, undefined);
-      return [{ kind: "http", label: label(url), url, tls: url.protocol === "https:" ? tls : undefined, probe: { method: "OPTIONS", headers, body: undefined, expect: "endpoint", credentials: `${p}_HEADERS or the user info of ${p}_URL` } }];
+      return [
+        {
+          kind: "http",
+          label: label(url),
+          url,
+          tls: url.protocol === "https:" ? tls : undefined,
+          probe: {
+            method: "OPTIONS",
+            headers,
+            body: undefined,
+            expect: "endpoint",
+            credentials: `${p}_HEADERS or the user info of ${p}_URL`,
+          },
+        },
+      ];
     }
     case "webhook": {
       const url = toUrl(o["url"]);
       if (url === undefined) return [];
-      const tls = { ca: pem(o["ca"]), cert: pem(o["cert"]), key: pem(o["key"]), verify: o["tlsVerify"] !== false, caVariable: `${p}_CA_FILE`, verifyVariable: `${p}_TLS_VERIFY` };
+      const tls = {
+        ca: pem(o["ca"]),
+        cert: pem(o["cert"]),
+        key: pem(o["key"]),
+        verify: o["tlsVerify"] !== false,
+        caVariable: `${p}_CA_FILE`,
+        verifyVariable: `${p}_TLS_VERIFY`,
+      };
       const headers = withAuth(headersOf(o["headers"]), url, undefined, undefined);
-      return [{ kind: "http", label: label(url), url, tls: url.protocol === "https:" ? tls : undefined, probe: { method: "OPTIONS", headers, body: undefined, expect: "endpoint", credentials: `${p}_HEADERS or the user info of ${p}_URL` } }];
+      return [
+        {
+          kind: "http",
+          label: label(url),
+          url,
+          tls: url.protocol === "https:" ? tls : undefined,
+          probe: {
+            method: "OPTIONS",
+            headers,
+            body: undefined,
+            expect: "endpoint",
+            credentials: `${p}_HEADERS or the user info of ${p}_URL`,
+          },
+        },
+      ];
     }
     default:
       return genericDestinations(sink, secretValues);
@@ -113,13 +204,25 @@ function genericDestinations(sink: InspectedSink, secretValues: readonly string[
     if (url === undefined || url.hostname === "") continue;
     const label = maskSecrets(`${url.protocol}//${url.host}`, secretValues);
     if (url.protocol === "udp:") {
-      out.push({ kind: "resolve", label, host: hostOf(url), note: "udp: datagrams have no connection to check, only the name; `iw-sinks test` sends real test events (a collector never answers them)" });
+      out.push({
+        kind: "resolve",
+        label,
+        host: hostOf(url),
+        note: "udp: datagrams have no connection to check, only the name; `iw-sinks test` sends real test events (a collector never answers them)",
+      });
       continue;
     }
     const port = url.port === "" ? DEFAULT_PORTS[url.protocol] : Number(url.port);
     if (port === undefined) continue;
     const tls = TLS_SCHEMES.has(url.protocol)
-      ? { ca: undefined, cert: undefined, key: undefined, verify: true, caVariable: `${sink.envPrefix}_CA_FILE`, verifyVariable: `${sink.envPrefix}_TLS_VERIFY` }
+      ? {
+          ca: undefined,
+          cert: undefined,
+          key: undefined,
+          verify: true,
+          caVariable: `${sink.envPrefix}_CA_FILE`,
+          verifyVariable: `${sink.envPrefix}_TLS_VERIFY`,
+        }
       : undefined;
     const note = `${sink.plugin.name} is not a sink iw-sinks knows: connection${tls ? " and TLS (system roots)" : ""} checked only; \`iw-sinks test\` sends real test events`;
     out.push({ kind: "connect", label, host: hostOf(url), port, tls, note });
@@ -132,7 +235,12 @@ function hostOf(url: URL): string {
 }
 
 /** The configured headers plus Basic credentials, as the sink sends them (a configured Authorization wins). */
-function withAuth(headers: Record<string, string>, url: URL, user: string | undefined, password: string | undefined): Record<string, string> {
+function withAuth(
+  headers: Record<string, string>,
+  url: URL,
+  user: string | undefined,
+  password: string | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
   if (out["authorization"] !== undefined) return out;

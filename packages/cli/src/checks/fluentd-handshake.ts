@@ -24,20 +24,44 @@ export async function handshakeStep(socket: Socket, h: HandshakeSettings, deadli
   try {
     const helo = await replies.next(Math.min(HELO_WAIT_MS, deadline.remaining()), deadline);
     if (helo === "none") {
-      if (h.sharedKey !== undefined) return step("fail", `no HELO within ${HELO_WAIT_MS} ms, but ${h.prefix}_SHARED_KEY is set: is <security> configured on the server? (a blackholed port looks the same)`);
-      return step("ok", "no <security> handshake asked (the server did not send HELO); the forward protocol has no no-op request, so delivery itself is checked by `iw-sinks test`");
+      if (h.sharedKey !== undefined)
+        return step(
+          "fail",
+          `no HELO within ${HELO_WAIT_MS} ms, but ${h.prefix}_SHARED_KEY is set: is <security> configured on the server? (a blackholed port looks the same)`,
+        );
+      return step(
+        "ok",
+        "no <security> handshake asked (the server did not send HELO); the forward protocol has no no-op request, so delivery itself is checked by `iw-sinks test`",
+      );
     }
     const parsed = parseHelo(helo);
     if (parsed === undefined) return step("fail", "the server sent something that is not a forward-protocol HELO: is this in_forward?");
     // Fluentd sends an auth salt whenever <security> is on, users or not: only PONG says whether a user was needed.
-    if (h.sharedKey === undefined) return step("fail", `the server asks for the <security> handshake (HELO): set ${h.prefix}_SHARED_KEY (and ${h.prefix}_USERNAME / ${h.prefix}_PASSWORD if it has <user> sections)`);
+    if (h.sharedKey === undefined)
+      return step(
+        "fail",
+        `the server asks for the <security> handshake (HELO): set ${h.prefix}_SHARED_KEY (and ${h.prefix}_USERNAME / ${h.prefix}_PASSWORD if it has <user> sections)`,
+      );
     const salt = Buffer.from(randomBytes(16).toString("hex"), "latin1");
     const username = h.username ?? "";
     const passwordDigest = h.username === undefined ? "" : sha512Hex(parsed.auth, username, h.password ?? "");
-    socket.write(encode(["PING", h.hostname, salt.toString("latin1"), sha512Hex(salt, h.hostname, parsed.nonce, h.sharedKey), username, passwordDigest]));
+    socket.write(
+      encode([
+        "PING",
+        h.hostname,
+        salt.toString("latin1"),
+        sha512Hex(salt, h.hostname, parsed.nonce, h.sharedKey),
+        username,
+        passwordDigest,
+      ]),
+    );
     const pong = await replies.next(deadline.remaining(), deadline);
     if (pong === "none") return step("fail", "no PONG after PING");
-    if (pong === "closed") return step("fail", `the server closed the connection after PING: ${h.prefix}_SHARED_KEY (or the user) was refused (Fluent Bit closes without a reason)`);
+    if (pong === "closed")
+      return step(
+        "fail",
+        `the server closed the connection after PING: ${h.prefix}_SHARED_KEY (or the user) was refused (Fluent Bit closes without a reason)`,
+      );
     if (!Array.isArray(pong) || text(pong[0]) !== "PONG") return step("fail", "the server answered PING with something that is not PONG");
     const [, ok, reason, serverHost, digest] = pong as unknown[];
     if (ok !== true) {
@@ -48,7 +72,10 @@ export async function handshakeStep(socket: Socket, h: HandshakeSettings, deadli
     if (text(digest) !== sha512Hex(salt, bytes(serverHost) ?? "", parsed.nonce, h.sharedKey)) {
       return step("fail", `the server's PONG does not prove it knows ${h.prefix}_SHARED_KEY: another server answers here`);
     }
-    return step("ok", `handshake accepted by ${text(serverHost) || "the server"} (shared key${h.username === undefined ? "" : ` and user ${h.username}`} checked both ways)`);
+    return step(
+      "ok",
+      `handshake accepted by ${text(serverHost) || "the server"} (shared key${h.username === undefined ? "" : ` and user ${h.username}`} checked both ways)`,
+    );
   } catch (err) {
     return step("fail", err instanceof DeadlineError ? err.message : `handshake: ${describeNetworkError(err)}`);
   } finally {
@@ -88,7 +115,13 @@ class ReplyReader {
       if (this.#buf.length > MAX_REPLY_BYTES) throw new Error("a reply larger than 4 KiB: this is not the forward protocol");
       if (this.#buf.length > 0) {
         try {
-          const value = decode(this.#buf, { rawStrings: true, maxStrLength: MAX_REPLY_BYTES, maxBinLength: MAX_REPLY_BYTES, maxArrayLength: 64, maxMapLength: 64 });
+          const value = decode(this.#buf, {
+            rawStrings: true,
+            maxStrLength: MAX_REPLY_BYTES,
+            maxBinLength: MAX_REPLY_BYTES,
+            maxArrayLength: 64,
+            maxMapLength: 64,
+          });
           this.#buf = Buffer.alloc(0);
           return value;
         } catch (err) {

@@ -20,7 +20,13 @@ export async function httpStep(d: HttpDestination, deadline: Deadline): Promise<
   const agent = new Agent({
     connect: {
       timeout: slack,
-      ...(tls === undefined ? {} : { rejectUnauthorized: tls.verify, ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }) }),
+      ...(tls === undefined
+        ? {}
+        : {
+            rejectUnauthorized: tls.verify,
+            ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+            ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }),
+          }),
     },
     headersTimeout: slack,
     bodyTimeout: slack,
@@ -32,7 +38,13 @@ export async function httpStep(d: HttpDestination, deadline: Deadline): Promise<
   const what = d.probe.body === undefined ? d.probe.method : `${d.probe.method} []`;
   try {
     const res = await deadline.race(
-      request(target, { method: d.probe.method, headers: d.probe.headers, body: d.probe.body ?? null, dispatcher: agent, signal: deadline.signal }),
+      request(target, {
+        method: d.probe.method,
+        headers: d.probe.headers,
+        body: d.probe.body ?? null,
+        dispatcher: agent,
+        signal: deadline.signal,
+      }),
       `${what}: no HTTP answer`,
     );
     await res.body.dump({ limit: 16 * 1024 }).catch(() => undefined);
@@ -52,13 +64,21 @@ function judge(d: HttpDestination, code: number, location: string | string[] | u
     if (code >= 200 && code < 300) return { status: "ok", detail: "accepted an empty batch (no event is created)" };
     if (code === 401 || code === 403) return { status: "fail", detail: `the credentials were refused: check ${creds}` };
     if (code === 429) return { status: "warn", detail: "busy: Logstash's queue is full (events wait and are retried)" };
-    if (code === 404 || code === 405) return { status: "fail", detail: "not a Logstash http input (it answers every path and method): is something else on this port?" };
+    if (code === 404 || code === 405)
+      return { status: "fail", detail: "not a Logstash http input (it answers every path and method): is something else on this port?" };
     return { status: "fail", detail: code >= 500 ? "the server failed (events would be retried)" : "refused the request" };
   }
   if (code === 401 || code === 403) {
-    return { status: "warn", detail: `refused an unsigned ${d.probe.method}: expected if it checks signatures; otherwise check ${creds}. \`iw-sinks test\` sends a real, signed test event` };
+    return {
+      status: "warn",
+      detail: `refused an unsigned ${d.probe.method}: expected if it checks signatures; otherwise check ${creds}. \`iw-sinks test\` sends a real, signed test event`,
+    };
   }
-  if (code >= 300 && code < 400) return { status: "warn", detail: `redirects${typeof location === "string" ? ` to ${location.split("?")[0] ?? ""}` : ""}; the sink does not follow redirects, so a POST there would fail: use the final URL` };
+  if (code >= 300 && code < 400)
+    return {
+      status: "warn",
+      detail: `redirects${typeof location === "string" ? ` to ${location.split("?")[0] ?? ""}` : ""}; the sink does not follow redirects, so a POST there would fail: use the final URL`,
+    };
   if (code === 404) return { status: "warn", detail: "no such path here: is the URL's path right?" };
   if (code >= 500) return { status: "warn", detail: `reachable, but the server failed an ${d.probe.method}` };
   return { status: "ok", detail: "reachable (any answer to OPTIONS shows the endpoint is up)" };

@@ -20,12 +20,22 @@ export async function dnsStep(host: string, deadline: Deadline): Promise<{ step:
     const list = all.map((a) => a.address);
     return { step: { check: "dns", status: "ok", detail: `${host} → ${list.join(", ")}`, ms: since(started) }, address: list[0]! };
   } catch (err) {
-    return { step: { check: "dns", status: "fail", detail: `${host}: ${err instanceof DeadlineError ? err.message : describeNetworkError(err)}`, ms: since(started) } };
+    return {
+      step: {
+        check: "dns",
+        status: "fail",
+        detail: `${host}: ${err instanceof DeadlineError ? err.message : describeNetworkError(err)}`,
+        ms: since(started),
+      },
+    };
   }
 }
 
 /** Opens a TCP (or unix socket) connection; the socket, or a failed step. */
-export async function connectStep(where: { host: string; address: string; port: number } | { path: string }, deadline: Deadline): Promise<{ step: CheckStep; socket?: Socket }> {
+export async function connectStep(
+  where: { host: string; address: string; port: number } | { path: string },
+  deadline: Deadline,
+): Promise<{ step: CheckStep; socket?: Socket }> {
   const started = performance.now();
   const label = "path" in where ? where.path : `${where.address.includes(":") ? `[${where.address}]` : where.address}:${where.port}`;
   const socket = "path" in where ? netConnect({ path: where.path }) : netConnect({ host: where.address, port: where.port });
@@ -41,7 +51,14 @@ export async function connectStep(where: { host: string; address: string; port: 
     return { step: { check: "connect", status: "ok", detail: `connected to ${label}`, ms: since(started) }, socket };
   } catch (err) {
     socket.destroy();
-    return { step: { check: "connect", status: "fail", detail: err instanceof DeadlineError ? err.message : `${label}: ${describeNetworkError(err)}`, ms: since(started) } };
+    return {
+      step: {
+        check: "connect",
+        status: "fail",
+        detail: err instanceof DeadlineError ? err.message : `${label}: ${describeNetworkError(err)}`,
+        ms: since(started),
+      },
+    };
   }
 }
 
@@ -49,7 +66,12 @@ export async function connectStep(where: { host: string; address: string; port: 
  * A TLS handshake over `socket` with the sink's CA, client certificate and verification setting.
  * Verification is judged here (not by the handshake) so that the chain is shown even when it fails.
  */
-export async function tlsStep(socket: Socket, host: string, tls: TlsSettings, deadline: Deadline): Promise<{ step: CheckStep; socket?: TLSSocket }> {
+export async function tlsStep(
+  socket: Socket,
+  host: string,
+  tls: TlsSettings,
+  deadline: Deadline,
+): Promise<{ step: CheckStep; socket?: TLSSocket }> {
   const started = performance.now();
   const servername = isIP(host) === 0 ? host : undefined;
   const secure = tlsConnect({
@@ -73,7 +95,9 @@ export async function tlsStep(socket: Socket, host: string, tls: TlsSettings, de
   } catch (err) {
     secure.destroy();
     const why = err instanceof DeadlineError ? err.message : describeNetworkError(err);
-    const hint = /certificate required|bad certificate|unknown ca/i.test(why) ? `; the server wants a client certificate it trusts: ${tls.caVariable.replace(/CA_FILE$/, "CERT_FILE")} and ${tls.caVariable.replace(/CA_FILE$/, "KEY_FILE")}` : "";
+    const hint = /certificate required|bad certificate|unknown ca/i.test(why)
+      ? `; the server wants a client certificate it trusts: ${tls.caVariable.replace(/CA_FILE$/, "CERT_FILE")} and ${tls.caVariable.replace(/CA_FILE$/, "KEY_FILE")}`
+      : "";
     return { step: { check: "tls", status: "fail", detail: `TLS handshake failed: ${why}${hint}`, ms: since(started) } };
   }
   const facts = tlsFacts(secure, host);
@@ -84,7 +108,11 @@ function tlsFacts(secure: TLSSocket, host: string): TlsFacts {
   const leaf = secure.getPeerCertificate(true);
   const chain: string[] = [];
   const seen = new Set<string>();
-  for (let c: DetailedPeerCertificate | undefined = leaf; c !== undefined && c.fingerprint256 !== undefined && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+  for (
+    let c: DetailedPeerCertificate | undefined = leaf;
+    c !== undefined && c.fingerprint256 !== undefined && !seen.has(c.fingerprint256);
+    c = c.issuerCertificate
+  ) {
     seen.add(c.fingerprint256);
     chain.push(nameOf(c.subject));
   }
@@ -112,7 +140,14 @@ function nameOf(subject: Readonly<Record<string, string | string[] | undefined>>
   return o === undefined ? "(no subject)" : `O=${o}`;
 }
 
-const UNTRUSTED = new Set(["SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_GET_ISSUER_CERT", "CERT_UNTRUSTED"]);
+const UNTRUSTED = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "CERT_UNTRUSTED",
+]);
 
 /** The verdict on a handshake, as the sink would see it. */
 function judge(f: TlsFacts, tls: TlsSettings, ms: number): CheckStep {
@@ -123,8 +158,13 @@ function judge(f: TlsFacts, tls: TlsSettings, ms: number): CheckStep {
   if (!f.authorized) {
     const code = f.authorizationError ?? "not authorized";
     if (code === "CERT_HAS_EXPIRED") problem = `the server certificate expired on ${f.validTo?.slice(0, 10) ?? "?"}`;
-    else if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || /altname|does not match/i.test(code)) problem = `the certificate is not valid for the name ${f.checkedName} (${code})`;
-    else if (UNTRUSTED.has(code)) problem = tls.ca === undefined ? `the chain is not trusted by the system CA roots (${code}): set ${tls.caVariable} to the CA that signed it` : `the chain is not signed by a CA in ${tls.caVariable} (${code})`;
+    else if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || /altname|does not match/i.test(code))
+      problem = `the certificate is not valid for the name ${f.checkedName} (${code})`;
+    else if (UNTRUSTED.has(code))
+      problem =
+        tls.ca === undefined
+          ? `the chain is not trusted by the system CA roots (${code}): set ${tls.caVariable} to the CA that signed it`
+          : `the chain is not signed by a CA in ${tls.caVariable} (${code})`;
     else problem = `verification failed: ${code}`;
   }
   if (problem !== undefined && tls.verify) return { check: "tls", status: "fail", detail: `${problem}; ${facts}`, ms, tls: f };
@@ -132,6 +172,13 @@ function judge(f: TlsFacts, tls: TlsSettings, ms: number): CheckStep {
     const would = problem === undefined ? "" : ` and it would fail: ${problem}`;
     return { check: "tls", status: "warn", detail: `verification is off (${tls.verifyVariable}=false)${would}; ${facts}`, ms, tls: f };
   }
-  if (f.daysLeft !== undefined && f.daysLeft < EXPIRY_WARNING_DAYS) return { check: "tls", status: "warn", detail: `the certificate expires in ${f.daysLeft} days; ${facts}; trusted via ${trust}`, ms, tls: f };
+  if (f.daysLeft !== undefined && f.daysLeft < EXPIRY_WARNING_DAYS)
+    return {
+      check: "tls",
+      status: "warn",
+      detail: `the certificate expires in ${f.daysLeft} days; ${facts}; trusted via ${trust}`,
+      ms,
+      tls: f,
+    };
   return { check: "tls", status: "ok", detail: `${facts}; trusted via ${trust}`, ms, tls: f };
 }

@@ -21,10 +21,19 @@ export const doctorCommand: Command = {
     offline: { type: "boolean", description: "check the configuration only; contact no destination" },
   },
   variables: sinkVariableLines,
-  exit: ["0  every sink would start and every check passed (warnings allowed)", "1  a problem: a bad or missing variable, a missing package, a failed check, or no sink at all", "2  a wrong command line"],
+  exit: [
+    "0  every sink would start and every check passed (warnings allowed)",
+    "1  a problem: a bad or missing variable, a missing package, a failed check, or no sink at all",
+    "2  a wrong command line",
+  ],
   async run(ctx) {
     const loaded = await loadInspection(ctx);
-    const report = await runDoctor(loaded, { sinks: stringList(ctx, "sink"), offline: ctx.values["offline"] === true, timeoutMs: ctx.timeoutMs ?? DEFAULT_DOCTOR_TIMEOUT_MS, signal: ctx.io.signal });
+    const report = await runDoctor(loaded, {
+      sinks: stringList(ctx, "sink"),
+      offline: ctx.values["offline"] === true,
+      timeoutMs: ctx.timeoutMs ?? DEFAULT_DOCTOR_TIMEOUT_MS,
+      signal: ctx.io.signal,
+    });
     if (ctx.json) ctx.out.json(report);
     else renderDoctor(report, ctx.out);
     return report.ok ? EXIT_OK : EXIT_PROBLEM;

@@ -29,14 +29,18 @@ function renderSink(s: SinkReport, out: Output): void {
   const errors = s.problems.filter((x) => x.level === "error").length + s.destinations.filter((d) => !d.ok).length;
   const mark = !s.wouldActivate || errors > 0 ? p.red("✗") : hasWarnings(s) ? p.yellow("!") : p.green("✓");
   out.line();
-  out.line(`${mark} ${p.bold(s.name)}  ${s.reason}${s.package === undefined ? "" : p.dim(` (${s.package})`)}${s.wouldActivate ? "" : p.red(" — would not start")}`);
+  out.line(
+    `${mark} ${p.bold(s.name)}  ${s.reason}${s.package === undefined ? "" : p.dim(` (${s.package})`)}${s.wouldActivate ? "" : p.red(" — would not start")}`,
+  );
   const set = s.settings.filter((v) => v.value !== null);
   const width = Math.max(8, ...set.map((v) => v.variable.length));
   for (const v of set) out.line(`    ${v.variable.padEnd(width)}  ${v.value}`);
   if (s.delivery !== undefined) out.line(`    ${p.dim("delivery".padEnd(width))}  ${p.dim(s.delivery)}`);
   if (s.spool !== undefined) {
     const waiting = s.spool.records === 0 ? "empty" : `${s.spool.records} events waiting (${formatBytes(s.spool.bytes)})`;
-    out.line(`    ${p.dim("spool".padEnd(width))}  ${p.dim(`${waiting}${s.spool.holder === undefined ? "" : `, in use by ${s.spool.holder}`}`)}`);
+    out.line(
+      `    ${p.dim("spool".padEnd(width))}  ${p.dim(`${waiting}${s.spool.holder === undefined ? "" : `, in use by ${s.spool.holder}`}`)}`,
+    );
   }
   for (const problem of s.problems) out.line(problemLine(problem, p, "    "));
   for (const d of s.destinations) {
@@ -62,9 +66,15 @@ function problemLine(problem: Problem, p: Paint, indent: string): string {
 function verdict(r: DoctorReport, p: Paint): string {
   const failing = r.sinks.filter((s) => !sinkOk(s)).map((s) => s.name);
   const errors = r.problems.filter((x) => x.level === "error").length;
-  const warnings = r.problems.filter((x) => x.level === "warning").length + r.sinks.reduce((n, s) => n + s.problems.filter((x) => x.level === "warning").length, 0);
+  const warnings =
+    r.problems.filter((x) => x.level === "warning").length +
+    r.sinks.reduce((n, s) => n + s.problems.filter((x) => x.level === "warning").length, 0);
   const offline = r.offline ? " (offline: no destination was contacted)" : "";
-  if (r.ok) return p.green(`everything would work${warnings > 0 ? `, with ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}${offline}`);
-  const parts = [failing.length > 0 ? `would not work: ${failing.join(", ")}` : "", errors > 0 ? `${errors} other problem${errors === 1 ? "" : "s"}` : ""].filter(Boolean);
+  if (r.ok)
+    return p.green(`everything would work${warnings > 0 ? `, with ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}${offline}`);
+  const parts = [
+    failing.length > 0 ? `would not work: ${failing.join(", ")}` : "",
+    errors > 0 ? `${errors} other problem${errors === 1 ? "" : "s"}` : "",
+  ].filter(Boolean);
   return p.red(`${parts.join("; ")}${offline} (exit 1)`);
 }

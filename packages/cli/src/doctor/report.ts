@@ -31,7 +31,13 @@ export interface SinkReport {
   readonly settings: readonly ShownSetting[];
   /** Effective delivery settings in one line; its spool and what waits there. */
   readonly delivery?: string;
-  readonly spool?: { readonly dir: string; readonly records: number; readonly bytes: number; readonly holder?: string; readonly writable: boolean };
+  readonly spool?: {
+    readonly dir: string;
+    readonly records: number;
+    readonly bytes: number;
+    readonly holder?: string;
+    readonly writable: boolean;
+  };
   readonly problems: readonly Problem[];
   readonly destinations: readonly DestinationReport[];
 }

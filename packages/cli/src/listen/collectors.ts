@@ -5,7 +5,12 @@ export const COLLECTORS = ["logstash", "fluentd", "fluentd-http", "webhook"] as 
 export type CollectorName = (typeof COLLECTORS)[number];
 
 /** The ports the real collectors use (a webhook has none: 9000). */
-export const DEFAULT_PORTS: Readonly<Record<CollectorName, number>> = { logstash: 8080, fluentd: 24224, "fluentd-http": 9880, webhook: 9000 };
+export const DEFAULT_PORTS: Readonly<Record<CollectorName, number>> = {
+  logstash: 8080,
+  fluentd: 24224,
+  "fluentd-http": 9880,
+  webhook: 9000,
+};
 
 /** Something a collector saw: an event, or a request it refused (and why). */
 export type Arrival =
@@ -32,7 +37,10 @@ export interface CollectorOptions {
 }
 
 /** Starts the collectors asked for (on the testkit receivers); `close()` stops them all. */
-export async function startCollectors(names: readonly CollectorName[], o: CollectorOptions): Promise<{ collectors: RunningCollector[]; close(): Promise<void> }> {
+export async function startCollectors(
+  names: readonly CollectorName[],
+  o: CollectorOptions,
+): Promise<{ collectors: RunningCollector[]; close(): Promise<void> }> {
   const testkit = await import("@iw/testkit");
   const closers: (() => Promise<void>)[] = [];
   const collectors: RunningCollector[] = [];
@@ -41,38 +49,66 @@ export async function startCollectors(names: readonly CollectorName[], o: Collec
   try {
     if (names.includes("logstash")) {
       const r = await listening("logstash", o.ports.logstash, () =>
-        testkit.startLogstashReceiver({ host: o.host, port: o.ports.logstash, ...(o.tls === undefined ? {} : { tls: { cert: o.tls.cert, key: o.tls.key } }) }),
+        testkit.startLogstashReceiver({
+          host: o.host,
+          port: o.ports.logstash,
+          ...(o.tls === undefined ? {} : { tls: { cert: o.tls.cert, key: o.tls.key } }),
+        }),
       );
       closers.push(() => r.close());
       collectors.push({ name: "logstash", url: r.url, env: { IW_ELK_URL: r.url, ...caEnv("IW_ELK") }, take: logstashTaker(r) });
     }
     if (names.includes("fluentd") || names.includes("fluentd-http")) {
       const forwardPort = names.includes("fluentd") ? o.ports.fluentd : 0;
-      const r = await listening(names.includes("fluentd") ? "fluentd" : "fluentd-http", names.includes("fluentd") ? forwardPort : o.ports["fluentd-http"], () =>
-        testkit.startFluentdReceiver({
-          host: o.host,
-          port: forwardPort,
-          httpPort: o.ports["fluentd-http"],
-          http: names.includes("fluentd-http"),
-          ...(o.tls === undefined ? {} : { transport: "tls" as const, tls: { cert: o.tls.cert, key: o.tls.key } }),
-          ...(o.sharedKey === undefined ? {} : { security: { sharedKey: o.sharedKey, selfHostname: "iw-sinks-listen" } }),
-        }),
+      const r = await listening(
+        names.includes("fluentd") ? "fluentd" : "fluentd-http",
+        names.includes("fluentd") ? forwardPort : o.ports["fluentd-http"],
+        () =>
+          testkit.startFluentdReceiver({
+            host: o.host,
+            port: forwardPort,
+            httpPort: o.ports["fluentd-http"],
+            http: names.includes("fluentd-http"),
+            ...(o.tls === undefined ? {} : { transport: "tls" as const, tls: { cert: o.tls.cert, key: o.tls.key } }),
+            ...(o.sharedKey === undefined ? {} : { security: { sharedKey: o.sharedKey, selfHostname: "iw-sinks-listen" } }),
+          }),
       );
       closers.push(() => r.close());
       const take = fluentdTaker(r);
       if (names.includes("fluentd")) {
         const key: Record<string, string> = o.sharedKey === undefined ? {} : { IW_FLUENTD_SHARED_KEY: "<--shared-key>" };
-        collectors.push({ name: "fluentd", url: r.url, env: { IW_FLUENTD_URL: r.url, ...key, ...caEnv("IW_FLUENTD") }, take: () => take().filter((a) => a.collector === "fluentd") });
+        collectors.push({
+          name: "fluentd",
+          url: r.url,
+          env: { IW_FLUENTD_URL: r.url, ...key, ...caEnv("IW_FLUENTD") },
+          take: () => take().filter((a) => a.collector === "fluentd"),
+        });
       }
-      if (r.httpUrl !== undefined) collectors.push({ name: "fluentd-http", url: r.httpUrl, env: { IW_FLUENTD_URL: r.httpUrl }, take: () => take(true).filter((a) => a.collector === "fluentd-http") });
+      if (r.httpUrl !== undefined)
+        collectors.push({
+          name: "fluentd-http",
+          url: r.httpUrl,
+          env: { IW_FLUENTD_URL: r.httpUrl },
+          take: () => take(true).filter((a) => a.collector === "fluentd-http"),
+        });
     }
     if (names.includes("webhook")) {
       const r = await listening("webhook", o.ports.webhook, () =>
-        testkit.startWebhookReceiver({ host: o.host, port: o.ports.webhook, ...(o.secrets.length === 0 ? {} : { secrets: o.secrets }), ...(o.tls === undefined ? {} : { tls: { cert: o.tls.cert, key: o.tls.key } }) }),
+        testkit.startWebhookReceiver({
+          host: o.host,
+          port: o.ports.webhook,
+          ...(o.secrets.length === 0 ? {} : { secrets: o.secrets }),
+          ...(o.tls === undefined ? {} : { tls: { cert: o.tls.cert, key: o.tls.key } }),
+        }),
       );
       closers.push(() => r.close());
       const secret: Record<string, string> = o.secrets.length === 0 ? {} : { IW_WEBHOOK_SECRET: "<--secret>" };
-      collectors.push({ name: "webhook", url: r.url, env: { IW_WEBHOOK_URL: r.url, ...secret, ...caEnv("IW_WEBHOOK") }, take: webhookTaker(r) });
+      collectors.push({
+        name: "webhook",
+        url: r.url,
+        env: { IW_WEBHOOK_URL: r.url, ...secret, ...caEnv("IW_WEBHOOK") },
+        take: webhookTaker(r),
+      });
     }
   } catch (err) {
     await close();
@@ -109,7 +145,22 @@ function logstashTaker(r: LogstashReceiver): () => Arrival[] {
   return () => {
     const out: Arrival[] = r.events.slice(events).map((event) => ({ kind: "event" as const, collector: "logstash" as const, event }));
     events = r.events.length;
-    out.push(...settled(r.requests, requests, (q) => q.outcome !== "pending", (q) => (q.status !== undefined && q.status >= 400 ? { kind: "refused", collector: "logstash", status: q.status, reason: q.status === 401 ? "credentials refused" : `answered ${q.status}` } : undefined)));
+    out.push(
+      ...settled(
+        r.requests,
+        requests,
+        (q) => q.outcome !== "pending",
+        (q) =>
+          q.status !== undefined && q.status >= 400
+            ? {
+                kind: "refused",
+                collector: "logstash",
+                status: q.status,
+                reason: q.status === 401 ? "credentials refused" : `answered ${q.status}`,
+              }
+            : undefined,
+      ),
+    );
     return out;
   };
 }
@@ -120,11 +171,24 @@ function fluentdTaker(r: FluentdReceiver): (http?: boolean) => Arrival[] {
   const http = { i: 0 };
   const pending: Arrival[] = [];
   const collect = (): void => {
-    for (const rec of r.records.slice(records)) pending.push({ kind: "event", collector: rec.mode === "http" ? "fluentd-http" : "fluentd", event: rec.record, tag: rec.tag });
+    for (const rec of r.records.slice(records))
+      pending.push({ kind: "event", collector: rec.mode === "http" ? "fluentd-http" : "fluentd", event: rec.record, tag: rec.tag });
     records = r.records.length;
-    for (const h of r.handshakes.slice(handshakes)) if (!h.ok) pending.push({ kind: "refused", collector: "fluentd", reason: `handshake refused from ${h.hostname || "?"}: ${h.reason}` });
+    for (const h of r.handshakes.slice(handshakes))
+      if (!h.ok)
+        pending.push({ kind: "refused", collector: "fluentd", reason: `handshake refused from ${h.hostname || "?"}: ${h.reason}` });
     handshakes = r.handshakes.length;
-    pending.push(...settled(r.httpRequests, http, () => true, (q) => (q.status >= 400 ? { kind: "refused", collector: "fluentd-http", status: q.status, reason: `answered ${q.status} for tag ${q.tag}` } : undefined)));
+    pending.push(
+      ...settled(
+        r.httpRequests,
+        http,
+        () => true,
+        (q) =>
+          q.status >= 400
+            ? { kind: "refused", collector: "fluentd-http", status: q.status, reason: `answered ${q.status} for tag ${q.tag}` }
+            : undefined,
+      ),
+    );
   };
   // Both views share one receiver: each takes its own arrivals, in order.
   return (forHttp = false) => {
@@ -141,7 +205,17 @@ function webhookTaker(r: WebhookReceiver): () => Arrival[] {
   return () => {
     const out: Arrival[] = r.events.slice(events).map((e) => ({ kind: "event" as const, collector: "webhook" as const, event: e.event }));
     events = r.events.length;
-    out.push(...settled(r.requests, requests, (q) => q.status !== 0, (q) => (q.status >= 400 && q.method !== "OPTIONS" ? { kind: "refused", collector: "webhook", status: q.status, reason: q.reason ?? `answered ${q.status}` } : undefined)));
+    out.push(
+      ...settled(
+        r.requests,
+        requests,
+        (q) => q.status !== 0,
+        (q) =>
+          q.status >= 400 && q.method !== "OPTIONS"
+            ? { kind: "refused", collector: "webhook", status: q.status, reason: q.reason ?? `answered ${q.status}` }
+            : undefined,
+      ),
+    );
     return out;
   };
 }

@@ -57,7 +57,9 @@ export function arrivalLine(a: Arrival, p: Paint, now = new Date()): string {
     case "scan": {
       const d = text(e["decision"]);
       const paint = d === "block" ? p.red : d === "flag" ? p.yellow : p.green;
-      const matches = Array.isArray(e["matches"]) ? (e["matches"] as Record<string, unknown>[]).map((m) => text(m?.["signature_id"])).filter(Boolean) : [];
+      const matches = Array.isArray(e["matches"])
+        ? (e["matches"] as Record<string, unknown>[]).map((m) => text(m?.["signature_id"])).filter(Boolean)
+        : [];
       const sigs = matches.length === 0 ? "" : `  ${clip(matches.join(","), 60)}`;
       return `${time} ${who} scan    ${paint(d.padEnd(5))}  ${text(e["direction"]).padEnd(6)} score ${text(e["anomaly_score"])}/${text(e["threshold"])}  ${clip(text(e["request_id"]), 40)}${sigs}${test}${tag}`;
     }
@@ -74,7 +76,10 @@ export function arrivalLine(a: Arrival, p: Paint, now = new Date()): string {
 
 /** The closing line(s): how many of each type arrived, per collector. */
 export function countLines(c: ListenCounts, p: Paint): string[] {
-  const list = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(", ");
+  const list = (m: Record<string, number>) =>
+    Object.entries(m)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
   const types = Object.entries(c.byType).map(([t, n]) => {
     const detail = t === "scan" ? list(c.byDecision) : t === "audit" ? list(c.byCategory) : "";
     return `${t} ${n}${detail === "" ? "" : ` (${detail})`}`;

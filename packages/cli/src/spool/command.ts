@@ -31,21 +31,35 @@ export const spoolCommand: Command = {
       "the sinks' variables    replay sends with the sink they configure (IW_ELK_URL, …; see iw-sinks doctor --help)",
       "NO_COLOR, FORCE_COLOR   colours",
     ]),
-  exit: ["0  shown; or every selected spool replayed completely / purged", "1  a spool in use by a running host, events left undelivered, a sink not configured", "2  a wrong command line (purge without --sink or --all)"],
+  exit: [
+    "0  shown; or every selected spool replayed completely / purged",
+    "1  a spool in use by a running host, events left undelivered, a sink not configured",
+    "2  a wrong command line (purge without --sink or --all)",
+  ],
   run,
 };
 
 async function run(ctx: CommandContext): Promise<number> {
   const action = ctx.positionals[0] ?? "show";
-  if (!["show", "replay", "purge"].includes(action) || ctx.positionals.length > 1) throw new UsageError(`expected show, replay or purge, got ${JSON.stringify(ctx.positionals.join(" "))}`);
-  if (action === "purge" && ctx.values["sink"] === undefined && ctx.values["all"] !== true) throw new UsageError("purge deletes events: name the sinks (--sink NAME) or pass --all");
+  if (!["show", "replay", "purge"].includes(action) || ctx.positionals.length > 1)
+    throw new UsageError(`expected show, replay or purge, got ${JSON.stringify(ctx.positionals.join(" "))}`);
+  if (action === "purge" && ctx.values["sink"] === undefined && ctx.values["all"] !== true)
+    throw new UsageError("purge deletes events: name the sinks (--sink NAME) or pass --all");
   const loaded = await loadInspection(ctx);
   const root = spoolRoot(ctx, loaded);
   const { folders, unknown } = await spoolFolders(ctx, loaded, root);
   if (action === "show") return show(ctx, root, folders, unknown);
-  const results: ActionResult[] = unknown.map((name) => ({ folder: name, ok: false, message: "no spool folder or spooling sink of this name" }));
+  const results: ActionResult[] = unknown.map((name) => ({
+    folder: name,
+    ok: false,
+    message: "no spool folder or spooling sink of this name",
+  }));
   for (const f of folders) {
-    results.push(action === "replay" ? await replayFolder(f, loaded, { timeoutMs: ctx.timeoutMs ?? DEFAULT_REPLAY_TIMEOUT_MS, signal: ctx.io.signal }) : await purgeFolder(f, loaded));
+    results.push(
+      action === "replay"
+        ? await replayFolder(f, loaded, { timeoutMs: ctx.timeoutMs ?? DEFAULT_REPLAY_TIMEOUT_MS, signal: ctx.io.signal })
+        : await purgeFolder(f, loaded),
+    );
   }
   if (results.length === 0) results.push({ folder: "-", ok: false, message: `nothing spooled in ${root}` });
   const ok = results.every((r) => r.ok);
@@ -53,14 +67,19 @@ async function run(ctx: CommandContext): Promise<number> {
   else {
     const p = ctx.out.paint;
     const width = Math.max(...results.map((r) => r.folder.length));
-    for (const r of results) ctx.out.line(`${r.ok ? p.green("✓") : p.red("✗")} ${r.folder.padEnd(width)}  ${r.message}${r.ms === undefined ? "" : p.dim(` (${formatLatency(r.ms)})`)}`);
+    for (const r of results)
+      ctx.out.line(
+        `${r.ok ? p.green("✓") : p.red("✗")} ${r.folder.padEnd(width)}  ${r.message}${r.ms === undefined ? "" : p.dim(` (${formatLatency(r.ms)})`)}`,
+      );
   }
   return ok ? EXIT_OK : EXIT_PROBLEM;
 }
 
 async function show(ctx: CommandContext, root: string, folders: readonly SpoolFolder[], unknown: readonly string[]): Promise<number> {
   const { readSpoolSummary } = await import("@iw/core/inspect");
-  const rows = await Promise.all(folders.map(async (f) => ({ folder: f.folder, sink: f.sink?.name ?? null, ...(await readSpoolSummary(f.path)) })));
+  const rows = await Promise.all(
+    folders.map(async (f) => ({ folder: f.folder, sink: f.sink?.name ?? null, ...(await readSpoolSummary(f.path)) })),
+  );
   if (ctx.json) {
     ctx.out.json({ dir: root, sinks: rows, unknown });
     return unknown.length === 0 ? EXIT_OK : EXIT_PROBLEM;
@@ -75,7 +94,8 @@ async function show(ctx: CommandContext, root: string, folders: readonly SpoolFo
       : r.records === 0
         ? "empty"
         : `${r.records} event${r.records === 1 ? "" : "s"} (${r.audit} in the audit lane, ${r.scan} in the scan lane), ${formatBytes(r.payloadBytes)} in ${r.segments} segment${r.segments === 1 ? "" : "s"}${r.oldest === undefined ? "" : `; oldest ${r.oldest}, newest ${r.newest ?? "?"}`}`;
-    const sink = r.sink === null ? p.dim(" (no sink of this environment spools here)") : r.sink === r.folder ? "" : p.dim(` (sink ${r.sink})`);
+    const sink =
+      r.sink === null ? p.dim(" (no sink of this environment spools here)") : r.sink === r.folder ? "" : p.dim(` (sink ${r.sink})`);
     const holder = holderText(r);
     const damaged = r.damaged > 0 ? p.yellow(`; ${r.damaged} damaged record(s) skipped`) : "";
     ctx.out.line(`  ${r.folder.padEnd(width)}  ${what}${damaged}${sink}`);

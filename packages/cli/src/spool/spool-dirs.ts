@@ -26,7 +26,11 @@ export function spoolRoot(ctx: CommandContext, loaded: Loaded): string {
  * Every sink folder under `root` and every configured sink that would spool there (its folder may
  * not exist yet), narrowed to `--sink` names (a sink name such as `webhook:soc` or a folder name).
  */
-export async function spoolFolders(ctx: CommandContext, loaded: Loaded, root: string): Promise<{ folders: SpoolFolder[]; unknown: string[] }> {
+export async function spoolFolders(
+  ctx: CommandContext,
+  loaded: Loaded,
+  root: string,
+): Promise<{ folders: SpoolFolder[]; unknown: string[] }> {
   let names: string[] = [];
   try {
     names = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -38,11 +42,16 @@ export async function spoolFolders(ctx: CommandContext, loaded: Loaded, root: st
     const name = folderOf(s);
     if (!names.includes(name)) names.push(name);
   }
-  const folders = names.sort().map((folder) => ({ folder, path: join(root, folder), sink: configured.find((s) => folderOf(s) === folder) }));
+  const folders = names
+    .sort()
+    .map((folder) => ({ folder, path: join(root, folder), sink: configured.find((s) => folderOf(s) === folder) }));
   const wanted = stringList(ctx, "sink");
   if (wanted.length === 0) return { folders, unknown: [] };
   const matches = (f: SpoolFolder, w: string) => f.folder === w || f.folder === w.replace(/[^A-Za-z0-9_.-]/g, "-") || f.sink?.name === w;
-  return { folders: folders.filter((f) => wanted.some((w) => matches(f, w))), unknown: wanted.filter((w) => !folders.some((f) => matches(f, w))) };
+  return {
+    folders: folders.filter((f) => wanted.some((w) => matches(f, w))),
+    unknown: wanted.filter((w) => !folders.some((f) => matches(f, w))),
+  };
 }
 
 function folderOf(s: InspectedSink): string {

@@ -1,4 +1,12 @@
-import { consoleLoggerFromEnv, maskKnownSecrets, registerSecretValues, secretValuesOf, IwConfigError, IwError, toLogger } from "../diagnostics/index.js";
+import {
+  consoleLoggerFromEnv,
+  maskKnownSecrets,
+  registerSecretValues,
+  secretValuesOf,
+  IwConfigError,
+  IwError,
+  toLogger,
+} from "../diagnostics/index.js";
 import type { Logger } from "../diagnostics/index.js";
 import { hostname } from "node:os";
 import { DEFAULT_EXIT_FLUSH_MS, NOOP_DISPATCHER, dispatcherFor } from "../dispatch/index.js";
@@ -87,7 +95,12 @@ export async function activateWithReport(options: ActivateOptions = {}): Promise
   }
 }
 
-async function activateRegistered(env: Env, options: ActivateOptions, releases: (() => void)[], release: () => void): Promise<ActivationReport> {
+async function activateRegistered(
+  env: Env,
+  options: ActivateOptions,
+  releases: (() => void)[],
+  release: () => void,
+): Promise<ActivationReport> {
   const logger = options.logger === undefined ? consoleLoggerFromEnv(env) : maskingLogger(toLogger(options.logger));
   const errors: IwError[] = [];
   const report = (err: IwError): void => {
@@ -96,7 +109,14 @@ async function activateRegistered(env: Env, options: ActivateOptions, releases: 
   };
   const strict = options.strict ?? strictFromEnv(env, report);
   const plugins = await collectPlugins(env, options, logger, report);
-  releases.push(registerSecretValues(secretValuesOf(env, plugins.flatMap((p) => p.secrets ?? []))));
+  releases.push(
+    registerSecretValues(
+      secretValuesOf(
+        env,
+        plugins.flatMap((p) => p.secrets ?? []),
+      ),
+    ),
+  );
   await warnUnknownVariables(env, plugins, logger);
   const active = plugins.filter((p) => looksActivated(env, p.env));
   const failed = () => strict && errors.length > 0;
@@ -105,7 +125,10 @@ async function activateRegistered(env: Env, options: ActivateOptions, releases: 
   let service: string | undefined;
   let exitFlushMs = DEFAULT_EXIT_FLUSH_MS;
   try {
-    if (active.length > 0) ({ routes, summaryIntervalS, service, exitFlushMs } = await buildRoutes(active, env, logger, report, () => !failed(), { spoolDir: options.spoolDir }));
+    if (active.length > 0)
+      ({ routes, summaryIntervalS, service, exitFlushMs } = await buildRoutes(active, env, logger, report, () => !failed(), {
+        spoolDir: options.spoolDir,
+      }));
   } catch (err) {
     // Not a configuration problem (a bug, a broken install): still never take the host down.
     const why = maskKnownSecrets(err instanceof Error ? err.message : String(err));
@@ -119,7 +142,10 @@ async function activateRegistered(env: Env, options: ActivateOptions, releases: 
   if (routes.length === 0) return { dispatcher: NOOP_DISPATCHER, errors };
   const summaryIntervalMs = options.summaryIntervalMs ?? summaryIntervalS * 1000;
   const eventFields = { host: hostname(), ...(service === undefined ? {} : { service }) };
-  return { dispatcher: dispatcherFor(routes, { logger, lifecycleEvents: true, summaryIntervalMs, eventFields, exitFlushMs, onClose: release }), errors };
+  return {
+    dispatcher: dispatcherFor(routes, { logger, lifecycleEvents: true, summaryIntervalMs, eventFields, exitFlushMs, onClose: release }),
+    errors,
+  };
 }
 
 /**
@@ -148,7 +174,10 @@ async function warnUnknownVariables(env: Env, plugins: readonly SinkPlugin<unkno
     // Only with plugins (and so zod) loaded: a host with nothing set loads no schema module.
     const shapeOf = plugins.length === 0 ? undefined : (await import("../sink/index.js")).objectShape;
     const loaded = plugins.map((p) => ({ name: p.name, env: p.env, variables: Object.keys(shapeOf?.(p.options) ?? {}) }));
-    const missing = BUILTIN_SINKS.filter((b) => !plugins.some((p) => p.name === b.name || p.env === b.env)).map((b) => ({ ...b, variables: undefined }));
+    const missing = BUILTIN_SINKS.filter((b) => !plugins.some((p) => p.name === b.name || p.env === b.env)).map((b) => ({
+      ...b,
+      variables: undefined,
+    }));
     for (const warning of unknownVariableWarnings(env, [...loaded, ...missing])) {
       safeLog(logger, "warn", warning, { variable: warning.slice(0, warning.indexOf(" ")) });
     }
@@ -171,7 +200,11 @@ function strictFromEnv(env: Env, report: (e: IwError) => void): boolean {
   const v = raw?.trim().toLowerCase() ?? "";
   if (STRICT_TRUE.has(v)) return true;
   if (!STRICT_FALSE.has(v)) {
-    report(new IwConfigError(`IW_SINKS_STRICT=${JSON.stringify(raw)} is invalid; expected true or false; default false`, { variable: "IW_SINKS_STRICT" }));
+    report(
+      new IwConfigError(`IW_SINKS_STRICT=${JSON.stringify(raw)} is invalid; expected true or false; default false`, {
+        variable: "IW_SINKS_STRICT",
+      }),
+    );
   }
   return false;
 }
@@ -180,7 +213,12 @@ function strictFromEnv(env: Env, report: (e: IwError) => void): boolean {
  * In-code plugins, then `IW_SINK_PLUGINS`, then the built-ins that are set and not replaced.
  * @internal shared with `inspectActivation` (`@iw/core/inspect`).
  */
-export async function collectPlugins(env: Env, options: ActivateOptions, logger: Logger, report: (e: IwError) => void): Promise<SinkPlugin<unknown>[]> {
+export async function collectPlugins(
+  env: Env,
+  options: ActivateOptions,
+  logger: Logger,
+  report: (e: IwError) => void,
+): Promise<SinkPlugin<unknown>[]> {
   const out: SinkPlugin<unknown>[] = [];
   const taken = (p: { name: string; env: string }) => out.some((q) => q.name === p.name || q.env === p.env);
   const add = (p: SinkPlugin<unknown>, from: string) => {
@@ -193,7 +231,10 @@ export async function collectPlugins(env: Env, options: ActivateOptions, logger:
     else report(new IwPluginError("IW_PLUGIN_INVALID", `activate(): a plugin passed in code is invalid: ${problem}`, undefined));
   }
   let bases: string[] | undefined;
-  const specifiers = (env["IW_SINK_PLUGINS"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const specifiers = (env["IW_SINK_PLUGINS"] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const specifier of specifiers) {
     bases ??= resolutionBases(options.resolveFrom);
     try {
@@ -235,7 +276,11 @@ function loadError(variable: string, specifier: string, err: unknown): IwError {
     return new IwPluginError("IW_PLUGIN_MISSING", message, name, err);
   }
   const code = (err as { code?: string } | undefined)?.code;
-  if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && /['"]@iw\/core['"]/.test((err as Error).message) && specifier !== "@iw/core") {
+  if (
+    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    /['"]@iw\/core['"]/.test((err as Error).message) &&
+    specifier !== "@iw/core"
+  ) {
     // The sink is installed but cannot see @iw/core, its peer dependency (installed elsewhere).
     const message = `${variable} is set but ${specifier} cannot find @iw/core, its peer dependency: install both side by side: ${installLine(`@iw/core ${specifier}`)}`;
     return new IwPluginError("IW_PLUGIN_MISSING", message, name, err);

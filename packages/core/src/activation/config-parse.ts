@@ -22,7 +22,12 @@ export interface GlobalConfig {
   /** `IW_EXIT_FLUSH_MS`; 0 = off. */
   readonly exitFlushMs: number;
   /** `IW_SPOOL_*`: `dir` undefined = no spool. */
-  readonly spool: { readonly dir: string | undefined; readonly maxBytes: number; readonly flushMs: number; readonly sync: "never" | "interval" | "always" };
+  readonly spool: {
+    readonly dir: string | undefined;
+    readonly maxBytes: number;
+    readonly flushMs: number;
+    readonly sync: "never" | "interval" | "always";
+  };
 }
 
 interface Issue {
@@ -82,7 +87,12 @@ export async function parseInstance(plugin: SinkPlugin<unknown>, inst: EnvInstan
     else errors.push(...toErrors(own.error.issues, shape, inst.env, inst.realName, secrets, inst.activating));
   } catch (err) {
     // A schema that throws instead of reporting an issue (a bug in the plugin's transform).
-    errors.push(new IwConfigError(`${inst.activating}: the ${plugin.name} plugin's options schema threw: ${maskSecrets((err as Error).message, secretValuesOf(inst.env, secrets))}`, { variable: inst.activating, cause: err }));
+    errors.push(
+      new IwConfigError(
+        `${inst.activating}: the ${plugin.name} plugin's options schema threw: ${maskSecrets((err as Error).message, secretValuesOf(inst.env, secrets))}`,
+        { variable: inst.activating, cause: err },
+      ),
+    );
   }
   const common = generic.safeParse(inst.env) as Parsed<Record<string, unknown>>;
   if (!common.success) errors.push(...toErrors(common.error.issues, shape, inst.env, inst.realName, secrets, inst.activating));

@@ -32,7 +32,11 @@ export async function buildRoutes(
   for (const plugin of plugins) {
     const { instances, ignored } = findInstances(env, plugin.env, cfg.pluginVariables(plugin));
     for (const v of ignored) {
-      log(logger, "warn", `${v} is not read as a named instance of ${plugin.name}: its name is the first word of one of the sink's option names; choose another name`);
+      log(
+        logger,
+        "warn",
+        `${v} is not read as a named instance of ${plugin.name}: its name is the first word of one of the sink's option names; choose another name`,
+      );
     }
     for (const inst of instances) {
       const name = instanceSinkName(plugin.name, inst.instance);
@@ -48,13 +52,21 @@ export async function buildRoutes(
     }
   }
   const spoolDir = options.spoolDir ?? global.config?.spool.dir;
-  const settings = { summaryIntervalS: global.config?.summaryIntervalS ?? 0, service: global.config?.service, exitFlushMs: global.config?.exitFlushMs ?? 5000 };
+  const settings = {
+    summaryIntervalS: global.config?.summaryIntervalS ?? 0,
+    service: global.config?.service,
+    exitFlushMs: global.config?.exitFlushMs ?? 5000,
+  };
   if (!create()) return { routes: [], ...settings };
   const routes: SpooledRoute[] = [];
   let warnedKey = false;
   for (const { plugin, inst, name, parsed, global: g } of valid) {
     const sinkLogger = withFields(logger, { sink: name });
-    const redact = { mode: parsed.generic.redact ?? g.redact, fields: parsed.generic.redactFields ?? g.redactFields, ...(g.redactKey === undefined ? {} : { key: g.redactKey }) };
+    const redact = {
+      mode: parsed.generic.redact ?? g.redact,
+      fields: parsed.generic.redactFields ?? g.redactFields,
+      ...(g.redactKey === undefined ? {} : { key: g.redactKey }),
+    };
     let sink: Sink;
     let transform: ReturnType<typeof createRedactor>;
     try {
@@ -64,12 +76,23 @@ export async function buildRoutes(
       transform = createRedactor(redact);
     } catch (err) {
       const why = maskKnownSecrets(err instanceof Error ? err.message : String(err));
-      report(new IwPluginError("IW_PLUGIN_INVALID", `${inst.activating}: the ${plugin.name} sink could not be created: ${why}`, inst.activating, err));
+      report(
+        new IwPluginError(
+          "IW_PLUGIN_INVALID",
+          `${inst.activating}: the ${plugin.name} sink could not be created: ${why}`,
+          inst.activating,
+          err,
+        ),
+      );
       continue;
     }
     if (needsProcessKey(redact) && !warnedKey) {
       warnedKey = true;
-      log(logger, "warn", "IW_REDACT_KEY is not set: hash redaction uses a random per-process key, so hashes correlate within this process only");
+      log(
+        logger,
+        "warn",
+        "IW_REDACT_KEY is not set: hash redaction uses a random per-process key, so hashes correlate within this process only",
+      );
     }
     const spoolCfg = spoolDir === undefined ? undefined : { ...g.spool, dir: spoolDir };
     const spool = spoolCfg === undefined || !parsed.generic.spool ? undefined : await openSinkSpool(name, spoolCfg, sinkLogger);
@@ -82,7 +105,12 @@ export async function buildRoutes(
     });
     log(logger, "info", `sink ${name} active (events: ${parsed.generic.filter.text}, redact: ${redactText(redact)})`, { sink: name });
     if (redact.mode === "off") {
-      log(logger, "warn", `sink ${name} ships scan logs unredacted (redact: off): matches.matched_text holds users' own words, including the secrets and personal data the firewall detected`, { sink: name });
+      log(
+        logger,
+        "warn",
+        `sink ${name} ships scan logs unredacted (redact: off): matches.matched_text holds users' own words, including the secrets and personal data the firewall detected`,
+        { sink: name },
+      );
     }
   }
   return { routes, ...settings };
@@ -126,7 +154,10 @@ async function openSinkSpool(name: string, cfg: GlobalConfig["spool"] & { dir: s
     return spool;
   } catch (err) {
     const why = maskKnownSecrets(err instanceof Error ? err.message : String(err));
-    log(logger, "error", `sink ${name}: the spool in ${dir} cannot be used, so this sink keeps its events in memory only: ${why}`, { sink: name, code: (err as { code?: unknown }).code });
+    log(logger, "error", `sink ${name}: the spool in ${dir} cannot be used, so this sink keeps its events in memory only: ${why}`, {
+      sink: name,
+      code: (err as { code?: unknown }).code,
+    });
     return undefined;
   }
 }

@@ -149,13 +149,22 @@ export function satisfies(version: string, range: string): boolean | undefined {
       }
       const low: Version = [maj, min ?? 0, pat ?? 0, pre];
       if (pre.length > 0) named.push(low);
-      const next = (p: Version, part: 0 | 1 | 2): Version => (part === 0 ? [p[0] + 1, 0, 0, ["0"]] : part === 1 ? [p[0], p[1] + 1, 0, ["0"]] : [p[0], p[1], p[2] + 1, ["0"]]);
+      const next = (p: Version, part: 0 | 1 | 2): Version =>
+        part === 0 ? [p[0] + 1, 0, 0, ["0"]] : part === 1 ? [p[0], p[1] + 1, 0, ["0"]] : [p[0], p[1], p[2] + 1, ["0"]];
       const partial = min === undefined ? 0 : pat === undefined ? 1 : 2;
       if (op === "^") {
         const part = maj !== 0 || min === undefined ? 0 : min !== 0 || pat === undefined ? 1 : 2;
         bounds.push({ op: ">=", at: low }, { op: "<", at: next(low, part) });
       } else if (op === "~") bounds.push({ op: ">=", at: low }, { op: "<", at: next(low, min === undefined ? 0 : 1) });
-      else if (op === "=") bounds.push(...(partial === 2 ? [{ op: "=", at: low }] : [{ op: ">=", at: low }, { op: "<", at: next(low, partial === 0 ? 0 : 1) }]));
+      else if (op === "=")
+        bounds.push(
+          ...(partial === 2
+            ? [{ op: "=", at: low }]
+            : [
+                { op: ">=", at: low },
+                { op: "<", at: next(low, partial === 0 ? 0 : 1) },
+              ]),
+        );
       else if (op === ">") bounds.push(partial === 2 ? { op: ">", at: low } : { op: ">=", at: next(low, partial === 0 ? 0 : 1) });
       else if (op === "<=") bounds.push(partial === 2 ? { op: "<=", at: low } : { op: "<", at: next(low, partial === 0 ? 0 : 1) });
       else bounds.push({ op, at: low });

@@ -27,7 +27,8 @@ export function unknownVariableWarnings(env: Env, plugins: readonly KnownPlugin[
   const prefixes: { prefix: string; plugin: KnownPlugin; names: Set<string> | undefined }[] = [];
   for (const p of plugins) {
     const { prefix } = splitActivating(p.env);
-    const names = p.variables === undefined ? undefined : new Set([p.env, ...p.variables, ...GENERIC_SUFFIXES.map((s) => `${prefix}_${s}`)]);
+    const names =
+      p.variables === undefined ? undefined : new Set([p.env, ...p.variables, ...GENERIC_SUFFIXES.map((s) => `${prefix}_${s}`)]);
     for (const n of names ?? [p.env]) known.add(n);
     prefixes.push({ prefix, plugin: p, names });
   }
@@ -37,7 +38,10 @@ export function unknownVariableWarnings(env: Env, plugins: readonly KnownPlugin[
     const owner = prefixes.filter((p) => name.startsWith(`${p.prefix}_`)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
     if (owner !== undefined && (owner.names === undefined || isInstanceVariable(name, owner.prefix, owner.names))) {
       // The plugin is not loaded (its variable is unset) or this is a named instance's variable.
-      if (owner.names === undefined) out.push(`${name} is set but the ${owner.plugin.name} sink is not active (${owner.plugin.env} is unset), so it is not read${suggest(name, [owner.plugin.env])}`);
+      if (owner.names === undefined)
+        out.push(
+          `${name} is set but the ${owner.plugin.name} sink is not active (${owner.plugin.env} is unset), so it is not read${suggest(name, [owner.plugin.env])}`,
+        );
       continue;
     }
     out.push(`${name} is not a variable @iw/core or any sink reads, so it has no effect${suggest(name, [...known])}`);

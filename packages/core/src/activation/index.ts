@@ -8,7 +8,15 @@ export { activate, activateWithReport, collectPlugins } from "./activate.js";
 export type { ActivateOptions, ActivationReport } from "./activate.js";
 export { BUILTIN_SINKS, IwPluginError } from "./plugins.js";
 export type { BuiltinSink } from "./plugins.js";
-export { GENERIC_SUFFIXES, GLOBAL_VARIABLES, findInstances, instanceSinkName, isSet, looksActivated, splitActivating } from "./env-instances.js";
+export {
+  GENERIC_SUFFIXES,
+  GLOBAL_VARIABLES,
+  findInstances,
+  instanceSinkName,
+  isSet,
+  looksActivated,
+  splitActivating,
+} from "./env-instances.js";
 export type { Env, EnvInstance } from "./env-instances.js";
 export { closest, unknownVariableWarnings } from "./env-unknown.js";
 export { compileEventFilter, EVENT_FILTER_FORM } from "./filter.js";

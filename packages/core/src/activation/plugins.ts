@@ -75,7 +75,12 @@ export class IwPluginError extends IwError {
  *
  * @throws ModuleMissingError when nobody can resolve it; the import's own error otherwise.
  */
-export async function loadModule(specifier: string, bases: readonly string[], fallback = true, onResolved?: (url: string) => void): Promise<Record<string, unknown>> {
+export async function loadModule(
+  specifier: string,
+  bases: readonly string[],
+  fallback = true,
+  onResolved?: (url: string) => void,
+): Promise<Record<string, unknown>> {
   let url: string | undefined;
   for (const base of bases) {
     try {
@@ -100,7 +105,10 @@ export async function loadModule(specifier: string, bases: readonly string[], fa
     return (await import(specifier)) as Record<string, unknown>;
   } catch (err) {
     const code = (err as { code?: string }).code;
-    const notFound = code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || /Cannot find (module|package)|Failed to load url/i.test((err as Error).message ?? "");
+    const notFound =
+      code === "ERR_MODULE_NOT_FOUND" ||
+      code === "MODULE_NOT_FOUND" ||
+      /Cannot find (module|package)|Failed to load url/i.test((err as Error).message ?? "");
     if (notFound && (err as Error).message.includes(specifier)) throw new ModuleMissingError(specifier, err);
     throw err;
   }
@@ -157,13 +165,14 @@ export function pluginOf(mod: Record<string, unknown>, specifier: string): SinkP
 export function pluginProblem(p: unknown): string | undefined {
   if (p === null || typeof p !== "object") return "not an object";
   const o = p as Record<string, unknown>;
-  if (typeof o["name"] !== "string" || !/^[a-z0-9][a-z0-9_-]*$/i.test(o["name"])) return "name must be a word such as \"splunk\"";
+  if (typeof o["name"] !== "string" || !/^[a-z0-9][a-z0-9_-]*$/i.test(o["name"])) return 'name must be a word such as "splunk"';
   if (typeof o["env"] !== "string" || !/^IW_[A-Z0-9]+(?:_[A-Z0-9]+)*_[A-Z0-9]+$/.test(o["env"])) {
     return "env must be a variable such as IW_SPLUNK_URL";
   }
   // A Standard Schema (any zod 4, zod >= 3.24, valibot, …), or an older zod schema.
   const options = o["options"] as { "~standard"?: { validate?: unknown }; safeParseAsync?: unknown } | null | undefined;
-  if (typeof options?.["~standard"]?.validate !== "function" && typeof options?.safeParseAsync !== "function") return "options must be a zod schema";
+  if (typeof options?.["~standard"]?.validate !== "function" && typeof options?.safeParseAsync !== "function")
+    return "options must be a zod schema";
   if (typeof o["create"] !== "function") return "create must be a function";
   return undefined;
 }

@@ -90,7 +90,9 @@ export function createRedactor(options: RedactOptions): ((event: IwEvent) => IwE
     const raw = needsProcessKey(options) ? (processKey ??= randomBytes(32)) : options.key!;
     const key = createSecretKey(typeof raw === "string" ? Buffer.from(raw, "utf8") : raw);
     replace = (value) =>
-      `hmac-sha256:${createHmac("sha256", key).update(typeof value === "string" ? value : JSON.stringify(value)).digest("hex")}`;
+      `hmac-sha256:${createHmac("sha256", key)
+        .update(typeof value === "string" ? value : JSON.stringify(value))
+        .digest("hex")}`;
   } else if (options.mode === "mask-length") {
     replace = (value) => `[REDACTED:${typeof value === "string" ? value.length : JSON.stringify(value).length} chars]`;
   } else {

@@ -63,7 +63,10 @@ export function startAttempt(
 
 function threw(name: string, err: unknown): AttemptOutcome {
   const message = err instanceof Error ? err.message : String(err);
-  return { status: "threw", error: new IwError("IW_SINK_THREW", `${name}: send threw instead of returning a result: ${message}`, { cause: err }) };
+  return {
+    status: "threw",
+    error: new IwError("IW_SINK_THREW", `${name}: send threw instead of returning a result: ${message}`, { cause: err }),
+  };
 }
 
 function checkResult(name: string, result: unknown): AttemptOutcome {

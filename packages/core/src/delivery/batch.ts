@@ -38,8 +38,31 @@ export interface Batch {
 }
 
 /** A new batch over `events` (sizes and lanes given per event). */
-export function newBatch(id: string, seq: number, depth: number, events: IwEvent[], sizes: number[], audit: boolean[], seqs?: number[]): Batch {
-  return { id, seq, depth, events, sizes, audit, seqs, attempt: 0, failures: 0, refusals: 0, mark: undefined, dueAt: 0, prepared: undefined, running: undefined };
+export function newBatch(
+  id: string,
+  seq: number,
+  depth: number,
+  events: IwEvent[],
+  sizes: number[],
+  audit: boolean[],
+  seqs?: number[],
+): Batch {
+  return {
+    id,
+    seq,
+    depth,
+    events,
+    sizes,
+    audit,
+    seqs,
+    attempt: 0,
+    failures: 0,
+    refusals: 0,
+    mark: undefined,
+    dueAt: 0,
+    prepared: undefined,
+    running: undefined,
+  };
 }
 
 /** Bytes of `batch` charged to the budget, per lane. */
@@ -61,7 +84,15 @@ export function splitBatch(batch: Batch, ids: readonly [string, string], mark: M
   const mid = Math.ceil(batch.events.length / 2);
   const depth = batch.depth + 1;
   const half = (id: string, seq: number, from: number, to: number): Batch => {
-    const b = newBatch(id, seq, depth, batch.events.slice(from, to), batch.sizes.slice(from, to), batch.audit.slice(from, to), batch.seqs?.slice(from, to));
+    const b = newBatch(
+      id,
+      seq,
+      depth,
+      batch.events.slice(from, to),
+      batch.sizes.slice(from, to),
+      batch.audit.slice(from, to),
+      batch.seqs?.slice(from, to),
+    );
     b.refusals = batch.refusals;
     b.mark = mark;
     return b;

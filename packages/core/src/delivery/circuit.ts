@@ -35,7 +35,14 @@ export class Circuit {
   /** The current outage has seen its credentials refused; reset on recovery. */
   #authRefused = false;
 
-  constructor(sink: string, opts: QueueOptions, counters: QueueCounters, diag: QueueDiagnostics, random: () => number, onChange?: (change: QueueStateChange) => void) {
+  constructor(
+    sink: string,
+    opts: QueueOptions,
+    counters: QueueCounters,
+    diag: QueueDiagnostics,
+    random: () => number,
+    onChange?: (change: QueueStateChange) => void,
+  ) {
     this.#sink = sink;
     this.#opts = opts;
     this.#counters = counters;
@@ -109,7 +116,8 @@ export class Circuit {
     if (reason === "network") delay = Math.min(delay, Math.max(NETWORK_PROBE_MAX_MS, retryAfterMs ?? 0));
     // retryMaxMs caps every pause, this one too: an operator who set it means it.
     if (reason === "auth" || reason === "tls") delay = Math.max(delay, Math.min(this.#opts.authPauseMs, this.#opts.retryMaxMs));
-    if (retryAfterMs !== undefined && retryAfterMs > 0) this.#notBefore = Math.max(this.#notBefore, now + Math.min(retryAfterMs, this.#opts.retryMaxMs));
+    if (retryAfterMs !== undefined && retryAfterMs > 0)
+      this.#notBefore = Math.max(this.#notBefore, now + Math.min(retryAfterMs, this.#opts.retryMaxMs));
     this.#resumeAt = Math.max(this.#resumeAt, now + delay);
     this.setState("backoff", error);
     return this.#resumeAt - now;
@@ -124,7 +132,8 @@ export class Circuit {
     this.#authRefused = to === "backoff" ? this.#authRefused || authRefused : false;
     if (from === to && !authNews) return;
     this.#counters.state = to;
-    if (to === "backoff" && from !== to) this.#diag.report("state:backoff", "warn", () => ["collector failing: pausing and backing off", { from }]);
+    if (to === "backoff" && from !== to)
+      this.#diag.report("state:backoff", "warn", () => ["collector failing: pausing and backing off", { from }]);
     if (to === "active") this.#diag.report("state:active", "info", () => ["collector answering again: delivery resumed", { from }]);
     try {
       this.#onChange?.({ sink: this.#sink, from, to, ...(error ? { error } : {}) });

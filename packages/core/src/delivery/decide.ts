@@ -56,7 +56,8 @@ export function decide(
   if (SINK_WIDE.has(reason)) return { kind: "retry", sinkWide: true };
   // An event refused once already stays suspect while nothing else fails: with no other traffic
   // to compare against, it must not be probed forever (and hold flush() back) on its own word.
-  const refused = (batch.mark !== undefined && evidence.othersGotThrough && !evidence.othersFailed) || (batch.refusals > 0 && !evidence.othersFailed);
+  const refused =
+    (batch.mark !== undefined && evidence.othersGotThrough && !evidence.othersFailed) || (batch.refusals > 0 && !evidence.othersFailed);
   if (!refused) {
     // A batch failing on its own, with nothing else to compare against, is split once: if the
     // collector is up, one half gets through and that is the evidence; if it is down, two

@@ -135,7 +135,13 @@ export class DeliveryQueue {
 
   /** A consistent snapshot of this sink's counters. */
   stats(): SinkStats {
-    return this.#counters.snapshot(this.name, this.#batcher.length, this.#tier?.spilled ?? 0, this.#batcher.budget.held, this.#opts.maxQueueBytes);
+    return this.#counters.snapshot(
+      this.name,
+      this.#batcher.length,
+      this.#tier?.spilled ?? 0,
+      this.#batcher.budget.held,
+      this.#opts.maxQueueBytes,
+    );
   }
 
   /** The sink keeps its events in a disk spool too. */
@@ -184,7 +190,12 @@ export class DeliveryQueue {
       drained = await this.#waitIdle(timeoutMs);
       const left = this.#abandon("closed", new IwError("IW_CLOSED", `${this.name}: queue closed`));
       const spooled = this.#tier !== undefined;
-      if (left > 0) this.#diag.always("warn", spooled ? `closed with ${left} events kept in the spool for the next start` : `closed with ${left} events undelivered`, spooled ? { spooled: left } : { dropped: left });
+      if (left > 0)
+        this.#diag.always(
+          "warn",
+          spooled ? `closed with ${left} events kept in the spool for the next start` : `closed with ${left} events undelivered`,
+          spooled ? { spooled: left } : { dropped: left },
+        );
       const remaining = Math.max(timeoutMs - (Date.now() - started), 1000);
       await withDeadline(this.#sink.close(), remaining);
       if (this.#tier !== undefined) await withDeadline(this.#tier.spool.close(), remaining);
@@ -256,7 +267,8 @@ export class DeliveryQueue {
     if (next !== undefined) this.#wake(next);
     const tier = this.#tier;
     if (tier !== undefined && tier.spool.failed !== undefined) this.#spoolFailed();
-    else if (tier !== undefined && tier.spilled > 0 && !tier.reading && this.#batcher.budget.held <= this.#opts.maxQueueBytes / 2) void this.#refill(tier);
+    else if (tier !== undefined && tier.spilled > 0 && !tier.reading && this.#batcher.budget.held <= this.#opts.maxQueueBytes / 2)
+      void this.#refill(tier);
     if (this.#batcher.length === 0) this.#due = false;
     else if (!this.#due && !this.#timers.ageArmed && !this.#closed) this.#armAgeTimer();
     this.#checkIdle();
@@ -291,7 +303,12 @@ export class DeliveryQueue {
 
   /** Builds the batch's payload once; false when it is not to be sent (settled or abandoned). */
   async #prepare(batch: Batch): Promise<boolean> {
-    const result = await prepareBatch(this.#sink as Sink & Required<Pick<Sink, "prepare">>, batch.events, batch.id, this.#opts.attemptTimeoutMs);
+    const result = await prepareBatch(
+      this.#sink as Sink & Required<Pick<Sink, "prepare">>,
+      batch.events,
+      batch.id,
+      this.#opts.attemptTimeoutMs,
+    );
     if (!this.#sending.has(batch)) return false; // abandoned (close, disable) meanwhile
     if ("outcome" in result) {
       this.#sending.delete(batch);
@@ -373,14 +390,27 @@ export class DeliveryQueue {
       const delay = this.#circuit.backOff(reason, error, retryAfterMs);
       this.#diag.report("retry", "warn", () => [
         `delivery failed, retrying in ${delay} ms: ${error.message}`,
-        { attempt: batch.attempt, events: batch.events.length, code: (error as { code?: unknown }).code, queued: this.#batcher.length, dropped: this.#counters.droppedTotal },
+        {
+          attempt: batch.attempt,
+          events: batch.events.length,
+          code: (error as { code?: unknown }).code,
+          queued: this.#batcher.length,
+          dropped: this.#counters.droppedTotal,
+        },
       ]);
     } else {
       batch.refusals++;
-      const delay = backoffDelay({ attempt: batch.refusals, initialMs: this.#opts.retryInitialMs, maxMs: this.#opts.retryMaxMs, random: (this.#deps.random ?? Math.random)() });
+      const delay = backoffDelay({
+        attempt: batch.refusals,
+        initialMs: this.#opts.retryInitialMs,
+        maxMs: this.#opts.retryMaxMs,
+        random: (this.#deps.random ?? Math.random)(),
+      });
       batch.dueAt = Date.now() + delay;
       const id = batch.events[0]?.event_id ?? "?";
-      this.#diag.report("refused", "info", () => [`the collector refused event ${id} while other events got through (${batch.refusals} of ${this.#opts.maxRefusals} tries): ${error.message}`]);
+      this.#diag.report("refused", "info", () => [
+        `the collector refused event ${id} while other events got through (${batch.refusals} of ${this.#opts.maxRefusals} tries): ${error.message}`,
+      ]);
     }
     batch.mark = this.#circuit.mark();
     this.#ready.insert(batch);
@@ -392,7 +422,9 @@ export class DeliveryQueue {
     for (const half of halves) this.#ready.insert(half);
     const n = batch.events.length;
     const why = reason === "too_large" ? "as too large" : reason === "serialize" ? "as unencodable" : `(${error.message})`;
-    this.#diag.report(`split:${reason}`, "info", () => [`a batch of ${n} events was refused ${why}; splitting it to find the events at fault`]);
+    this.#diag.report(`split:${reason}`, "info", () => [
+      `a batch of ${n} events was refused ${why}; splitting it to find the events at fault`,
+    ]);
   }
 
   /** The batch left flight: delivered or dropped (its spool records released), or kept in the spool (`ack` false). */
@@ -432,14 +464,18 @@ export class DeliveryQueue {
     const backlog = tier.start();
     if (backlog === 0) return;
     this.#counters.emitted += backlog;
-    this.#diag.always("info", `replaying ${backlog} event${backlog === 1 ? "" : "s"} left in the spool by an earlier run`, { replaying: backlog });
+    this.#diag.always("info", `replaying ${backlog} event${backlog === 1 ? "" : "s"} left in the spool by an earlier run`, {
+      replaying: backlog,
+    });
     this.#schedulePump();
   }
 
   /** Reads spilled events back into memory, oldest first, as far as the budget allows. */
   async #refill(tier: SpoolTier): Promise<void> {
     const room = Math.max(64 * 1024, this.#opts.maxQueueBytes - this.#batcher.budget.held);
-    const done = await readBack(tier, Math.min(room, 4 * 1024 * 1024), (event, size, audit, seq) => this.#batcher.push(event, size, audit, seq));
+    const done = await readBack(tier, Math.min(room, 4 * 1024 * 1024), (event, size, audit, seq) =>
+      this.#batcher.push(event, size, audit, seq),
+    );
     if (this.#tier !== tier) return; // failed or closed meanwhile
     if (tier.spool.failed !== undefined) return this.#spoolFailed();
     if (done.malformed > 0) this.#dropped("malformed", done.malformed);
@@ -503,5 +539,4 @@ export class DeliveryQueue {
     else this.#checkIdle();
     return n;
   }
-
 }

@@ -27,12 +27,16 @@ export class DropLog {
     const suppressed = this.#diag.gate(key);
     if (suppressed === undefined) return;
     const what = lane === undefined ? `event${n === 1 ? "" : "s"}` : `${lane} event${n === 1 ? "" : "s"}`;
-    this.#diag.always(reason === "closed" ? "info" : "warn", `dropped ${n} ${what} (${reason})${error instanceof Error ? `: ${error.message}` : ""}`, {
-      reason,
-      ...(lane === undefined ? {} : { lane }),
-      droppedForReason: this.#counters.droppedFor(reason),
-      ...(suppressed > 0 ? { suppressed } : {}),
-    });
+    this.#diag.always(
+      reason === "closed" ? "info" : "warn",
+      `dropped ${n} ${what} (${reason})${error instanceof Error ? `: ${error.message}` : ""}`,
+      {
+        reason,
+        ...(lane === undefined ? {} : { lane }),
+        droppedForReason: this.#counters.droppedFor(reason),
+        ...(suppressed > 0 ? { suppressed } : {}),
+      },
+    );
   }
 
   /** Counts a batch's events dropped for `reason`; refused ones are named. */
@@ -55,7 +59,11 @@ export class DropLog {
 }
 
 /** The log line of events dropped as refused: how many, why, and their `event_id`s. */
-export function describeDrop(events: readonly IwEvent[], reason: string, error: unknown): { message: string; fields: Record<string, unknown> } {
+export function describeDrop(
+  events: readonly IwEvent[],
+  reason: string,
+  error: unknown,
+): { message: string; fields: Record<string, unknown> } {
   const ids = events.slice(0, NAMED_IDS).map((e) => (typeof e?.event_id === "string" ? e.event_id : "?"));
   const more = events.length > NAMED_IDS ? ` and ${events.length - NAMED_IDS} more` : "";
   const why = error instanceof Error ? `: ${error.message}` : "";

@@ -39,7 +39,14 @@ export class Lane<T> {
   push(item: T, size: number, tag = 0): void {
     let tail = this.#tail;
     if (tail === undefined || tail.tail === CHUNK) {
-      const chunk: Chunk<T> = { items: new Array<T | undefined>(CHUNK), sizes: new Float64Array(CHUNK), tags: new Float64Array(CHUNK), head: 0, tail: 0, next: undefined };
+      const chunk: Chunk<T> = {
+        items: new Array<T | undefined>(CHUNK),
+        sizes: new Float64Array(CHUNK),
+        tags: new Float64Array(CHUNK),
+        head: 0,
+        tail: 0,
+        next: undefined,
+      };
       if (tail === undefined) this.#head = chunk;
       else tail.next = chunk;
       this.#tail = tail = chunk;

@@ -23,7 +23,13 @@ export async function prepareBatch(
     return "status" in result ? { outcome: result } : { prepared: result };
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    return { outcome: { status: "failure", reason: "serialize", error: new IwError("IW_SERIALIZE", `${sink.name}: cannot encode the batch: ${why}`, { cause: err }) } };
+    return {
+      outcome: {
+        status: "failure",
+        reason: "serialize",
+        error: new IwError("IW_SERIALIZE", `${sink.name}: cannot encode the batch: ${why}`, { cause: err }),
+      },
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -35,4 +35,10 @@ const ZERO_ALLOWED: ReadonlySet<keyof QueueOptions> = new Set([
   "maxRefusals",
   "authPauseMs",
 ]);
-const TIMER_OPTIONS: readonly (keyof QueueOptions)[] = ["flushIntervalMs", "attemptTimeoutMs", "retryInitialMs", "retryMaxMs", "authPauseMs"];
+const TIMER_OPTIONS: readonly (keyof QueueOptions)[] = [
+  "flushIntervalMs",
+  "attemptTimeoutMs",
+  "retryInitialMs",
+  "retryMaxMs",
+  "authPauseMs",
+];

@@ -98,7 +98,11 @@ export interface ReadBack {
  * Reads spilled events back, oldest first, handing each to `admit` (the memory budget) until it
  * says no. Bounded: at most `maxBytes` of records per call.
  */
-export async function readBack(tier: SpoolTier, maxBytes: number, admit: (event: IwEvent, size: number, audit: boolean, seq: number) => boolean): Promise<ReadBack> {
+export async function readBack(
+  tier: SpoolTier,
+  maxBytes: number,
+  admit: (event: IwEvent, size: number, audit: boolean, seq: number) => boolean,
+): Promise<ReadBack> {
   tier.reading = true;
   let records: readonly SpooledRecord[] = [];
   try {
@@ -137,7 +141,10 @@ export async function readBack(tier: SpoolTier, maxBytes: number, admit: (event:
  * What a spooling sink appends: the event redacted (`transform`) and serialized, once, at
  * push; what the spool holds is what the sink would send. `undefined` when it cannot be.
  */
-export function encodeForSpool(raw: IwEvent, transform: ((event: IwEvent) => IwEvent) | undefined): { readonly event: IwEvent; readonly json: string } | Error {
+export function encodeForSpool(
+  raw: IwEvent,
+  transform: ((event: IwEvent) => IwEvent) | undefined,
+): { readonly event: IwEvent; readonly json: string } | Error {
   try {
     const event = transform === undefined ? raw : transform(raw);
     const json = JSON.stringify(event) as string | undefined;

@@ -29,11 +29,14 @@ export class QueueTimers {
     if (this.#wake !== undefined && this.#wakeAt <= at) return;
     if (this.#wake !== undefined) clearTimeout(this.#wake);
     this.#wakeAt = at;
-    this.#wake = setTimeout(() => {
-      this.#wake = undefined;
-      this.#wakeAt = Number.POSITIVE_INFINITY;
-      fire();
-    }, timerDelay(at - Date.now()));
+    this.#wake = setTimeout(
+      () => {
+        this.#wake = undefined;
+        this.#wakeAt = Number.POSITIVE_INFINITY;
+        fire();
+      },
+      timerDelay(at - Date.now()),
+    );
     this.#wake.unref?.();
   }
 

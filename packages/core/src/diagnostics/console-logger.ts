@@ -119,7 +119,10 @@ const FORMATS = ["json", "logfmt"] as const;
  * Reads `IW_LOG_LEVEL` and `IW_LOG_FORMAT`. An unknown value falls back to the default and is
  * reported as the logger's first line (a warning: a log setting never keeps sinks off).
  */
-export function consoleLoggerFromEnv(env: Readonly<Record<string, string | undefined>>, options: Pick<ConsoleLoggerOptions, "write"> = {}): Logger {
+export function consoleLoggerFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  options: Pick<ConsoleLoggerOptions, "write"> = {},
+): Logger {
   const problems: string[] = [];
   const pick = <T extends string>(variable: string, allowed: readonly T[], fallback: T): T => {
     const raw = env[variable];

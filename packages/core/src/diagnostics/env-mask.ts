@@ -57,7 +57,8 @@ const SECRET_ASSIGNMENT =
 // A credential after an authentication scheme, wherever it stands (a collector echoing the request
 // headers in its 401 body). `Bearer realm="x"` (a challenge) and `Basic authentication` are no
 // credentials: a Basic credential is base64 with a digit, `+`, `/` or an inner capital.
-const SCHEME_CREDENTIAL = /(?<![\w-])(Bearer\s+(?!realm\b)[A-Za-z0-9._~+/-]{4,}=*|Basic\s+(?=.[A-Za-z]*[0-9+/A-Z])[A-Za-z0-9+/]{8,}={0,2})(?![\w="])/g;
+const SCHEME_CREDENTIAL =
+  /(?<![\w-])(Bearer\s+(?!realm\b)[A-Za-z0-9._~+/-]{4,}=*|Basic\s+(?=.[A-Za-z]*[0-9+/A-Z])[A-Za-z0-9+/]{8,}={0,2})(?![\w="])/g;
 
 /**
  * Masks secrets inside a free text (an error message, a log line, a response excerpt):
@@ -68,7 +69,9 @@ const SCHEME_CREDENTIAL = /(?<![\w-])(Bearer\s+(?!realm\b)[A-Za-z0-9._~+/-]{4,}=
  */
 export function maskSecrets(text: string, values: readonly string[] = []): string {
   const out = maskValues(text, values);
-  return maskUrls(out).replace(SECRET_ASSIGNMENT, `$1${MASK}`).replace(SCHEME_CREDENTIAL, (m: string) => `${m.startsWith("Bearer") ? "Bearer" : "Basic"} ${MASK}`);
+  return maskUrls(out)
+    .replace(SECRET_ASSIGNMENT, `$1${MASK}`)
+    .replace(SCHEME_CREDENTIAL, (m: string) => `${m.startsWith("Bearer") ? "Bearer" : "Basic"} ${MASK}`);
 }
 
 const WORD = /[A-Za-z0-9]/;
@@ -163,7 +166,12 @@ const TOKEN_SEGMENT = /^(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9
 function maskUrlParts(rest: string): string {
   const q = rest.search(/[?#]/);
   const path = q === -1 ? rest : rest.slice(0, q);
-  const maskedPath = path.includes("/") ? path.split("/").map((seg, i) => (i > 0 && TOKEN_SEGMENT.test(seg) ? MASK : seg)).join("/") : path;
+  const maskedPath = path.includes("/")
+    ? path
+        .split("/")
+        .map((seg, i) => (i > 0 && TOKEN_SEGMENT.test(seg) ? MASK : seg))
+        .join("/")
+    : path;
   if (q === -1) return maskedPath;
   let tail = rest.slice(q);
   let fragment = "";
@@ -173,11 +181,14 @@ function maskUrlParts(rest: string): string {
     tail = tail.slice(0, hash);
   }
   if (tail.startsWith("?")) {
-    const params = tail.slice(1).split("&").map((p) => {
-      const eq = p.indexOf("=");
-      if (eq === -1) return p.length >= 8 ? MASK : p;
-      return eq === p.length - 1 ? p : `${p.slice(0, eq + 1)}${MASK}`;
-    });
+    const params = tail
+      .slice(1)
+      .split("&")
+      .map((p) => {
+        const eq = p.indexOf("=");
+        if (eq === -1) return p.length >= 8 ? MASK : p;
+        return eq === p.length - 1 ? p : `${p.slice(0, eq + 1)}${MASK}`;
+      });
     tail = `?${params.join("&")}`;
   }
   return maskedPath + tail + fragment;
@@ -190,7 +201,12 @@ const MAX_SHOWN = 120;
  * value with URL credentials and the given secret `values` masked, control characters escaped
  * and long values shortened, in double quotes.
  */
-export function showValue(name: string, value: string | undefined, secrets: readonly string[] = [], values: readonly string[] = []): string {
+export function showValue(
+  name: string,
+  value: string | undefined,
+  secrets: readonly string[] = [],
+  values: readonly string[] = [],
+): string {
   if (value === undefined) return "(unset)";
   if (isSecretName(name, secrets)) return value === "" ? '""' : MASK;
   let shown = maskSecrets(value, values);

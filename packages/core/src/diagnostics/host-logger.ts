@@ -48,26 +48,36 @@ export function toLogger(logger: object | undefined): Logger {
 }
 
 function isWinston(l: Loose): boolean {
-  return typeof l["log"] === "function" && typeof l["add"] === "function" && Array.isArray(l["transports"]) && typeof l["levels"] === "object" && l["levels"] !== null;
+  return (
+    typeof l["log"] === "function" &&
+    typeof l["add"] === "function" &&
+    Array.isArray(l["transports"]) &&
+    typeof l["levels"] === "object" &&
+    l["levels"] !== null
+  );
 }
 
 /** One wrapper per level around the logger's own method for it, or a no-op. */
 function adapt(l: Loose, call: (fn: Method, message: string, fields: Fields) => unknown): Logger {
-  const at = (level: Level): Logger[Level] => (message, fields) => {
-    // Looked up per line: pino swaps its level methods for no-ops when its level changes.
-    const name = NAMES[level].find((n) => typeof l[n] === "function");
-    if (name !== undefined) call(l[name] as Method, message, fields);
-  };
+  const at =
+    (level: Level): Logger[Level] =>
+    (message, fields) => {
+      // Looked up per line: pino swaps its level methods for no-ops when its level changes.
+      const name = NAMES[level].find((n) => typeof l[n] === "function");
+      if (name !== undefined) call(l[name] as Method, message, fields);
+    };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 
 function winstonLogger(l: Loose): Logger {
   const log = l["log"] as Method;
-  const at = (level: Level): Logger[Level] => (message, fields) => {
-    // Looked up per line: `logger.configure({ levels })` may change the set. A level the logger
-    // does not have would make winston print its own complaint on the console.
-    const name = NAMES[level].find((n) => Object.hasOwn(l["levels"] as object, n));
-    if (name !== undefined) log.call(l, { ...fields, level: name, message });
-  };
+  const at =
+    (level: Level): Logger[Level] =>
+    (message, fields) => {
+      // Looked up per line: `logger.configure({ levels })` may change the set. A level the logger
+      // does not have would make winston print its own complaint on the console.
+      const name = NAMES[level].find((n) => Object.hasOwn(l["levels"] as object, n));
+      if (name !== undefined) log.call(l, { ...fields, level: name, message });
+    };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

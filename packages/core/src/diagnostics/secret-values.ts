@@ -36,7 +36,14 @@ export function secretValuesOf(env: Env, declared: readonly string[] = []): stri
       // Header lists: `Authorization: Bearer abc, X-Key: def`.
       for (const header of value.split(/[,\n]/)) {
         const colon = header.indexOf(":");
-        if (colon !== -1) add(out, header.slice(colon + 1).trim().replace(/^(?:Bearer|Basic|Token)\s+/i, ""));
+        if (colon !== -1)
+          add(
+            out,
+            header
+              .slice(colon + 1)
+              .trim()
+              .replace(/^(?:Bearer|Basic|Token)\s+/i, ""),
+          );
       }
     }
     if (value.includes("://")) for (const part of urlSecrets(value)) add(out, part);
@@ -50,7 +57,13 @@ function isInstanceOf(name: string, declared: string): boolean {
   for (let j = declared.indexOf("_", 3); j !== -1; j = declared.indexOf("_", j + 1)) {
     const head = declared.slice(0, j + 1);
     const tail = declared.slice(j);
-    if (name.length > head.length + tail.length && name.startsWith(head) && name.endsWith(tail) && /^[A-Z0-9]+$/.test(name.slice(head.length, -tail.length))) return true;
+    if (
+      name.length > head.length + tail.length &&
+      name.startsWith(head) &&
+      name.endsWith(tail) &&
+      /^[A-Z0-9]+$/.test(name.slice(head.length, -tail.length))
+    )
+      return true;
   }
   return false;
 }
@@ -88,7 +101,10 @@ function urlSecrets(value: string): string[] {
       out.push(query);
       for (const p of query.split("&")) out.push(p.includes("=") ? p.slice(p.indexOf("=") + 1) : p);
     }
-    const path = tail.slice(0, [q, h].filter((x) => x !== -1).reduce((a, b) => Math.min(a, b), tail.length));
+    const path = tail.slice(
+      0,
+      [q, h].filter((x) => x !== -1).reduce((a, b) => Math.min(a, b), tail.length),
+    );
     for (const seg of path.split("/")) if (TOKEN_SEGMENT.test(seg)) out.push(seg);
   });
   // As the WHATWG URL parser serialises them (a sink may print `url.href`).

@@ -184,7 +184,10 @@ export function dispatcherFor(routes: readonly SpooledRoute[], options: Dispatch
       const per = held.map((r) => `${r.sink.name}: ${r.queue.pending}${r.queue.spooling ? " kept in its spool" : ""}`).join(", ");
       const all = held.every((r) => r.queue.spooling);
       const what = all ? "undelivered, kept in the spool for the next start (all but the last IW_SPOOL_FLUSH_MS)" : "undelivered";
-      safeLog(logger, `[iw] process exiting with ${undelivered} event${undelivered === 1 ? "" : "s"} ${what} (${per}); await dispatcher.close() before exiting to deliver them`);
+      safeLog(
+        logger,
+        `[iw] process exiting with ${undelivered} event${undelivered === 1 ? "" : "s"} ${what} (${per}); await dispatcher.close() before exiting to deliver them`,
+      );
     },
   };
   if (exit.exitFlushMs > 0) watchExit(exit);
@@ -262,10 +265,7 @@ async function testRoute(route: Live, timeoutMs: number): Promise<SinkTestReport
     }, timerDelay(timeoutMs)); // ref'd: the caller is awaiting this bounded test (Infinity waits, not 1 ms)
   });
   try {
-    const result = await Promise.race([
-      sink.send(events, { signal: controller.signal, attempt: 1, batchId: uuidv7() }),
-      deadline,
-    ]);
+    const result = await Promise.race([sink.send(events, { signal: controller.signal, attempt: 1, batchId: uuidv7() }), deadline]);
     if (result.status === "success") return report(true, events.length);
     if (result.status === "timeout") return report(false, events.length, `no answer within ${timeoutMs} ms`);
     return report(false, events.length, `${result.status}: ${result.error?.message ?? "no error given"}`);

@@ -20,7 +20,11 @@ export function sinkActivatedEvent(sink: string, details: Record<string, unknown
  * of it is reported, once per outage). The reason is masked (patterns and every configured secret
  * value): the event is shipped to the other destinations.
  */
-export function lifecycleEventFor(change: QueueStateChange, outageStartedAt: number | undefined, now: number = Date.now()): AuditEvent | undefined {
+export function lifecycleEventFor(
+  change: QueueStateChange,
+  outageStartedAt: number | undefined,
+  now: number = Date.now(),
+): AuditEvent | undefined {
   if (change.to === "disabled") {
     return auditEvent({
       category: "lifecycle",

@@ -5,7 +5,18 @@
  * The zod schemas of the same shapes live in `schema/`.
  */
 export { scanLog, auditEvent, isAudit } from "./events.js";
-export type { AuditCategory, AuditEvent, AuditEventInput, DecisionCounts, EventCommon, IwEvent, Match, ScanLog, ScanLogInput, SummaryEvent } from "./events.js";
+export type {
+  AuditCategory,
+  AuditEvent,
+  AuditEventInput,
+  DecisionCounts,
+  EventCommon,
+  IwEvent,
+  Match,
+  ScanLog,
+  ScanLogInput,
+  SummaryEvent,
+} from "./events.js";
 export { AUDIT_CATEGORIES, AUDIT_CATEGORY_NAMES } from "./audit-categories.js";
 export { uuidv7 } from "./uuidv7.js";
 export { toEcs, ECS_VERSION } from "./ecs.js";

@@ -22,7 +22,8 @@ export function testEventCandidates(): { readonly scan: readonly ScanLog[]; read
       threshold: 10,
       policy: "default",
       request_id: requestId,
-      matches: decision === "allow" ? [] : [{ signature_id: "IW-TEST-0001", matched_text: TEST_MESSAGE, score: 10, confidence: 1, severity: 1 }],
+      matches:
+        decision === "allow" ? [] : [{ signature_id: "IW-TEST-0001", matched_text: TEST_MESSAGE, score: 10, confidence: 1, severity: 1 }],
     }),
   );
   const audit = AUDIT_CATEGORY_NAMES.map((category) =>

@@ -32,7 +32,7 @@ export function uuidv7(now: number = Date.now()): string {
     now = lastMs;
   } else {
     lastMs = now;
-    seq = (b[6]! & 0x07) << 8 | b[7]!; // start low in the counter space to leave room
+    seq = ((b[6]! & 0x07) << 8) | b[7]!; // start low in the counter space to leave room
   }
   b[0] = (now / 2 ** 40) & 0xff;
   b[1] = (now / 2 ** 32) & 0xff;

@@ -62,9 +62,15 @@ export function parseHeaderList(text: string, variable: string): Record<string, 
  */
 export function assertHeaderValue(name: string, value: string, variable: string): void {
   if (!TOKEN.test(name)) {
-    throw new IwConfigError(`${variable}: "${name.replace(/[^\x20-\x7e]/g, "?")}" is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only)`, { variable });
+    throw new IwConfigError(
+      `${variable}: "${name.replace(/[^\x20-\x7e]/g, "?")}" is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only)`,
+      { variable },
+    );
   }
   if (typeof value !== "string" || !VALUE.test(value)) {
-    throw new IwConfigError(`${variable}: the value for ${name} contains CR, LF or another control character; header injection is refused`, { variable });
+    throw new IwConfigError(
+      `${variable}: the value for ${name} contains CR, LF or another control character; header injection is refused`,
+      { variable },
+    );
   }
 }

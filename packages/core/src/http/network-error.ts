@@ -37,11 +37,14 @@ export function errorCode(err: unknown): string | undefined {
 export function classifyNetworkError(err: unknown, signal: AbortSignal | undefined, what: string): SendResult {
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
-    const timedOut = reason instanceof Error && (reason.name === "TimeoutError" || (reason as { code?: string }).code === "IW_SEND_TIMEOUT");
+    const timedOut =
+      reason instanceof Error && (reason.name === "TimeoutError" || (reason as { code?: string }).code === "IW_SEND_TIMEOUT");
     return {
       status: "retryable",
       reason: timedOut ? "timeout" : "network",
-      error: new IwError(timedOut ? "IW_SEND_TIMEOUT" : "IW_SEND_ABORTED", `${what}: request ${timedOut ? "timed out" : "aborted"}`, { cause: err }),
+      error: new IwError(timedOut ? "IW_SEND_TIMEOUT" : "IW_SEND_ABORTED", `${what}: request ${timedOut ? "timed out" : "aborted"}`, {
+        cause: err,
+      }),
     };
   }
   const code = errorCode(err);
@@ -50,12 +53,16 @@ export function classifyNetworkError(err: unknown, signal: AbortSignal | undefin
     return {
       status: "retryable",
       reason: "tls",
-      error: new IwError("IW_TLS", `${what}: TLS verification failed (${code}): ${message}; check the CA file or the server certificate`, { cause: err }),
+      error: new IwError("IW_TLS", `${what}: TLS verification failed (${code}): ${message}; check the CA file or the server certificate`, {
+        cause: err,
+      }),
     };
   }
   return {
     status: "retryable",
     reason: "network",
-    error: new IwError("IW_NETWORK", `${what}: ${code ?? "network error"}${message && message !== code ? ` (${message})` : ""}`, { cause: err }),
+    error: new IwError("IW_NETWORK", `${what}: ${code ?? "network error"}${message && message !== code ? ` (${message})` : ""}`, {
+      cause: err,
+    }),
   };
 }

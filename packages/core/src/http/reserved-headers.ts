@@ -28,10 +28,7 @@ function isClientManaged(lower: string): boolean {
  * sets itself (`content-type`, `webhook-signature`, …). For schema refinements; the message
  * starts with "sets <Name>".
  */
-export function reservedHeaderProblem(
-  headers: Readonly<Record<string, string>>,
-  sinkManaged: readonly string[] = [],
-): string | undefined {
+export function reservedHeaderProblem(headers: Readonly<Record<string, string>>, sinkManaged: readonly string[] = []): string | undefined {
   const own = new Set(sinkManaged.map((n) => n.toLowerCase()));
   for (const name of Object.keys(headers)) {
     const lower = name.toLowerCase();

@@ -59,7 +59,11 @@ export async function readResponseDetail(
  *
  * @experimental New with OTLP's partial success; may change in a minor release.
  */
-export async function readResponseBody(body: ResponseBody, maxBytes: number, timeoutMs: number = RESPONSE_DETAIL_TIMEOUT_MS): Promise<Uint8Array | undefined> {
+export async function readResponseBody(
+  body: ResponseBody,
+  maxBytes: number,
+  timeoutMs: number = RESPONSE_DETAIL_TIMEOUT_MS,
+): Promise<Uint8Array | undefined> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -3,10 +3,7 @@
  * `now`. Returns `undefined` for a missing or unparsable value, so the caller falls back to its
  * own backoff; a date in the past is `0`.
  */
-export function parseRetryAfter(
-  value: string | readonly string[] | null | undefined,
-  now: number = Date.now(),
-): number | undefined {
+export function parseRetryAfter(value: string | readonly string[] | null | undefined, now: number = Date.now()): number | undefined {
   const raw: unknown = typeof value === "string" || value == null ? value : value[0];
   if (typeof raw !== "string") return undefined;
   const text = raw.trim();

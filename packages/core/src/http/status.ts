@@ -7,7 +7,6 @@ export type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
 
 const SUCCESS: SendResult = { status: "success" };
 
-
 /**
  * Classifies an HTTP answer from a collector, the same way for every HTTP sink:
  * 2xx success; 408, 429 and 5xx except 501 retryable (honouring `Retry-After`); 413 too large

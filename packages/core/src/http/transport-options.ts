@@ -140,8 +140,12 @@ export function resolveTransport(o: HttpTransportOptions): ResolvedTransport {
     const missing = tls.cert === undefined ? `${p}_CERT_FILE` : `${p}_KEY_FILE`;
     fail(missing, `is missing: a client certificate needs both ${p}_CERT_FILE and ${p}_KEY_FILE`);
   }
-  for (const [value, variable] of [[o.connectTimeoutMs, `${p}_CONNECT_TIMEOUT_MS`], [o.keepAliveTimeoutMs, "keepAliveTimeoutMs"]] as const) {
-    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) fail(variable, `is ${String(value)}; expected a positive number of milliseconds`);
+  for (const [value, variable] of [
+    [o.connectTimeoutMs, `${p}_CONNECT_TIMEOUT_MS`],
+    [o.keepAliveTimeoutMs, "keepAliveTimeoutMs"],
+  ] as const) {
+    if (value !== undefined && (!Number.isFinite(value) || value <= 0))
+      fail(variable, `is ${String(value)}; expected a positive number of milliseconds`);
   }
   const headers: Record<string, string> = {};
   if (o.userAgent !== undefined) headers["user-agent"] = o.userAgent;

@@ -93,12 +93,18 @@ class PoolTransport implements HttpTransport {
     };
     const p = o.envPrefix;
     if (this.#r.https && !verify) {
-      this.#logger.warn(`${p}_TLS_VERIFY=false: TLS certificate verification is OFF for ${this.what}; anyone on the path can read and alter the events`, this.#fields);
+      this.#logger.warn(
+        `${p}_TLS_VERIFY=false: TLS certificate verification is OFF for ${this.what}; anyone on the path can read and alter the events`,
+        this.#fields,
+      );
     }
     if (!this.#r.https && this.#r.auth === "basic") {
       this.#logger.warn(`Basic auth is sent over plain http to ${this.what}; use https:// to keep the password private`, this.#fields);
     } else if (!this.#r.https && this.#r.auth === "header") {
-      this.#logger.warn(`An Authorization header (${p}_HEADERS) is sent over plain http to ${this.what}; use https:// to keep it private`, this.#fields);
+      this.#logger.warn(
+        `An Authorization header (${p}_HEADERS) is sent over plain http to ${this.what}; use https:// to keep it private`,
+        this.#fields,
+      );
     }
   }
 

@@ -118,7 +118,9 @@ export function envBytes(defaultValue: number, min: number, max: number): EnvFie
         }
         return n;
       })
-      .describe(`a size from ${show(min)} to ${show(max)}: bytes, or a whole number of KiB, MiB or GiB (e.g. 64MiB); default ${show(defaultValue)}`),
+      .describe(
+        `a size from ${show(min)} to ${show(max)}: bytes, or a whole number of KiB, MiB or GiB (e.g. 64MiB); default ${show(defaultValue)}`,
+      ),
   );
 }
 

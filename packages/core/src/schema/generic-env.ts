@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { EVENT_FILTER_FORM, compileEventFilter, REDACT_FIELDS_FORM, REDACT_MODE_FORM, parseRedactFields, parseRedactMode, closest } from "../activation/index.js";
+import {
+  EVENT_FILTER_FORM,
+  compileEventFilter,
+  REDACT_FIELDS_FORM,
+  REDACT_MODE_FORM,
+  parseRedactFields,
+  parseRedactMode,
+  closest,
+} from "../activation/index.js";
 import type { EventFilter, RedactMode } from "../activation/index.js";
 import { DEFAULT_QUEUE_OPTIONS } from "../delivery/index.js";
 import type { QueueOptions } from "../delivery/index.js";
@@ -19,7 +27,9 @@ function maxRetries(v: string | undefined, defaultValue: number): number {
 
 /** One event of every kind a filter can tell apart (only the fields the filter reads). */
 const FILTER_PROBES: readonly IwEvent[] = [
-  ...(["input", "output"] as const).flatMap((direction) => (["allow", "flag", "block"] as const).map((decision) => ({ log_type: "scan", direction, decision }))),
+  ...(["input", "output"] as const).flatMap((direction) =>
+    (["allow", "flag", "block"] as const).map((decision) => ({ log_type: "scan", direction, decision })),
+  ),
   ...AUDIT_CATEGORIES.map((category) => ({ log_type: "audit", category })),
   { log_type: "summary" },
 ] as unknown as IwEvent[];
@@ -27,7 +37,8 @@ const FILTER_PROBES: readonly IwEvent[] = [
 /** `compileEventFilter`, refusing a filter that selects no event at all (`-all`, `-scan,-audit,-summary`). */
 function eventFilter(text: string | undefined): EventFilter {
   const filter = compileEventFilter(text);
-  if (!FILTER_PROBES.some((e) => filter.accepts(e))) throw new Error(`"${filter.text}" selects no event: the sink would receive nothing (to turn it off, unset its URL)`);
+  if (!FILTER_PROBES.some((e) => filter.accepts(e)))
+    throw new Error(`"${filter.text}" selects no event: the sink would receive nothing (to turn it off, unset its URL)`);
   return filter;
 }
 
@@ -44,7 +55,9 @@ function redactFields(text: string | undefined): readonly string[] {
       const best = closest(f, paths);
       return best === undefined ? `"${f}"` : `"${f}" (did you mean ${best}?)`;
     });
-    throw new Error(`${hints.join(", ")} ${unknown.length === 1 ? "names" : "name"} no event field, so nothing would be redacted there (fields: matches.matched_text, source_ip, key_prefix, details.<anything>, …)`);
+    throw new Error(
+      `${hints.join(", ")} ${unknown.length === 1 ? "names" : "name"} no event field, so nothing would be redacted there (fields: matches.matched_text, source_ip, key_prefix, details.<anything>, …)`,
+    );
   }
   return fields;
 }
@@ -73,11 +86,15 @@ export function genericEnvSchema(prefix: string, defaults: Partial<QueueOptions>
     [`${prefix}_RETRY_MAX_MS`]: envMs(d.retryMaxMs, 1, 3_600_000),
     [`${prefix}_MAX_REFUSALS`]: envInt(d.maxRefusals, 1, 100, "tries"),
     [`${prefix}_AUTH_PAUSE_MS`]: envMs(d.authPauseMs, 1000, 3_600_000),
-    [`${prefix}_MAX_RETRIES`]: envField(`a whole number from 0 to 1000000, or infinite (retry until close); default ${retries}`, (v) => maxRetries(v, d.maxRetries)),
+    [`${prefix}_MAX_RETRIES`]: envField(`a whole number from 0 to 1000000, or infinite (retry until close); default ${retries}`, (v) =>
+      maxRetries(v, d.maxRetries),
+    ),
     [`${prefix}_SPOOL`]: envBool(true, "off keeps this sink in memory when IW_SPOOL_DIR is set"),
     [`${prefix}_EVENTS`]: envField(EVENT_FILTER_FORM, eventFilter),
     [`${prefix}_REDACT`]: envField(`${REDACT_MODE_FORM.replace(/; default \w+$/, "")}; default IW_REDACT`, parseRedactMode),
-    [`${prefix}_REDACT_FIELDS`]: envField(`${REDACT_FIELDS_FORM.replace(/; default .*$/, "")}; default IW_REDACT_FIELDS`, (v) => (v === undefined || v.trim() === "" ? undefined : redactFields(v))),
+    [`${prefix}_REDACT_FIELDS`]: envField(`${REDACT_FIELDS_FORM.replace(/; default .*$/, "")}; default IW_REDACT_FIELDS`, (v) =>
+      v === undefined || v.trim() === "" ? undefined : redactFields(v),
+    ),
   };
   const initial = `${prefix}_RETRY_INITIAL_MS`;
   const max = `${prefix}_RETRY_MAX_MS`;
@@ -87,7 +104,11 @@ export function genericEnvSchema(prefix: string, defaults: Partial<QueueOptions>
     // A default initial delay above a lowered cap is simply capped; one set explicitly above
     // the cap says the operator misread one of the two.
     if (typeof a === "number" && typeof b === "number" && a > b && a !== d.retryInitialMs) {
-      ctx.addIssue({ code: "custom", path: [initial], message: `larger than ${max} (${b} ms), the cap of every backoff; raise ${max} or lower this` });
+      ctx.addIssue({
+        code: "custom",
+        path: [initial],
+        message: `larger than ${max} (${b} ms), the cap of every backoff; raise ${max} or lower this`,
+      });
     }
   });
 }
@@ -143,14 +164,18 @@ export const globalEnvSchema: EnvObject<Record<string, unknown>> = z.object({
     .string()
     .optional()
     .refine((v) => v === undefined || v === "" || Buffer.byteLength(v) >= 16, { message: "is shorter than 16 bytes" })
-    .describe("the HMAC key of hash redaction, at least 16 bytes; a random per-process key when unset (hashes then correlate within one process only)"),
+    .describe(
+      "the HMAC key of hash redaction, at least 16 bytes; a random per-process key when unset (hashes then correlate within one process only)",
+    ),
   IW_SUMMARY_INTERVAL_S: envInt(DEFAULT_SUMMARY_INTERVAL_S, 0, 604_800, "seconds").describe(
     `a whole number from 0 to 604800 seconds, 0 turns traffic summaries off; default ${DEFAULT_SUMMARY_INTERVAL_S} seconds`,
   ),
   IW_SPOOL_DIR: z
     .string()
     .optional()
-    .describe("a directory for the durable spool (each sink its own subfolder): events survive a crash, a restart or a long outage; unset by default (memory only)"),
+    .describe(
+      "a directory for the durable spool (each sink its own subfolder): events survive a crash, a restart or a long outage; unset by default (memory only)",
+    ),
   IW_SPOOL_MAX_BYTES: envBytes(256 * 1024 * 1024, 1024 * 1024, 1024 ** 4),
   IW_SPOOL_FLUSH_MS: envMs(100, 0, 10_000).describe(
     "how long an event may wait in memory before its group is written to the spool (what a kill -9 can lose); a whole number from 0 to 10000 ms; default 100 ms",
@@ -161,9 +186,18 @@ export const globalEnvSchema: EnvObject<Record<string, unknown>> = z.object({
   IW_EXIT_FLUSH_MS: envMs(5000, 0, 600_000).describe(
     "how long a process that exits without close() stays up to deliver the events still held (0 turns the exit flush and the exit report off); a whole number from 0 to 600000 ms; default 5000 ms",
   ),
-  IW_SERVICE_NAME: z.string().optional().describe("the service field of the events core makes itself (traffic summaries, lifecycle events); unset by default"),
-  IW_SINK_PLUGINS: z.string().optional().describe("comma-separated module specifiers of custom sink plugins, resolved from the application; none by default"),
-  IW_SINKS_STRICT: z.string().optional().describe("true or false: a bad sink configuration rejects activate() instead of leaving that sink off; default false"),
+  IW_SERVICE_NAME: z
+    .string()
+    .optional()
+    .describe("the service field of the events core makes itself (traffic summaries, lifecycle events); unset by default"),
+  IW_SINK_PLUGINS: z
+    .string()
+    .optional()
+    .describe("comma-separated module specifiers of custom sink plugins, resolved from the application; none by default"),
+  IW_SINKS_STRICT: z
+    .string()
+    .optional()
+    .describe("true or false: a bad sink configuration rejects activate() instead of leaving that sink off; default false"),
   IW_LOG_LEVEL: z.string().optional().describe("debug, info, warn, error or off (default logger); default info"),
   IW_LOG_FORMAT: z.string().optional().describe("json or logfmt (default logger); default json"),
 });

@@ -10,7 +10,21 @@
 export { ScanLogSchema, AuditEventSchema, SummaryEventSchema, IwEventSchema, MatchSchema } from "./events.js";
 export type { EventSchema } from "./events.js";
 export { eventPaths, isEventPath } from "./event-paths.js";
-export { envBool, envBytes, envInt, envMs, envEnum, envString, envUrlList, envFile, envHeaders, envField, envObject, INVALID, MAX_ENV_FILE_BYTES } from "./env-fields.js";
+export {
+  envBool,
+  envBytes,
+  envInt,
+  envMs,
+  envEnum,
+  envString,
+  envUrlList,
+  envFile,
+  envHeaders,
+  envField,
+  envObject,
+  INVALID,
+  MAX_ENV_FILE_BYTES,
+} from "./env-fields.js";
 export type { EnvFile } from "./env-fields.js";
 export { urlParseProblem } from "./url-problem.js";
 export { genericEnvSchema, globalEnvSchema, toGenericConfig } from "./generic-env.js";

@@ -14,8 +14,7 @@ export interface StandardIssue {
 
 /** What a Standard Schema's `validate` returns: the output, or the issues. */
 export type StandardResult<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<StandardIssue> };
+  { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<StandardIssue> };
 
 /**
  * The Standard Schema v1 interface (https://standardschema.dev), the part core uses. zod, valibot
@@ -50,7 +49,11 @@ export interface EnvIssue {
 /** The result of {@link EnvParser.safeParse}. */
 export type EnvParseResult<Output> =
   | { readonly success: true; readonly data: Output; readonly error?: undefined }
-  | { readonly success: false; readonly data?: undefined; readonly error: { readonly issues: readonly EnvIssue[]; readonly message: string } };
+  | {
+      readonly success: false;
+      readonly data?: undefined;
+      readonly error: { readonly issues: readonly EnvIssue[]; readonly message: string };
+    };
 
 /** Lets a check report a problem; `path` names the variable (`["IW_X_KEY_FILE"]`). */
 export interface EnvCheckContext {

@@ -62,7 +62,11 @@ export function decodeAckFile(buf: Buffer): AckFile | undefined {
     if (at + 16 > buf.length - 4) return undefined;
     const n = buf.readUInt32LE(at + 12);
     if (at + 16 + n > buf.length - 4) return undefined;
-    entries.push({ baseSeq: Number(buf.readBigUInt64LE(at)), nonce: buf.readUInt32LE(at + 8), bits: Uint8Array.from(buf.subarray(at + 16, at + 16 + n)) });
+    entries.push({
+      baseSeq: Number(buf.readBigUInt64LE(at)),
+      nonce: buf.readUInt32LE(at + 8),
+      bits: Uint8Array.from(buf.subarray(at + 16, at + 16 + n)),
+    });
     at += 16 + n;
   }
   return { nextSeq: Number(buf.readBigUInt64LE(8)), entries };

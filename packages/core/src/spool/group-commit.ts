@@ -54,7 +54,13 @@ export async function writeGroup(group: readonly Pending[], t: GroupTarget, onWr
     const full = seg !== undefined && seg.bytes + runBytes > SEGMENT_HEADER_BYTES && seg.bytes + runBytes + p.size > t.segmentBytes;
     if (!seg || full || p.seq - seg.baseSeq > MAX_SEGMENT_INDEX) {
       await writeRun();
-      seg = createSegmentState({ baseSeq: p.seq, nonce: randomInt(0x100000000), path: join(t.dir, segmentFileName(p.seq)), backlog: false, bytes: 0 });
+      seg = createSegmentState({
+        baseSeq: p.seq,
+        nonce: randomInt(0x100000000),
+        path: join(t.dir, segmentFileName(p.seq)),
+        backlog: false,
+        bytes: 0,
+      });
       t.segments.push(seg);
       await t.writer.roll(seg);
       const header = Buffer.allocUnsafe(SEGMENT_HEADER_BYTES);

@@ -34,7 +34,12 @@ export interface DirLock {
 export async function acquireLock(dir: string): Promise<DirLock> {
   const own = `lock.${process.pid}.${Math.random().toString(36).slice(2, 10)}`;
   const file = join(dir, own);
-  const info: LockInfo = { pid: process.pid, host: hostname(), start: await processStart(process.pid), createdAt: new Date().toISOString() };
+  const info: LockInfo = {
+    pid: process.pid,
+    host: hostname(),
+    start: await processStart(process.pid),
+    createdAt: new Date().toISOString(),
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       await writeFile(file, JSON.stringify(info), { flag: "wx" });
@@ -63,7 +68,10 @@ function lockedError(dir: string, holder: { name: string; info: LockInfo | undef
   const who = holder.info
     ? `process ${holder.info.pid} on host ${holder.info.host} (since ${holder.info.createdAt})`
     : "another process (lock file being written)";
-  const remote = holder.info && holder.info.host !== hostname() ? "; its liveness cannot be checked from this host, delete the lock file if it is gone" : "";
+  const remote =
+    holder.info && holder.info.host !== hostname()
+      ? "; its liveness cannot be checked from this host, delete the lock file if it is gone"
+      : "";
   return new SpoolError(
     "IW_SPOOL_LOCKED",
     `spool: directory ${dir} is in use by ${who} (${join(dir, holder.name)})${remote}; give each process its own IW_SPOOL_DIR`,
@@ -77,7 +85,10 @@ async function findLiveHolder(dir: string, own: string): Promise<{ name: string;
     const info = await readLock(path);
     if (info === "gone") continue;
     if (info === undefined) {
-      const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+      const age = await stat(path).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => Infinity,
+      );
       if (age < UNREADABLE_GRACE_MS) return { name, info: undefined };
     } else if (await isAlive(info)) {
       return { name, info };

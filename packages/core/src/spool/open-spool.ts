@@ -64,18 +64,26 @@ async function recover(o: ResolvedSpoolOptions, lock: DirLock): Promise<Spool> {
   const counters = new SpoolCounters();
   const names = await readdir(o.dir);
   for (const name of names) if (name.endsWith(".tmp") && !name.startsWith("lock.")) await unlink(join(o.dir, name)).catch(() => undefined);
-  const bases = names.map(parseSegmentFileName).filter((b): b is number => b !== undefined).sort((a, b) => a - b);
+  const bases = names
+    .map(parseSegmentFileName)
+    .filter((b): b is number => b !== undefined)
+    .sort((a, b) => a - b);
 
   const segments: SegmentState[] = [];
   for (const baseSeq of bases) {
     const path = join(o.dir, `${String(baseSeq).padStart(16, "0")}.seg`);
     const header = await readHeader(path);
     if (header !== "bad" && header !== "short" && header.version !== SEGMENT_VERSION) {
-      throw new SpoolError("IW_SPOOL_UNAVAILABLE", `spool: ${path} has format version ${header.version}; this version of @iw/core reads version ${SEGMENT_VERSION}`);
+      throw new SpoolError(
+        "IW_SPOOL_UNAVAILABLE",
+        `spool: ${path} has format version ${header.version}; this version of @iw/core reads version ${SEGMENT_VERSION}`,
+      );
     }
     const usable = header !== "bad" && header !== "short" && header.baseSeq === baseSeq;
     if (!usable && header === "bad") o.logger?.warn(`spool: damaged header in ${path}; its records are read, its ack progress is not kept`);
-    segments.push(createSegmentState({ baseSeq, nonce: usable ? header.nonce : undefined, path, backlog: true, bytes: (await stat(path)).size }));
+    segments.push(
+      createSegmentState({ baseSeq, nonce: usable ? header.nonce : undefined, path, backlog: true, bytes: (await stat(path)).size }),
+    );
   }
 
   // Only the newest segment can end in a torn write after a crash; older ones were complete

@@ -118,7 +118,11 @@ export class SegmentReader {
     this.#at = at + RECORD_HEADER_BYTES + n;
     this.validEnd = this.#bufPos + this.#at;
     this.lastIndex = index;
-    return { index, audit: (buf.readUInt8(at + 8) & FLAG_AUDIT) !== 0, data: buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + n) };
+    return {
+      index,
+      audit: (buf.readUInt8(at + 8) & FLAG_AUDIT) !== 0,
+      data: buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + n),
+    };
   }
 
   /** Positions #at on the next valid record; false at the end of the file. */

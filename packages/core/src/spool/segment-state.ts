@@ -37,8 +37,25 @@ export interface SegmentState {
   damageCounted: boolean;
 }
 
-export function createSegmentState(init: { baseSeq: number; nonce: number | undefined; path: string; backlog: boolean; bytes: number }): SegmentState {
-  return { ...init, bits: new Uint8Array(0), anyAcked: false, lastIndex: -1, live: 0, markIndex: [], markOffset: [], sealed: false, gone: false, damageCounted: false };
+export function createSegmentState(init: {
+  baseSeq: number;
+  nonce: number | undefined;
+  path: string;
+  backlog: boolean;
+  bytes: number;
+}): SegmentState {
+  return {
+    ...init,
+    bits: new Uint8Array(0),
+    anyAcked: false,
+    lastIndex: -1,
+    live: 0,
+    markIndex: [],
+    markOffset: [],
+    sealed: false,
+    gone: false,
+    damageCounted: false,
+  };
 }
 
 export function isAcked(seg: SegmentState, index: number): boolean {

@@ -60,10 +60,14 @@ export function resolveSpoolOptions(options: SpoolOptions): ResolvedSpoolOptions
   if (typeof options.dir !== "string" || options.dir === "") throw new IwConfigError("spool: `dir` must be a non-empty path");
   const maxBytes = positive("maxBytes", options.maxBytes ?? DEFAULT_SPOOL_MAX_BYTES);
   // At least four segments fit, so acknowledged segments can be deleted before the limit.
-  const segmentBytes = Math.max(MIN_SEGMENT_BYTES, Math.min(Math.floor(maxBytes / 4), positive("segmentBytes", options.segmentBytes ?? DEFAULT_SPOOL_SEGMENT_BYTES)));
+  const segmentBytes = Math.max(
+    MIN_SEGMENT_BYTES,
+    Math.min(Math.floor(maxBytes / 4), positive("segmentBytes", options.segmentBytes ?? DEFAULT_SPOOL_SEGMENT_BYTES)),
+  );
   const auditReserveBytes = Math.min(maxBytes, nonNegative("auditReserveBytes", options.auditReserveBytes ?? Math.floor(maxBytes / 4)));
   const sync = options.sync ?? DEFAULT_SPOOL_SYNC;
-  if (sync !== "never" && sync !== "interval" && sync !== "always") throw new IwConfigError(`spool: \`sync\` must be "never", "interval" or "always", got ${String(sync)}`);
+  if (sync !== "never" && sync !== "interval" && sync !== "always")
+    throw new IwConfigError(`spool: \`sync\` must be "never", "interval" or "always", got ${String(sync)}`);
   return {
     dir: options.dir,
     maxBytes,

@@ -54,13 +54,29 @@ export async function readSpoolSummary(directory: string): Promise<SpoolSummary>
     names = await readdir(dir);
   } catch (err) {
     if ((err as { code?: string }).code !== "ENOENT") throw err;
-    return { dir, exists: false, segments: 0, diskBytes: 0, records: 0, audit: 0, scan: 0, payloadBytes: 0, oldest: undefined, newest: undefined, damaged: 0, holder: undefined };
+    return {
+      dir,
+      exists: false,
+      segments: 0,
+      diskBytes: 0,
+      records: 0,
+      audit: 0,
+      scan: 0,
+      payloadBytes: 0,
+      oldest: undefined,
+      newest: undefined,
+      damaged: 0,
+      holder: undefined,
+    };
   }
   const acks = await readAckFile(dir).catch(() => "damaged" as const);
   const bits = new Map<string, Uint8Array>();
   if (typeof acks === "object") for (const e of acks.entries) bits.set(`${e.baseSeq}:${e.nonce}`, e.bits);
   const out: Counts = { segments: 0, diskBytes: 0, records: 0, audit: 0, payloadBytes: 0, damaged: 0, first: undefined, last: undefined };
-  const bases = names.map(parseSegmentFileName).filter((b): b is number => b !== undefined).sort((a, b) => a - b);
+  const bases = names
+    .map(parseSegmentFileName)
+    .filter((b): b is number => b !== undefined)
+    .sort((a, b) => a - b);
   for (const base of bases) await countSegment(join(dir, `${String(base).padStart(16, "0")}.seg`), base, bits, out);
   return {
     dir,
@@ -106,7 +122,7 @@ async function countSegment(path: string, base: number, bits: ReadonlyMap<string
   try {
     const acked = typeof reader.header === "object" ? bits.get(`${base}:${reader.header.nonce}`) : undefined;
     for (let r = await reader.next(); r; r = await reader.next()) {
-      if (acked !== undefined && (r.index >>> 3) < acked.length && (acked[r.index >>> 3]! & (1 << (r.index & 7))) !== 0) continue;
+      if (acked !== undefined && r.index >>> 3 < acked.length && (acked[r.index >>> 3]! & (1 << (r.index & 7))) !== 0) continue;
       out.records++;
       if (r.audit) out.audit++;
       out.payloadBytes += r.data.length;
@@ -153,7 +169,8 @@ async function liveHolder(dir: string, names: readonly string[]): Promise<SpoolH
     if (typeof info.pid !== "number" || typeof info.host !== "string") continue;
     const since = typeof info.createdAt === "string" ? info.createdAt : undefined;
     if (info.host !== hostname()) return { pid: info.pid, host: info.host, since, file, live: undefined };
-    if (await sameProcess(info.pid, typeof info.start === "string" ? info.start : null)) return { pid: info.pid, host: info.host, since, file, live: true };
+    if (await sameProcess(info.pid, typeof info.start === "string" ? info.start : null))
+      return { pid: info.pid, host: info.host, since, file, live: true };
   }
   return undefined;
 }

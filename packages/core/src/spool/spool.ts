@@ -279,14 +279,19 @@ export class Spool {
           for (let i = Math.max(0, next - first); i < list.length; i++) {
             const p = list[i]!;
             if (p.acked || (p.seg && isAcked(p.seg, p.seq - p.seg.baseSeq))) continue;
-            const data = typeof p.data === "string" ? Buffer.from(p.data) : Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
+            const data =
+              typeof p.data === "string" ? Buffer.from(p.data) : Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
             if (!this.#take(out, budget, { seq: p.seq, audit: p.audit, data })) return out;
           }
         }
         return out;
       }
     } catch (err) {
-      this.#fail(err instanceof SpoolError ? err : new SpoolError("IW_SPOOL_IO", describeIoError("read from spool directory", this.#o.dir, err), { cause: err }));
+      this.#fail(
+        err instanceof SpoolError
+          ? err
+          : new SpoolError("IW_SPOOL_IO", describeIoError("read from spool directory", this.#o.dir, err), { cause: err }),
+      );
       return out;
     }
   }
@@ -421,10 +426,14 @@ export class Spool {
       this.#inflight = group;
       this.#inflightBytes = this.#pendingBytes;
       this.#pendingBytes = 0;
-      await writeGroup(group, { writer: this.#writer, segments: this.#segments, dir: this.#o.dir, segmentBytes: this.#o.segmentBytes }, (bytes) => {
-        this.#diskBytes += bytes;
-        this.#inflightBytes = Math.max(0, this.#inflightBytes - bytes);
-      });
+      await writeGroup(
+        group,
+        { writer: this.#writer, segments: this.#segments, dir: this.#o.dir, segmentBytes: this.#o.segmentBytes },
+        (bytes) => {
+          this.#diskBytes += bytes;
+          this.#inflightBytes = Math.max(0, this.#inflightBytes - bytes);
+        },
+      );
       this.#inflight = [];
       this.#inflightBytes = 0;
       this.#committedSeq = group[group.length - 1]!.seq;
@@ -455,7 +464,8 @@ export class Spool {
     for (const s of done) s.gone = true;
     // Acks first, deletions second: a crash in between replays duplicates, never loses records.
     const entries: AckEntry[] = [];
-    for (const s of this.#segments) if (!s.gone && s.anyAcked && s.nonce !== undefined) entries.push({ baseSeq: s.baseSeq, nonce: s.nonce, bits: s.bits });
+    for (const s of this.#segments)
+      if (!s.gone && s.anyAcked && s.nonce !== undefined) entries.push({ baseSeq: s.baseSeq, nonce: s.nonce, bits: s.bits });
     await writeAckFile(this.#o.dir, { nextSeq: this.#nextSeq, entries });
     for (const s of done) {
       await unlink(s.path).catch((err: { code?: string }) => {
@@ -477,7 +487,10 @@ export class Spool {
 
   #fail(err: unknown): void {
     if (this.#failed) return;
-    this.#failed = err instanceof SpoolError ? err : new SpoolError("IW_SPOOL_IO", describeIoError("write to spool directory", this.#o.dir, err), { cause: err });
+    this.#failed =
+      err instanceof SpoolError
+        ? err
+        : new SpoolError("IW_SPOOL_IO", describeIoError("write to spool directory", this.#o.dir, err), { cause: err });
     this.#c.lostRecords += this.#pending.length + this.#inflight.length;
     for (const p of [...this.#inflight, ...this.#pending]) {
       if (p.acked || (p.seg && isAcked(p.seg, p.seq - p.seg.baseSeq))) continue;

@@ -1,6 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,16 +36,35 @@ function hashSources(dir: string, h = createHash("sha256")): ReturnType<typeof c
  * is never touched (other people's work-in-progress builds live there).
  */
 export function buildCorePackage(): string {
-  const hash = hashSources(join(CORE_DIR, "src")).update(readFileSync(join(CORE_DIR, "package.json"))).digest("hex").slice(0, 16);
+  const hash = hashSources(join(CORE_DIR, "src"))
+    .update(readFileSync(join(CORE_DIR, "package.json")))
+    .digest("hex")
+    .slice(0, 16);
   const dir = join(tmpdir(), `iw-core-build-${hash}`);
   if (existsSync(join(dir, "dist", "index.js"))) return dir;
   const work = `${dir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(work, { recursive: true });
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
   try {
-    execFileSync(process.execPath, [tsc, "-p", join(CORE_DIR, "tsconfig.build.json"), "--outDir", join(work, "dist"), "--declaration", "false", "--declarationMap", "false", "--sourceMap", "false"], {
-      stdio: "pipe",
-    });
+    execFileSync(
+      process.execPath,
+      [
+        tsc,
+        "-p",
+        join(CORE_DIR, "tsconfig.build.json"),
+        "--outDir",
+        join(work, "dist"),
+        "--declaration",
+        "false",
+        "--declarationMap",
+        "false",
+        "--sourceMap",
+        "false",
+      ],
+      {
+        stdio: "pipe",
+      },
+    );
   } catch (err) {
     // Type errors still emit JavaScript; only a missing output is fatal.
     if (!existsSync(join(work, "dist", "index.js"))) throw new Error(`tsc failed: ${String((err as { stdout?: Buffer }).stdout ?? err)}`);
@@ -59,11 +89,31 @@ export function buildSinkPackage(dir: string, out: string): string {
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
   mkdirSync(out, { recursive: true });
   try {
-    execFileSync(process.execPath, [tsc, "-p", join(src, "tsconfig.build.json"), "--outDir", join(out, "dist"), "--declaration", "false", "--declarationMap", "false", "--sourceMap", "false"], { stdio: "pipe" });
+    execFileSync(
+      process.execPath,
+      [
+        tsc,
+        "-p",
+        join(src, "tsconfig.build.json"),
+        "--outDir",
+        join(out, "dist"),
+        "--declaration",
+        "false",
+        "--declarationMap",
+        "false",
+        "--sourceMap",
+        "false",
+      ],
+      { stdio: "pipe" },
+    );
   } catch (err) {
-    if (!existsSync(join(out, "dist", "index.js"))) throw new Error(`tsc failed for ${dir}: ${String((err as { stdout?: Buffer }).stdout ?? err)}`);
+    if (!existsSync(join(out, "dist", "index.js")))
+      throw new Error(`tsc failed for ${dir}: ${String((err as { stdout?: Buffer }).stdout ?? err)}`);
   }
-  const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8")) as Record<string, unknown> & { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8")) as Record<string, unknown> & {
+    dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+  };
   const coreVersion = (JSON.parse(readFileSync(join(CORE_DIR, "package.json"), "utf8")) as { version: string }).version;
   for (const deps of [pkg.dependencies, pkg.peerDependencies]) {
     for (const [name, range] of Object.entries(deps ?? {})) {

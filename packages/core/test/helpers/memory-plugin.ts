@@ -27,12 +27,20 @@ export interface MemoryOptions {
  * Every sink it creates is recorded in `records`, and every batch it receives. With `fail`, every
  * send answers what it returns (a collector that refuses, echoing what it was sent).
  */
-export function memoryPlugin(prefix = "IW_MEM", name = "mem", opts: { throwOnCreate?: boolean; queueDefaults?: Partial<QueueOptions>; fail?: (o: MemoryOptions) => SendResult } = {}) {
+export function memoryPlugin(
+  prefix = "IW_MEM",
+  name = "mem",
+  opts: { throwOnCreate?: boolean; queueDefaults?: Partial<QueueOptions>; fail?: (o: MemoryOptions) => SendResult } = {},
+) {
   const records: MemoryRecord[] = [];
   const options = z
     .object({
       [`${prefix}_URL`]: envUrlList(["mem", "http"]),
-      [`${prefix}_TOKEN`]: z.string().min(8, "is shorter than 8 characters").optional().describe("an access token, at least 8 characters; unset by default"),
+      [`${prefix}_TOKEN`]: z
+        .string()
+        .min(8, "is shorter than 8 characters")
+        .optional()
+        .describe("an access token, at least 8 characters; unset by default"),
       [`${prefix}_LEVEL`]: envInt(3, 1, 5),
     })
     .transform((env): MemoryOptions => ({
@@ -48,7 +56,13 @@ export function memoryPlugin(prefix = "IW_MEM", name = "mem", opts: { throwOnCre
     ...(opts.queueDefaults === undefined ? {} : { queueDefaults: opts.queueDefaults }),
     create(o, deps: SinkDeps): Sink {
       if (opts.throwOnCreate) throw new Error("cannot create: password=hunter22 refused");
-      const record: MemoryRecord = { name, options: o, batches: [], deps: { sinkName: deps.sinkName, envPrefix: deps.envPrefix }, closed: false };
+      const record: MemoryRecord = {
+        name,
+        options: o,
+        batches: [],
+        deps: { sinkName: deps.sinkName, envPrefix: deps.envPrefix },
+        closed: false,
+      };
       records.push(record);
       deps.logger.debug("memory sink created");
       return {

@@ -7,12 +7,7 @@ import { expect } from "vitest";
 
 /** One scripted answer: a result, a throw, a promise that never settles, or a manual one. */
 export type Step =
-  | SendResult
-  | "throw"
-  | "reject"
-  | "hang"
-  | "manual"
-  | ((batch: readonly IwEvent[], ctx: SendContext) => SendResult | Promise<SendResult>);
+  SendResult | "throw" | "reject" | "hang" | "manual" | ((batch: readonly IwEvent[], ctx: SendContext) => SendResult | Promise<SendResult>);
 
 export interface Call {
   readonly batch: readonly IwEvent[];
@@ -78,7 +73,16 @@ export const tooLarge = (): SendResult => ({ status: "too_large", error: new IwE
 let seq = 0;
 /** A scan log with a recognisable id. */
 export function scan(id = `s${++seq}`): IwEvent {
-  return scanLog({ event_id: id, direction: "input", decision: "block", anomaly_score: 1, threshold: 1, policy: "p", request_id: id, matches: [] });
+  return scanLog({
+    event_id: id,
+    direction: "input",
+    decision: "block",
+    anomaly_score: 1,
+    threshold: 1,
+    policy: "p",
+    request_id: id,
+    matches: [],
+  });
 }
 /** An audit event with a recognisable id. */
 export function audit(id = `a${++seq}`): IwEvent {

@@ -31,7 +31,9 @@ describe("classifyHttpStatus", () => {
     const r = classifyHttpStatus(status, { "retry-after": "1" }, "logstash http://127.0.0.1:8080");
     expect(r).toMatchObject({ status: "retryable", reason: "auth", error: { code: "IW_AUTH", status } });
     expect(r).not.toHaveProperty("retryAfterMs");
-    expect(r.status === "retryable" && r.error.message).toMatch(new RegExp(`refused the credentials \\(${status}\\).*stay queued and are retried until they are accepted`));
+    expect(r.status === "retryable" && r.error.message).toMatch(
+      new RegExp(`refused the credentials \\(${status}\\).*stay queued and are retried until they are accepted`),
+    );
   });
 
   it("does not follow redirects and hides credentials in the Location it reports", () => {

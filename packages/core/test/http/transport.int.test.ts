@@ -73,15 +73,22 @@ describe("createHttpTransport: start-time checks", () => {
   );
 
   it("refuses a configured header the sink sets itself", () => {
-    expect(() => createHttpTransport({ ...base, url: "http://127.0.0.1:9/", headers: { "Content-Type": "text/plain" }, sinkHeaders: { "content-type": "application/json" } })).toThrow(
-      /^IW_TEST_HEADERS sets Content-Type, which the sink sets itself; remove it/,
-    );
+    expect(() =>
+      createHttpTransport({
+        ...base,
+        url: "http://127.0.0.1:9/",
+        headers: { "Content-Type": "text/plain" },
+        sinkHeaders: { "content-type": "application/json" },
+      }),
+    ).toThrow(/^IW_TEST_HEADERS sets Content-Type, which the sink sets itself; remove it/);
   });
 
   it("warns once when TLS verification is off, naming the variable", async () => {
     const logger = recordingLogger();
     transport = createHttpTransport({ ...base, url: "https://127.0.0.1:9/", tls: { verify: false }, logger });
-    expect(logger.lines).toEqual([expect.stringMatching(/^warn IW_TEST_TLS_VERIFY=false: TLS certificate verification is OFF for Test collector/)]);
+    expect(logger.lines).toEqual([
+      expect.stringMatching(/^warn IW_TEST_TLS_VERIFY=false: TLS certificate verification is OFF for Test collector/),
+    ]);
     await transport.send({ body: "x", signal: signal(500) });
     expect(logger.lines.filter((l) => l.startsWith("warn"))).toHaveLength(1);
   });
@@ -151,7 +158,16 @@ describe("HttpTransport.send", () => {
 
   it("counts a 2xx as a plain success when successBody.parse throws", async () => {
     const server = await serve((res) => res.end("{}"));
-    transport = createHttpTransport({ ...base, url: server.url, successBody: { maxBytes: 64, parse: () => { throw new Error("bug"); } } });
+    transport = createHttpTransport({
+      ...base,
+      url: server.url,
+      successBody: {
+        maxBytes: 64,
+        parse: () => {
+          throw new Error("bug");
+        },
+      },
+    });
     expect(await transport.send({ body: "[]", signal: signal() })).toEqual({ status: "success" });
   });
 
@@ -195,7 +211,11 @@ describe("HttpTransport.send", () => {
     transport = createHttpTransport({ ...base, url: server.url });
     await transport.close();
     await transport.close();
-    expect(await transport.send({ body: "[]", signal: signal() })).toMatchObject({ status: "failure", reason: "closed", error: { code: "IW_CLOSED" } });
+    expect(await transport.send({ body: "[]", signal: signal() })).toMatchObject({
+      status: "failure",
+      reason: "closed",
+      error: { code: "IW_CLOSED" },
+    });
     expect(server.requests).toHaveLength(0);
   });
 
@@ -211,7 +231,9 @@ describe("HttpTransport.send", () => {
       close: () => wire.close(),
     };
     queue = new DeliveryQueue(sink, { maxBatchSize: 10, flushIntervalMs: 5, attemptTimeoutMs: 200, retryInitialMs: 5, retryMaxMs: 20 });
-    queue.push(scanLog({ direction: "input", decision: "block", anomaly_score: 9, threshold: 5, policy: "p", request_id: "r", matches: [] }));
+    queue.push(
+      scanLog({ direction: "input", decision: "block", anomaly_score: 9, threshold: 5, policy: "p", request_id: "r", matches: [] }),
+    );
     expect(await queue.flush(2000)).toBe(true);
     const stats = queue.stats();
     expect(stats.retried).toBe(0);

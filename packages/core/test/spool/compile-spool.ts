@@ -13,7 +13,13 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src");
  * building the package. Cached by a hash of the sources. Returns the path of `spool/index.js`.
  */
 export function compileSpool(): string {
-  const files = ["spool", "diagnostics"].flatMap((dir) => readdirSync(join(SRC, dir)).filter((f) => f.endsWith(".ts")).map((f) => `${dir}/${f}`)).sort();
+  const files = ["spool", "diagnostics"]
+    .flatMap((dir) =>
+      readdirSync(join(SRC, dir))
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => `${dir}/${f}`),
+    )
+    .sort();
   const hash = createHash("sha256");
   for (const f of files) hash.update(f).update(readFileSync(join(SRC, f)));
   const out = join(tmpdir(), `iw-spool-build-${hash.digest("hex").slice(0, 16)}`);

@@ -52,7 +52,9 @@ async function crashCycle(dir: string, sync: string): Promise<Cycle> {
 function checkPayload(data: Buffer): number {
   const text = data.toString();
   const n = Number(text.slice(0, text.indexOf(":")));
-  const body = `${n}:${String(n).repeat(Math.ceil(480 / String(n).length)).slice(0, 480)}`;
+  const body = `${n}:${String(n)
+    .repeat(Math.ceil(480 / String(n).length))
+    .slice(0, 480)}`;
   expect(text).toBe(body);
   return n;
 }

@@ -34,7 +34,9 @@ describe("openSpool directory problems", () => {
 
     expect(err.code).toBe("IW_SPOOL_UNAVAILABLE");
     expect(err.errno).toBe("ENOTDIR");
-    expect(err.message).toBe(`spool: cannot create directory ${join(file, "spool")}: a component of the path is a file, not a directory (ENOTDIR)`);
+    expect(err.message).toBe(
+      `spool: cannot create directory ${join(file, "spool")}: a component of the path is a file, not a directory (ENOTDIR)`,
+    );
   });
 
   it("rejects when the directory path is an existing file", async () => {
@@ -73,14 +75,18 @@ describe("openSpool directory problems", () => {
 
     expect(err.code).toBe("IW_SPOOL_UNAVAILABLE");
     expect(["EACCES", "EPERM", "EROFS"]).toContain(err.errno);
-    expect(err.message).toMatch(/^spool: cannot create directory .*: (permission denied|operation not permitted|the file system is read-only) \(E[A-Z]+\)$/);
+    expect(err.message).toMatch(
+      /^spool: cannot create directory .*: (permission denied|operation not permitted|the file system is read-only) \(E[A-Z]+\)$/,
+    );
   });
 
   it("explains disk full and read-only file systems in words", () => {
     expect(describeIoError("write to spool directory", "/d", Object.assign(new Error("x"), { code: "ENOSPC" }))).toBe(
       "spool: cannot write to spool directory /d: no space left on the device (ENOSPC)",
     );
-    expect(describeIoError("create directory", "/d", Object.assign(new Error("x"), { code: "EROFS" }))).toContain("the file system is read-only (EROFS)");
+    expect(describeIoError("create directory", "/d", Object.assign(new Error("x"), { code: "EROFS" }))).toContain(
+      "the file system is read-only (EROFS)",
+    );
   });
 });
 

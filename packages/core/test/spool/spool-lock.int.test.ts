@@ -65,7 +65,9 @@ describe("directory lock", () => {
     const err = await lockedError(dir);
 
     expect(err.code).toBe("IW_SPOOL_LOCKED");
-    expect(err.message).toMatch(new RegExp(`^spool: directory ${dir} is in use by process ${child.pid} on host .*; give each process its own IW_SPOOL_DIR$`));
+    expect(err.message).toMatch(
+      new RegExp(`^spool: directory ${dir} is in use by process ${child.pid} on host .*; give each process its own IW_SPOOL_DIR$`),
+    );
   });
 
   it("takes over a lock left by a process killed with SIGKILL", async () => {
@@ -78,7 +80,9 @@ describe("directory lock", () => {
     open.push(spool);
 
     expect(spool.append("after takeover", true)).toBe(1);
-    expect((await readdir(dir)).filter((n) => n.startsWith("lock."))).toEqual([expect.stringMatching(new RegExp(`^lock\\.${process.pid}\\.`))]);
+    expect((await readdir(dir)).filter((n) => n.startsWith("lock."))).toEqual([
+      expect.stringMatching(new RegExp(`^lock\\.${process.pid}\\.`)),
+    ]);
   });
 
   it("lets the next process open once the holder closed the spool", async () => {
@@ -94,7 +98,10 @@ describe("directory lock", () => {
   it("treats a lock naming this pid with another start time as stale (pid reuse, e.g. pid 1 in a new container)", async (ctx) => {
     if (!existsSync(`/proc/${process.pid}/stat`)) ctx.skip();
     const dir = await tmp.make();
-    await writeFile(join(dir, "lock.1.old"), JSON.stringify({ pid: process.pid, host: hostname(), start: "1", createdAt: "2020-01-01T00:00:00.000Z" }));
+    await writeFile(
+      join(dir, "lock.1.old"),
+      JSON.stringify({ pid: process.pid, host: hostname(), start: "1", createdAt: "2020-01-01T00:00:00.000Z" }),
+    );
 
     const spool = await openSpool({ dir });
     open.push(spool);
@@ -104,7 +111,10 @@ describe("directory lock", () => {
 
   it("refuses a lock held from another host, saying its liveness cannot be checked", async () => {
     const dir = await tmp.make();
-    await writeFile(join(dir, "lock.42.remote"), JSON.stringify({ pid: 42, host: "other-host", start: null, createdAt: "2020-01-01T00:00:00.000Z" }));
+    await writeFile(
+      join(dir, "lock.42.remote"),
+      JSON.stringify({ pid: 42, host: "other-host", start: null, createdAt: "2020-01-01T00:00:00.000Z" }),
+    );
 
     const err = await lockedError(dir);
 

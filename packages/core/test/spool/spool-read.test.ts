@@ -167,7 +167,8 @@ describe("read", () => {
     let i = 0;
     while (i < 20_000 || cursor <= appended[appended.length - 1]!) {
       const burst = Math.floor(rnd() * 300);
-      for (let k = 0; k < burst && i < 20_000; k++, i++) appended.push(a.append(payload(`r${i}`, 40 + Math.floor(rnd() * 200)), rnd() < 0.1)!);
+      for (let k = 0; k < burst && i < 20_000; k++, i++)
+        appended.push(a.append(payload(`r${i}`, 40 + Math.floor(rnd() * 200)), rnd() < 0.1)!);
       // acks of records not read yet (e.g. dropped) and of records read
       for (let k = 0; k < 20; k++) {
         const s = appended[Math.floor(rnd() * appended.length)]!;

@@ -37,7 +37,11 @@ describe("append and replay", () => {
     expect((await segmentFiles(dir)).length).toBeGreaterThan(10);
     const tags = (audit: boolean) => records.filter((r) => r.audit === audit).map((r) => r.data.toString().split("|")[0]);
     expect(tags(true)).toEqual(Array.from({ length: 100 }, (_, k) => `a${k * 3}`));
-    expect(tags(false)).toEqual(Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 3 !== 0).map((i) => `s${i}`));
+    expect(tags(false)).toEqual(
+      Array.from({ length: 300 }, (_, i) => i)
+        .filter((i) => i % 3 !== 0)
+        .map((i) => `s${i}`),
+    );
   });
 
   it("continues numbering after the records found on disk", async () => {
@@ -195,7 +199,13 @@ describe("stats and close", () => {
 
     expect(a.append("late", true)).toBeUndefined();
     const stats = a.stats();
-    expect(stats).toMatchObject({ spooledRecords: 2, spooledBytes: 13 * 2 + 5, diskBytes: 24 + 13 * 2 + 5, pendingRecords: 0, refusedAudit: 1 });
+    expect(stats).toMatchObject({
+      spooledRecords: 2,
+      spooledBytes: 13 * 2 + 5,
+      diskBytes: 24 + 13 * 2 + 5,
+      pendingRecords: 0,
+      refusedAudit: 1,
+    });
     expect(stats.refused.spool_closed).toBe(1);
     expect((await readdir(dir)).filter((n) => n.startsWith("lock."))).toEqual([]);
   });
