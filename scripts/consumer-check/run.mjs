@@ -308,7 +308,7 @@ async function main() {
   const registry = await startRegistry([...Object.values(packed), otherTgz]);
   log(`packed ${Object.keys(packed).join(", ")}; local registry ${registry.url}`);
   try {
-    const core = await import(pathToFileURL(join(ROOT, "packages", "core", "dist", "index.js")).href);
+    const core = await import(pathToFileURL(join(ROOT, "packages", "core", "dist", "inspect.js")).href); // BUILTIN_SINKS
     const sinks = Object.keys(packed)
       .filter((name) => name.startsWith("@iw/sink-"))
       .map((pkg) => ({ pkg, short: pkg.replace("@iw/sink-", ""), env: core.BUILTIN_SINKS.find((b) => b.module === pkg)?.env }));
