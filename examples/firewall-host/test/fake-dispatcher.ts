@@ -50,6 +50,7 @@ export class FakeDispatcher implements Dispatcher {
         spooled: this.spooled,
         heldBytes: 0,
         budgetBytes: 33_554_432,
+        batchDuration: { boundsMs: [5, 10], counts: [0, 0, 0], count: 0, sumMs: 0 },
         state: this.state,
         lastError: null,
         lastSuccessAt: null,

@@ -11,7 +11,7 @@ export type { ActivateOptions, ActivationReport, Env } from "./activation/index.
 export { createDispatcher, NOOP_DISPATCHER } from "./dispatch/index.js";
 export type { Dispatcher, DispatcherOptions, Route, SinkTestReport } from "./dispatch/index.js";
 export { DEFAULT_QUEUE_OPTIONS, DROP_REASONS } from "./delivery/index.js";
-export type { DropReason, QueueOptions, SinkStats } from "./delivery/index.js";
+export type { BatchDurationStats, DropReason, QueueOptions, SinkStats } from "./delivery/index.js";
 export { scanLog, auditEvent, isAudit, toEcs } from "./events/index.js";
 export type {
   AuditCategory,

@@ -9,6 +9,8 @@ import { AUDIT_CATEGORIES } from "../src/events/index.js";
 import { audit, scan } from "./helpers/script-sink.js";
 import fc from "fast-check";
 import { auditEvent, scanLog } from "../src/events/events.js";
+import { QueueCounters } from "../src/delivery/counters.js";
+import { BATCH_DURATION_BOUNDS_MS } from "../src/delivery/stats.js";
 
 describe("Lane", () => {
   it("is FIFO across wrap-around and growth, and keeps the sum of its sizes", () => {
@@ -164,5 +166,19 @@ describe("QueueDiagnostics", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe("QueueCounters.observeDuration", () => {
+  it("puts each attempt in the first bucket whose bound holds it, the rest above the last bound", () => {
+    const c = new QueueCounters();
+    for (const ms of [0, 5, 5.1, 99, 100, 10_000, 10_001, 60_000]) c.observeDuration(ms);
+    const d = c.snapshot("s", 0, 0, 0, 0).batchDuration;
+    expect(d.boundsMs).toEqual(BATCH_DURATION_BOUNDS_MS);
+    const at = (bound: number) => d.counts[BATCH_DURATION_BOUNDS_MS.indexOf(bound)];
+    expect([at(5), at(10), at(100), at(10_000), d.counts[BATCH_DURATION_BOUNDS_MS.length]]).toEqual([2, 1, 2, 1, 2]);
+    expect(d.counts.reduce((a, b) => a + b, 0)).toBe(8);
+    expect(d.count).toBe(8);
+    expect(d.sumMs).toBeCloseTo(80_210.1, 5);
   });
 });

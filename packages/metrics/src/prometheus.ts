@@ -1,6 +1,6 @@
 import { IwConfigError } from "@iw/core";
 import type { Dispatcher, SinkStats } from "@iw/core";
-import { Counter, Gauge, register } from "prom-client";
+import { Counter, Gauge, Histogram, register } from "prom-client";
 import type { Registry } from "prom-client";
 import { SINK_LABEL, SINK_METRICS } from "./definitions.js";
 import type { SinkMetric } from "./definitions.js";
@@ -58,6 +58,9 @@ export function registerPrometheusMetrics(dispatcher: Dispatcher, options: Prome
       define(metric, name, registry, snapshot);
       names.push(name);
     }
+    const duration = prefix + BATCH_DURATION_METRIC;
+    new BatchDurationHistogram(duration, registry, snapshot);
+    names.push(duration);
   } catch (err) {
     // Half a set of metrics is worse than none: leave the registry as it was.
     for (const name of names) registry.removeSingleMetric(name);
@@ -115,4 +118,52 @@ function perScrape(dispatcher: Dispatcher): () => readonly SinkStats[] {
     }
     return current;
   };
+}
+
+/** The send-attempt duration histogram's name, without the prefix. */
+export const BATCH_DURATION_METRIC = "sink_batch_duration_seconds";
+
+/**
+ * `SinkStats.batchDuration` as a Prometheus histogram. Core keeps the buckets; prom-client's
+ * Histogram only records observations one by one, so this one reports core's buckets (made
+ * cumulative, in seconds) at scrape time instead of observing anything itself.
+ */
+class BatchDurationHistogram extends Histogram<typeof SINK_LABEL.prometheus> {
+  readonly #snapshot: () => readonly SinkStats[];
+  readonly #name: string;
+  readonly #help = "How long send attempts took, delivered or not (core's buckets, in seconds).";
+
+  constructor(name: string, registry: Registry, snapshot: () => readonly SinkStats[]) {
+    super({ name, help: "How long send attempts took.", labelNames: [SINK_LABEL.prometheus], registers: [registry] });
+    this.#name = name;
+    this.#snapshot = snapshot;
+  }
+
+  override get(): ReturnType<Histogram<typeof SINK_LABEL.prometheus>["get"]> {
+    // prom-client's type asks for `collect` and its own label types; the registry reads only these fields.
+    const data = { name: this.#name, help: this.#help, type: "histogram", aggregator: "sum", values: this.#values() };
+    return Promise.resolve(data as unknown as Awaited<ReturnType<Histogram<typeof SINK_LABEL.prometheus>["get"]>>);
+  }
+
+  /** What the registry's text output reads (prom-client prefers it to `get()` when present). */
+  getForPromString(): ReturnType<Histogram<typeof SINK_LABEL.prometheus>["get"]> {
+    return this.get();
+  }
+
+  #values(): { value: number; labels: Record<string, string | number>; metricName: string }[] {
+    const out: { value: number; labels: Record<string, string | number>; metricName: string }[] = [];
+    for (const s of this.#snapshot()) {
+      const d = s.batchDuration;
+      const sink = { [SINK_LABEL.prometheus]: s.sink };
+      let cumulative = 0;
+      d.boundsMs.forEach((bound, i) => {
+        cumulative += d.counts[i] ?? 0;
+        out.push({ value: cumulative, labels: { ...sink, le: bound / 1000 }, metricName: `${this.#name}_bucket` });
+      });
+      out.push({ value: d.count, labels: { ...sink, le: "+Inf" }, metricName: `${this.#name}_bucket` });
+      out.push({ value: d.sumMs / 1000, labels: sink, metricName: `${this.#name}_sum` });
+      out.push({ value: d.count, labels: sink, metricName: `${this.#name}_count` });
+    }
+    return out;
+  }
 }

@@ -1,7 +1,11 @@
 // The package ships no types; this is the shape its README documents (prom2json's).
 declare module "parse-prometheus-text-format" {
   export interface PrometheusSample {
-    readonly value: string;
+    /** Counters, gauges; histograms have buckets, count and sum instead. */
+    readonly value?: string;
+    readonly buckets?: Readonly<Record<string, string>>;
+    readonly count?: string;
+    readonly sum?: string;
     readonly labels?: Readonly<Record<string, string>>;
   }
   export interface PrometheusFamily {

@@ -3,7 +3,7 @@ import { createDispatcher, DROP_REASONS, IwConfigError, NOOP_DISPATCHER } from "
 import type { Dispatcher } from "@iw/core";
 import { InMemorySink, ScriptedSink, makeTestEvents } from "@iw/testkit";
 import { Registry, register } from "prom-client";
-import { registerPrometheusMetrics } from "../src/prometheus.js";
+import { BATCH_DURATION_METRIC, registerPrometheusMetrics } from "../src/prometheus.js";
 import { SINK_METRICS } from "../src/definitions.js";
 import { StatsDispatcher } from "./stats-dispatcher.js";
 import { sample, scrape } from "./prometheus-text.js";
@@ -20,7 +20,7 @@ describe("registerPrometheusMetrics", () => {
     const { names } = registerPrometheusMetrics(new StatsDispatcher(), { registry });
     const families = await scrape(registry);
     expect(families.map((f) => f.name)).toEqual(names);
-    expect(names).toEqual(SINK_METRICS.map((m) => `iw_${m.prometheus}`));
+    expect(names).toEqual([...SINK_METRICS.map((m) => `iw_${m.prometheus}`), `iw_${BATCH_DURATION_METRIC}`]);
     for (const metric of SINK_METRICS) {
       const family = families.find((f) => f.name === `iw_${metric.prometheus}`)!;
       expect(family.type).toBe(metric.kind === "counter" ? "COUNTER" : "GAUGE");
@@ -60,6 +60,31 @@ describe("registerPrometheusMetrics", () => {
       );
       expect(value("sink_events_delivered_total", { sink })! + dropped + held).toBe(value("sink_events_emitted_total", { sink }));
     }
+  });
+
+  it("exports core's send-attempt durations as a histogram, per sink, in seconds", async () => {
+    const slow = new InMemorySink({ name: "slow", latencyMs: 30 });
+    dispatcher = createDispatcher([{ sink: slow, queue: { flushIntervalMs: 5, maxBatchSize: 1 } }]);
+    const registry = new Registry();
+    registerPrometheusMetrics(dispatcher, { registry });
+    for (const event of makeTestEvents(3)) dispatcher.emit(event);
+    expect(await dispatcher.flush(5000)).toBe(true);
+    const family = (await scrape(registry)).find((f) => f.name === `iw_${BATCH_DURATION_METRIC}`)!;
+    expect(family.type).toBe("HISTOGRAM");
+    const attempts = dispatcher.stats()[0]!.batchDuration.count;
+    expect(attempts).toBeGreaterThanOrEqual(3);
+    // The parser keeps a histogram's cumulative buckets but not its labels, _sum or _count
+    // (prom2json's shape): those are read from the text itself.
+    const buckets = family.metrics[0]!.buckets!;
+    expect(Number(buckets["0.01"])).toBe(0); // none under 10 ms: each attempt waited ~30 ms
+    expect(Number(buckets["10"])).toBe(attempts);
+    expect(Number(buckets["+Inf"])).toBe(attempts);
+    const text = await registry.metrics();
+    const line = (suffix: string) =>
+      Number(new RegExp(`^iw_${BATCH_DURATION_METRIC}_${suffix}\\{sink="slow"\\} (\\S+)$`, "m").exec(text)?.[1]);
+    expect(line("count")).toBe(attempts);
+    expect(line("sum")).toBeGreaterThanOrEqual((attempts * 25) / 1000);
+    expect(text).toContain(`iw_${BATCH_DURATION_METRIC}_bucket{sink="slow",le="0.05"}`);
   });
 
   it("exports every stat of each sink under its name", async () => {
@@ -170,6 +195,6 @@ describe("unregister", () => {
     const registry = new Registry();
     registerPrometheusMetrics(new StatsDispatcher(), { registry });
     expect(() => registerPrometheusMetrics(new StatsDispatcher(["other"]), { registry })).toThrow(/already been registered/);
-    expect((await scrape(registry)).map((f) => f.name)).toHaveLength(SINK_METRICS.length);
+    expect((await scrape(registry)).map((f) => f.name)).toHaveLength(SINK_METRICS.length + 1);
   });
 });

@@ -42,6 +42,7 @@ export class StatsDispatcher implements Dispatcher {
         spooled: s.spooled ?? 0,
         heldBytes: s.heldBytes ?? 0,
         budgetBytes: s.budgetBytes ?? 33_554_432,
+        batchDuration: s.batchDuration ?? { boundsMs: [5, 10], counts: [0, 0, 0], count: 0, sumMs: 0 },
         state: s.state ?? "active",
         lastError: s.lastError ?? null,
         lastSuccessAt: s.lastSuccessAt ?? null,

@@ -1,5 +1,5 @@
 import { maskKnownSecrets } from "../diagnostics/index.js";
-import { DROP_REASONS } from "./stats.js";
+import { BATCH_DURATION_BOUNDS_MS, DROP_REASONS } from "./stats.js";
 import type { DropReason, SinkStats } from "./stats.js";
 
 /** A sink's state as `stats()` reports it. */
@@ -33,6 +33,18 @@ export class QueueCounters {
     spool_failed: 0,
   };
   #droppedTotal = 0;
+  readonly #durations = new Array<number>(BATCH_DURATION_BOUNDS_MS.length + 1).fill(0);
+  #durationCount = 0;
+  #durationSumMs = 0;
+
+  /** Counts one send attempt that took `ms`. */
+  observeDuration(ms: number): void {
+    let i = 0;
+    while (i < BATCH_DURATION_BOUNDS_MS.length && ms > BATCH_DURATION_BOUNDS_MS[i]!) i++;
+    this.#durations[i]! += 1;
+    this.#durationCount++;
+    this.#durationSumMs += ms;
+  }
 
   /** Counts `n` events dropped for `reason`. */
   drop(reason: DropReason, n = 1): void {
@@ -80,6 +92,12 @@ export class QueueCounters {
       spooled,
       heldBytes,
       budgetBytes,
+      batchDuration: {
+        boundsMs: BATCH_DURATION_BOUNDS_MS,
+        counts: this.#durations.slice(),
+        count: this.#durationCount,
+        sumMs: this.#durationSumMs,
+      },
       state: this.state,
       lastError: this.lastError,
       lastSuccessAt: this.lastSuccessAt,

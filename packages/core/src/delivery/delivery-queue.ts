@@ -334,7 +334,9 @@ export class DeliveryQueue {
 
   #attempt(batch: Batch): void {
     const ctx = { attempt: batch.attempt, batchId: batch.id, payload: batch.prepared?.payload };
+    const started = performance.now();
     batch.running = startAttempt(this.#sink, batch.events, ctx, this.#opts.attemptTimeoutMs, (outcome) => {
+      this.#counters.observeDuration(performance.now() - started);
       batch.running = undefined;
       this.#sending.delete(batch);
       this.#settle(batch, outcome);

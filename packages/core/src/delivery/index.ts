@@ -9,7 +9,7 @@ export { DEFAULT_QUEUE_OPTIONS, DEFAULT_AUTH_RETRY_MS } from "./queue-options.js
 export type { QueueOptions, QueueDeps, QueueStateChange } from "./queue-options.js";
 export { resolveOptions } from "./resolve-options.js";
 export { DROP_REASONS } from "./stats.js";
-export type { DropReason, SinkStats } from "./stats.js";
+export type { BatchDurationStats, DropReason, SinkStats } from "./stats.js";
 export type { QueueSpool, SpooledRecord } from "./spool-tier.js";
 export { watchExit, unwatchExit } from "./exit-guard.js";
 export type { ExitParticipant } from "./exit-guard.js";

@@ -66,8 +66,26 @@ export interface SinkStats {
   readonly heldBytes: number;
   /** The sink's byte budget (`maxQueueBytes`): `heldBytes` never exceeds it. */
   readonly budgetBytes: number;
+  /**
+   * How long send attempts took (every attempt, delivered or not), as a histogram: `counts[i]`
+   * attempts took at most `boundsMs[i]` (and more than the bound before it); the last count is
+   * everything slower than the last bound.
+   */
+  readonly batchDuration: BatchDurationStats;
   /** `"active"`, `"backoff"` (paused after failures), or `"disabled"`. */
   readonly state: "active" | "backoff" | "disabled";
   readonly lastError: { readonly message: string; readonly code?: string; readonly at: string } | null;
   readonly lastSuccessAt: string | null;
+}
+
+/** Upper bounds, in milliseconds, of {@link SinkStats.batchDuration}'s buckets (Prometheus' defaults). */
+export const BATCH_DURATION_BOUNDS_MS: readonly number[] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+
+/** A histogram of send-attempt durations. */
+export interface BatchDurationStats {
+  readonly boundsMs: readonly number[];
+  /** Per bucket (not cumulative), one more than `boundsMs`: the last is above every bound. */
+  readonly counts: readonly number[];
+  readonly count: number;
+  readonly sumMs: number;
 }
