@@ -1,8 +1,9 @@
-// Client side of bench/receiver-child.mjs: a Logstash receiver in another process.
+// Client side of bench/receiver-child.mjs: a Logstash receiver in another process. The other
+// sinks' benches pass their own child (same commands: start, fault, stats, clear, close).
 import { fork } from "node:child_process";
 
-export async function startReceiverProcess() {
-  const child = fork(new URL("./receiver-child.mjs", import.meta.url), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+export async function startReceiverProcess(childModule = new URL("./receiver-child.mjs", import.meta.url)) {
+  const child = fork(childModule, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   await new Promise((resolve) => child.once("message", resolve));
   let next = 0;
   const pending = new Map();

@@ -1,36 +1,14 @@
-// Client side of bench/receiver-child.mjs: an OTLP receiver in another process.
-import { fork } from "node:child_process";
+// Client side of bench/receiver-child.mjs: an OTLP receiver in another process, driven as the
+// Logstash bench drives its own.
+import { startReceiverProcess as start } from "../../sink-logstash/bench/receiver.mjs";
 
 export async function startReceiverProcess() {
-  const child = fork(new URL("./receiver-child.mjs", import.meta.url), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  await new Promise((resolve) => child.once("message", resolve));
-  let next = 0;
-  const pending = new Map();
-  child.on("message", (m) => {
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if (m.error) p.reject(new Error(m.error));
-    else p.resolve(m.result);
-  });
-  const call = (cmd, arg) =>
-    new Promise((resolve, reject) => {
-      const id = ++next;
-      pending.set(id, { resolve, reject });
-      child.send({ id, cmd, arg });
-    });
+  const processes = await start(new URL("./receiver-child.mjs", import.meta.url));
   return {
+    ...processes,
     async start(options) {
-      const { url } = await call("start", options);
-      return {
-        url,
-        logsUrl: `${url}/v1/logs`,
-        setFault: (fault) => call("fault", { url, fault }),
-        stats: () => call("stats", { url }),
-        clear: () => call("clear", { url }),
-        close: () => call("close", { url }),
-      };
+      const receiver = await processes.start(options);
+      return { ...receiver, logsUrl: `${receiver.url}/v1/logs` };
     },
-    kill: () => child.kill(),
   };
 }
