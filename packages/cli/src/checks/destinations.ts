@@ -60,7 +60,8 @@ export type Destination =
 type Options = Record<string, unknown>;
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-const pem = (v: unknown): string | Buffer | undefined => (typeof v === "string" || Buffer.isBuffer(v) ? v : undefined);
+const pem = (v: unknown): string | Buffer | undefined =>
+  typeof v === "string" || Buffer.isBuffer(v) ? v : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : undefined;
 const headersOf = (v: unknown): Record<string, string> => (v !== null && typeof v === "object" ? { ...(v as Record<string, string>) } : {});
 const toUrl = (v: unknown): URL | undefined => {
   try {
@@ -69,6 +70,29 @@ const toUrl = (v: unknown): URL | undefined => {
     return undefined;
   }
 };
+
+/** A sink's TLS settings as the checks use them (`verify` is the sink's `tlsVerify` or `tls.verify`). */
+function tlsOf(o: Options, verify: unknown, p: string) {
+  return {
+    ca: pem(o["ca"]),
+    cert: pem(o["cert"]),
+    key: pem(o["key"]),
+    verify: verify !== false,
+    caVariable: `${p}_CA_FILE`,
+    verifyVariable: `${p}_TLS_VERIFY`,
+  };
+}
+
+/** An `OPTIONS` request to an HTTP receiver (webhook, Fluentd's in_http): any answer means reachable. */
+function optionsCheck(url: URL, label: string, tls: ReturnType<typeof tlsOf>, headers: Record<string, string>, p: string): Destination {
+  return {
+    kind: "http",
+    label,
+    url,
+    tls: url.protocol === "https:" ? tls : undefined,
+    probe: { method: "OPTIONS", headers, body: undefined, expect: "endpoint", credentials: `${p}_HEADERS or the user info of ${p}_URL` },
+  };
+}
 
 /**
  * Where a sink sends, from its parsed options: the built-in sinks are known; any other plugin
@@ -81,14 +105,7 @@ export function destinationsOf(sink: InspectedSink, secretValues: readonly strin
   switch (sink.plugin.name) {
     case "logstash": {
       const urls = Array.isArray(o["urls"]) ? (o["urls"] as unknown[]).map(toUrl).filter((u): u is URL => u !== undefined) : [];
-      const tls = {
-        ca: pem(o["ca"]),
-        cert: pem(o["cert"]),
-        key: pem(o["key"]),
-        verify: o["tlsVerify"] !== false,
-        caVariable: `${p}_CA_FILE`,
-        verifyVariable: `${p}_TLS_VERIFY`,
-      };
+      const tls = tlsOf(o, o["tlsVerify"], p);
       return urls.map((url) => {
         const headers = withAuth(headersOf(o["headers"]), url, str(o["user"]), str(o["password"]));
         headers["content-type"] = "application/json";
@@ -112,14 +129,7 @@ export function destinationsOf(sink: InspectedSink, secretValues: readonly strin
       const url = toUrl(o["url"]);
       if (url === undefined) return [];
       const t = (o["tls"] ?? {}) as Options;
-      const tls = {
-        ca: pem(t["ca"]),
-        cert: pem(t["cert"]),
-        key: pem(t["key"]),
-        verify: t["verify"] !== false,
-        caVariable: `${p}_CA_FILE`,
-        verifyVariable: `${p}_TLS_VERIFY`,
-      };
+      const tls = tlsOf(t, t["verify"], p);
       const handshake = {
         sharedKey: str(o["sharedKey"]),
         username: str(o["username"]),
@@ -142,50 +152,13 @@ export function destinationsOf(sink: InspectedSink, secretValues: readonly strin
           },
         ];
       }
-      const headers = withAuth(headersOf(o["headers"]), url, undefined, undefined);
-      return [
-        {
-          kind: "http",
-          label: label(url),
-          url,
-          tls: url.protocol === "https:" ? tls : undefined,
-          probe: {
-            method: "OPTIONS",
-            headers,
-            body: undefined,
-            expect: "endpoint",
-            credentials: `${p}_HEADERS or the user info of ${p}_URL`,
-          },
-        },
-      ];
+      return [optionsCheck(url, label(url), tls, withAuth(headersOf(o["headers"]), url, undefined, undefined), p)];
     }
     case "webhook": {
       const url = toUrl(o["url"]);
       if (url === undefined) return [];
-      const tls = {
-        ca: pem(o["ca"]),
-        cert: pem(o["cert"]),
-        key: pem(o["key"]),
-        verify: o["tlsVerify"] !== false,
-        caVariable: `${p}_CA_FILE`,
-        verifyVariable: `${p}_TLS_VERIFY`,
-      };
-      const headers = withAuth(headersOf(o["headers"]), url, undefined, undefined);
-      return [
-        {
-          kind: "http",
-          label: label(url),
-          url,
-          tls: url.protocol === "https:" ? tls : undefined,
-          probe: {
-            method: "OPTIONS",
-            headers,
-            body: undefined,
-            expect: "endpoint",
-            credentials: `${p}_HEADERS or the user info of ${p}_URL`,
-          },
-        },
-      ];
+      const tls = tlsOf(o, o["tlsVerify"], p);
+      return [optionsCheck(url, label(url), tls, withAuth(headersOf(o["headers"]), url, undefined, undefined), p)];
     }
     default:
       return genericDestinations(sink, secretValues);
