@@ -19,6 +19,17 @@ export type {
   EnvSchema,
   EnvValues,
   FailureReason,
+  AnySinkOption,
+  OptionContext,
+  OptionInput,
+  OptionOutput,
+  OptionsInputOf,
+  OptionsOutputOf,
+  SinkInstanceOptions,
+  SinkOption,
+  SinkOptions,
+  SinkOptionsInput,
+  SinkOptionsOutput,
   PrepareContext,
   Prepared,
   SendContext,
@@ -49,6 +60,9 @@ export {
   MAX_ENV_FILE_BYTES,
 } from "./schema/env-fields.js";
 export type { EnvFile } from "./schema/env-fields.js";
+export { option } from "./schema/option-builders.js";
+export { defineSinkOptions } from "./schema/sink-options.js";
+export type { OptionProblem, SinkOptionsDefinition } from "./schema/sink-options.js";
 export { urlParseProblem } from "./schema/url-problem.js";
 export {
   createHttpTransport,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { plugin } from "../src/index.js";
 import type { LogstashSinkOptions } from "../src/index.js";
+import { logstashOptions } from "../src/options.js";
 
 function parse(env: Record<string, string>) {
   return plugin.options.safeParse(env);
@@ -28,8 +29,18 @@ describe("plugin.options", () => {
     const r = parse({ IW_ELK_URL: "http://logstash:8080", OTHER: "x" });
     expect(r.success).toBe(true);
     const o = r.data as LogstashSinkOptions;
-    expect(o.urls.map(String)).toEqual(["http://logstash:8080/"]);
-    expect(o).toMatchObject({ method: "POST", headers: {}, tlsVerify: true, connectTimeoutMs: 5000, compression: "none", format: "iw" });
+    expect(o).toEqual({ urls: ["http://logstash:8080"] });
+    // Defaults are applied once, where options given in code get them too.
+    const resolved = logstashOptions.resolve(o);
+    expect(resolved.urls.map(String)).toEqual(["http://logstash:8080/"]);
+    expect(resolved).toMatchObject({
+      method: "POST",
+      headers: {},
+      tlsVerify: true,
+      connectTimeoutMs: 5000,
+      compression: "none",
+      format: "iw",
+    });
   });
 
   it("reads every variable", () => {
@@ -65,7 +76,9 @@ describe("plugin.options", () => {
   });
 
   it("refuses headers the sink controls", () => {
-    expect(issues({ IW_ELK_URL: "http://l:8080", IW_ELK_HEADERS: "Content-Type=text/plain" })).toMatch(/IW_ELK_HEADERS sets content-type/i);
+    expect(issues({ IW_ELK_URL: "http://l:8080", IW_ELK_HEADERS: "Content-Type=text/plain" })).toMatch(
+      /"message":"sets Content-Type, which the sink sets itself; remove it","path":\["IW_ELK_HEADERS"\]/,
+    );
   });
 
   it("refuses a password without a user, without printing the password", () => {

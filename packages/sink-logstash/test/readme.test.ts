@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderEnvTable, renderGenericEnvTable, syncReadmeSections } from "../../../scripts/readme/index.js";
-import { logstashEnvObject } from "../src/env-schema.js";
+import { logstashOptions } from "../src/options.js";
 import { plugin } from "../src/index.js";
 
 describe("README", () => {
@@ -8,7 +8,7 @@ describe("README", () => {
     const stale = syncReadmeSections(
       new URL("../README.md", import.meta.url),
       {
-        "env-table": renderEnvTable(logstashEnvObject, { secrets: plugin.secrets ?? [], activating: plugin.env }),
+        "env-table": renderEnvTable(logstashOptions.env, { secrets: plugin.secrets ?? [], activating: plugin.env }),
         "generic-env-table": renderGenericEnvTable("IW_ELK", plugin.queueDefaults),
       },
       { update: process.env["IW_UPDATE_README"] === "1" },

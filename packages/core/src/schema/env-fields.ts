@@ -3,6 +3,18 @@ import type { Stats } from "node:fs";
 import { z } from "zod";
 import { HEADER_LIST_FORM, parseHeaderList } from "../http/index.js";
 import { urlParseProblem } from "./url-problem.js";
+import {
+  boolForm,
+  bytesForm,
+  checkLine,
+  enumForm,
+  intForm,
+  isBlank,
+  parseBoolText,
+  parseBytesText,
+  parseEnumText,
+  parseIntText,
+} from "./text-parsers.js";
 import type { EnvField, EnvObject, EnvValues } from "../sink/index.js";
 
 /*
@@ -56,72 +68,19 @@ export function envObject<Fields extends Record<string, EnvField<unknown>>>(fiel
   return z.object(fields as unknown as Record<string, z.ZodType>) as unknown as EnvObject<EnvValues<Fields>, Fields>;
 }
 
-const TRUE = new Set(["1", "true", "yes", "on"]);
-const FALSE = new Set(["0", "false", "no", "off"]);
-
 /** `true/false`, `1/0`, `yes/no`, `on/off` (any case). */
 export function envBool(defaultValue: boolean, what = ""): EnvField<boolean> {
-  return field(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined || v.trim() === "") return defaultValue;
-        const s = v.trim().toLowerCase();
-        if (TRUE.has(s)) return true;
-        if (FALSE.has(s)) return false;
-        ctx.addIssue({ code: "custom", message: "not a boolean" });
-        return z.NEVER;
-      })
-      .describe(`true or false${what ? ` (${what})` : ""}; default ${defaultValue}`),
-  );
+  return envField(boolForm(defaultValue, what), (v) => (isBlank(v) ? defaultValue : parseBoolText(v)));
 }
 
 /** A whole number in `[min, max]`. */
 export function envInt(defaultValue: number, min: number, max: number, unit = ""): EnvField<number> {
-  const u = unit ? ` ${unit}` : "";
-  return field(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined || v.trim() === "") return defaultValue;
-        const s = v.trim();
-        const n = /^-?\d+$/.test(s) ? Number(s) : Number.NaN;
-        if (!Number.isSafeInteger(n) || n < min || n > max) {
-          ctx.addIssue({ code: "custom", message: "out of range or not a whole number" });
-          return z.NEVER;
-        }
-        return n;
-      })
-      .describe(`a whole number from ${min} to ${max}${u}; default ${defaultValue}${u}`),
-  );
+  return envField(intForm(defaultValue, min, max, unit), (v) => (isBlank(v) ? defaultValue : parseIntText(v, min, max)));
 }
-
-const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
 
 /** A size in bytes: a whole number, optionally in KiB, MiB or GiB (`64MiB`). */
 export function envBytes(defaultValue: number, min: number, max: number): EnvField<number> {
-  const show = (n: number) => (n % 1024 ** 2 === 0 ? `${n / 1024 ** 2}MiB` : n % 1024 === 0 ? `${n / 1024}KiB` : `${n}`);
-  return field(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined || v.trim() === "") return defaultValue;
-        const m = /^(\d+)\s*([a-z]*)$/i.exec(v.trim());
-        const unit = m === null ? undefined : BYTE_UNITS[m[2]!.toLowerCase()];
-        const n = m === null || unit === undefined ? Number.NaN : Number(m[1]) * unit;
-        if (!Number.isSafeInteger(n) || n < min || n > max) {
-          ctx.addIssue({ code: "custom", message: "out of range, or not a whole number of bytes, KiB, MiB or GiB" });
-          return z.NEVER;
-        }
-        return n;
-      })
-      .describe(
-        `a size from ${show(min)} to ${show(max)}: bytes, or a whole number of KiB, MiB or GiB (e.g. 64MiB); default ${show(defaultValue)}`,
-      ),
-  );
+  return envField(bytesForm(defaultValue, min, max), (v) => (isBlank(v) ? defaultValue : parseBytesText(v, min, max)));
 }
 
 /** A duration in milliseconds. */
@@ -131,39 +90,13 @@ export function envMs(defaultValue: number, min = 1, max = 3_600_000): EnvField<
 
 /** One of a fixed set of words (case-insensitive). */
 export function envEnum<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]): EnvField<T[number]> {
-  return field(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx): T[number] => {
-        if (v === undefined || v.trim() === "") return defaultValue;
-        const s = v.trim().toLowerCase();
-        const hit = values.find((x) => x.toLowerCase() === s);
-        if (hit === undefined) {
-          ctx.addIssue({ code: "custom", message: "not one of the allowed values" });
-          return z.NEVER;
-        }
-        return hit;
-      })
-      .describe(`one of ${values.join(", ")}; default ${defaultValue}`),
-  );
+  return envField(enumForm(values, defaultValue), (v): T[number] => (isBlank(v) ? defaultValue : parseEnumText(v, values)));
 }
 
 /** An optional free string (no CR/LF). */
 export function envString(form: string, defaultValue?: string): EnvField<string | undefined> {
-  return field(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined || v === "") return defaultValue;
-        if (/[\r\n\0]/.test(v)) {
-          ctx.addIssue({ code: "custom", message: "contains CR, LF or NUL" });
-          return z.NEVER;
-        }
-        return v;
-      })
-      .describe(defaultValue === undefined ? `${form}; unset by default` : `${form}; default ${defaultValue}`),
+  return envField(defaultValue === undefined ? `${form}; unset by default` : `${form}; default ${defaultValue}`, (v) =>
+    v === undefined || v === "" ? defaultValue : checkLine(v),
   );
 }
 
@@ -229,7 +162,7 @@ export function envFile(form: string): EnvField<EnvFile | undefined> {
 }
 
 /** The file's bytes, or why it cannot be used. */
-function readSmallRegularFile(path: string): Buffer | string {
+export function readSmallRegularFile(path: string): Buffer | string {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.

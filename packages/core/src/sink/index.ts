@@ -21,4 +21,17 @@ export type {
   StandardSchema,
 } from "./env-schema.js";
 export { describeField, objectShape } from "./inspect.js";
+export type {
+  AnySinkOption,
+  OptionContext,
+  OptionInput,
+  OptionOutput,
+  OptionsInputOf,
+  OptionsOutputOf,
+  SinkInstanceOptions,
+  SinkOption,
+  SinkOptions,
+  SinkOptionsInput,
+  SinkOptionsOutput,
+} from "./options.js";
 export type { SchemaLike } from "./inspect.js";
