@@ -2,8 +2,8 @@
 // Checks the declarations a user of the published packages loads (run `pnpm build` first): from
 // each entry point's .d.ts, follows every import (relative files and other @iw packages) and
 // fails when one of those files names zod in its declarations (a schema library's internal types
-// are not our API; TSDoc prose may mention it) or NonSharedBuffer (only recent @types/node has
-// it). Explicit `Buffer` is allowed and counted.
+// are not our API; TSDoc prose may mention it), NonSharedBuffer (only recent @types/node has
+// it) or a generic Uint8Array<…> (TypeScript 5.7+). Explicit `Buffer` is allowed and counted.
 //
 //   node scripts/check-dts.mjs            one line per entry point, problems in detail
 //   node scripts/check-dts.mjs --files    also list the files each entry point loads
@@ -31,6 +31,8 @@ for (const [name, pkg] of packages) {
         const at = `${relative(root, file)}:${i + 1}`;
         if (/zod/i.test(line)) problems.push(`${at} names zod: ${line.trim()}`);
         if (/NonSharedBuffer/.test(line)) problems.push(`${at} names NonSharedBuffer: ${line.trim()}`);
+        // TypeScript before 5.7 has no generic Uint8Array: "Type 'Uint8Array' is not generic".
+        if (/Uint8Array</.test(line)) problems.push(`${at} names a generic Uint8Array<…> (TypeScript 5.7+ only): ${line.trim()}`);
         if (/\bBuffer\b/.test(line)) buffers.push(at);
       });
     }

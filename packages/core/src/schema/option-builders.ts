@@ -1,6 +1,6 @@
 import { IwConfigError } from "../diagnostics/index.js";
 import { HEADER_LIST_FORM, checkConfiguredHeaders, parseHeaderList, stripCredentials } from "../http/index.js";
-import type { OptionContext, SinkOption } from "../sink/index.js";
+import type { OptionContext, PemContents, SinkOption, TlsOptionSet } from "../sink/index.js";
 import { readSmallRegularFile } from "./env-fields.js";
 import {
   boolForm,
@@ -284,7 +284,7 @@ function headers(
 }
 
 /** PEM contents: in code a string or bytes; in the variable `<NAME>_FILE`, a path read once at activation. */
-function pem(form: string): SinkOption<string | Uint8Array, string | Uint8Array | undefined, false> {
+function pem(form: string): SinkOption<PemContents, PemContents | undefined, false> {
   return custom({
     form: `${form}: path to a readable file; unset by default`,
     fromEnv: (path) => {
@@ -304,15 +304,11 @@ function pem(form: string): SinkOption<string | Uint8Array, string | Uint8Array 
  * (`<PREFIX>_CA_FILE`, `_CERT_FILE`, `_KEY_FILE`; certificate and key go together) and
  * `tlsVerify` (`<PREFIX>_TLS_VERIFY`, on by default). `what` names the TLS endpoints (`https:// nodes`).
  */
-function tls(what: string) {
+function tls(what: string): TlsOptionSet {
   return {
-    /** PEM CA certificate(s) trusted instead of the system roots. @default the system roots */
     ca: pem(`PEM CA certificate(s) trusted for ${what} instead of the system roots`).env("CA_FILE"),
-    /** PEM client certificate for mutual TLS; needs `key`. @default none */
     cert: pem("PEM client certificate for mutual TLS (with <PREFIX>_KEY_FILE)").env("CERT_FILE").requires("key"),
-    /** PEM private key of `cert`; a secret. @default none */
     key: pem("PEM private key of <PREFIX>_CERT_FILE").env("KEY_FILE").requires("cert"),
-    /** Verify the server certificate and host name; `false` logs a warning. @default true */
     tlsVerify: bool(true, "false skips certificate and host-name checks and logs a warning"),
   };
 }

@@ -28,10 +28,12 @@ export type {
   OptionOutput,
   OptionsInputOf,
   OptionsOutputOf,
+  PemContents,
   SinkInstanceOptions,
   SinkOption,
   SinkOptions,
   SinkOptionsInput,
   SinkOptionsOutput,
+  TlsOptionSet,
 } from "./options.js";
 export type { SchemaLike } from "./inspect.js";

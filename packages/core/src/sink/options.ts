@@ -44,6 +44,21 @@ export interface SinkOption<In, Out, Required extends boolean = boolean> {
   required(): SinkOption<In, Exclude<Out, undefined>, true>;
 }
 
+/** PEM text or bytes (a CA bundle, a certificate, a key), as code passes it; `option.pem` reads it from a file for the variable. */
+export type PemContents = string | Uint8Array;
+
+/** The TLS options of `option.tls`, named alike in every sink. */
+export interface TlsOptionSet {
+  /** PEM CA certificate(s) trusted instead of the system roots (`<PREFIX>_CA_FILE`). @default the system roots */
+  readonly ca: SinkOption<PemContents, PemContents | undefined, false>;
+  /** PEM client certificate for mutual TLS; needs `key` (`<PREFIX>_CERT_FILE`). @default none */
+  readonly cert: SinkOption<PemContents, PemContents | undefined, false>;
+  /** PEM private key of `cert` (`<PREFIX>_KEY_FILE`). @default none */
+  readonly key: SinkOption<PemContents, PemContents | undefined, false>;
+  /** Verify the server certificate and host name; `false` logs a warning (`<PREFIX>_TLS_VERIFY`). @default true */
+  readonly tlsVerify: SinkOption<boolean, boolean, false>;
+}
+
 /** Any option, for constraints. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySinkOption = SinkOption<any, any, boolean>;
