@@ -2,21 +2,8 @@ import { appendFile, rename, stat } from "node:fs/promises";
 import { IwError } from "@iw/core";
 import type { IwEvent } from "@iw/core";
 import type { SendContext, SendResult, Sink } from "@iw/core/sink-kit";
-
-/** Options of the JSON Lines file sink. */
-export interface JsonlFileSinkOptions {
-  /** The file to append to. Rotated files get `.1`, `.2`, … appended. */
-  readonly path: string;
-  /** Rotate before a write would make the file larger than this. @default 10_485_760 — `IW_JSONL_MAX_BYTES` */
-  readonly maxBytes?: number;
-  /** Rotated files kept besides the current one. @default 5 — `IW_JSONL_MAX_FILES` */
-  readonly maxFiles?: number;
-}
-
-/** @default 10 MiB */
-export const DEFAULT_MAX_BYTES = 10_485_760;
-/** @default 5 */
-export const DEFAULT_MAX_FILES = 5;
+import { jsonlOptions } from "./options.js";
+import type { JsonlFileSinkOptions } from "./options.js";
 
 // A full disk or a busy file may clear up; a missing directory or a permission problem won't.
 const RETRYABLE = new Set(["ENOSPC", "EAGAIN", "EBUSY", "EMFILE", "ENFILE", "EIO"]);
@@ -26,7 +13,7 @@ const RETRYABLE = new Set(["ENOSPC", "EAGAIN", "EBUSY", "EMFILE", "ENFILE", "EIO
  * I/O and classification live here: batching, retries and stats come from the core queue.
  */
 export class JsonlFileSink implements Sink {
-  readonly name = "jsonl-file";
+  readonly name: string;
   readonly #path: string;
   readonly #maxBytes: number;
   readonly #maxFiles: number;
@@ -36,9 +23,12 @@ export class JsonlFileSink implements Sink {
   #closed = false;
 
   constructor(options: JsonlFileSinkOptions) {
-    this.#path = options.path;
-    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    this.#maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
+    // Checks and defaults, the same as for the variables; throws IwConfigError naming the variable.
+    const o = jsonlOptions.resolve(options);
+    this.name = o.name;
+    this.#path = o.path;
+    this.#maxBytes = o.maxBytes;
+    this.#maxFiles = o.maxFiles;
   }
 
   send(batch: readonly IwEvent[], ctx: SendContext): Promise<SendResult> {

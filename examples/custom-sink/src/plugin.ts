@@ -1,19 +1,6 @@
-import { fileURLToPath } from "node:url";
-import { defineSinkPlugin, envField, envInt, envObject } from "@iw/core/sink-kit";
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES, JsonlFileSink } from "./jsonl-file-sink.js";
-
-const options = envObject({
-  IW_JSONL_URL: envField("an absolute file:/// URL, e.g. file:///var/log/iw/events.jsonl", (v) => {
-    if (v === undefined || !v.startsWith("file:///")) throw new Error("not a file:/// URL");
-    return v;
-  }),
-  IW_JSONL_MAX_BYTES: envInt(DEFAULT_MAX_BYTES, 1024, 2 ** 40, "bytes"),
-  IW_JSONL_MAX_FILES: envInt(DEFAULT_MAX_FILES, 1, 100),
-}).transform((env) => ({
-  path: fileURLToPath(env.IW_JSONL_URL),
-  maxBytes: env.IW_JSONL_MAX_BYTES,
-  maxFiles: env.IW_JSONL_MAX_FILES,
-}));
+import { defineSinkPlugin } from "@iw/core/sink-kit";
+import { JsonlFileSink } from "./jsonl-file-sink.js";
+import { jsonlOptions } from "./options.js";
 
 /**
  * The plugin: `IW_JSONL_URL=file:///…` activates it, through `activate({ plugins: [plugin] })`
@@ -23,6 +10,8 @@ const options = envObject({
 export const plugin = defineSinkPlugin({
   name: "jsonl",
   env: "IW_JSONL_URL",
-  options,
-  create: (opts) => new JsonlFileSink(opts),
+  options: jsonlOptions.env,
+  secrets: jsonlOptions.secrets,
+  // A named instance (jsonl:archive) names itself and its own variables in errors.
+  create: (options, deps) => new JsonlFileSink(jsonlOptions.forInstance(options, deps)),
 });

@@ -57,6 +57,23 @@ describe("JsonlFileSink", () => {
   });
 });
 
+describe("options", () => {
+  it("refuses in code what it refuses in the variables, naming the variable", async () => {
+    expect(() => new JsonlFileSink({ path: "relative.jsonl" })).toThrow(/^IW_JSONL_URL is invalid: not an absolute path/);
+    expect(() => new JsonlFileSink({ path: "/tmp/x.jsonl", maxFiles: 0 })).toThrow(
+      /^IW_JSONL_MAX_FILES is invalid: .*; expected a whole number from 1 to 100; default 5$/,
+    );
+    expect(() => new JsonlFileSink({ path: "/tmp/x.jsonl", maxFiles: 0, envPrefix: "IW_JSONL_ARCHIVE" })).toThrow(
+      /^IW_JSONL_ARCHIVE_MAX_FILES /,
+    );
+    const r = plugin.options["~standard"].validate({
+      IW_JSONL_URL: pathToFileURL(join(await tempDir(), "e.jsonl")).href,
+      IW_JSONL_MAX_FILES: "0",
+    });
+    expect("issues" in r && r.issues?.map((i) => i.path)).toEqual([["IW_JSONL_MAX_FILES"]]);
+  });
+});
+
 describe("registration", () => {
   const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 

@@ -8,13 +8,14 @@ const ROOT = join(import.meta.dirname, "..", "..", "..");
 const DOC = join(ROOT, "docs", "writing-a-sink.md");
 const SHOWN = [
   "examples/custom-sink/src/jsonl-file-sink.ts",
+  "examples/custom-sink/src/options.ts",
   "examples/custom-sink/src/plugin.ts",
   "examples/custom-sink/test/contract.test.ts",
 ];
 const BLOCK = /(<!-- file: (\S+) -->\n```ts\n)([\s\S]*?)(```\n)/g;
 
 describe("docs/writing-a-sink.md", () => {
-  it("shows the example's sink, plugin and contract test exactly as they are", () => {
+  it("shows the example's sink, options, plugin and contract test exactly as they are", () => {
     const doc = readFileSync(DOC, "utf8");
     const synced = doc.replace(
       BLOCK,
