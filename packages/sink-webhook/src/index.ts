@@ -1,8 +1,8 @@
 /*
  * @iw/sink-webhook: what a host or a user of the sink needs. `IW_WEBHOOK_URL` (and named
  * instances, `IW_WEBHOOK_<NAME>_URL`) activate the plugin through `activate()`;
- * `createWebhookSink` builds the sink in code. Formats, CloudEvents, signing and the env schema
- * are internal: tests import them by relative path.
+ * `createWebhookSink` builds the sink in code. Formats, CloudEvents, signing and the options
+ * definition (`webhookOptions`) are internal: tests import them by relative path.
  */
 export { plugin } from "./plugin.js";
 export { plugin as default } from "./plugin.js";

@@ -5,8 +5,8 @@ import type { IwEvent, Logger } from "@iw/core";
 import { encodeBatch } from "./formats.js";
 import type { EncodedBatch } from "./formats.js";
 import type { ResolvedWebhookOptions, WebhookSinkOptions } from "./options.js";
-import { WEBHOOK_MANAGED_HEADERS, resolveWebhookOptions } from "./options.js";
-import { signatureHeader, webhookIdFor } from "./signing.js";
+import { WEBHOOK_MANAGED_HEADERS, webhookOptions } from "./options.js";
+import { parseWebhookSecrets, signatureHeader, webhookIdFor } from "./signing.js";
 
 const USER_AGENT = "iw-sink-webhook/0.1";
 
@@ -23,7 +23,10 @@ export class WebhookSink implements Sink<EncodedBatch> {
   readonly #what: string;
 
   constructor(options: WebhookSinkOptions, logger: Logger = silentLogger) {
-    const o = resolveWebhookOptions(options);
+    // Every check runs here, as for the variables; the secrets are kept only as parsed keys.
+    const { secret, ...resolved } = webhookOptions.resolve(options);
+    const keys = secret === undefined ? [] : parseWebhookSecrets(secret, webhookOptions.variable("secret", resolved.envPrefix));
+    const o: ResolvedWebhookOptions = { ...resolved, keys };
     this.#options = o;
     this.name = o.name;
     // Only the origin: webhook paths and queries often embed tokens (Slack, Teams).
@@ -35,7 +38,7 @@ export class WebhookSink implements Sink<EncodedBatch> {
       headers: o.headers,
       sinkHeaderNames: WEBHOOK_MANAGED_HEADERS,
       userAgent: USER_AGENT,
-      tls: o.tls,
+      tls: { ca: o.ca, cert: o.cert, key: o.key, verify: o.tlsVerify },
       connectTimeoutMs: o.connectTimeoutMs,
       what: this.#what,
       envPrefix: p,

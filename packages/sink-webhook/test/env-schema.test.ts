@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { plugin } from "../src/index.js";
-import { webhookEnvFields } from "../src/env-schema.js";
+import type { WebhookSinkOptions } from "../src/index.js";
+import { webhookOptions } from "../src/options.js";
 import { SECRET_A, SECRET_B } from "./fixtures.js";
 
 function parse(env: Record<string, string>) {
@@ -33,9 +34,22 @@ describe("plugin.options", () => {
   it("applies the defaults when only the URL is set", () => {
     const r = parse({ IW_WEBHOOK_URL: "https://hooks.example.com/iw", PATH: "/usr/bin" });
     expect(r.success).toBe(true);
-    expect(r.data).toMatchObject({ method: "POST", format: "json", tlsVerify: true, connectTimeoutMs: 20_000, headers: {} });
-    expect(String(r.data?.url)).toBe("https://hooks.example.com/iw");
-    expect(r.data?.secret).toBeUndefined();
+    const o = r.data as WebhookSinkOptions;
+    expect(o).toEqual({ url: "https://hooks.example.com/iw" });
+    // Defaults are applied once, where options given in code get them too.
+    const resolved = webhookOptions.resolve(o);
+    expect(resolved).toMatchObject({
+      name: "webhook",
+      envPrefix: "IW_WEBHOOK",
+      method: "POST",
+      format: "json",
+      tlsVerify: true,
+      connectTimeoutMs: 20_000,
+      headers: {},
+    });
+    expect(String(resolved.url)).toBe("https://hooks.example.com/iw");
+    expect(resolved.secret).toBeUndefined();
+    expect(resolved.cloudEventsSource).toMatch(/^urn:inferwall:.+/);
   });
 
   it("parses every variable", () => {
@@ -63,6 +77,9 @@ describe("plugin.options", () => {
       secret: `${SECRET_A} ${SECRET_B}`,
     });
     expect(String(r.data?.ca)).toBe("CA");
+    // What the variables give passes the same checks as options given in code.
+    const resolved = webhookOptions.resolve(r.data!);
+    expect(resolved).toMatchObject({ method: "PUT", headers: { "x-tenant": "acme", authorization: "Bearer abc" } });
   });
 
   it("refuses a header value carrying CR/LF (header injection)", () => {
@@ -91,9 +108,21 @@ describe("plugin.options", () => {
     expect(issues(env)).toContain(needle);
   });
 
-  it("describes every variable for the README table", () => {
-    const shape = webhookEnvFields.shape;
-    expect(Object.keys(shape)).toContain("IW_WEBHOOK_SECRET");
+  it("describes every variable for the README table, named after its option", () => {
+    const shape = (plugin.options as unknown as { in: { shape: Record<string, { description?: string }> } }).in.shape;
+    expect(Object.keys(shape)).toEqual([
+      "IW_WEBHOOK_URL",
+      "IW_WEBHOOK_METHOD",
+      "IW_WEBHOOK_HEADERS",
+      "IW_WEBHOOK_SECRET",
+      "IW_WEBHOOK_FORMAT",
+      "IW_WEBHOOK_CE_SOURCE",
+      "IW_WEBHOOK_CA_FILE",
+      "IW_WEBHOOK_CERT_FILE",
+      "IW_WEBHOOK_KEY_FILE",
+      "IW_WEBHOOK_TLS_VERIFY",
+      "IW_WEBHOOK_CONNECT_TIMEOUT_MS",
+    ]);
     for (const [name, field] of Object.entries(shape)) {
       expect(field.description, name).toMatch(/\w/);
     }

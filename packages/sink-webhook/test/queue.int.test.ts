@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DeliveryQueue } from "../../core/src/delivery/index.js";
-import { WebhookSink } from "../src/index.js";
-import { DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS } from "../src/options.js";
+import { plugin, WebhookSink } from "../src/index.js";
 import { countingScan, mixedBatch, SECRET_A } from "./fixtures.js";
 import { startRawServer } from "./helpers.js";
 import type { RawServer } from "./helpers.js";
@@ -24,7 +23,8 @@ const FAST = {
   flushIntervalMs: 10,
   retryInitialMs: 20,
   retryMaxMs: 200,
-  attemptTimeoutMs: DEFAULT_WEBHOOK_ATTEMPT_TIMEOUT_MS,
+  // The deadline the plugin asks core for (15 s).
+  attemptTimeoutMs: plugin.queueDefaults!.attemptTimeoutMs!,
   maxBatchSize: 5,
   authPauseMs: AUTH_PAUSE_MS,
 };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { IwConfigError } from "@iw/core";
 import { createWebhookSink } from "../src/index.js";
-import { webhookEnvSchema } from "../src/env-schema.js";
+import { webhookOptions } from "../src/options.js";
 import type { WebhookSink } from "../src/index.js";
 import { recordingLogger } from "./helpers.js";
 
@@ -23,7 +23,7 @@ describe("WebhookSink over core's HTTP transport", () => {
   );
 
   it("refuses the same headers when parsing IW_WEBHOOK_HEADERS", () => {
-    const parsed = webhookEnvSchema.safeParse({ IW_WEBHOOK_URL: "https://h.example/x", IW_WEBHOOK_HEADERS: "Expect=100-continue" });
+    const parsed = webhookOptions.env.safeParse({ IW_WEBHOOK_URL: "https://h.example/x", IW_WEBHOOK_HEADERS: "Expect=100-continue" });
     expect(parsed.success).toBe(false);
     expect(JSON.stringify(parsed.error?.issues)).toContain("sets Expect, which the sink sets itself");
   });
