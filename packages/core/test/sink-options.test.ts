@@ -85,7 +85,7 @@ describe("defineSinkOptions", () => {
     const e = thrown(() => test.resolve({ url: "http://x/", connectTimeoutMs: 0 }));
     expect(e.variable).toBe("IW_T_CONNECT_TIMEOUT_MS");
     expect(e.message).toMatch(
-      /^IW_T_CONNECT_TIMEOUT_MS is invalid: out of range .*; expected a whole number from 1 to 600000 ms; default 5000 ms$/,
+      /^IW_T_CONNECT_TIMEOUT_MS is invalid: out of range or not a whole number; expected a whole number from 1 to 600000 ms; default 5000 ms$/,
     );
     expect(issuesOf({ IW_T_URL: "http://x/", IW_T_CONNECT_TIMEOUT_MS: "0" })).toEqual([
       { path: "IW_T_CONNECT_TIMEOUT_MS", message: "out of range or not a whole number" },

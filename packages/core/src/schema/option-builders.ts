@@ -106,16 +106,15 @@ function bool(defaultValue: boolean, what = ""): SinkOption<boolean, boolean, fa
   });
 }
 
-function numberIn(min: number, max: number, whole: boolean): (v: unknown) => void {
+/** The number check of code-given values, in the words of the variable's (`parseIntText`). */
+function wholeIn(min: number, max: number): (v: unknown) => void {
   return (v) => {
-    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max || (whole && !Number.isInteger(v))) {
-      throw new Error(`out of range or not a${whole ? " whole" : ""} number (${min} to ${max})`);
-    }
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max) throw new Error("out of range or not a whole number");
   };
 }
 
 function int(defaultValue: number, min: number, max: number, unit = ""): SinkOption<number, number, false> {
-  const valid = numberIn(min, max, true);
+  const valid = wholeIn(min, max);
   return custom({
     form: intForm(defaultValue, min, max, unit),
     fromEnv: (text) => parseIntText(text, min, max),
@@ -127,9 +126,9 @@ function int(defaultValue: number, min: number, max: number, unit = ""): SinkOpt
   });
 }
 
-/** A duration in milliseconds (code may pass a fraction). */
+/** A duration in whole milliseconds. */
 function ms(defaultValue: number, min = 1, max = 3_600_000): SinkOption<number, number, false> {
-  const valid = numberIn(min, max, false);
+  const valid = wholeIn(min, max);
   return custom({
     form: intForm(defaultValue, min, max, "ms"),
     fromEnv: (text) => parseIntText(text, min, max),
@@ -142,7 +141,7 @@ function ms(defaultValue: number, min = 1, max = 3_600_000): SinkOption<number, 
 }
 
 function bytes(defaultValue: number, min: number, max: number): SinkOption<number, number, false> {
-  const valid = numberIn(min, max, true);
+  const valid = wholeIn(min, max);
   return custom({
     form: bytesForm(defaultValue, min, max),
     fromEnv: (text) => parseBytesText(text, min, max),

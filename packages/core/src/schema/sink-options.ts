@@ -84,7 +84,7 @@ export function defineSinkOptions<const Shape extends Record<string, AnySinkOpti
       try {
         out[name] = options[name]!.resolve(input[name], ctxOf(name, envPrefix));
       } catch (err) {
-        problems.push({ option: name, reason: (err as Error).message });
+        problems.push({ option: name, reason: (err as Error).message.replaceAll("<PREFIX>", envPrefix) });
       }
     }
     for (const name of names) {
@@ -127,9 +127,13 @@ export function defineSinkOptions<const Shape extends Record<string, AnySinkOpti
         if (opt.isRequired) throw new Error("is required");
         return undefined;
       }
-      const value: unknown = opt.fromEnv(text, { variable: v });
-      opt.resolve(value, { variable: v });
-      return value;
+      try {
+        const value: unknown = opt.fromEnv(text, { variable: v });
+        opt.resolve(value, { variable: v });
+        return value;
+      } catch (err) {
+        throw new Error((err as Error).message.replaceAll("<PREFIX>", prefix));
+      }
     });
   }
   const extra = definition.extraEnv;
