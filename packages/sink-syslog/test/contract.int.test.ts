@@ -17,11 +17,11 @@ const cases: [string, SyslogReceiverOptions, Partial<SyslogSinkOptions>, boolean
     { format: "cef", framing: "non-transparent" },
     false,
   ],
-  ["tls, LEEF", { transport: "tls", tls }, { format: "leef", tls: { ca: certs.ca.cert } }, true],
+  ["tls, LEEF", { transport: "tls", tls }, { format: "leef", ca: certs.ca.cert }, true],
   [
     "tls with a client certificate, RFC 3164",
     { transport: "tls", tls: { ...tls, requestCert: true } },
-    { format: "rfc3164", tls: { ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key } },
+    { format: "rfc3164", ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key },
     true,
   ],
 ];

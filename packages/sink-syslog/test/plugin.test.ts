@@ -51,33 +51,58 @@ describe("IW_SYSLOG_* variables", () => {
     expect([o.facility, o.auditFacility]).toEqual([20, 10]);
     expect(resolveOptions(parse({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FACILITY: "13" }).data as SyslogSinkOptions).auditFacility).toBe(13);
     expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FACILITY: "local8" })).toEqual([
-      expect.stringMatching(/^IW_SYSLOG_FACILITY: not a facility name/),
+      "IW_SYSLOG_FACILITY: not a facility name or a whole number from 0 to 23",
+    ]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_AUDIT_FACILITY: "24" })).toEqual([
+      "IW_SYSLOG_AUDIT_FACILITY: not a facility name or a whole number from 0 to 23",
     ]);
   });
 
   it("refuses what cannot work, naming the variable", () => {
     expect(issues({ IW_SYSLOG_URL: "http://h" })).toEqual([
-      expect.stringMatching(/IW_SYSLOG_URL: has scheme http:; expected udp:\/\/, tcp:\/\/ or tls:\/\//),
+      expect.stringMatching(/^IW_SYSLOG_URL: has scheme http:, not udp:\/\/, tcp:\/\/ or tls:\/\/$/),
     ]);
-    expect(issues({ IW_SYSLOG_URL: "tcp://user:pw@h" })).toEqual([expect.stringMatching(/credentials/)]);
-    expect(issues({ IW_SYSLOG_URL: "tcp://h/path" })).toEqual([expect.stringMatching(/path, query or fragment/)]);
+    expect(issues({ IW_SYSLOG_URL: "siem.example:514" })).toEqual([expect.stringMatching(/^IW_SYSLOG_URL: has scheme siem\.example:/)]);
+    expect(issues({ IW_SYSLOG_URL: "not a url" })).toEqual(["IW_SYSLOG_URL: not an absolute URL"]);
+    expect(issues({ IW_SYSLOG_URL: "tcp://user:pw@h" })).toEqual([expect.stringMatching(/^IW_SYSLOG_URL: carries credentials/)]);
+    expect(issues({ IW_SYSLOG_URL: "tcp://user:pw@h" }).join()).not.toContain("pw");
+    expect(issues({ IW_SYSLOG_URL: "tcp://h/path" })).toEqual([expect.stringMatching(/^IW_SYSLOG_URL: has a path, query or fragment/)]);
+    expect(issues({ IW_SYSLOG_URL: "udp://a:514,udp://b:514" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_URL: holds several URLs; give one \(use a named instance, IW_SYSLOG_<NAME>_URL/),
+    ]);
     expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_FRAMING: "octet-counting" })).toEqual([
       expect.stringMatching(/^IW_SYSLOG_FRAMING: only applies to tcp:\/\/ and tls:\/\//),
     ]);
-    expect(issues({ IW_SYSLOG_URL: "tls://h", IW_SYSLOG_FRAMING: "non-transparent" })).toEqual([expect.stringMatching(/RFC 5425/)]);
-    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_MAX_MESSAGE_BYTES: "70000" })).toEqual([
-      expect.stringMatching(/^IW_SYSLOG_MAX_MESSAGE_BYTES: .*480 to 65507 over udp/),
+    expect(issues({ IW_SYSLOG_URL: "tls://h", IW_SYSLOG_FRAMING: "non-transparent" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_FRAMING: must be octet-counting over tls:\/\/ \(RFC 5425/),
     ]);
+    expect(issues({ IW_SYSLOG_URL: "tls://h", IW_SYSLOG_FRAMING: "octet-counting" })).toEqual([]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_MAX_MESSAGE_BYTES: "70000" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_MAX_MESSAGE_BYTES: too large for udp:\/\/: 480 to 65507 over udp/),
+    ]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_MAX_MESSAGE_BYTES: "65507" })).toEqual([]);
     expect(issues({ IW_SYSLOG_URL: "tcp://h", IW_SYSLOG_MAX_MESSAGE_BYTES: "70000" })).toEqual([]);
+    expect(issues({ IW_SYSLOG_URL: "tcp://h", IW_SYSLOG_MAX_MESSAGE_BYTES: "1048577" })).toEqual([
+      "IW_SYSLOG_MAX_MESSAGE_BYTES: out of range or not a whole number",
+    ]);
     expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_MAX_MESSAGE_BYTES: "100" })).toEqual([expect.stringMatching(/out of range/)]);
     expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_ENTERPRISE_ID: "acme" })).toEqual([
-      expect.stringMatching(/^IW_SYSLOG_ENTERPRISE_ID: is not a private enterprise number/),
+      expect.stringMatching(/^IW_SYSLOG_ENTERPRISE_ID: not a private enterprise number/),
+    ]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_ENTERPRISE_ID: "1.2.3.4.5.6.7.8.9.10.11.12" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_ENTERPRISE_ID: .*at most 22 characters/),
     ]);
     expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_APP_NAME: "my app" })).toEqual([
-      expect.stringMatching(/^IW_SYSLOG_APP_NAME: must be 1 to 48 printable ASCII/),
+      expect.stringMatching(/^IW_SYSLOG_APP_NAME: not 1 to 48 printable ASCII/),
+    ]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_APP_NAME: "a".repeat(49) })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_APP_NAME: not 1 to 48 printable ASCII/),
     ]);
     expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_VENDOR: "A|B" })).toEqual([
-      expect.stringMatching(/^IW_SYSLOG_VENDOR: must be non-empty, without \|/),
+      expect.stringMatching(/^IW_SYSLOG_VENDOR: contains \|, \\ or a control character/),
+    ]);
+    expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_PRODUCT_VERSION: "1.0\\2" })).toEqual([
+      expect.stringMatching(/^IW_SYSLOG_PRODUCT_VERSION: contains \|, \\ or a control character/),
     ]);
     expect(issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_HEADER: "rfc3164" })).toEqual([
       expect.stringMatching(/^IW_SYSLOG_HEADER: only applies to IW_SYSLOG_FORMAT=cef or leef/),
@@ -94,12 +119,24 @@ describe("IW_SYSLOG_* variables", () => {
       IW_SYSLOG_KEY_FILE: files.clientKeyFile,
     });
     expect(ok.success).toBe(true);
-    expect(String((ok.data as SyslogSinkOptions).tls?.ca)).toContain("BEGIN CERTIFICATE");
+    const o = ok.data as SyslogSinkOptions;
+    expect(Buffer.from(o.ca ?? "").toString()).toContain("BEGIN CERTIFICATE");
+    expect(Buffer.from(o.key ?? "").toString()).toContain("PRIVATE KEY");
+    expect(resolveOptions(o).target).toMatchObject({ kind: "tls", verify: true, ca: o.ca, cert: o.cert, key: o.key });
+    expect(
+      resolveOptions(parse({ IW_SYSLOG_URL: "tls://h", IW_SYSLOG_TLS_VERIFY: "false" }).data as SyslogSinkOptions).target,
+    ).toMatchObject({ kind: "tls", verify: false, ca: undefined });
     expect(issues({ IW_SYSLOG_URL: "tcp://h", IW_SYSLOG_CA_FILE: files.caFile })).toEqual([
-      expect.stringMatching(/^IW_SYSLOG_URL: is tcp:\/\/ but TLS files are set; use tls:\/\//),
+      "IW_SYSLOG_URL: tcp:// while TLS files are set (IW_SYSLOG_CA_FILE); use tls://",
     ]);
+    expect(
+      issues({ IW_SYSLOG_URL: "udp://h", IW_SYSLOG_CERT_FILE: files.clientCertFile, IW_SYSLOG_KEY_FILE: files.clientKeyFile }),
+    ).toEqual(["IW_SYSLOG_URL: udp:// while TLS files are set (IW_SYSLOG_CERT_FILE, IW_SYSLOG_KEY_FILE); use tls://"]);
     expect(issues({ IW_SYSLOG_URL: "tls://h", IW_SYSLOG_CERT_FILE: files.clientCertFile })).toEqual([
-      expect.stringMatching(/^IW_SYSLOG_KEY_FILE: is unset while its pair is set/),
+      "IW_SYSLOG_KEY_FILE: is unset while IW_SYSLOG_CERT_FILE is set, which needs it",
+    ]);
+    expect(issues({ IW_SYSLOG_URL: "tls://h", IW_SYSLOG_KEY_FILE: files.clientKeyFile })).toEqual([
+      "IW_SYSLOG_CERT_FILE: is unset while IW_SYSLOG_KEY_FILE is set, which needs it",
     ]);
   });
 

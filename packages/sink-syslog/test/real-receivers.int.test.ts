@@ -181,7 +181,7 @@ describe.skipIf(rsyslog === undefined)("rsyslog", () => {
         tls: { caFile: files.caFile, certFile: files.serverCertFile, keyFile: files.serverKeyFile },
       });
       const events = sampleEvents();
-      await ship({ url: `tls://127.0.0.1:${receiver.port}`, format: "cef", tls: { ca: readCa() } }, events);
+      await ship({ url: `tls://127.0.0.1:${receiver.port}`, format: "cef", ca: readCa() }, events);
       const lines = await receiver.waitForLines(events.length);
       const cefs = new Map(lines.map((l) => [parseCef(String(l["msg"])).extension["externalId"], parseCef(String(l["msg"]))]));
       const scan = cefs.get(events[0]!.event_id)!;
@@ -200,11 +200,11 @@ describe.skipIf(rsyslog === undefined)("rsyslog", () => {
         tls: { caFile: files.caFile, certFile: files.serverCertFile, keyFile: files.serverKeyFile, requireClientCert: true },
       });
       const url = `tls://127.0.0.1:${receiver.port}`;
-      const refused = createSyslogSink({ url, tls: { ca: readCa() } });
+      const refused = createSyslogSink({ url, ca: readCa() });
       const result = await refused.send(sampleEvents(), ctx());
       await refused.close();
       expect(result.status).toBe("retryable");
-      await ship({ url, tls: { ca: readCa(), cert: readFile(files.clientCertFile), key: readFile(files.clientKeyFile) } }, sampleEvents());
+      await ship({ url, ca: readCa(), cert: readFile(files.clientCertFile), key: readFile(files.clientKeyFile) }, sampleEvents());
       await receiver.waitForLines(4);
       await new Promise((r) => setTimeout(r, 200));
       expect(receiver.lines()).toHaveLength(4);
@@ -258,7 +258,7 @@ describe.skipIf(syslogNg === undefined)("syslog-ng", () => {
       tls: { caFile: files.caFile, certFile: files.serverCertFile, keyFile: files.serverKeyFile },
     });
     const events = sampleEvents();
-    await ship({ url: `tls://127.0.0.1:${receiver.port}`, format: "cef", tls: { ca: readCa() } }, events);
+    await ship({ url: `tls://127.0.0.1:${receiver.port}`, format: "cef", ca: readCa() }, events);
     const lines = await receiver.waitForLines(events.length);
     const cefs = lines.map((l) => parseCef(String(l["MESSAGE"])));
     expect(new Set(cefs.map((c) => c.extension["externalId"]))).toEqual(new Set(events.map((e) => e.event_id)));
@@ -271,11 +271,11 @@ describe.skipIf(syslogNg === undefined)("syslog-ng", () => {
       tls: { caFile: files.caFile, certFile: files.serverCertFile, keyFile: files.serverKeyFile, requireClientCert: true },
     });
     const url = `tls://127.0.0.1:${receiver.port}`;
-    const refused = createSyslogSink({ url, tls: { ca: readCa() } });
+    const refused = createSyslogSink({ url, ca: readCa() });
     expect((await refused.send(sampleEvents(), ctx())).status).toBe("retryable");
     await refused.close();
     await ship(
-      { url, format: "leef", tls: { ca: readCa(), cert: readFile(files.clientCertFile), key: readFile(files.clientKeyFile) } },
+      { url, format: "leef", ca: readCa(), cert: readFile(files.clientCertFile), key: readFile(files.clientKeyFile) },
       sampleEvents(),
     );
     const lines = await receiver.waitForLines(4);
@@ -327,9 +327,9 @@ describe("examples/syslog", () => {
     const client = { ca: readCa(), cert: readFile(files.clientCertFile), key: readFile(files.clientKeyFile) };
     const cefEvents = sampleEvents();
     const rfcEvents = sampleEvents();
-    await ship({ url, format: "cef", tls: client }, cefEvents);
+    await ship({ url, format: "cef", ...client }, cefEvents);
     await sink!.close();
-    await ship({ url, tls: client }, rfcEvents);
+    await ship({ url, ...client }, rfcEvents);
     const cefLines = await waitFor(
       () => {
         const lines = existsSync(join(dir, "cef.log")) ? readFileSync(join(dir, "cef.log"), "utf8").split("\n").filter(Boolean) : [];
