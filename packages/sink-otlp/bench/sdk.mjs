@@ -6,11 +6,12 @@ import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
 // Internals of the built package (not exported): the SDK comparison maps events the sink's way.
-import { DEFAULT_SERVICE_NAME } from "../dist/options.js";
+import { otlpOptions } from "../dist/options.js";
 import { ResourceCache } from "../dist/resource.js";
 import { toLogRecord } from "../dist/mapping.js";
 
-const resources = new ResourceCache({ serviceName: undefined, defaultServiceName: DEFAULT_SERVICE_NAME, resourceAttributes: {} });
+// The sink's defaults (no service name, unknown_service:node for events without one, no attributes).
+const resources = new ResourceCache(otlpOptions.resolve({ url: "http://127.0.0.1:4318" }));
 
 /**
  * A started SDK pipeline. `maxQueueSize` defaults to the SDK's 2048; a burst larger than that

@@ -1,8 +1,8 @@
 /*
  * @iw/sink-otlp: what a host or a user of the sink needs. `IW_OTLP_URL` activates the plugin
  * through `activate()`; `createOtlpSink` builds the sink in code. The log-record mapping,
- * severities, encoding, response reading and the env schema are internal: tests import them by
- * relative path.
+ * severities, encoding, response reading and the options definition (`otlpOptions`) are
+ * internal: tests import them by relative path.
  */
 import { plugin } from "./plugin.js";
 

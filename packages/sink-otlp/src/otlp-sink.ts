@@ -9,7 +9,7 @@ import type { LogRecordInput } from "./mapping.js";
 import { LOGS_PATH } from "./options.js";
 import type { OtlpSinkOptions } from "./options.js";
 import { ResourceCache, SINK_VERSION } from "./resource.js";
-import { resolveOtlpOptions } from "./resolve-options.js";
+import { resolveOptions } from "./resolve-options.js";
 import type { ResolvedOtlpOptions } from "./resolve-options.js";
 import { MAX_RESPONSE_BYTES, readPartialSuccess } from "./response.js";
 
@@ -38,7 +38,8 @@ export class OtlpSink implements Sink<OtlpPayload> {
   #malformedTotal = 0;
 
   constructor(options: OtlpSinkOptions, deps: { readonly logger?: Logger } = {}) {
-    this.#o = resolveOtlpOptions(options);
+    // Every check the variables run runs here too; errors name the variable.
+    this.#o = resolveOptions(options);
     this.#logger = deps.logger ?? silentLogger;
     this.name = this.#o.name;
     const resources = new ResourceCache(this.#o);
@@ -50,7 +51,7 @@ export class OtlpSink implements Sink<OtlpPayload> {
       successBody: { maxBytes: MAX_RESPONSE_BYTES, parse: (body, headers) => this.#partialSuccess(body, headers) },
     });
     const o = this.#o;
-    if (o.url.protocol !== "https:" && (options.ca !== undefined || options.cert !== undefined)) {
+    if (o.url.protocol !== "https:" && (o.ca !== undefined || o.cert !== undefined)) {
       this.#logger.warn(
         `${o.envPrefix}_CA_FILE / ${o.envPrefix}_CERT_FILE (or the OTEL_EXPORTER_OTLP_* certificates) are set but ${o.label} is not https://, so they are not used`,
         { sink: this.name },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { plugin } from "../src/index.js";
-import { endpointUrl } from "../src/resolve-options.js";
+import { otlpOptions } from "../src/options.js";
+import { resolveOptions } from "../src/resolve-options.js";
 import { parseEnv } from "./helpers.js";
 
 const URL_ = "http://collector:4318";
@@ -12,11 +13,12 @@ const refusal = (env: Record<string, string>): string => {
 
 describe("IW_OTLP_URL", () => {
   it("appends /v1/logs to a URL without a path and keeps a URL with a path as it is", () => {
-    expect(endpointUrl(URL_, "IW_OTLP_URL").href).toBe("http://collector:4318/v1/logs");
-    expect(endpointUrl("http://collector:4318/", "IW_OTLP_URL").href).toBe("http://collector:4318/v1/logs");
-    expect(endpointUrl("https://otlp.example.com/otlp/v1/logs?tenant=a", "IW_OTLP_URL").href).toBe(
-      "https://otlp.example.com/otlp/v1/logs?tenant=a",
-    );
+    const endpoint = (url: string) => otlpOptions.resolve({ url }).url.href;
+    expect(endpoint(URL_)).toBe("http://collector:4318/v1/logs");
+    expect(endpoint("http://collector:4318/")).toBe("http://collector:4318/v1/logs");
+    expect(endpoint("https://otlp.example.com/otlp/v1/logs?tenant=a")).toBe("https://otlp.example.com/otlp/v1/logs?tenant=a");
+    // The variable gives the same endpoint once the sink resolves it.
+    expect(otlpOptions.resolve(parseEnv({ IW_OTLP_URL: URL_ })).url.href).toBe("http://collector:4318/v1/logs");
   });
 
   it("refuses several URLs, a gRPC-looking scheme and a fragment", () => {
@@ -53,7 +55,8 @@ describe("headers", () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: "https://vendor.example.com",
       OTEL_EXPORTER_OTLP_HEADERS: "api-key=secret",
     });
-    expect(o.headers).toEqual({});
+    expect(o.headers).toBeUndefined();
+    expect(resolveOptions(o).transport.headers).toEqual({});
     expect(o.notices?.join("\n")).toMatch(
       /OTEL_EXPORTER_OTLP_\(LOGS_\)HEADERS are not sent: OTEL_EXPORTER_OTLP_ENDPOINT names https:\/\/vendor.example.com, not IW_OTLP_URL's http:\/\/collector:4318/,
     );
@@ -77,7 +80,12 @@ describe("headers", () => {
 describe("compression, protocol and timeout", () => {
   it("defaults to http/protobuf without compression, as the OTLP exporter variables do", () => {
     const o = parseEnv({ IW_OTLP_URL: URL_ });
-    expect([o.protocol, o.compression]).toEqual(["http/protobuf", undefined]);
+    // The variables give only what is set; defaults are applied once, where options in code get them too.
+    expect(o).toEqual({ url: URL_ });
+    expect([o.protocol, o.compression]).toEqual([undefined, undefined]);
+    const resolved = otlpOptions.resolve(o);
+    expect([resolved.protocol, resolved.compression]).toEqual(["http/protobuf", "none"]);
+    expect(resolved).toMatchObject({ headers: {}, tlsVerify: true, connectTimeoutMs: 10_000, defaultServiceName: "unknown_service:node" });
   });
 
   it("takes the compression from IW_OTLP_COMPRESSION, else the logs, else the generic OpenTelemetry variable", () => {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { auditEvent, scanLog } from "@iw/core";
 import type { IwEvent } from "@iw/core";
-import { DEFAULT_SERVICE_NAME } from "../src/options.js";
+import { otlpOptions } from "../src/options.js";
 import { ResourceCache, SINK_VERSION } from "../src/resource.js";
 import { hrTimeOf, toLogRecord } from "../src/mapping.js";
 import { severityOf } from "../src/severity.js";
 
+/** The default service name, written once in the options (`unknown_service:node`). */
+const DEFAULT_SERVICE_NAME = otlpOptions.resolve({ url: "http://collector:4318" }).defaultServiceName;
 const resources = () => new ResourceCache({ serviceName: undefined, defaultServiceName: DEFAULT_SERVICE_NAME, resourceAttributes: {} });
 const scan = (decision: "allow" | "flag" | "block") =>
   scanLog({
