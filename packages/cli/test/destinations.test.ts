@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { defineSinkPlugin } from "@iw/core/sink-kit";
 import type { SinkPlugin } from "@iw/core/sink-kit";
@@ -52,7 +53,7 @@ describe("destinationsOf", () => {
     expect(d!.label).toBe("https://hooks.slack.com/services/T0000/B0000/****");
   });
 
-  it("checks Fluentd forward with the handshake settings, and a unix socket by its path", async () => {
+  it("checks Fluentd forward with the handshake and TLS settings the sink uses, and a unix socket by its path", async () => {
     const [tcp] = await destinations({ IW_FLUENTD_URL: "tls://f.example", IW_FLUENTD_SHARED_KEY: "k-123456", IW_FLUENTD_HOSTNAME: "me" });
     expect(tcp).toMatchObject({
       kind: "forward",
@@ -60,7 +61,11 @@ describe("destinationsOf", () => {
       host: "f.example",
       port: 24224,
       handshake: { sharedKey: "k-123456", hostname: "me", prefix: "IW_FLUENTD" },
+      tls: { verify: true, ca: undefined, caVariable: "IW_FLUENTD_CA_FILE", verifyVariable: "IW_FLUENTD_TLS_VERIFY" },
     });
+    // The sink's defaults: the OS host name in the handshake; its flat tlsVerify option.
+    const [unverified] = await destinations({ IW_FLUENTD_URL: "tls://f.example", IW_FLUENTD_TLS_VERIFY: "false" });
+    expect(unverified).toMatchObject({ kind: "forward", tls: { verify: false }, handshake: { hostname: hostname() } });
     const [unix] = await destinations({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock" });
     expect(unix).toMatchObject({ kind: "unix", path: "/var/run/fluentd.sock" });
   });

@@ -85,14 +85,14 @@ export class ForwardConnection {
     };
     if (target.kind === "tls") {
       const { ca, cert, key, verify } = target.tls;
-      // Typed Uint8Array (the published types need no @types/node); tls takes any ArrayBufferView.
+      // PEM text or a Uint8Array (the published types need no @types/node); tls takes either.
       this.#socket = tlsConnect(
         {
           host: target.host,
           port: target.port,
-          ca: ca as Buffer | undefined,
-          cert: cert as Buffer | undefined,
-          key: key as Buffer | undefined,
+          ca: ca as string | Buffer | undefined,
+          cert: cert as string | Buffer | undefined,
+          key: key as string | Buffer | undefined,
           rejectUnauthorized: verify,
           ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
         },

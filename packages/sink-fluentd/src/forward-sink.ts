@@ -1,21 +1,11 @@
-import { hostname as osHostname } from "node:os";
 import { classifyNetworkError, type PrepareContext, type Prepared, type SendContext, type SendResult, type Sink } from "@iw/core/sink-kit";
-import { IwConfigError, IwError, silentLogger, toLogger, type IwEvent, type Logger } from "@iw/core";
+import { IwError, silentLogger, toLogger, type IwEvent, type Logger } from "@iw/core";
 import { raceSignal } from "./abort.js";
 import { ForwardConnection } from "./forward-connection.js";
 import { ForwardEncoder, type ForwardFrame, type PackedTag } from "./forward-encoder.js";
 import type { HandshakeCredentials } from "./handshake.js";
-import {
-  DEFAULT_ENV_PREFIX,
-  DEFAULT_IDLE_TIMEOUT_MS,
-  DEFAULT_KEEPALIVE_MS,
-  DEFAULT_SINK_NAME,
-  DEFAULT_TAG,
-  FORWARD_QUERY,
-  UNIX_GZIP,
-  type FluentdSinkOptions,
-} from "./options.js";
 import { ProblemLog } from "./problem-log.js";
+import type { ResolvedOptions } from "./resolve-options.js";
 import { describeTarget, forwardTarget, type ForwardTarget } from "./target.js";
 
 const SUCCESS: SendResult = { status: "success" };
@@ -53,22 +43,16 @@ export class ForwardSink implements Sink<ForwardPayload> {
   readonly #busy = new Set<ForwardConnection>();
   #closed = false;
 
-  constructor(options: FluentdSinkOptions, logger: Logger = silentLogger) {
-    this.name = options.name ?? DEFAULT_SINK_NAME;
-    this.#envPrefix = options.envPrefix ?? DEFAULT_ENV_PREFIX;
-    if (options.url.search !== "" || options.url.hash !== "") {
-      throw new IwConfigError(`${this.#envPrefix}_URL ${FORWARD_QUERY}`, { variable: `${this.#envPrefix}_URL` });
-    }
-    this.#target = forwardTarget(options.url, { verify: true, ...options.tls });
+  /** `options` checked by `resolveOptions` (createFluentdSink), every default applied. */
+  constructor(options: ResolvedOptions, logger: Logger = silentLogger) {
+    this.name = options.name;
+    this.#envPrefix = options.envPrefix;
+    this.#target = forwardTarget(options.url, { ca: options.ca, cert: options.cert, key: options.key, verify: options.tlsVerify });
     this.#what = describeTarget(this.#target);
-    const ack = options.ack ?? this.#target.kind !== "unix";
-    if (this.#target.kind === "unix" && options.compression === "gzip") {
-      throw new IwConfigError(`${this.#envPrefix}_COMPRESSION=gzip ${UNIX_GZIP}`, { variable: `${this.#envPrefix}_COMPRESSION` });
-    }
-    this.#ack = ack;
+    this.#ack = options.ack;
     this.#encoder = new ForwardEncoder({
-      tag: options.tag ?? DEFAULT_TAG,
-      ack,
+      tag: options.tag,
+      ack: options.ack,
       gzip: options.compression === "gzip",
       format: options.format,
     });
@@ -76,7 +60,7 @@ export class ForwardSink implements Sink<ForwardPayload> {
     // sends HELO and discards what comes instead of a PING, while our write succeeds. So the
     // first batch on each fresh TCP/TLS connection asks for acks anyway (a HELO fails it as
     // IW_AUTH; an ack proves the server stores what we send); later batches on it do not.
-    const unverified = !ack && options.sharedKey === undefined;
+    const unverified = !options.ack && options.sharedKey === undefined;
     this.#probeAcks = unverified && this.#target.kind !== "unix";
     this.#heloGraceMs = unverified && this.#target.kind === "unix" ? UNIX_HELO_GRACE_MS : 0;
     this.#creds =
@@ -84,12 +68,12 @@ export class ForwardSink implements Sink<ForwardPayload> {
         ? undefined
         : {
             sharedKey: options.sharedKey,
-            hostname: options.hostname ?? osHostname(),
+            hostname: options.hostname,
             username: options.username,
             password: options.password,
           };
-    this.#keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
-    this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.#keepAliveMs = options.keepAliveMs;
+    this.#idleTimeoutMs = options.idleTimeoutMs;
     // A pino or winston logger passed to the constructor directly (not through activate()).
     const log = toLogger(logger);
     this.#problems = new ProblemLog(log, this.name);

@@ -1,9 +1,10 @@
 import { promisify } from "node:util";
 import { gzip as gzipCb } from "node:zlib";
 import { createHttpTransport, type HttpTransport, type Prepared, type SendContext, type SendResult, type Sink } from "@iw/core/sink-kit";
-import { IwConfigError, IwError, silentLogger, type IwEvent, type Logger } from "@iw/core";
-import { DEFAULT_ENV_PREFIX, DEFAULT_SINK_NAME, DEFAULT_TAG, HTTP_FRAGMENT, type FluentdSinkOptions } from "./options.js";
+import { IwError, silentLogger, type IwEvent, type Logger } from "@iw/core";
+import { IN_HTTP_MANAGED_HEADERS } from "./options.js";
 import { groupByTag, httpRecordJson, recordMapper } from "./records.js";
+import type { ResolvedOptions } from "./resolve-options.js";
 
 const gzip = promisify(gzipCb);
 const SUCCESS: SendResult = { status: "success" };
@@ -17,9 +18,6 @@ export interface HttpTagBody {
 
 /** What `HttpSink.prepare` builds: one body per tag, sent as they are by every attempt. */
 export type HttpPayload = readonly HttpTagBody[];
-
-/** Headers in_http mode sets itself; `IW_FLUENTD_HEADERS` may not replace them (nor core's reserved ones). */
-export const IN_HTTP_MANAGED_HEADERS: readonly string[] = ["content-type", "content-encoding"];
 
 /** Batches whose delivered tags are remembered across retries; the oldest is forgotten first. */
 const MAX_PARTIAL_BATCHES = 1024;
@@ -48,20 +46,17 @@ export class HttpSink implements Sink<HttpPayload> {
   readonly #partial = new Map<string, Set<string>>();
   #closed = false;
 
-  constructor(options: FluentdSinkOptions, logger: Logger = silentLogger) {
-    this.name = options.name ?? DEFAULT_SINK_NAME;
+  /** `options` checked by `resolveOptions` (createFluentdSink), every default applied. */
+  constructor(options: ResolvedOptions, logger: Logger = silentLogger) {
+    this.name = options.name;
     const url = new URL(options.url);
-    const prefix = options.envPrefix ?? DEFAULT_ENV_PREFIX;
-    if (url.hash !== "") {
-      throw new IwConfigError(`${prefix}_URL ${HTTP_FRAGMENT}`, { variable: `${prefix}_URL` });
-    }
     // The tag is a path segment: before the query (`/?token=Q` + tag would put it inside the
     // query), which in_http ignores but a proxy in front of it may need.
     this.#base = url.pathname.replace(/\/+$/, "");
     this.#query = url.search;
     // The query may carry a token: diagnostics show that there is one, never what it is.
     this.#what = `Fluentd in_http ${url.origin}${this.#base}${this.#query === "" ? "" : "?…"}`;
-    this.#tag = options.tag ?? DEFAULT_TAG;
+    this.#tag = options.tag;
     this.#gzip = options.compression === "gzip";
     this.#record = recordMapper(options.format);
     this.#transport = createHttpTransport({
@@ -69,9 +64,9 @@ export class HttpSink implements Sink<HttpPayload> {
       headers: options.headers,
       sinkHeaders: { "content-type": "application/json", ...(this.#gzip ? { "content-encoding": "gzip" } : {}) },
       sinkHeaderNames: IN_HTTP_MANAGED_HEADERS,
-      tls: options.tls,
+      tls: { ca: options.ca, cert: options.cert, key: options.key, verify: options.tlsVerify },
       what: this.#what,
-      envPrefix: prefix,
+      envPrefix: options.envPrefix,
       name: this.name,
       logger,
     });

@@ -26,7 +26,7 @@ afterEach(async () => {
 describe("a forward sink built with the host's pino logger", () => {
   it("logs the TLS warning as pino's (fields, message)", async () => {
     const { logger, calls } = pinoShaped();
-    const sink = createFluentdSink({ url: new URL("tls://127.0.0.1:9"), tls: { verify: false } }, { logger });
+    const sink = createFluentdSink({ url: new URL("tls://127.0.0.1:9"), tlsVerify: false }, { logger });
     await sink.close();
     expect(calls).toContainEqual(["warn", { sink: "fluentd" }, expect.stringContaining("verification is OFF")]);
   });

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { IwConfigError } from "@iw/core";
 import type { Sink } from "@iw/core/sink-kit";
-import { createFluentdSink } from "../src/index.js";
-import { fluentdEnvSchema } from "../src/plugin.js";
+import { createFluentdSink, plugin } from "../src/index.js";
 import { recordingLogger } from "./helpers.js";
 
 let sink: Sink | undefined;
@@ -20,7 +19,7 @@ describe("HttpSink (in_http) over core's HTTP transport", () => {
   });
 
   it("refuses them when parsing IW_FLUENTD_HEADERS too", () => {
-    const parsed = fluentdEnvSchema.safeParse({ IW_FLUENTD_URL: "http://127.0.0.1:9880", IW_FLUENTD_HEADERS: "Transfer-Encoding=chunked" });
+    const parsed = plugin.options.safeParse({ IW_FLUENTD_URL: "http://127.0.0.1:9880", IW_FLUENTD_HEADERS: "Transfer-Encoding=chunked" });
     expect(parsed.success).toBe(false);
     expect(JSON.stringify(parsed.error?.issues)).toContain("sets Transfer-Encoding, which the sink sets itself");
   });

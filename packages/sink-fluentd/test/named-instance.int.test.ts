@@ -63,8 +63,8 @@ describe("a named Fluentd instance (IW_FLUENTD_EU_*) names its own variables", (
   it("username without password and shared key: the errors name IW_FLUENTD_EU_*", async () => {
     const { report, logger, errors } = await activateNamed({ IW_FLUENTD_EU_URL: "tcp://127.0.0.1:9", IW_FLUENTD_EU_USERNAME: "iw" });
     expect(report.dispatcher.enabled).toBe(false);
-    expect(errors).toMatch(/IW_FLUENTD_EU_PASSWORD.*required with IW_FLUENTD_EU_USERNAME/);
-    expect(errors).toMatch(/IW_FLUENTD_EU_SHARED_KEY.*required with IW_FLUENTD_EU_USERNAME/);
+    expect(errors).toMatch(/IW_FLUENTD_EU_PASSWORD.* is unset while IW_FLUENTD_EU_USERNAME is set, which needs it/);
+    expect(errors).toMatch(/IW_FLUENTD_EU_SHARED_KEY.* is unset while IW_FLUENTD_EU_USERNAME is set, which needs it/);
     expectNoBaseNames(errors);
     expectNoBaseNames(logger.text());
   });
@@ -143,7 +143,7 @@ describe("a named Fluentd instance (IW_FLUENTD_EU_*) names its own variables", (
 describe("createFluentdSink envPrefix", () => {
   it("defaults to IW_FLUENTD and the name fluentd", async () => {
     const logger = capturingLogger();
-    const sink = createFluentdSink({ url: new URL("tls://127.0.0.1:9"), tls: { verify: false } }, { logger });
+    const sink = createFluentdSink({ url: new URL("tls://127.0.0.1:9"), tlsVerify: false }, { logger });
     expect(sink.name).toBe("fluentd");
     expect(logger.lines[0]?.message).toContain("(IW_FLUENTD_TLS_VERIFY=false)");
     expect(logger.lines[0]?.fields["sink"]).toBe("fluentd");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activateWithReport, silentLogger } from "@iw/core";
 import defaultPlugin, { plugin } from "../src/index.js";
-import { fluentdEnvSchema } from "../src/plugin.js";
+import { resolveOptions } from "../src/resolve-options.js";
 
 let dir: string;
 let caFile: string;
@@ -18,8 +18,15 @@ afterAll(async () => {
 });
 
 const issues = (env: Record<string, string>) => {
-  const result = fluentdEnvSchema.safeParse(env);
-  return result.success ? [] : result.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+  const result = plugin.options.safeParse(env);
+  return result.success ? [] : result.error.issues.map((i) => `${String(i.path?.[0])}: ${i.message}`);
+};
+
+/** The options the variables give, with every default applied as the sink applies them. */
+const fromEnv = (env: Record<string, string>) => {
+  const result = plugin.options.safeParse(env);
+  if (!result.success) throw new Error(JSON.stringify(result.error.issues));
+  return resolveOptions(result.data);
 };
 
 describe("plugin", () => {
@@ -30,39 +37,50 @@ describe("plugin", () => {
   });
 
   it("applies the defaults from a lone IW_FLUENTD_URL", () => {
-    const options = fluentdEnvSchema.parse({ IW_FLUENTD_URL: "tcp://fluentd:24224" });
+    const options = fromEnv({ IW_FLUENTD_URL: "tcp://fluentd:24224" });
     expect(options).toMatchObject({
       tag: "inferwall",
       ack: true,
       compression: "none",
       format: "iw",
       hostname: hostname(),
-      tls: { verify: true },
+      tlsVerify: true,
+      ca: undefined,
+      headers: {},
+      keepAliveMs: 30_000,
+      idleTimeoutMs: 30_000,
+      name: "fluentd",
+      envPrefix: "IW_FLUENTD",
     });
     expect(options.url.href).toBe("tcp://fluentd:24224");
   });
 
   it("turns acks off by default for unix:// (in_unix never acks) unless IW_FLUENTD_ACK is set", () => {
-    expect(fluentdEnvSchema.parse({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock" }).ack).toBe(false);
-    expect(fluentdEnvSchema.parse({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock", IW_FLUENTD_ACK: "true" }).ack).toBe(true);
-    expect(fluentdEnvSchema.parse({ IW_FLUENTD_URL: "tcp://fluentd:24224", IW_FLUENTD_ACK: "false" }).ack).toBe(false);
+    expect(fromEnv({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock" }).ack).toBe(false);
+    expect(fromEnv({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock", IW_FLUENTD_ACK: "true" }).ack).toBe(true);
+    expect(fromEnv({ IW_FLUENTD_URL: "tcp://fluentd:24224", IW_FLUENTD_ACK: "false" }).ack).toBe(false);
+    expect(fromEnv({ IW_FLUENTD_URL: "tls://fluentd:24224" }).ack).toBe(true);
+    // In code too: unset follows the URL, a given value wins.
+    expect(resolveOptions({ url: "unix:///var/run/fluentd.sock" }).ack).toBe(false);
+    expect(resolveOptions({ url: "unix:///var/run/fluentd.sock", ack: true }).ack).toBe(true);
+    expect(resolveOptions({ url: new URL("tcp://fluentd:24224") }).ack).toBe(true);
     expect(issues({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock", IW_FLUENTD_ACK: "maybe" })).toEqual(["IW_FLUENTD_ACK: not a boolean"]);
   });
 
   it("refuses gzip over unix:// (in_unix would read compressed bytes as msgpack and lose every event)", () => {
     const [problem] = issues({ IW_FLUENTD_URL: "unix:///var/run/fluentd.sock", IW_FLUENTD_COMPRESSION: "gzip" });
     expect(problem).toMatch(
-      /^IW_FLUENTD_COMPRESSION: gzip is refused for unix:\/\/: Fluentd's in_unix reads PackedForward entries without decompressing/,
+      /^IW_FLUENTD_COMPRESSION: is gzip, which is refused for unix:\/\/: Fluentd's in_unix reads PackedForward entries without decompressing/,
     );
     expect(issues({ IW_FLUENTD_URL: "tcp://fluentd:24224", IW_FLUENTD_COMPRESSION: "gzip" })).toEqual([]);
   });
 
   it("keeps an in_http URL's path and query (the tag goes between them)", () => {
-    expect(fluentdEnvSchema.parse({ IW_FLUENTD_URL: "http://fluentd:9880/in/?token=Q" }).url.href).toBe("http://fluentd:9880/in/?token=Q");
+    expect(fromEnv({ IW_FLUENTD_URL: "http://fluentd:9880/in/?token=Q" }).url.href).toBe("http://fluentd:9880/in/?token=Q");
   });
 
   it("reads every forward option", () => {
-    const options = fluentdEnvSchema.parse({
+    const options = fromEnv({
       IW_FLUENTD_URL: "tls://fluentd.example:24224",
       IW_FLUENTD_TAG: "fw.prod",
       IW_FLUENTD_ACK: "false",
@@ -85,8 +103,8 @@ describe("plugin", () => {
       password: "p",
       hostname: "fw-1",
     });
-    expect(options.tls?.verify).toBe(false);
-    expect(options.tls?.ca?.toString()).toMatch(/BEGIN CERTIFICATE/);
+    expect(options.tlsVerify).toBe(false);
+    expect(Buffer.from(options.ca ?? "").toString()).toMatch(/BEGIN CERTIFICATE/);
   });
 
   it.each([
@@ -105,22 +123,25 @@ describe("plugin", () => {
     [{ IW_FLUENTD_URL: "unix:///run/fluentd#1.sock" }, /^IW_FLUENTD_URL: has a query or fragment/],
     [
       { IW_FLUENTD_URL: "tcp://iw:pw@x:24224" },
-      /^IW_FLUENTD_URL: a forward URL carries no credentials; set IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD/,
+      /^IW_FLUENTD_URL: carries credentials, which a forward URL has no use for; set IW_FLUENTD_USERNAME and IW_FLUENTD_PASSWORD \(with IW_FLUENTD_SHARED_KEY\)/,
     ],
-    [{ IW_FLUENTD_URL: "tls://iw@x:24224" }, /^IW_FLUENTD_URL: a forward URL carries no credentials/],
+    [{ IW_FLUENTD_URL: "tls://iw@x:24224" }, /^IW_FLUENTD_URL: carries credentials, which a forward URL has no use for/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_TAG: "bad tag!" }, /IW_FLUENTD_TAG: not a dot-separated tag/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_ACK: "maybe" }, /IW_FLUENTD_ACK: not a boolean/],
     [
       { IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_USERNAME: "u", IW_FLUENTD_PASSWORD: "p" },
-      /IW_FLUENTD_SHARED_KEY: required with IW_FLUENTD_USERNAME/,
+      /^IW_FLUENTD_SHARED_KEY: is unset while IW_FLUENTD_USERNAME is set, which needs it$/,
     ],
     [
       { IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_SHARED_KEY: "k", IW_FLUENTD_USERNAME: "u" },
-      /IW_FLUENTD_PASSWORD: required with IW_FLUENTD_USERNAME/,
+      /^IW_FLUENTD_PASSWORD: is unset while IW_FLUENTD_USERNAME is set, which needs it$/,
     ],
     [{ IW_FLUENTD_URL: "http://x:9880", IW_FLUENTD_SHARED_KEY: "k" }, /IW_FLUENTD_SHARED_KEY: only applies to tcp/],
     [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_HEADERS: "X-A=1" }, /IW_FLUENTD_HEADERS: only applies to http/],
-    [{ IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_CA_FILE: "CA" }, /IW_FLUENTD_URL: is tcp:\/\/ but TLS files are set/],
+    [
+      { IW_FLUENTD_URL: "tcp://x", IW_FLUENTD_CA_FILE: "CA" },
+      /^IW_FLUENTD_URL: is tcp:\/\/ but TLS files are set \(IW_FLUENTD_CA_FILE\); use tls:\/\/ or https:\/\/$/,
+    ],
     [{ IW_FLUENTD_URL: "tls://x", IW_FLUENTD_CA_FILE: "/nonexistent/ca.pem" }, /IW_FLUENTD_CA_FILE: cannot read the file \(ENOENT\)/],
   ] as [Record<string, string>, RegExp][])("refuses %o", (env, expected) => {
     const env2 = { ...env, ...(env["IW_FLUENTD_CA_FILE"] === "CA" ? { IW_FLUENTD_CA_FILE: caFile } : {}) };

@@ -29,7 +29,7 @@ const open = (options: Partial<FluentdSinkOptions> & { url: URL }, logger = reco
 describe("ForwardSink over TLS", () => {
   it("delivers when the server certificate is signed by the configured CA", async () => {
     receiver = await startFluentdReceiver({ transport: "tls", tls: certs.server });
-    open({ url: new URL(receiver.url), tls: { ca: Buffer.from(certs.ca.cert), verify: true } });
+    open({ url: new URL(receiver.url), ca: Buffer.from(certs.ca.cert), tlsVerify: true });
     expect((await sink!.send(events(4), ctx())).status).toBe("success");
     expect(receiver.distinctEvents).toBe(4);
   });
@@ -37,7 +37,7 @@ describe("ForwardSink over TLS", () => {
   it("refuses a server whose certificate another CA signed: reason tls, logged once, no pause of its own (core decides)", async () => {
     receiver = await startFluentdReceiver({ transport: "tls", tls: certs.server });
     const log = recordingLogger();
-    open({ url: new URL(receiver.url), tls: { ca: Buffer.from(certs.otherCa.cert), verify: true } }, log.logger);
+    open({ url: new URL(receiver.url), ca: Buffer.from(certs.otherCa.cert), tlsVerify: true }, log.logger);
     for (let i = 0; i < 3; i++) {
       const result = await sink!.send(events(1), ctx());
       expect(result.status).toBe("retryable");
@@ -51,7 +51,7 @@ describe("ForwardSink over TLS", () => {
   it("with verification off delivers to an untrusted server and warns once", async () => {
     receiver = await startFluentdReceiver({ transport: "tls", tls: certs.server });
     const log = recordingLogger();
-    open({ url: new URL(receiver.url), tls: { verify: false } }, log.logger);
+    open({ url: new URL(receiver.url), tlsVerify: false }, log.logger);
     expect((await sink!.send(events(2), ctx())).status).toBe("success");
     expect(
       log.lines
@@ -65,7 +65,10 @@ describe("ForwardSink over TLS", () => {
     receiver = await startFluentdReceiver({ transport: "tls", tls: { ...certs.server, ca: certs.ca.cert, requestCert: true } });
     open({
       url: new URL(receiver.url),
-      tls: { ca: Buffer.from(certs.ca.cert), cert: Buffer.from(certs.client.cert), key: Buffer.from(certs.client.key), verify: true },
+      ca: Buffer.from(certs.ca.cert),
+      cert: Buffer.from(certs.client.cert),
+      key: Buffer.from(certs.client.key),
+      tlsVerify: true,
     });
     expect((await sink!.send(events(2), ctx())).status).toBe("success");
   });

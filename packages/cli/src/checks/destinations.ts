@@ -1,3 +1,4 @@
+import { hostname as osHostname } from "node:os";
 import { maskSecrets } from "@iw/core/inspect";
 import type { InspectedSink } from "@iw/core/inspect";
 
@@ -71,7 +72,7 @@ const toUrl = (v: unknown): URL | undefined => {
   }
 };
 
-/** A sink's TLS settings as the checks use them (`verify` is the sink's `tlsVerify` or `tls.verify`). */
+/** A sink's TLS settings as the checks use them (`verify` is the sink's `tlsVerify`). */
 function tlsOf(o: Options, verify: unknown, p: string) {
   return {
     ca: pem(o["ca"]),
@@ -128,13 +129,13 @@ export function destinationsOf(sink: InspectedSink, secretValues: readonly strin
     case "fluentd": {
       const url = toUrl(o["url"]);
       if (url === undefined) return [];
-      const t = (o["tls"] ?? {}) as Options;
-      const tls = tlsOf(t, t["verify"], p);
+      const tls = tlsOf(o, o["tlsVerify"], p);
       const handshake = {
         sharedKey: str(o["sharedKey"]),
         username: str(o["username"]),
         password: str(o["password"]),
-        hostname: str(o["hostname"]) ?? "iw-sinks",
+        // The sink's own default: the OS host name.
+        hostname: str(o["hostname"]) || osHostname(),
         prefix: p,
       };
       if (url.protocol === "unix:")
