@@ -1,4 +1,6 @@
-import { hostname } from "node:os";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defineSinkPlugin } from "@iw/core/sink-kit";
 import type { SinkPlugin } from "@iw/core/sink-kit";
@@ -82,6 +84,27 @@ describe("destinationsOf", () => {
       { kind: "connect", host: "hec.example", port: 8088, tls: { verify: true } },
       { kind: "resolve", host: "syslog.example" },
     ]);
+  });
+});
+
+describe("destinationsOf, OTLP and syslog", () => {
+  it("checks syslog tls:// on its default port with the CA and client certificate the sink uses", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "iw-cli-dest-"));
+    const ca = join(dir, "ca.pem");
+    writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nca\n");
+    const [d] = await destinations({ IW_SYSLOG_URL: "tls://siem.example", IW_SYSLOG_CA_FILE: ca, IW_SYSLOG_TLS_VERIFY: "false" });
+    expect(d).toMatchObject({ kind: "connect", host: "siem.example", port: 6514, tls: { verify: false, caVariable: "IW_SYSLOG_CA_FILE" } });
+    const tls = (d as Extract<Destination, { kind: "connect" }>).tls!;
+    expect(Buffer.from(tls.ca!).toString()).toContain("BEGIN CERTIFICATE");
+    expect((d as Extract<Destination, { kind: "connect" }>).note).toMatch(/^syslog: connection and TLS \(IW_SYSLOG_CA_FILE\) checked only/);
+    const [tcp] = await destinations({ IW_SYSLOG_URL: "tcp://siem.example" });
+    expect(tcp).toMatchObject({ kind: "connect", port: 514, tls: undefined });
+  });
+
+  it("checks an OTLP https:// endpoint with the sink's TLS settings", async () => {
+    const [d] = await destinations({ IW_OTLP_URL: "https://otel.example:4318" });
+    expect(d).toMatchObject({ kind: "connect", host: "otel.example", port: 4318, tls: { verify: true, ca: undefined } });
+    expect((d as Extract<Destination, { kind: "connect" }>).note).toMatch(/^otlp: connection and TLS \(system roots\) checked only/);
   });
 });
 

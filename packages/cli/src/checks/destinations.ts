@@ -167,11 +167,24 @@ export function destinationsOf(sink: InspectedSink, secretValues: readonly strin
 }
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { "http:": 80, "https:": 443, "ws:": 80, "wss:": 443 };
+/** Syslog's registered ports (RFC 5424/6587: 514, RFC 5425: 6514), the sink's defaults. */
+const SYSLOG_PORTS: Readonly<Record<string, number>> = { ...DEFAULT_PORTS, "tcp:": 514, "tls:": 6514 };
 const TLS_SCHEMES = new Set(["https:", "tls:", "ssl:", "wss:"]);
+/** Built-in sinks checked by connection and TLS only (no request that creates no event). */
+const CONNECT_ONLY = new Set(["otlp", "syslog"]);
 
-/** A plugin the CLI does not know: connect to each URL of its activating variable. */
+/**
+ * The OTLP and syslog sinks, and plugins the CLI does not know: connect to each URL of the
+ * activating variable. TLS uses the CA, client certificate and verification of the options when
+ * they are named as `option.tls` names them (`ca`, `cert`, `key`, `tlsVerify`; every built-in
+ * sink does), so a private CA in `<PREFIX>_CA_FILE` is checked as the sink would use it.
+ */
 function genericDestinations(sink: InspectedSink, secretValues: readonly string[]): Destination[] {
   const value = sink.env[sink.plugin.env] ?? "";
+  const o = (sink.config?.options ?? {}) as Options;
+  const settings = tlsOf(o, o["tlsVerify"], sink.envPrefix);
+  const ports = sink.plugin.name === "syslog" ? SYSLOG_PORTS : DEFAULT_PORTS;
+  const known = CONNECT_ONLY.has(sink.plugin.name);
   const out: Destination[] = [];
   for (const part of value.split(",")) {
     const url = toUrl(part.trim());
@@ -186,19 +199,14 @@ function genericDestinations(sink: InspectedSink, secretValues: readonly string[
       });
       continue;
     }
-    const port = url.port === "" ? DEFAULT_PORTS[url.protocol] : Number(url.port);
+    const port = url.port === "" ? ports[url.protocol] : Number(url.port);
     if (port === undefined) continue;
-    const tls = TLS_SCHEMES.has(url.protocol)
-      ? {
-          ca: undefined,
-          cert: undefined,
-          key: undefined,
-          verify: true,
-          caVariable: `${sink.envPrefix}_CA_FILE`,
-          verifyVariable: `${sink.envPrefix}_TLS_VERIFY`,
-        }
-      : undefined;
-    const note = `${sink.plugin.name} is not a sink iw-sinks knows: connection${tls ? " and TLS (system roots)" : ""} checked only; \`iw-sinks test\` sends real test events`;
+    const tls = TLS_SCHEMES.has(url.protocol) ? settings : undefined;
+    const roots = settings.ca === undefined ? "system roots" : `${sink.envPrefix}_CA_FILE`;
+    const checked = `connection${tls ? ` and TLS (${roots})` : ""} checked only`;
+    const note = known
+      ? `${sink.plugin.name}: ${checked}; \`iw-sinks test\` sends real test events`
+      : `${sink.plugin.name} is not a sink iw-sinks knows: ${checked}; \`iw-sinks test\` sends real test events`;
     out.push({ kind: "connect", label, host: hostOf(url), port, tls, note });
   }
   return out;
