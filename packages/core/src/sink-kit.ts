@@ -19,10 +19,7 @@ export type {
   EnvSchema,
   EnvValues,
   FailureReason,
-  AnySinkOption,
   OptionContext,
-  OptionInput,
-  OptionOutput,
   OptionsInputOf,
   OptionsOutputOf,
   PemContents,
@@ -64,7 +61,6 @@ export {
 export type { EnvFile } from "./schema/env-fields.js";
 export { option } from "./schema/option-builders.js";
 export { defineSinkOptions } from "./schema/sink-options.js";
-export type { OptionProblem, SinkOptionsDefinition } from "./schema/sink-options.js";
 export { urlParseProblem } from "./schema/url-problem.js";
 export {
   createHttpTransport,

@@ -1,7 +1,7 @@
 import { IwConfigError } from "../diagnostics/index.js";
 import { HEADER_LIST_FORM, checkConfiguredHeaders, parseHeaderList, stripCredentials } from "../http/index.js";
 import type { OptionContext, PemContents, SinkOption, TlsOptionSet } from "../sink/index.js";
-import { readSmallRegularFile } from "./env-fields.js";
+import { readSmallRegularFile } from "./read-small-file.js";
 import {
   boolForm,
   bytesForm,
