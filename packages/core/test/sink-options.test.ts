@@ -176,3 +176,70 @@ describe("defineSinkOptions", () => {
     expect(text).not.toContain("tok-secret-value");
   });
 });
+
+describe("option.url", () => {
+  const one = defineSinkOptions({
+    prefix: "IW_U",
+    name: "u",
+    options: {
+      url: option
+        .url({
+          schemes: ["http", "https"],
+          form: "one http(s):// URL; required",
+          map: (url) => {
+            if (url.pathname === "/") url.pathname = "/v1/logs";
+            return url;
+          },
+        })
+        .required(),
+    },
+  });
+  const reason = "holds several URLs; give one (use a named instance, IW_U_<NAME>_URL, for another destination)";
+  const envReasons = (env: Record<string, string>) => {
+    const r = one.env.safeParse(env);
+    expect(r.success).toBe(false);
+    return (r.error?.issues ?? []).map((i) => `${String(i.path[0])}: ${i.message}`);
+  };
+
+  it("refuses several URLs from code and from the variable, with the same reason naming named instances", () => {
+    expect(thrown(() => one.resolve({ url: "http://a:1,http://b:2" })).message).toMatch(
+      new RegExp(`^IW_U_URL ${escape(reason)}; expected `),
+    );
+    expect(envReasons({ IW_U_URL: "http://a:1,http://b:2" })).toEqual([`IW_U_URL: ${reason}`]);
+    // A named instance's hint names its own prefix.
+    expect(thrown(() => one.resolve({ url: " http://a:1/x, https://b:2 ", envPrefix: "IW_U_EU" })).message).toMatch(
+      /^IW_U_EU_URL holds several URLs; give one \(use a named instance, IW_U_EU_<NAME>_URL, /,
+    );
+    // A comma inside one URL is not several URLs, nor is a URL object.
+    expect(one.resolve({ url: "http://a:1/x?tags=a,b" }).url.search).toBe("?tags=a,b");
+    expect(one.resolve({ url: new URL("http://a:1/x?next=a,http://b:2/") }).url.host).toBe("a:1");
+  });
+
+  it("applies map after the checks, on both paths", () => {
+    expect(one.resolve({ url: "http://a:1" }).url.href).toBe("http://a:1/v1/logs");
+    expect(one.resolve({ url: new URL("http://a:1/") }).url.href).toBe("http://a:1/v1/logs");
+    expect(one.resolve(one.env.parse({ IW_U_URL: " http://a:1 " })).url.href).toBe("http://a:1/v1/logs");
+    expect(one.resolve(one.env.parse({ IW_U_URL: "http://a:1/own" })).url.href).toBe("http://a:1/own");
+    // A refused URL never reaches map.
+    expect(envReasons({ IW_U_URL: "ftp://a:1" })).toEqual(["IW_U_URL: ftp://a:1/: scheme ftp: is not supported"]);
+  });
+
+  it("runs the sink's check before the fragment check, names allowed schemes when asked, and refuses what is no URL", () => {
+    const strict = option.url({
+      schemes: ["udp"],
+      form: "udp://host",
+      schemeHint: "only udp://",
+      check: (url) => (url.hostname === "" ? "has no host" : undefined),
+    });
+    const ctx = { variable: "IW_X_URL" };
+    expect(() => strict.resolve("udp://#x", ctx)).toThrow(/^has no host$/);
+    expect(() => strict.resolve("tcp://h", ctx)).toThrow(/^tcp:\/\/h: scheme tcp: is not supported \(only udp:\/\/\)$/);
+    expect(() => strict.resolve(514 as never, ctx)).toThrow(/^not a URL or a string$/);
+    // The check decides what counts as another URL after a comma: "udp://" has no host, so this is one URL.
+    expect(() => strict.resolve("udp://h/a,udp://", ctx)).not.toThrow(/several/);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
