@@ -1,4 +1,4 @@
-import { defineSinkOptions, option } from "@iw/core/sink-kit";
+import { defineSinkOptions, option, urlParseProblem } from "@iw/core/sink-kit";
 import type { SinkOptionsInput, SinkOptionsOutput } from "@iw/core/sink-kit";
 
 /**
@@ -39,7 +39,7 @@ const HTTP_FRAGMENT =
 const FORWARD_CREDENTIALS =
   "carries credentials, which a forward URL has no use for; set <PREFIX>_USERNAME and <PREFIX>_PASSWORD (with <PREFIX>_SHARED_KEY) for in_forward's <security><user>";
 
-const SCHEMES = ["tcp", "tls", "unix", "http", "https"];
+const SCHEMES = ["tcp:", "tls:", "unix:", "http:", "https:"];
 const TAG = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 /** The tag's default (its form and its value). */
 const BASE_TAG = "inferwall";
@@ -52,19 +52,34 @@ export function isForward(url: URL): boolean {
   return url.protocol === "tcp:" || url.protocol === "tls:" || url.protocol === "unix:";
 }
 
-/**
- * Fluentd's own rules for a URL whose scheme `option.url` accepted: a socket path or a host;
- * forward URLs carry no credentials and no query; no fragment. The reason, or `undefined`.
- */
-function fluentdUrlProblem(url: URL): string | undefined {
+/** Checks one Fluentd URL; throws the reason (the pipeline names the variable). Never prints credentials. */
+function checkFluentdUrl(input: string | URL): URL {
+  if (typeof input !== "string" && !(input instanceof URL)) throw new Error("not a URL or a string");
+  const text = String(input).trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(urlParseProblem(text));
+  }
+  if (!SCHEMES.includes(url.protocol)) throw new Error(`scheme ${url.protocol} is not supported`);
   if (url.protocol === "unix:" ? url.pathname.length <= 1 : url.hostname === "") {
-    return url.protocol === "unix:" ? "no socket path" : "no host";
+    throw new Error(url.protocol === "unix:" ? "no socket path" : "no host");
   }
   const forward = isForward(url);
   // in_forward has no URL credentials: they would be silently unused, the <security> login never made.
-  if (forward && (url.username !== "" || url.password !== "")) return FORWARD_CREDENTIALS;
-  if (url.hash !== "" || (forward && url.search !== "")) return forward ? FORWARD_QUERY : HTTP_FRAGMENT;
-  return undefined;
+  if (forward && (url.username !== "" || url.password !== "")) throw new Error(FORWARD_CREDENTIALS);
+  if (url.hash !== "" || (forward && url.search !== "")) throw new Error(forward ? FORWARD_QUERY : HTTP_FRAGMENT);
+  return url;
+}
+
+function isFluentdUrl(text: string): boolean {
+  try {
+    checkFluentdUrl(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const boolText = option.bool(true);
@@ -88,7 +103,20 @@ export const fluentdOptions = defineSinkOptions({
      * `tcp://host:24224` or `tls://host:24224` (forward protocol), `unix:///path/to.sock`, or
      * `http(s)://host:9880` (in_http; a base path and a query are kept, the tag goes between them).
      */
-    url: option.url({ schemes: SCHEMES, form: URL_FORM, check: fluentdUrlProblem }).required(),
+    url: option
+      .custom<string | URL, URL | undefined>({
+        form: URL_FORM,
+        fromEnv: (text) => text.trim(),
+        resolve: (value) => {
+          if (value === undefined) return undefined;
+          // A URL object is one URL; text may hold several, as a variable would.
+          if (typeof value === "string" && value.split(",").slice(1).some(isFluentdUrl)) {
+            throw new Error("holds several URLs; give one (use a named instance, <PREFIX>_<NAME>_URL, for another destination)");
+          }
+          return checkFluentdUrl(value);
+        },
+      })
+      .required(),
     /** Base tag; `.scan`, `.audit` (the event's `log_type`) are appended. @default "inferwall" */
     tag: option.custom<string, string>({
       form: `dot-separated Fluentd tag; .scan / .audit are appended; default ${BASE_TAG}`,

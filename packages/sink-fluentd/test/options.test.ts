@@ -142,7 +142,7 @@ const cases: Case[] = [
     { url: "ftp://fluentd" },
     { IW_FLUENTD_URL: "ftp://fluentd" },
     "IW_FLUENTD_URL",
-    "ftp://fluentd/: scheme ftp: is not supported",
+    "scheme ftp: is not supported",
   ],
   ["a unix:// URL without a path", { url: "unix://" }, { IW_FLUENTD_URL: "unix://" }, "IW_FLUENTD_URL", "no socket path"],
   [

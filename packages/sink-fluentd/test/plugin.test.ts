@@ -108,7 +108,7 @@ describe("plugin", () => {
   });
 
   it.each([
-    [{ IW_FLUENTD_URL: "ftp://x" }, /IW_FLUENTD_URL: ftp:\/\/x\/: scheme ftp: is not supported/],
+    [{ IW_FLUENTD_URL: "ftp://x" }, /IW_FLUENTD_URL: scheme ftp: is not supported/],
     [{ IW_FLUENTD_URL: "fluentd:24224x" }, /IW_FLUENTD_URL: /],
     [{ IW_FLUENTD_URL: "unix://" }, /IW_FLUENTD_URL: no socket path/],
     [

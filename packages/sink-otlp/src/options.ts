@@ -9,6 +9,7 @@ export const LOGS_PATH = "/v1/logs";
 
 const URL_FORM =
   "one http(s):// URL of an OTLP/HTTP receiver: http://collector:4318 gets /v1/logs appended, a URL with a path is used as it is; required, activates the sink";
+const httpUrl = option.url({ schemes: ["http", "https"], form: URL_FORM });
 const tls = option.tls("an https:// endpoint");
 
 /** The options, each once; `otlpOptions` adds the OpenTelemetry fallbacks of the variables. */
@@ -20,12 +21,20 @@ const shape = {
    * Basic `authorization` header and are never printed.
    */
   url: option
-    .url({
-      schemes: ["http", "https"],
+    .custom<string | URL, URL | undefined>({
       form: URL_FORM,
-      schemeHint: (scheme) => (scheme === "grpc:" || scheme === "grpcs:" ? "OTLP over gRPC is not supported" : undefined),
-      map: (url) => {
-        if (url.pathname === "" || url.pathname === "/") url.pathname = LOGS_PATH;
+      fromEnv: (text, ctx) => httpUrl.fromEnv(text, ctx),
+      resolve: (value, ctx) => {
+        // Text given in code may hold several URLs too, as the variable may: refused alike.
+        if (typeof value === "string") httpUrl.fromEnv(value, ctx);
+        let url: URL | undefined;
+        try {
+          url = httpUrl.resolve(value, ctx);
+        } catch (err) {
+          const reason = (err as Error).message;
+          throw new Error(/: scheme grpcs?: is not supported$/.test(reason) ? `${reason} (OTLP over gRPC is not supported)` : reason);
+        }
+        if (url !== undefined && (url.pathname === "" || url.pathname === "/")) url.pathname = LOGS_PATH;
         return url;
       },
     })

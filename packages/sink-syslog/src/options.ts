@@ -1,5 +1,5 @@
 import { hostname as osHostname } from "node:os";
-import { defineSinkOptions, option } from "@iw/core/sink-kit";
+import { defineSinkOptions, option, urlParseProblem } from "@iw/core/sink-kit";
 import type { SinkOption, SinkOptionsInput, SinkOptionsOutput } from "@iw/core/sink-kit";
 import { printableAscii } from "./text.js";
 
@@ -53,14 +53,31 @@ const DEFAULT_FACILITY = 16;
 const URL_FORM = "udp://host[:514], tcp://host[:514] or tls://host[:6514] (RFC 5425); required, activates the sink";
 const FACILITY_FORM = "a facility name (kern, user, auth, authpriv, audit, alert, local0 … local7, …) or 0 to 23";
 
-/** Syslog's own rules for a `udp://`, `tcp://` or `tls://` URL: `host[:port]` only. The reason, or `undefined`. */
-function syslogUrlProblem(url: URL): string | undefined {
-  if (url.username !== "" || url.password !== "") return "carries credentials, which syslog has no use for; remove them";
-  if (url.hostname === "") return "has no host";
-  if ((url.pathname !== "" && url.pathname !== "/") || url.search !== "" || url.hash !== "") {
-    return "has a path, query or fragment, which syslog has no use for";
+/** Checks `udp://`, `tcp://` or `tls://host[:port]`; throws the reason (the pipeline names the variable). */
+function checkSyslogUrl(input: string | URL): URL {
+  let url: URL;
+  const text = String(input).trim();
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(urlParseProblem(text));
   }
-  return undefined;
+  if (!(url.protocol in DEFAULT_PORTS)) throw new Error(`has scheme ${url.protocol}, not udp://, tcp:// or tls://`);
+  if (url.username !== "" || url.password !== "") throw new Error("carries credentials, which syslog has no use for; remove them");
+  if (url.hostname === "") throw new Error("has no host");
+  if ((url.pathname !== "" && url.pathname !== "/") || url.search !== "" || url.hash !== "") {
+    throw new Error("has a path, query or fragment, which syslog has no use for");
+  }
+  return url;
+}
+
+function isSyslogUrl(text: string): boolean {
+  try {
+    checkSyslogUrl(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A facility number: code passes 0–23; the variable also takes a name (`local0`). Without a default, unset is `undefined`. */
@@ -129,7 +146,18 @@ export const syslogOptions = defineSinkOptions({
   options: {
     /** `udp://host[:514]`, `tcp://host[:514]` or `tls://host[:6514]`. */
     url: option
-      .url({ schemes: ["udp", "tcp", "tls"], form: URL_FORM, schemeHint: "only udp://, tcp:// or tls://", check: syslogUrlProblem })
+      .custom<string | URL, URL | undefined>({
+        form: URL_FORM,
+        fromEnv: (text) => text.trim(),
+        resolve: (value) => {
+          if (value === undefined) return undefined;
+          if (typeof value !== "string" && !(value instanceof URL)) throw new Error("not a URL or a string");
+          if (typeof value === "string" && value.split(",").slice(1).some(isSyslogUrl)) {
+            throw new Error("holds several URLs; give one (use a named instance, <PREFIX>_<NAME>_URL, for another destination)");
+          }
+          return checkSyslogUrl(value);
+        },
+      })
       .required(),
     /** What each message carries: RFC 5424 with structured data, old BSD syslog, or a SIEM format. @default "rfc5424" */
     format: option.enum(["rfc5424", "rfc3164", "cef", "leef"], "rfc5424"),

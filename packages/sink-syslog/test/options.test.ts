@@ -283,10 +283,7 @@ describe("a named instance's errors name its own variables", () => {
   });
 
   it.each<[SyslogSinkOptions, RegExp]>([
-    [
-      { url: "ftp://h" },
-      /^IW_SYSLOG_SOC_URL is invalid: ftp:\/\/h\/: scheme ftp: is not supported \(only udp:\/\/, tcp:\/\/ or tls:\/\/\)/,
-    ],
+    [{ url: "ftp://h" }, /^IW_SYSLOG_SOC_URL has scheme ftp:/],
     [{ url: "udp://a,udp://b" }, /^IW_SYSLOG_SOC_URL holds several URLs; give one \(use a named instance, IW_SYSLOG_SOC_<NAME>_URL/],
     [
       { url: "tcp://h", cert: "C", key: "K" },

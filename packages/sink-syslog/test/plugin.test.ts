@@ -60,12 +60,10 @@ describe("IW_SYSLOG_* variables", () => {
 
   it("refuses what cannot work, naming the variable", () => {
     expect(issues({ IW_SYSLOG_URL: "http://h" })).toEqual([
-      expect.stringMatching(/^IW_SYSLOG_URL: http:\/\/h\/: scheme http: is not supported \(only udp:\/\/, tcp:\/\/ or tls:\/\/\)$/),
+      expect.stringMatching(/^IW_SYSLOG_URL: has scheme http:, not udp:\/\/, tcp:\/\/ or tls:\/\/$/),
     ]);
-    expect(issues({ IW_SYSLOG_URL: "siem.example:514" })).toEqual([
-      expect.stringMatching(/^IW_SYSLOG_URL: siem\.example:514: scheme siem\.example: is not supported/),
-    ]);
-    expect(issues({ IW_SYSLOG_URL: "not a url" })).toEqual(['IW_SYSLOG_URL: "not a url": not an absolute URL']);
+    expect(issues({ IW_SYSLOG_URL: "siem.example:514" })).toEqual([expect.stringMatching(/^IW_SYSLOG_URL: has scheme siem\.example:/)]);
+    expect(issues({ IW_SYSLOG_URL: "not a url" })).toEqual(["IW_SYSLOG_URL: not an absolute URL"]);
     expect(issues({ IW_SYSLOG_URL: "tcp://user:pw@h" })).toEqual([expect.stringMatching(/^IW_SYSLOG_URL: carries credentials/)]);
     expect(issues({ IW_SYSLOG_URL: "tcp://user:pw@h" }).join()).not.toContain("pw");
     expect(issues({ IW_SYSLOG_URL: "tcp://h/path" })).toEqual([expect.stringMatching(/^IW_SYSLOG_URL: has a path, query or fragment/)]);

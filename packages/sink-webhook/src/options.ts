@@ -1,5 +1,5 @@
 import { defineSinkOptions, option } from "@iw/core/sink-kit";
-import type { SinkOptionsInput, SinkOptionsOutput } from "@iw/core/sink-kit";
+import type { OptionContext, SinkOptionsInput, SinkOptionsOutput } from "@iw/core/sink-kit";
 import { defaultCloudEventsSource } from "./cloudevents.js";
 import { WEBHOOK_FORMATS } from "./formats.js";
 import type { WebhookSigningKey } from "./signing.js";
@@ -10,6 +10,23 @@ export const WEBHOOK_MANAGED_HEADERS: readonly string[] = ["webhook-id", "webhoo
 
 const URL_FORM =
   "one http:// or https:// URL (for several destinations use named instances: IW_WEBHOOK_<NAME>_URL); required, activates the sink";
+
+const oneUrl = option.url({ schemes: ["http", "https"], form: URL_FORM });
+
+/** Whether `text` is several URLs separated by commas (a comma may also sit in one URL's path or query). */
+function holdsSeveralUrls(text: string, ctx: OptionContext): boolean {
+  return text
+    .split(",")
+    .slice(1)
+    .some((part) => {
+      try {
+        oneUrl.resolve(part.trim(), ctx);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
 
 /**
  * Every option of the webhook sink, once: its type, default, checks and variable
@@ -26,7 +43,19 @@ export const webhookOptions = defineSinkOptions({
      * Destination, `http(s)://`; one per sink (several destinations are named instances,
      * `IW_WEBHOOK_<NAME>_URL`). Credentials in it become a Basic `authorization` header.
      */
-    url: option.url({ schemes: ["http", "https"], form: URL_FORM }).required(),
+    url: option
+      .custom<string | URL, URL | undefined>({
+        form: URL_FORM,
+        fromEnv: (text) => text.trim(),
+        resolve: (value, ctx) => {
+          // A URL object is one URL; text may hold several, as a variable would.
+          if (typeof value === "string" && holdsSeveralUrls(value, ctx)) {
+            throw new Error("holds several URLs; give one, and use IW_WEBHOOK_<NAME>_URL for more destinations");
+          }
+          return oneUrl.resolve(value, ctx);
+        },
+      })
+      .required(),
     /** HTTP method of each request (Wallarm offers the same two). @default "POST" */
     method: option.enum(["POST", "PUT"], "POST"),
     /** Extra headers (CR/LF refused; `webhook-*`, `content-type` and core's reserved names: host, content-length, expect, upgrade, …). @default {} */

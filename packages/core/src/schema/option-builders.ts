@@ -204,25 +204,10 @@ interface UrlRules {
   readonly credentials?: boolean | undefined;
   /** Why credentials are refused, when `credentials` is false. */
   readonly credentialsHint?: string | undefined;
-  /** Said in parentheses after a refused scheme (`only udp://, tcp:// or tls://`); a function sees the refused scheme (`grpc:`). */
-  readonly schemeHint?: string | ((protocol: string) => string | undefined) | undefined;
-  /**
-   * The sink's own rules (a host required, no path, …): the reason a URL is refused, or
-   * `undefined`. Runs after the scheme check and before the fragment and credentials checks, so
-   * its words come first; it also decides whether the text after a comma is another URL. Its
-   * reason is shown as it is: never put credentials in it.
-   */
-  readonly check?: ((url: URL) => string | undefined) | undefined;
-  /** Applied to each URL once every check passed (OTLP appends `/v1/logs` to a URL without a path). */
-  readonly map?: ((url: URL) => URL) | undefined;
 }
 
-/**
- * Checks one URL: absolute, an allowed scheme, the sink's `check`, no fragment (never sent, so a
- * typo), credentials only where allowed. Never prints credentials.
- */
-function checkUrl(input: unknown, rules: UrlRules): URL {
-  if (typeof input !== "string" && !(input instanceof URL)) throw new Error("not a URL or a string");
+/** Checks one URL: absolute, an allowed scheme, no fragment (never sent, so a typo). Never prints credentials. */
+function checkUrl(input: string | URL, rules: UrlRules): URL {
   let url: URL;
   const text = String(input).trim();
   try {
@@ -232,12 +217,7 @@ function checkUrl(input: unknown, rules: UrlRules): URL {
   }
   const allowed = rules.schemes.map((p) => p.replace(/:$/, "") + ":");
   const shown = stripCredentials(url.href);
-  if (!allowed.includes(url.protocol)) {
-    const hint = typeof rules.schemeHint === "function" ? rules.schemeHint(url.protocol) : rules.schemeHint;
-    throw new Error(`${shown}: scheme ${url.protocol} is not supported${hint === undefined ? "" : ` (${hint})`}`);
-  }
-  const why = rules.check?.(url);
-  if (why !== undefined) throw new Error(why);
+  if (!allowed.includes(url.protocol)) throw new Error(`${shown}: scheme ${url.protocol} is not supported`);
   if (url.hash !== "") throw new Error(`${shown}: has a #fragment, which is never sent; remove it (percent-encode a # in a path)`);
   if (rules.credentials === false && (url.username !== "" || url.password !== "")) {
     throw new Error(`${shown}: carries credentials${rules.credentialsHint === undefined ? "" : `; ${rules.credentialsHint}`}`);
@@ -245,39 +225,27 @@ function checkUrl(input: unknown, rules: UrlRules): URL {
   return url;
 }
 
-/** Whether text holds several URLs: a part after a comma is a URL by `rules` (a comma may also sit in one URL's path or query). */
-function holdsSeveralUrls(text: string, rules: UrlRules): boolean {
-  return text
-    .split(",")
-    .slice(1)
-    .some((part) => {
-      try {
-        checkUrl(part, rules);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-}
-
-/**
- * One absolute URL with an allowed scheme. Text, from code or the variable, that holds several
- * URLs is refused in the same words, pointing to named instances (`<PREFIX>_<NAME>_URL`); a URL
- * object is one URL.
- */
+/** One absolute URL with an allowed scheme. */
 function url(rules: UrlRules): SinkOption<string | URL, URL | undefined, false> {
   return custom({
     form: `${rules.form}; unset by default`,
-    fromEnv: (text) => text.trim(),
-    resolve: (v) => {
-      if (v === undefined) return undefined;
-      if (typeof v === "string" && holdsSeveralUrls(v, rules)) {
+    fromEnv: (text) => {
+      if (text.includes(",") && checkUrlQuietly(text.split(",")[1]!, rules)) {
         throw new Error("holds several URLs; give one (use a named instance, <PREFIX>_<NAME>_URL, for another destination)");
       }
-      const checked = checkUrl(v, rules);
-      return rules.map === undefined ? checked : rules.map(checked);
+      return text.trim();
     },
+    resolve: (v) => (v === undefined ? undefined : checkUrl(v, rules)),
   });
+}
+
+function checkUrlQuietly(text: string, rules: UrlRules): boolean {
+  try {
+    checkUrl(text, rules);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** One or more URLs (comma-separated in the variable): several nodes of one destination. */
@@ -292,10 +260,7 @@ function urls(rules: UrlRules): SinkOption<readonly (string | URL)[], readonly U
     resolve: (v) => {
       if (v === undefined) return undefined;
       if (!Array.isArray(v) || v.length === 0) throw new Error("is empty; expected one or more URLs");
-      return v.map((u) => {
-        const checked = checkUrl(u, rules);
-        return rules.map === undefined ? checked : rules.map(checked);
-      });
+      return v.map((u) => checkUrl(u, rules));
     },
   });
 }
